@@ -1,0 +1,179 @@
+"""What the schema says about each value of a record: its format, media type and role.
+
+Lint rules find their targets here (``format: uri``, ``contentMediaType: text/plain``,
+``x-fmlint-role: image``...) instead of by key name, so one rule serves any site's schema.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .yamldoc import escape_pointer_token
+
+ROLE_KEYWORD = "x-fmlint-role"
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+
+
+@dataclass(slots=True)
+class Annotations:
+    """Per JSON Pointer: the format, media type, roles and expected types the schema gives."""
+
+    formats: dict[str, str] = field(default_factory=dict)
+    media: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, list[str]] = field(default_factory=dict)
+    role_of: dict[str, str] = field(default_factory=dict)
+    types: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def with_role(self, role: str) -> list[str]:
+        return self.roles.get(role, [])
+
+    def with_format(self, *names: str) -> list[str]:
+        return [p for p, f in self.formats.items() if f in names]
+
+    def with_media(self, media_type: str) -> list[str]:
+        return [p for p, m in self.media.items() if m == media_type]
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), "object")
+
+
+def _type_fits(schema: dict, kind: str) -> bool:
+    expected = schema.get("type")
+    if expected is None:
+        return True
+    options = expected if isinstance(expected, list) else [expected]
+    return kind in options or (kind == "integer" and "number" in options)
+
+
+class Walker:
+    """Walks records alongside one schema document; memoises the schema side per shape."""
+
+    def __init__(self, document: dict) -> None:
+        self.root = document
+        self._expanded: dict[tuple[int, str], tuple[dict, ...]] = {}
+        self._children: dict[tuple[int, str, str], tuple[dict, ...]] = {}
+
+    def _resolve(self, ref: str) -> dict | None:
+        if not ref.startswith("#"):
+            return None
+        node: Any = self.root
+        for token in ref[1:].split("/")[1:] if ref != "#" else []:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        return node if isinstance(node, dict) else None
+
+    def expand(self, schema: dict, kind: str) -> tuple[dict, ...]:
+        """The schema plus every subschema that applies to a value of this JSON type."""
+        key = (id(schema), kind)
+        if key in self._expanded:
+            return self._expanded[key]
+        out: list[dict] = []
+        stack: list[tuple[dict, bool]] = [(schema, False)]
+        seen: set[int] = set()
+        while stack:
+            current, branch = stack.pop()
+            if id(current) in seen or not isinstance(current, dict):
+                continue
+            seen.add(id(current))
+            if branch and not _type_fits(current, kind):
+                continue
+            out.append(current)
+            if "$ref" in current:
+                target = self._resolve(current["$ref"])
+                if target is not None:
+                    stack.append((target, branch))
+            stack.extend((s, branch) for s in current.get("allOf", []) if isinstance(s, dict))
+            for keyword in ("anyOf", "oneOf"):
+                stack.extend((s, True) for s in current.get(keyword, []) if isinstance(s, dict))
+            for keyword in ("then", "else"):
+                if isinstance(current.get(keyword), dict):
+                    stack.append((current[keyword], True))
+        result = tuple(out)
+        self._expanded[key] = result
+        return result
+
+    def _child(self, schemas: tuple[dict, ...], key: str, kind: str, index: bool) -> tuple:
+        memo = (id(schemas), key if not index else "#" + key, kind)
+        found = self._children.get(memo)
+        if found is not None:
+            return found
+        children: list[dict] = []
+        for schema in schemas:
+            if index:
+                position = int(key)
+                prefix = schema.get("prefixItems", [])
+                if position < len(prefix):
+                    children.append(prefix[position])
+                elif isinstance(schema.get("items"), dict):
+                    children.append(schema["items"])
+            else:
+                props = schema.get("properties", {})
+                if key in props:
+                    children.append(props[key])
+                    continue
+                matched = False
+                for pattern, sub in schema.get("patternProperties", {}).items():
+                    if re.search(pattern, key):
+                        children.append(sub)
+                        matched = True
+                if not matched and isinstance(schema.get("additionalProperties"), dict):
+                    children.append(schema["additionalProperties"])
+        expanded: list[dict] = []
+        for child in children:
+            if isinstance(child, dict):
+                expanded.extend(self.expand(child, kind))
+        result = tuple(expanded)
+        self._children[memo] = result
+        return result
+
+    def annotate(self, record: Any) -> Annotations:
+        notes = Annotations()
+        root = self.expand(self.root, _json_type(record))
+        stack: list[tuple[Any, str, tuple[dict, ...]]] = [(record, "", root)]
+        while stack:
+            value, pointer, schemas = stack.pop()
+            self._note(notes, value, pointer, schemas)
+            if isinstance(value, dict):
+                for key, child in value.items():
+                    kids = self._child(schemas, key, _json_type(child), index=False)
+                    stack.append((child, f"{pointer}/{escape_pointer_token(key)}", kids))
+            elif isinstance(value, list):
+                for i, child in enumerate(value):
+                    kids = self._child(schemas, str(i), _json_type(child), index=True)
+                    stack.append((child, f"{pointer}/{i}", kids))
+        return notes
+
+    @staticmethod
+    def _note(notes: Annotations, value: Any, pointer: str, schemas: tuple[dict, ...]) -> None:
+        types: set[str] = set()
+        for schema in schemas:
+            expected = schema.get("type")
+            if expected is not None:
+                types.update(expected if isinstance(expected, list) else [expected])
+            if isinstance(value, str):
+                if "format" in schema:
+                    notes.formats[pointer] = schema["format"]
+                if "contentMediaType" in schema:
+                    notes.media[pointer] = schema["contentMediaType"]
+            role = schema.get(ROLE_KEYWORD)
+            if isinstance(role, str) and notes.role_of.get(pointer) != role:
+                notes.role_of[pointer] = role
+                notes.roles.setdefault(role, []).append(pointer)
+        if types:
+            notes.types[pointer] = frozenset(types)

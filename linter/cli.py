@@ -1,0 +1,161 @@
+"""The ``fmlint`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from typing import TextIO
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fmlint",
+        description="Check the YAML front matter of Markdown records against a JSON Schema "
+        "and lint its URLs, timestamps, images and text.",
+    )
+    parser.add_argument("--version", action="version", version=f"fmlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check files or folders (default: .)")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files (any extension) or folders (walked for *.md, *.markdown, "
+                       "*.mdx); '-' reads standard input")
+    fixing = check.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
+    fixing.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply unsafe fixes (fixes that guess)")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print the changes --fix would make as a unified diff; write "
+                        "nothing")
+    fixing.add_argument("--fix-only", action="store_true",
+                        help="apply fixes and report nothing else")
+    fixing.add_argument("--add-ignore", action="store_true",
+                        help="add '# fmlint: ignore[...]' comments for every current finding")
+    rules = check.add_argument_group("rules")
+    rules.add_argument("--select", type=_codes, metavar="CODES",
+                       help="comma-separated rule codes, prefixes or names to run (replaces "
+                       "the configured set)")
+    rules.add_argument("--extend-select", type=_codes, metavar="CODES", default=[],
+                       help="rules to run in addition")
+    rules.add_argument("--ignore", type=_codes, metavar="CODES", default=[],
+                       help="rules not to run")
+    output = check.add_argument_group("output")
+    output.add_argument("--output-format", default=os.environ.get("FMLINT_OUTPUT_FORMAT",
+                                                                  "text"),
+                        choices=["text", "concise", "json", "json-lines", "github", "gitlab",
+                                 "sarif", "junit"])
+    output.add_argument("--output-file", metavar="FILE", help="write the report to FILE")
+    output.add_argument("--statistics", action="store_true",
+                        help="print counts of findings per rule instead of the findings")
+    output.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    output.add_argument("-q", "--quiet", action="store_true", help="print findings only")
+    output.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when there are findings")
+    output.add_argument("--no-progress", action="store_true", help="no progress bar")
+    settings = check.add_argument_group("settings")
+    settings.add_argument("--config", metavar="FILE",
+                          help="configuration file (default: the nearest fmlint.toml, "
+                          ".fmlint.toml or pyproject.toml with [tool.fmlint])")
+    settings.add_argument("--isolated", action="store_true",
+                          help="ignore configuration files")
+    settings.add_argument("--stdin-filename", metavar="PATH",
+                          help="the path of the text read from standard input ('-')")
+    settings.add_argument("--now", type=_timestamp, metavar="TIMESTAMP",
+                          help="the current time for date rules (RFC 3339), for reproducible "
+                          "runs")
+    settings.add_argument("--jobs", "-j", type=int, default=0,
+                          help="processes to use (default: every core)")
+    settings.add_argument("--no-cache", action="store_true", help="do not read or write the "
+                          "result cache")
+    settings.add_argument("--cache-dir", metavar="DIR", help="result cache folder (default: "
+                          ".fmlint_cache beside the configuration, or in the current folder)")
+
+    listing = sub.add_parser("rules", help="list every rule")
+    listing.add_argument("--output-format", choices=["text", "json"], default="text")
+    one = sub.add_parser("rule", help="print a rule's documentation")
+    one.add_argument("code", metavar="CODE", help="a rule code (FM101) or name (mojibake)")
+    server = sub.add_parser("server", help="run the language server (LSP over stdio)")
+    server.add_argument("--log-file", metavar="FILE", help="write the server's log to FILE")
+    return parser
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _timestamp(text: str) -> datetime:
+    from .timetools import parse_rfc3339
+
+    value = parse_rfc3339(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp with a time zone: {text!r}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "rules":
+            return _list_rules(args.output_format, sys.stdout)
+        if args.command == "rule":
+            return _show_rule(args.code, sys.stdout)
+        if args.command == "server":
+            from .server import serve
+
+            return serve(log_file=args.log_file)
+        if args.command is None:
+            _parser().print_help()
+            return EXIT_ERROR
+        from .check import run
+
+        return run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+
+
+def _list_rules(fmt: str, out: TextIO) -> int:
+    from .registry import load_all
+
+    rules = sorted(load_all().values(), key=lambda r: r.code)
+    if fmt == "json":
+        import json
+
+        out.write(json.dumps([
+            {"code": r.code, "name": r.name, "severity": r.severity, "fix": r.fix,
+             "default_enabled": r.default_enabled, "summary": r.summary, "group": r.group}
+            for r in rules], indent=2) + "\n")
+        return EXIT_CLEAN
+    width = max(len(r.name) for r in rules)
+    for r in rules:
+        fix = {"safe": "fix", "unsafe": "fix*", "sometimes": "fix~"}.get(r.fix or "", "")
+        off = "" if r.default_enabled else " (off by default)"
+        out.write(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {fix:<4}  {r.summary}{off}\n")
+    out.write("\nfix: safe fix; fix*: unsafe fix; fix~: safe or unsafe depending on the case. "
+              "'fmlint rule CODE' prints a rule's documentation.\n")
+    return EXIT_CLEAN
+
+
+def _show_rule(code: str, out: TextIO) -> int:
+    from .docs import rule_markdown
+    from .registry import BY_NAME, load_all
+
+    rules = load_all()
+    rule = rules.get(code.upper()) or BY_NAME.get(code)
+    if rule is None:
+        sys.stderr.write(f"fmlint: no rule {code!r}; 'fmlint rules' lists them\n")
+        return EXIT_ERROR
+    out.write(rule_markdown(rule))
+    return EXIT_CLEAN
+
+
+def console_main() -> None:
+    sys.exit(main())
+

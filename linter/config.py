@@ -1,0 +1,137 @@
+"""fmlint's settings: what to check, which rules, which schema, and the site's own facts.
+
+``Config`` is plain data. ``configfile`` finds and reads configuration files into it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .registry import Rule
+
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.mdx")
+DEFAULT_EXCLUDE = (".git", "node_modules", "_site", "vendor", ".*")
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaMapping:
+    files: tuple[str, ...]
+    schema: str
+
+
+@dataclass
+class Config:
+    """Settings for one run; the defaults check Markdown records against the article schema."""
+
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
+    exclude: list[str] = field(default_factory=list)
+    schemas: list[SchemaMapping] = field(default_factory=list)
+    default_schema: str = "article"
+    site_root: str | None = None
+    site_url: str | None = None
+    baseurl: str = ""
+    timezone: str | None = None
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    now: datetime | None = None
+    source: str | None = None  # the file this came from
+    base_dir: str = "."  # globs and relative paths are relative to this folder
+    _enabled: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    # -- rule selection --------------------------------------------------------------------
+
+    def enabled(self) -> frozenset[str]:
+        """Codes of the rules this configuration runs."""
+        if self._enabled is None:
+            from .registry import load_all, resolve
+
+            rules = load_all()
+            if self.select is None:
+                chosen = {c for c, r in rules.items() if r.default_enabled}
+            else:
+                chosen = resolve(self.select)
+            chosen |= resolve(self.extend_select)
+            chosen -= resolve(self.ignore)
+            self._enabled = frozenset(chosen)
+        return self._enabled
+
+    def ignored_for(self, path: str | None) -> frozenset[str]:
+        """Codes switched off for one file by ``per-file-ignores``."""
+        if not path or not self.per_file_ignores:
+            return frozenset()
+        from .registry import resolve
+
+        relative = self.relative(path)
+        out: set[str] = set()
+        for pattern, codes in self.per_file_ignores.items():
+            if glob_match(relative, pattern):
+                out |= resolve(codes)
+        return frozenset(out)
+
+    def severity_of(self, rule: Rule) -> str:
+        return self.severity.get(rule.code) or self.severity.get(rule.name) or rule.severity
+
+    def rule_option(self, rule: Rule, name: str) -> Any:
+        configured = self.rule_options.get(rule.name, {})
+        if name in configured:
+            return configured[name]
+        return rule.options[name].default
+
+    # -- files -----------------------------------------------------------------------------
+
+    def relative(self, path: str) -> str:
+        """``path`` relative to the configuration's folder, with '/' separators."""
+        import os
+
+        try:
+            rel = os.path.relpath(path, self.base_dir)
+        except ValueError:
+            rel = path
+        return rel.replace(os.sep, "/")
+
+    def schema_for(self, path: str | None) -> str:
+        """The schema reference that applies to a file by the ``schemas`` globs."""
+        if path:
+            relative = self.relative(path)
+            for mapping in self.schemas:
+                if any(glob_match(relative, pattern) for pattern in mapping.files):
+                    return self.resolve_path(mapping.schema)
+        return self.resolve_path(self.default_schema)
+
+    def resolve_path(self, reference: str) -> str:
+        """A schema or folder reference relative to the configuration file's folder."""
+        from .schemas import BUILTIN
+
+        if reference in BUILTIN:
+            return reference
+        import os
+
+        return os.path.normpath(os.path.join(self.base_dir, reference))
+
+
+def glob_match(relative: str, pattern: str) -> bool:
+    """gitignore-like matching: ``**`` spans folders; a pattern without '/' matches a name."""
+    pattern = pattern.strip()
+    if pattern.endswith("/"):
+        pattern += "**"
+    path = PurePosixPath(relative)
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in path.parts)
+    pattern = pattern.lstrip("/")
+    if fnmatch.fnmatchcase(relative, pattern):
+        return True
+    if pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]):
+        return True
+    # "dir/**" also matches everything below dir.
+    return pattern.endswith("/**") and (
+        relative == pattern[:-3] or relative.startswith(pattern[:-2])
+    )

@@ -1,0 +1,252 @@
+"""The pure core: text in, findings out."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from . import schemas, source, suppress, yamldoc
+from .annotate import Annotations, Walker
+from .config import Config
+from .context import Context, ImageSizer, IndexEntry, Site
+from .finding import Finding
+from .registry import RULES, Rule, load_all
+
+# Codes of the checks the engine itself makes (registered in rules/core.py).
+NO_FRONT_MATTER = "FM001"
+UNTERMINATED = "FM002"
+ENCODING = "FM003"
+YAML_SYNTAX = "FM004"
+DUPLICATE_KEY = "FM005"
+YAML_LIMITS = "FM006"
+YAML_TAG = "FM007"
+YAML_KEY = "FM008"
+INTERNAL = "FM009"
+SCHEMA = "FM010"
+UNKNOWN_KEY = "FM011"
+MISSING_KEY = "FM012"
+FORMAT = "FM013"
+SCHEMA_ERROR = "FM014"
+
+_YAML_KINDS = {
+    "syntax": YAML_SYNTAX,
+    "duplicate-key": DUPLICATE_KEY,
+    "limits": YAML_LIMITS,
+    "tag": YAML_TAG,
+    "key": YAML_KEY,
+}
+_SCHEMA_KINDS = {
+    "schema": SCHEMA,
+    "unknown-key": UNKNOWN_KEY,
+    "missing-key": MISSING_KEY,
+    "format": FORMAT,
+}
+_walkers: dict[str, Walker] = {}
+
+
+@dataclass
+class FileResult:
+    """Everything one file gives: its findings and its keys for checks across records."""
+
+    findings: list[Finding] = field(default_factory=list)
+    entries: list[IndexEntry] = field(default_factory=list)
+    suppressions: suppress.Suppressions | None = None
+    deps: list[str] = field(default_factory=list)  # other files the result depends on
+
+
+def _finding(code: str, path: str | None, message: str, config: Config,
+             position: tuple[int, int, int, int] = (1, 1, 1, 1),
+             pointer: str | None = None) -> Finding:
+    rule = RULES[code]
+    line, column, end_line, end_column = position
+    return Finding(path, line, column, end_line, end_column, code, rule.name,
+                   config.severity_of(rule), message, pointer)  # type: ignore[arg-type]
+
+
+def _walker(schema: schemas.Schema) -> Walker:
+    walker = _walkers.get(schema.digest)
+    if walker is None:
+        walker = _walkers[schema.digest] = Walker(schema.document)
+    return walker
+
+
+def _schema_reference(record: Any, path: str | None, config: Config) -> str:
+    declared = record.pop("$schema", None) if isinstance(record, dict) else None
+    if isinstance(declared, str) and declared:
+        for name in schemas.BUILTIN:
+            if declared == name or declared.endswith(f"/{schemas.BUILTIN[name]}"):
+                return name
+        if path and not declared.startswith(("/", "http:", "https:")):
+            import os
+
+            return os.path.normpath(os.path.join(os.path.dirname(path), declared))
+        return declared
+    return config.schema_for(path)
+
+
+def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | None = None,
+                image_sizer: ImageSizer | None = None) -> FileResult:
+    """Check a file's bytes; undecodable bytes are a finding, not an exception."""
+    load_all()
+    try:
+        text, _bom = source.decode(data)
+    except source.DecodeError as err:
+        position = (err.line, err.column, err.line, err.column + 1)
+        return _finish(FileResult([_finding(ENCODING, path, err.message, config, position)]),
+                       path, config)
+    return check_text(text, path, config, site=site, image_sizer=image_sizer)
+
+
+def check_text(text: str, path: str | None, config: Config, *, site: Site | None = None,
+               image_sizer: ImageSizer | None = None) -> FileResult:
+    """Check one record's text (without BOM). Never raises on bad input."""
+    load_all()
+    try:
+        return _check_text(text, path, config, site or Site(), image_sizer)
+    except Exception as err:  # a bug in fmlint must not stop the run
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        message = (f"internal error while checking this file: {type(err).__name__}: {err} "
+                   f"(at {where.name}, {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); "
+                   "please report it")
+        return FileResult([_finding(INTERNAL, path, message, config)])
+
+
+def _check_text(text: str, path: str | None, config: Config, site: Site,
+                image_sizer: ImageSizer | None) -> FileResult:
+    result = FileResult()
+    try:
+        front = source.split(text)
+    except source.SplitError as err:
+        code = NO_FRONT_MATTER if err.kind == "missing" else UNTERMINATED
+        result.findings.append(_finding(code, path, err.message, config, (1, 1, 1, 4)))
+        return _finish(result, path, config)
+    index = source.LineIndex(text)
+    doc = yamldoc.parse(text[front.start:front.end], front.start)
+    result.suppressions = suppress.parse(text, doc, front.end)
+
+    def at(start: int, end: int) -> tuple[int, int, int, int]:
+        line, column = index.position(start)
+        end_line, end_column = index.position(max(end, start + 1) if end <= len(text) else start)
+        return line, column, end_line, end_column
+
+    for problem in doc.problems:
+        start, end = problem.start, problem.end
+        span = doc.spans.get(problem.pointer or "\0")
+        if problem.kind == "duplicate-key" and span is not None and span.key_start is not None:
+            start, end = span.key_start, span.key_end or span.key_start
+        result.findings.append(_finding(_YAML_KINDS[problem.kind], path, problem.message, config,
+                                        at(start, end), problem.pointer))
+    if doc.record is None:
+        return _finish(result, path, config)
+    record = doc.record
+    if not isinstance(record, dict):
+        span = doc.spans.get("")
+        position = at(span.start, span.end) if span else (2, 1, 2, 1)
+        result.findings.append(_finding(
+            SCHEMA, path, f"the front matter must be a mapping of keys to values, but it is "
+            f"{schemas.describe(record)}", config, position, ""))
+        return _finish(result, path, config)
+    context = Context(path=path, record=record, notes=Annotations(), config=config,
+                      now=config.now or datetime.now(UTC), text=text, spans=doc.spans,
+                      index=index, image_sizer=image_sizer, site=site)
+    _run(context, result)
+    return _finish(result, path, config)
+
+
+def check_record(record: Any, config: Config | None = None, *, path: str | None = None
+                 ) -> list[Finding]:
+    """Check an already-parsed record (a dict) against its schema and the rules; no file.
+
+    Positions are 1:1 (there is no source); each finding's ``pointer`` names the value.
+    """
+    load_all()
+    config = config or Config()
+    record = dict(record) if isinstance(record, dict) else record
+    context = Context(path=path, record=record, notes=Annotations(), config=config,
+                      now=config.now or datetime.now(UTC))
+    result = FileResult()
+    _run(context, result)
+    return _finish(result, path, config).findings
+
+
+def _run(context: Context, result: FileResult) -> None:
+    config = context.config
+    path = context.path
+    enabled = config.enabled()
+    try:
+        schema = schemas.load(_schema_reference(context.record, path, config))
+    except schemas.SchemaError as err:
+        result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
+        return
+    for problem in schema.problems(context.record):
+        code = _SCHEMA_KINDS[problem.kind]
+        if code not in enabled:
+            continue
+        context.rule = RULES[code]
+        finding = context.report(problem.pointer, problem.message, key=problem.at_key)
+        if problem.format:
+            finding.extra["format"] = problem.format
+        result.findings.append(finding)
+    context.notes = _walker(schema).annotate(context.record)
+    for code in sorted(enabled):
+        rule = RULES[code]
+        if rule.check is None:
+            continue
+        context.rule = rule
+        try:
+            result.findings.extend(rule.check(context))
+        except Exception as err:  # one broken rule must not hide the others
+            where = traceback.extract_tb(err.__traceback__)[-1]
+            result.findings.append(_finding(
+                INTERNAL, path, f"internal error in rule {rule.code} {rule.name}: "
+                f"{type(err).__name__}: {err} (at {where.filename.rsplit('/', 1)[-1]}:"
+                f"{where.lineno}); please report it", config))
+    result.entries.extend(context.entries)
+    context.rule = None
+
+
+def _supersede(findings: list[Finding]) -> list[Finding]:
+    """Drop a generic schema finding where a more specific rule reported the same value."""
+    replaced = {
+        (code, f.pointer) for f in findings if f.pointer is not None
+        for code in RULES[f.code].replaces
+    }
+    if not replaced:
+        return findings
+    return [f for f in findings if (f.code, f.pointer) not in replaced]
+
+
+def _finish(result: FileResult, path: str | None, config: Config) -> FileResult:
+    enabled = config.enabled() - config.ignored_for(path)
+    findings = [f for f in result.findings if f.code in enabled or f.code == INTERNAL]
+    findings = _supersede(findings)
+    if result.suppressions is not None:
+        findings = suppress.apply(findings, result.suppressions, path, config)
+    findings.sort(key=Finding.sort_key)
+    result.findings = findings
+    return result
+
+
+def finalize(entries: Iterable[IndexEntry], config: Config,
+             suppressions: dict[str, suppress.Suppressions] | None = None) -> list[Finding]:
+    """Checks across records (e.g. duplicate stories) from every file's index entries."""
+    load_all()
+    enabled = config.enabled()
+    by_code: dict[str, list[IndexEntry]] = {}
+    for entry in entries:
+        by_code.setdefault(entry.code, []).append(entry)
+    out: list[Finding] = []
+    for code, group in by_code.items():
+        rule: Rule = RULES[code]
+        if code in enabled and rule.finalize is not None:
+            for finding in rule.finalize(group):
+                sup = (suppressions or {}).get(finding.path or "")
+                if finding.code in config.ignored_for(finding.path) or (
+                    sup is not None and sup.covers(finding)
+                ):
+                    continue
+                out.append(finding)
+    return out

@@ -1,0 +1,145 @@
+"""The file system edge: finding records to check and writing fixed files safely."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from .config import DEFAULT_EXCLUDE, Config, glob_match
+
+
+class WriteRefused(Exception):
+    """A fixed file was not written; the message says why (the original is untouched)."""
+
+
+@lru_cache(maxsize=256)
+def _gitignore(directory: str):  # -> pathspec.PathSpec | None
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def _repo_root(start: str) -> str | None:
+    current = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _ignored_by_git(path: str, is_dir: bool, stop: str | None) -> bool:
+    """Whether any .gitignore from ``stop`` (the repository root) down to the path ignores it."""
+    absolute = os.path.abspath(path)
+    directory = os.path.dirname(absolute)
+    while True:
+        spec = _gitignore(directory)
+        if spec is not None:
+            relative = os.path.relpath(absolute, directory).replace(os.sep, "/")
+            if spec.match_file(relative + ("/" if is_dir else "")):
+                return True
+        if stop is None or directory == stop or os.path.dirname(directory) == directory:
+            return False
+        directory = os.path.dirname(directory)
+
+
+def _excluded(relative: str, name: str, config: Config) -> bool:
+    if any(glob_match(name, pattern) for pattern in DEFAULT_EXCLUDE):
+        return True
+    return any(glob_match(relative, pattern) for pattern in config.exclude)
+
+
+def discover(paths: list[str], config: Config) -> Iterator[str]:
+    """Files to check: explicit files as given, directories walked for Markdown records.
+
+    Walking skips ``.git``, ``node_modules``, ``_site``, ``vendor``, hidden folders, the
+    configured ``exclude`` globs and whatever ``.gitignore`` files ignore.
+    """
+    seen: set[str] = set()
+    for given in paths:
+        if not os.path.isdir(given):
+            if given not in seen:
+                seen.add(given)
+                yield given
+            continue
+        stop = _repo_root(given)
+        for directory, dirnames, filenames in os.walk(given):
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if not _excluded(config.relative(os.path.join(directory, d)), d, config)
+                and not _ignored_by_git(os.path.join(directory, d), True, stop)
+            )
+            for name in sorted(filenames):
+                path = os.path.join(directory, name)
+                relative = config.relative(path)
+                if not any(glob_match(name, pattern) for pattern in config.include):
+                    continue
+                if _excluded(relative, name, config) or _ignored_by_git(path, False, stop):
+                    continue
+                if path not in seen:
+                    seen.add(path)
+                    yield path
+
+
+def write_atomic(path: str, data: bytes, expected: bytes, roots: list[str]) -> None:
+    """Replace ``path`` with ``data`` in one step, keeping its permissions.
+
+    Refuses (``WriteRefused``) a read-only file, a symbolic link that points outside the
+    checked folders, and a file that changed on disk since it was read as ``expected``.
+    A crash at any moment leaves either the old or the new file, never a mix.
+    """
+    target = path
+    if os.path.islink(path):
+        target = os.path.realpath(path)
+        inside = any(
+            os.path.commonpath([target, os.path.realpath(r)]) == os.path.realpath(r)
+            for r in roots
+        )
+        if not inside:
+            raise WriteRefused(f"{path} is a symbolic link to {target}, outside the checked "
+                               "files; not writing through it")
+    try:
+        info = os.stat(target)
+    except OSError as err:
+        raise WriteRefused(f"cannot write {path}: {err.strerror}") from None
+    writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    if not info.st_mode & writable_bits or not os.access(target, os.W_OK):
+        raise WriteRefused(f"{path} is read-only; not changing it")
+    try:
+        current = Path(target).read_bytes()
+    except OSError as err:
+        raise WriteRefused(f"cannot read {path} again before writing: {err.strerror}") from None
+    if current != expected:
+        raise WriteRefused(f"{path} changed on disk while fmlint was checking it; "
+                           "not overwriting it (run fmlint again)")
+    directory = os.path.dirname(os.path.abspath(target))
+    handle, temporary = tempfile.mkstemp(prefix=".fmlint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        try:
+            os.chown(temporary, info.st_uid, info.st_gid)
+        except OSError:
+            pass
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

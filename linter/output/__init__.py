@@ -1,0 +1,97 @@
+"""Report formats: turn a run's findings into the text of one output format.
+
+Each format lives in its own module, imported only when that format is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Literal, Protocol
+
+from linter.finding import Finding, Severity
+
+FORMATS: tuple[str, ...] = (
+    "text",
+    "concise",
+    "json",
+    "json-lines",
+    "github",
+    "gitlab",
+    "sarif",
+    "junit",
+)
+
+# Format name -> module in this package that has `render(report) -> str`.
+_MODULES: dict[str, str] = {
+    "text": "text",
+    "concise": "concise",
+    "json": "json_array",
+    "json-lines": "json_lines",
+    "github": "github",
+    "gitlab": "gitlab",
+    "sarif": "sarif",
+    "junit": "junit",
+}
+
+# Shown where a finding has no path (the record came from standard input).
+STDIN_PATH = "-"
+
+
+class RuleMeta(Protocol):
+    """What a report needs to know about a rule."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def severity(self) -> Severity: ...
+
+    @property
+    def fix(self) -> Literal["safe", "unsafe", "sometimes"] | None: ...
+
+    @property
+    def doc_url(self) -> str | None: ...
+
+
+@dataclass
+class Report:
+    """Everything one run hands to a report format."""
+
+    findings: list[Finding]  # already sorted by path, line, column
+    rules: Mapping[
+        str, RuleMeta
+    ]  # every known rule by code, also ones without findings
+    files_checked: int
+    source_lines: Callable[
+        [str], list[str] | None
+    ]  # path -> lines without line ends, or None
+    color: bool = False  # ANSI colour in text output
+    fixes_applied: int = 0  # fixes --fix applied in this run
+    fixable_safe: int = 0  # remaining findings a --fix would repair
+    fixable_unsafe: int = 0  # remaining findings only --unsafe-fixes would repair
+    version: str = "0"  # fmlint version
+    tool_uri: str | None = None  # fmlint's home page
+
+
+def render(fmt: str, report: Report) -> str:
+    """Return the full output of format `fmt`; it ends with a newline unless empty."""
+    module = _MODULES.get(fmt)
+    if module is None:
+        raise ValueError(
+            f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}"
+        )
+    renderer: Callable[[Report], str] = import_module(f"{__name__}.{module}").render
+    return renderer(report)
+
+
+def display_path(path: str | None) -> str:
+    """The path as reports show it: `-` for standard input."""
+    return STDIN_PATH if path is None else path

@@ -1,0 +1,66 @@
+"""The source excerpt under a finding in text output: the line, and carets under the value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.output.safe_text import display_cells
+
+# Longest stretch of a source line shown; longer lines are cut around the value.
+MAX_WIDTH = 100
+# Cells of context kept before the value when a long line is cut.
+LEFT_CONTEXT = 30
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """One source line as printed, and where under it the carets go."""
+
+    text: str
+    caret_offset: int
+    caret_width: int
+
+
+def make_excerpt(
+    line_text: str, column: int, end_column: int | None, max_width: int = MAX_WIDTH
+) -> Excerpt:
+    """Lay out `line_text` with carets from `column` up to `end_column` (exclusive).
+
+    Columns are 1-based characters; `end_column` None means to the end of the line.
+    Escaped characters widen the printed line, and the carets move with them.
+    """
+    cells = display_cells(line_text)
+    count = len(cells)
+    start = min(max(column - 1, 0), count)
+    end = count if end_column is None else min(max(end_column - 1, 0), count)
+    widths = [width for _, width in cells]
+    if sum(widths) > max_width:
+        first, last = _window(widths, start, max_width)
+    else:
+        first, last = 0, count
+    shown = "".join(text for text, _ in cells[first:last])
+    offset = sum(widths[first:start])
+    if first > 0:
+        shown = ELLIPSIS + shown
+        offset += 1
+    if last < count:
+        shown += ELLIPSIS
+    caret_end = min(end, last)
+    width = sum(widths[max(start, first) : caret_end]) if caret_end > start else 0
+    return Excerpt(shown, offset, max(width, 1))
+
+
+def _window(widths: list[int], start: int, max_width: int) -> tuple[int, int]:
+    """Characters [first, last) of a long line to show, keeping `start` in view."""
+    first = start
+    used = 0
+    while first > 0 and used + widths[first - 1] <= LEFT_CONTEXT:
+        first -= 1
+        used += widths[first]
+    last = first
+    used = 0
+    while last < len(widths) and used + widths[last] <= max_width:
+        used += widths[last]
+        last += 1
+    return first, last

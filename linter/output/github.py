@@ -1,0 +1,42 @@
+"""The `github` format: GitHub Actions workflow commands that annotate files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from linter.output import Report
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message as the Actions toolkit does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a command's property value as the Actions toolkit does."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(report: Report) -> str:
+    """One `::error file=…,line=…::message` command per finding."""
+    out: list[str] = []
+    for finding in report.findings:
+        properties: dict[str, str] = {}
+        if finding.path is not None:
+            properties["file"] = finding.path
+        properties.update(
+            line=str(finding.line),
+            col=str(finding.column),
+            endLine=str(finding.end_line),
+            endColumn=str(finding.end_column),
+            title=f"{finding.code} {finding.rule}",
+        )
+        joined = ",".join(
+            f"{key}={escape_property(value)}" for key, value in properties.items()
+        )
+        command = COMMANDS.get(finding.severity, "warning")
+        out.append(f"::{command} {joined}::{escape_data(finding.message)}\n")
+    return "".join(out)

@@ -1,0 +1,15 @@
+"""The `json-lines` format: one compact JSON object per finding and line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from linter.output.json_text import dumps
+
+if TYPE_CHECKING:
+    from linter.output import Report
+
+
+def render(report: Report) -> str:
+    """Each finding's `to_dict()` as JSON on a line of its own; empty without findings."""
+    return "".join(dumps(finding.to_dict()) + "\n" for finding in report.findings)

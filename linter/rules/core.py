@@ -1,0 +1,123 @@
+"""Rules the engine itself reports: reading the file, the YAML, the schema, suppressions."""
+
+from __future__ import annotations
+
+from ..registry import Rule, register
+
+
+def _core(code: str, name: str, severity: str, summary: str, doc: str, *,
+          default_enabled: bool = True) -> None:
+    register(Rule(code=code, name=name, severity=severity, summary=summary,
+                  doc=doc.strip(), default_enabled=default_enabled, group="core"))
+
+
+_core("FM001", "no-front-matter", "error", "The file has no front matter.", """
+A record is a Markdown file whose first line is `---`, followed by YAML and a closing `---`
+(or `...`). A file without it is not a record: the site generator treats it as a plain page
+and every field the templates expect is missing.
+
+```markdown
+# A title        <- no front matter
+```
+
+No fix: fmlint cannot know what the record should say.
+""")
+_core("FM002", "unterminated-front-matter", "error", "The front matter never closes.", """
+The first line opens the front matter with `---`, but no later line closes it with `---` or
+`...`, so the whole file would be read as YAML, or, by most site generators, not as a record.
+
+No fix: where the YAML ends is a guess.
+""")
+_core("FM003", "invalid-encoding", "error", "The file is not valid UTF-8.", """
+Front matter must be UTF-8. The finding points at the first byte that is not, which usually
+means the file was saved in another encoding (Windows-1252, Latin-1) or as UTF-16.
+
+No fix: re-save the file as UTF-8 in an editor that shows the text correctly.
+""")
+_core("FM004", "yaml-syntax", "error", "The front matter is not valid YAML.", """
+The YAML parser stopped at this line and column; the message says what it found, in plain words
+where a common cause is known (a `: ` inside an unquoted value, tab indentation, an unclosed
+quote).
+
+```yaml
+title: Power Apps: what's new   # a second ': ' starts a mapping; quote the value
+```
+
+No fix.
+""")
+_core("FM005", "duplicate-key", "error", "A key appears twice in the same mapping.", """
+PyYAML silently keeps the last value of a duplicated key; other YAML tools keep the first or
+refuse the file. Either way one of the two values is lost. The finding is on the later key.
+
+No fix: which value is right is for the author to say.
+""")
+_core("FM006", "yaml-limits", "error", "The front matter is too large, too deep or expands "
+      "too much.", f"""
+fmlint refuses front matter that could exhaust memory or time: more than
+{2} MB of YAML, lists or mappings nested more than 100 deep, or aliases that expand to more than
+100,000 values (a "billion laughs" document). Nothing past the limit is read.
+""")
+_core("FM007", "yaml-tag", "warning", "A YAML tag asks for a special type.", """
+Tags such as `!!python/object` or `!custom` ask a YAML loader to build objects. fmlint reads
+front matter as plain data only and ignores the tag; other tools may execute it or fail.
+Remove the tag.
+""")
+_core("FM008", "yaml-key", "error", "A key that is not a plain string.", """
+A mapping key that is itself a list or a mapping (`? [a, b]: x`) cannot be a field name of a
+record; merge keys (`<<`) need a mapping to merge.
+""")
+_core("FM009", "internal-error", "error", "fmlint failed on this file.", """
+A bug in fmlint stopped one check on this file; the other files and checks still ran. Please
+report the message together with the file.
+""")
+_core("FM010", "schema-violation", "error", "A value does not match the schema.", """
+The record's schema (the built-in article schema, the one mapped to the file in the
+configuration, or the record's own `$schema`) says what each field must be: its type, its
+allowed values, its form. The message names the field, what was expected and what was found.
+
+```yaml
+width: "50"    # width should be a whole number, but it is the string "50"
+```
+""")
+_core("FM011", "unknown-key", "error", "A key the schema does not know.", """
+Records are closed: a key the schema does not list is almost always a misspelling that
+silently does nothing (`publishedDatetime` for `publishedDateTime`). The message suggests the
+closest known key.
+""")
+_core("FM012", "missing-key", "error", "A required key is missing.", """
+The schema requires this key in every record of its kind. The finding is on the mapping that
+lacks it (the record itself, or the key holding the nested mapping).
+""")
+_core("FM013", "invalid-format", "error", "A value does not have the format the schema names.",
+      """
+The schema gives a `format` (`uri`, `uri-reference`, `date-time`, `duration`, `hostname`...)
+and fmlint checks it for real. Where a more specific rule (URL, timestamp or domain rules)
+reports the same value with a better message and a fix, this finding is left out.
+""")
+_core("FM014", "schema-error", "error", "The schema itself cannot be used.", """
+The schema named for this file cannot be read, is not JSON, or is not a valid JSON Schema.
+""")
+_core("FM901", "invalid-suppression", "warning", "A suppression comment names an unknown rule.",
+      """
+`# fmlint: ignore[...]` and `# fmlint: ignore-file[...]` take rule codes (`FM101`), code
+prefixes (`FM1`) or rule names (`mojibake`). An unknown one silences nothing, which is
+usually a typo.
+""")
+_core("FM902", "unused-suppression", "info", "A suppression comment silences nothing.", """
+Off by default (select `FM902` to enable it). A suppression whose rule no longer reports
+anything on that line can be removed.
+""", default_enabled=False)
+_core("FM015", "fix-rejected", "warning", "A fix was not applied because it would change "
+      "more than its value.", """
+Before writing, `--fix` parses the fixed text again and checks that every value no fix
+targeted is unchanged. A fix that fails this check is dropped, and this finding says which.
+""")
+_core("FM016", "fix-limit", "warning", "Fixes kept producing new fixes.", """
+`--fix` applies fixes in passes until nothing changes; after 10 passes it stops, writes what it
+has, and reports this. It means two fixes undo each other: please report it.
+""")
+_core("FM017", "io-error", "error", "The file could not be read, or its fix not written.", """
+The file is unreadable, or `--fix` did not write it: it is read-only, it is a symbolic link to
+a file outside the checked folders, or it changed on disk while fmlint was checking it. The
+original file is left as it was.
+""")

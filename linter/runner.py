@@ -1,0 +1,222 @@
+"""Running checks over files: reading, site discovery, fixing, writing, parallel workers."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import engine, files, fixer, source
+from .config import Config
+from .context import ImageSizer, Site
+from .finding import Finding
+
+PARALLEL_THRESHOLD = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """What to do with fixes: report only, write them, or show them as a diff."""
+
+    fix: bool = False
+    unsafe: bool = False
+    diff: bool = False
+
+
+@dataclass
+class Outcome:
+    path: str
+    result: engine.FileResult
+    fixed: int = 0
+    fixed_text: str | None = None  # the whole fixed text, for stdin and --diff
+    diff: str | None = None
+    text: str | None = None  # the text as checked, when it is kept for excerpts
+    notes: list[Finding] = field(default_factory=list)
+
+
+@lru_cache(maxsize=512)
+def _site_in(directory: str) -> tuple[str | None, dict]:
+    from .imagetools import find_site_root, site_settings
+
+    root = find_site_root(Path(directory))
+    if root is None:
+        return None, {}
+    try:
+        text = (root / "_config.yml").read_text("utf-8", errors="replace")
+    except OSError:
+        return str(root), {}
+    return str(root), site_settings(text)
+
+
+def site_for(path: str | None, config: Config) -> Site:
+    """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
+    root, settings = (None, {})
+    if path and path != "-":
+        root, settings = _site_in(os.path.dirname(os.path.abspath(path)))
+    if config.site_root:
+        root = config.site_root
+        settings = _site_in(config.site_root)[1] if not settings else settings
+    return Site(
+        root=root,
+        url=config.site_url or settings.get("url"),
+        baseurl=config.baseurl or settings.get("baseurl") or "",
+        timezone=config.timezone or settings.get("timezone"),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _image_size(path: str) -> tuple[int, int] | str | None:
+    from .imagetools import read_image_size
+
+    if not os.path.isfile(path):
+        return "missing"
+    return read_image_size(Path(path))
+
+
+def image_sizer(site: Site, deps: list[str]) -> ImageSizer | None:
+    """Reads the real size of images the site itself serves (header only).
+
+    Every file it looks at is added to ``deps``, so cached results notice a changed image.
+    """
+    if site.root is None:
+        return None
+    from .imagetools import local_image_path
+
+    root = Path(site.root)
+
+    def size(url: str, _record_path: str | None) -> tuple[int, int] | str | None:
+        local = local_image_path(url, site_root=root, site_url=site.url, baseurl=site.baseurl)
+        if local is None:
+            return None
+        deps.append(str(local))
+        return _image_size(str(local))
+
+    return size
+
+
+def check_data(data: bytes, path: str, config: Config, mode: Mode,
+               keep_text: bool = False) -> Outcome:
+    """Check (and fix, per ``mode``) one file's bytes. Writes nothing."""
+    site = site_for(path, config)
+    deps: list[str] = [os.path.join(site.root, "_config.yml")] if site.root else []
+    sizer = image_sizer(site, deps)
+    try:
+        text, bom = source.decode(data)
+    except source.DecodeError:
+        return Outcome(path, engine.check_bytes(data, path, config, site=site))
+
+    def check(candidate: str) -> list[Finding]:
+        return engine.check_text(candidate, path, config, site=site,
+                                 image_sizer=sizer).findings
+
+    result = engine.check_text(text, path, config, site=site, image_sizer=sizer)
+    result.deps = sorted(set(deps))
+    outcome = Outcome(path, result, text=text if keep_text else None)
+    if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):
+        return outcome
+    fixed = fixer.fix_text(text, check, unsafe=mode.unsafe)
+    final = engine.check_text(fixed.text, path, config, site=site, image_sizer=sizer)
+    final.findings.extend(_fix_notes(fixed, path, config))
+    final.findings.sort(key=Finding.sort_key)
+    outcome.result = final
+    outcome.fixed = len(fixed.applied)
+    if fixed.text != text:
+        outcome.fixed_text = ("\ufeff" if bom else "") + fixed.text
+        outcome.text = fixed.text if keep_text else None
+        if mode.diff:
+            outcome.diff = "".join(difflib.unified_diff(
+                text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
+                fromfile=f"a/{path}", tofile=f"b/{path}"))
+    return outcome
+
+
+def _fix_notes(fixed: fixer.FixOutcome, path: str, config: Config) -> list[Finding]:
+    from .registry import RULES
+
+    notes = []
+    for finding in fixed.rejected:
+        rule = RULES["FM015"]
+        what = finding.fix.message if finding.fix else ""
+        notes.append(Finding(path, finding.line, finding.column, finding.end_line,
+                             finding.end_column, rule.code, rule.name,
+                             config.severity_of(rule),  # type: ignore[arg-type]
+                             f"the fix of {finding.code} ({what}) was not applied: it would "
+                             "change other values", finding.pointer))
+    if fixed.hit_limit:
+        rule = RULES["FM016"]
+        notes.append(Finding(path, 1, 1, 1, 1, rule.code, rule.name,
+                             config.severity_of(rule),  # type: ignore[arg-type]
+                             f"fixes were still changing the file after {fixer.MAX_PASSES} "
+                             "passes; stopped", None))
+    enabled = config.enabled()
+    return [n for n in notes if n.code in enabled]
+
+
+def check_path(path: str, config: Config, mode: Mode, roots: list[str]) -> Outcome:
+    """Read, check, and (with ``mode.fix``) write one file. Never raises."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
+    outcome = check_data(data, path, config, mode)
+    if mode.fix and not mode.diff and outcome.fixed_text is not None:
+        try:
+            files.write_atomic(path, outcome.fixed_text.encode("utf-8"), data, roots)
+        except (files.WriteRefused, OSError) as err:
+            message = str(err) if isinstance(err, files.WriteRefused) else (
+                f"cannot write the fixed file: {err.strerror}")
+            outcome = check_data(data, path, config, Mode())
+            outcome.result.findings.append(_io_finding(path, config, message))
+    return outcome
+
+
+def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
+    from .registry import RULES
+
+    rule = RULES["FM017"]
+    message = err if isinstance(err, str) else f"cannot read the file: {err.strerror}"
+    return Finding(path, 1, 1, 1, 1, rule.code, rule.name,
+                   config.severity_of(rule), message, None)  # type: ignore[arg-type]
+
+
+# -- parallel workers ----------------------------------------------------------------------
+
+_worker_state: tuple[Config, Mode, list[str]] | None = None
+
+
+def _init_worker(config: Config, mode: Mode, roots: list[str]) -> None:
+    global _worker_state
+    _worker_state = (config, mode, roots)
+
+
+def _work(path: str) -> Outcome:
+    assert _worker_state is not None
+    config, mode, roots = _worker_state
+    return check_path(path, config, mode, roots)
+
+
+def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
+                progress: Callable[[int], None] | None = None) -> Iterable[Outcome]:
+    """Outcomes in the order of ``paths``; uses ``jobs`` processes for large runs."""
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        for path in paths:
+            yield check_path(path, config, mode, roots)
+            if progress:
+                progress(1)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    config.enabled()  # resolve once, before the workers copy the configuration
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(config, mode, roots)) as pool:
+        for outcome in pool.map(_work, paths, chunksize=chunk):
+            yield outcome
+            if progress:
+                progress(1)

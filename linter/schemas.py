@@ -1,0 +1,242 @@
+"""Loading JSON Schemas, validating records, and turning failures into plain-word problems."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+BUILTIN = {
+    "article": "article.schema.json",
+    "organization": "organization.schema.json",
+}
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping of keys to values",
+    "array": "a list",
+    "null": "empty (null)",
+}
+
+
+class SchemaError(Exception):
+    """A schema that cannot be used: unreadable, not JSON, or not a valid JSON Schema."""
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """One way a record fails its schema, at one value."""
+
+    kind: str  # "unknown-key", "missing-key", "format", "schema"
+    pointer: str  # the value (for a missing key: the mapping that lacks it)
+    message: str
+    at_key: bool = False
+    format: str | None = None
+
+
+class Schema:
+    """A schema with its validator, built once and shared by every record."""
+
+    def __init__(self, source: str, document: dict[str, Any], digest: str) -> None:
+        from jsonschema import validators
+
+        from .formats import format_checker
+
+        self.source = source
+        self.document = document
+        self.digest = digest
+        cls = validators.validator_for(document, default=validators.Draft202012Validator)
+        try:
+            cls.check_schema(document)
+        except Exception as err:  # jsonschema.SchemaError
+            raise SchemaError(f"{source}: not a valid JSON Schema: {err}") from None
+        self.validator = cls(document, format_checker=format_checker())
+
+    def problems(self, record: Any) -> list[SchemaProblem]:
+        """Every failure of the record, one per problem, most specific first."""
+        found: list[SchemaProblem] = []
+        for error in self.validator.iter_errors(record):
+            found.extend(_explain(error))
+        return found
+
+
+def builtin_path(name: str) -> Path:
+    """The file of a built-in schema: inside the installed package, or the source tree's."""
+    packaged = Path(str(resources.files("linter"))) / "schemas" / name
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "schema" / name
+
+
+@cache
+def load(reference: str) -> Schema:
+    """A schema by built-in name (``article``) or by path; cached per process."""
+    if reference in BUILTIN:
+        text = builtin_path(BUILTIN[reference]).read_text("utf-8")
+    else:
+        try:
+            text = Path(reference).read_text("utf-8")
+        except OSError as err:
+            raise SchemaError(f"cannot read schema {reference}: {err.strerror}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SchemaError(
+            f"{reference}:{err.lineno}:{err.colno}: the schema is not valid JSON: {err.msg}"
+        ) from None
+    if not isinstance(document, dict):
+        raise SchemaError(f"{reference}: a JSON Schema must be a JSON object")
+    return Schema(reference, document, hashlib.sha256(text.encode()).hexdigest())
+
+
+def friendly_path(pointer: str) -> str:
+    """``/related/1/excerpt`` -> ``related[1].excerpt``; ``""`` -> ``the record``."""
+    if not pointer:
+        return "the record"
+    out = ""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if token.isdigit():
+            out += f"[{token}]"
+        else:
+            out += ("." if out else "") + token
+    return out
+
+
+def describe(value: Any) -> str:
+    """A short plain-words description of a value, for messages."""
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {json.dumps(shown, ensure_ascii=False)}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def _type_words(expected: Any) -> str:
+    if isinstance(expected, list):
+        return " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+    return _TYPE_WORDS.get(expected, str(expected))
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _suggest(word: str, choices: list[str]) -> str | None:
+    lowered = {c.lower(): c for c in choices}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _explain(error: Any) -> Iterator[SchemaProblem]:
+    from jsonschema.exceptions import best_match
+
+    validator = error.validator
+    pointer = _pointer(error.absolute_path)
+    where = friendly_path(pointer)
+    value = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if validator in ("anyOf", "oneOf") and error.context:
+        best = best_match(error.context)
+        # best_match's path is relative to this error's instance.
+        best.path.extendleft(reversed(list(error.absolute_path)))
+        yield from _explain(best)
+        return
+    if validator in ("additionalProperties", "unevaluatedProperties") and isinstance(value, dict):
+        known = list(schema.get("properties", {}))
+        patterns = list(schema.get("patternProperties", {}))
+        import re
+
+        for key in value:
+            if key in known or any(re.search(p, key) for p in patterns):
+                continue
+            where_key = f"{where}." if pointer else ""
+            message = f"unknown key '{where_key}{key}'"
+            hint = _suggest(key, known)
+            if hint:
+                message += f": did you mean '{hint}'?"
+            elif known:
+                message += f"; the keys allowed here are: {', '.join(sorted(known))}"
+            yield SchemaProblem("unknown-key", f"{pointer}/{key}", message, at_key=True)
+        return
+    if validator == "required":
+        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        for key in missing:
+            inside = f" in {where}" if pointer else ""
+            yield SchemaProblem("missing-key", pointer, f"missing required key '{key}'{inside}",
+                                at_key=bool(pointer))
+        return
+    if validator == "format":
+        yield SchemaProblem(
+            "format",
+            pointer,
+            f"{where} is not a valid {error.validator_value}: {describe(value)}",
+            format=error.validator_value,
+        )
+        return
+    yield SchemaProblem("schema", pointer, _message(validator, error.validator_value, value,
+                                                    where, schema))
+
+
+def _message(validator: str, expected: Any, value: Any, where: str, schema: dict) -> str:
+    found = describe(value)
+    if validator == "type":
+        return f"{where} should be {_type_words(expected)}, but it is {found}"
+    if validator == "enum":
+        options = ", ".join(json.dumps(o, ensure_ascii=False) for o in expected)
+        hint = (
+            _suggest(value, [o for o in expected if isinstance(o, str)])
+            if isinstance(value, str)
+            else None
+        )
+        tail = f"; did you mean {json.dumps(hint)}?" if hint else ""
+        return f"{where} must be one of {options}, but it is {found}{tail}"
+    if validator == "const":
+        return f"{where} must be {json.dumps(expected, ensure_ascii=False)}, but it is {found}"
+    if validator == "pattern":
+        return f"{where} does not have the expected form (pattern {expected}): {found}"
+    if validator == "minLength":
+        return f"{where} must not be empty" if expected == 1 else (
+            f"{where} must be at least {expected} characters long"
+        )
+    if validator == "maxLength":
+        return f"{where} must be at most {expected} characters long, but it has {len(value)}"
+    if validator in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        words = {
+            "minimum": "at least",
+            "exclusiveMinimum": "greater than",
+            "maximum": "at most",
+            "exclusiveMaximum": "less than",
+        }[validator]
+        return f"{where} must be {words} {expected}, but it is {value}"
+    if validator == "minItems":
+        return f"{where} must have at least {expected} item{'s' if expected != 1 else ''}"
+    if validator == "maxItems":
+        return f"{where} must have at most {expected} items, but it has {len(value)}"
+    if validator == "uniqueItems":
+        return f"{where} has the same item more than once"
+    if validator == "not":
+        return f"{where} has a value the schema forbids: {found}"
+    title = schema.get("title")
+    extra = f" ({title})" if title else ""
+    return f"{where}{extra} does not match the schema ({validator}): {found}"

@@ -1,0 +1,117 @@
+"""Suppression comments in the front matter: ``# fmlint: ignore[CODE, ...]``.
+
+A comment at the end of a line silences those codes on that line; ``# fmlint: ignore-file[...]``
+on a line of its own silences them for the whole file. Without brackets, every code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .config import Config
+from .finding import Finding
+from .source import LineIndex
+from .yamldoc import Document
+
+_COMMENT = re.compile(r"#\s*fmlint:\s*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
+INVALID = "FM901"
+UNUSED = "FM902"
+ALL = "*"
+
+
+@dataclass(slots=True)
+class Directive:
+    line: int
+    column: int
+    end_column: int
+    whole_file: bool
+    codes: dict[str, str]  # code -> the selector as written
+    used: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Suppressions:
+    directives: list[Directive] = field(default_factory=list)
+    problems: list[tuple[int, int, int, str]] = field(default_factory=list)  # line, col, end, msg
+
+    def covers(self, finding: Finding) -> bool:
+        for directive in self.directives:
+            if not directive.whole_file and directive.line not in (finding.line, finding.end_line):
+                continue
+            if ALL in directive.codes:
+                directive.used.add(ALL)
+                return True
+            if finding.code in directive.codes:
+                directive.used.add(finding.code)
+                return True
+        return False
+
+
+def parse(text: str, doc: Document | None, limit: int | None = None) -> Suppressions:
+    """Find suppression comments (only real comments: not inside a value)."""
+    from .registry import resolve
+
+    found = Suppressions()
+    if "fmlint:" not in text[:limit]:
+        return found
+    index = LineIndex(text)
+    scalars = [
+        (s.start, s.end) for s in (doc.spans.values() if doc else []) if s.style not in ("map",
+                                                                                         "seq")
+    ]
+    for match in _COMMENT.finditer(text, 0, limit if limit is not None else len(text)):
+        start = match.start()
+        if start > 0 and text[start - 1] not in " \t\r\n":
+            continue
+        if any(a <= start < b for a, b in scalars):
+            continue
+        line, column = index.position(start)
+        whole_file = match.group(1) == "ignore-file"
+        if whole_file and index.line_text(line)[: column - 1].strip():
+            found.problems.append((line, column, column + len(match.group()),
+                                   "'ignore-file' must stand on a line of its own"))
+            continue
+        codes: dict[str, str] = {}
+        if match.group(2) is None:
+            codes[ALL] = ALL
+        for selector in (match.group(2) or "").split(","):
+            selector = selector.strip()
+            if not selector:
+                continue
+            try:
+                for code in resolve([selector]):
+                    codes[code] = selector
+            except KeyError:
+                found.problems.append((line, column, column + len(match.group()),
+                                       f"unknown rule '{selector}' in a suppression comment"))
+        found.directives.append(Directive(line, column, column + len(match.group()), whole_file,
+                                          codes))
+    return found
+
+
+def apply(findings: list[Finding], sup: Suppressions, path: str | None, config: Config
+          ) -> list[Finding]:
+    """Drop suppressed findings; report unknown codes and (if enabled) unused suppressions."""
+    from .registry import RULES
+
+    kept = [f for f in findings if not sup.covers(f)]
+    enabled = config.enabled() - config.ignored_for(path)
+    if INVALID in enabled:
+        rule = RULES[INVALID]
+        kept.extend(
+            Finding(path, line, col, line, end, INVALID, rule.name,
+                    config.severity_of(rule), message, None)  # type: ignore[arg-type]
+            for line, col, end, message in sup.problems
+        )
+    if UNUSED in enabled:
+        rule = RULES[UNUSED]
+        for directive in sup.directives:
+            unused = [sel for code, sel in directive.codes.items() if code not in directive.used]
+            if directive.codes and unused and ALL not in directive.used:
+                names = ", ".join(dict.fromkeys(unused))
+                kept.append(Finding(path, directive.line, directive.column, directive.line,
+                                    directive.end_column, UNUSED, rule.name,
+                                    config.severity_of(rule),  # type: ignore[arg-type]
+                                    f"this suppression silences nothing: {names}", None))
+    return kept

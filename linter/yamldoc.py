@@ -1,0 +1,321 @@
+"""Parse front matter YAML into a plain record that remembers where every key and value sits.
+
+PyYAML composes the node tree (libyaml's C parser when installed); the record is then built
+from the nodes here, so that timestamps stay strings, duplicate keys are seen, unknown tags
+construct nothing, and hostile input (alias bombs, deep nesting, huge documents) is refused
+within fixed bounds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+MAX_DEPTH = 100
+MAX_NODES = 100_000
+MAX_BYTES = 2 * 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_KNOWN_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:value",
+    "tag:yaml.org,2002:merge",
+}
+_KNOWN_COLLECTION_TAGS = {
+    _MAP,
+    _SEQ,
+    "tag:yaml.org,2002:omap",
+    "tag:yaml.org,2002:pairs",
+    "tag:yaml.org,2002:set",
+}
+_CONSTRUCT = {
+    "tag:yaml.org,2002:int": yaml.constructor.SafeConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+}
+_SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STRUCTURE_PREFIX = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
+
+
+@dataclass(slots=True)
+class Span:
+    """Where one value of the record is written: character offsets in the whole file."""
+
+    start: int
+    end: int
+    key_start: int | None = None
+    key_end: int | None = None
+    style: str | None = None  # scalar style: None plain, '"', "'", '|', '>'; "map"/"seq" else
+    tag: str = _STR
+    raw: str | None = None  # scalar text as the parser read it (before typing)
+    node_id: int = 0
+    aliased: bool = False
+
+
+@dataclass(slots=True)
+class YamlProblem:
+    """Something wrong with the YAML itself, at character offsets in the whole file."""
+
+    kind: str  # "syntax", "duplicate-key", "tag", "limits", "key"
+    message: str
+    start: int
+    end: int
+    pointer: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    record: Any
+    spans: dict[str, Span] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _plain_problem(err: yaml.MarkedYAMLError) -> str:
+    problem = err.problem or "invalid YAML"
+    hints = {
+        "mapping values are not allowed": "a ': ' inside an unquoted value starts a new mapping; "
+        "put the value in quotes",
+        "found character '\\t' that cannot start any token": "YAML does not allow tabs for "
+        "indentation; use spaces",
+        "could not find expected ':'": "a line is missing its ':' or is indented wrongly",
+        "found undefined alias": "an alias (*name) refers to an anchor (&name) that is not defined",
+        "found unexpected end of stream": "a quote or bracket opened here is never closed",
+        "did not find expected key": "indentation is off: this line does not line up with the "
+        "keys around it",
+        "found duplicate anchor": "the same anchor name is defined twice",
+    }
+    for start, hint in hints.items():
+        if problem.startswith(start):
+            return f"YAML syntax error: {problem} ({hint})"
+    text = f"YAML syntax error: {problem}"
+    if err.context:
+        text += f" ({err.context}"
+        if err.context_mark is not None and err.problem_mark is not None and (
+            err.context_mark.line != err.problem_mark.line
+        ):
+            text += f" that starts on line {err.context_mark.line + 1} of the front matter"
+        text += ")"
+    return text
+
+
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound on nesting depth: block nesting needs indentation or indicators."""
+    block = max((m.end() - m.start() for m in _STRUCTURE_PREFIX.finditer(text)), default=0)
+    return block + 1 + text.count("[") + text.count("{")
+
+
+def _event_depth(text: str) -> int:
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return deepest
+
+
+class _Builder:
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.spans: dict[str, Span] = {}
+        self.problems: list[YamlProblem] = []
+        self.visits = 0
+        self.seen: dict[int, int] = {}
+        self.path_ids: set[int] = set()
+        self.stopped = False
+
+    def build(self, node: yaml.Node, pointer: str, key: yaml.Node | None) -> Any:
+        self.visits += 1
+        if self.visits > MAX_NODES:
+            if not self.stopped:
+                self.stopped = True
+                self._problem(
+                    "limits",
+                    f"the front matter expands to more than {MAX_NODES:,} values "
+                    "(aliases that repeat aliases, as in a 'billion laughs' document); "
+                    "fmlint stopped reading it",
+                    node,
+                    pointer,
+                )
+            return None
+        node_id = id(node)
+        self.seen[node_id] = self.seen.get(node_id, 0) + 1
+        start = node.start_mark.index + self.offset
+        end = node.end_mark.index + self.offset
+        span = Span(start, end, node_id=node_id, tag=node.tag)
+        if key is not None:
+            span.key_start = key.start_mark.index + self.offset
+            span.key_end = key.end_mark.index + self.offset
+        self.spans[pointer] = span
+        if isinstance(node, yaml.ScalarNode):
+            span.style = node.style
+            span.raw = node.value
+            return self._scalar(node, pointer)
+        if node_id in self.path_ids:
+            self._problem("limits", "an alias refers to the collection that contains it", node,
+                          pointer)
+            return None
+        self.path_ids.add(node_id)
+        try:
+            if node.tag not in _KNOWN_COLLECTION_TAGS:
+                self._tag_problem(node, pointer)
+            if isinstance(node, yaml.SequenceNode):
+                span.style = "seq"
+                return [
+                    self.build(item, f"{pointer}/{i}", None) for i, item in enumerate(node.value)
+                ]
+            span.style = "map"
+            return self._mapping(node, pointer)
+        finally:
+            self.path_ids.discard(node_id)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        key_lines: dict[str, yaml.Node] = {}
+        merges: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem("key", "a key must be a plain word or string, not a list or mapping",
+                              key_node, pointer)
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merges.append(value_node)
+                continue
+            name = key_node.value
+            child = f"{pointer}/{escape_pointer_token(name)}"
+            if name in key_lines:
+                first = key_lines[name].start_mark.line + 2  # the file's line 1 is '---'
+                self._problem(
+                    "duplicate-key",
+                    f"duplicate key '{name}': the key already appears on line {first}; "
+                    "PyYAML keeps this later value, other tools keep the first",
+                    key_node,
+                    child,
+                )
+            key_lines[name] = key_node
+            result[name] = self.build(value_node, child, key_node)
+        for merge in merges:
+            sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    self._problem("key", "a merge key ('<<') needs a mapping or list of mappings",
+                                  source, pointer)
+                    continue
+                merged = self.build(source, f"{pointer}/<<", None)
+                for name, value in (merged or {}).items():
+                    result.setdefault(name, value)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+        tag = node.tag
+        if tag in _CONSTRUCT:
+            try:
+                return _CONSTRUCT[tag](_SCALAR_CONSTRUCTOR, node)
+            except (ValueError, yaml.YAMLError):
+                return node.value
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag not in _KNOWN_SCALAR_TAGS:
+            self._tag_problem(node, pointer)
+        return node.value
+
+    def _tag_problem(self, node: yaml.Node, pointer: str) -> None:
+        self._problem(
+            "tag",
+            f"the tag '{node.tag}' asks for a special type; fmlint reads front matter as plain "
+            "data and ignores it (remove the tag)",
+            node,
+            pointer,
+        )
+
+    def _problem(self, kind: str, message: str, node: yaml.Node, pointer: str | None) -> None:
+        self.problems.append(
+            YamlProblem(
+                kind,
+                message,
+                node.start_mark.index + self.offset,
+                node.end_mark.index + self.offset,
+                pointer,
+            )
+        )
+
+
+def parse(yaml_text: str, offset: int = 0) -> Document:
+    """Parse the YAML between the delimiters; ``offset`` is where it starts in the file."""
+    if len(yaml_text) > MAX_BYTES:
+        return Document(
+            None,
+            problems=[
+                YamlProblem(
+                    "limits",
+                    f"the front matter is {len(yaml_text) / 1048576:.1f} MB; fmlint reads "
+                    f"front matter of at most {MAX_BYTES // 1048576} MB",
+                    offset,
+                    offset,
+                )
+            ],
+        )
+    try:
+        if _depth_bound(yaml_text) > MAX_DEPTH and _event_depth(yaml_text) > MAX_DEPTH:
+            return Document(
+                None,
+                problems=[
+                    YamlProblem(
+                        "limits",
+                        f"the front matter nests lists or mappings more than {MAX_DEPTH} deep; "
+                        "fmlint stopped reading it",
+                        offset,
+                        offset,
+                    )
+                ],
+            )
+        root = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        index = offset + (mark.index if mark is not None else 0)
+        index = min(index, offset + len(yaml_text))
+        return Document(None, problems=[YamlProblem("syntax", _plain_problem(err), index, index)])
+    except yaml.YAMLError as err:  # e.g. ReaderError: a character YAML cannot hold
+        position = getattr(err, "position", 0) or 0
+        character = getattr(err, "character", None)
+        detail = (
+            f"the character {character!r} is not allowed in YAML"
+            if character is not None
+            else str(err)
+        )
+        index = offset + min(position, len(yaml_text))
+        return Document(None, problems=[YamlProblem("syntax", f"YAML error: {detail}", index,
+                                                    index)])
+    if root is None:
+        return Document({}, {"": Span(offset, offset, style="map", tag=_MAP)})
+    builder = _Builder(offset)
+    record = builder.build(root, "", None)
+    shared = {node_id for node_id, count in builder.seen.items() if count > 1}
+    if shared:
+        for span in builder.spans.values():
+            if span.node_id in shared:
+                span.aliased = True
+    return Document(record, builder.spans, builder.problems)
