@@ -76,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
         outcomes = list(_run_files(files, config, mode, paths, jobs, cache, progress))
         if progress:
             progress.done()
+        explicit = {p for p in paths if not os.path.isdir(p)}
+        outcomes = [o for o in outcomes if o.path in explicit or not _plain_page(o)]
     findings = [f for o in outcomes for f in o.result.findings]
     findings.extend(engine.finalize(
         (e for o in outcomes for e in o.result.entries), config,
@@ -105,6 +107,19 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
         cache.put(outcome.path, outcome.result)
     cache.save()
     return [outcomes[p] for p in files]
+
+
+def _plain_page(outcome: Outcome) -> bool:
+    """A walked file with no front matter outside any ``_folder``: a page, not a record.
+
+    READMEs and plain pages are skipped; in a collection folder (``_posts``, ``_news``) a
+    file without front matter is a broken record and is reported.
+    """
+    findings = outcome.result.findings
+    if not findings or findings[0].code != "FM001":
+        return False
+    parts = os.path.normpath(outcome.path).split(os.sep)[:-1]
+    return not any(part.startswith("_") for part in parts)
 
 
 def _check_stdin(args: argparse.Namespace, config: Config, mode: Mode) -> Outcome:

@@ -98,6 +98,13 @@ class Context:
         return pointer.rsplit("/", 1)[0] if pointer else ""
 
     @staticmethod
+    def where(pointer: str) -> str:
+        """A value's place in words: ``related[1].excerpt``."""
+        from .schemas import friendly_path
+
+        return friendly_path(pointer)
+
+    @staticmethod
     def key(pointer: str) -> str:
         return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
 
@@ -164,15 +171,35 @@ class Context:
         self, pointer: str, new_value: Any, message: str, *, safe: bool, style: str | None = "keep"
     ) -> Fix | None:
         """A fix that writes ``new_value`` over the value at ``pointer``, keeping its style."""
-        span = self.spans.get(pointer)
-        if span is None or span.aliased or self.index is None or self.text is None:
+        return self.replace_values([(pointer, new_value)], message, safe=safe, style=style)
+
+    def replace_values(self, changes: list[tuple[str, Any]], message: str, *, safe: bool,
+                       style: str | None = "keep") -> Fix | None:
+        """One fix that writes several scalar values at once (e.g. width and height)."""
+        if self.index is None or self.text is None:
             return None
-        if span.style in ("map", "seq"):
-            return None
-        written = scalars.render(new_value, span.style if style == "keep" else style)
-        line, column, end_line, end_column = self.range_of(pointer)
-        edit = Edit(line, column, end_line, end_column, written)
-        return Fix("safe" if safe else "unsafe", message, (edit,))
+        edits = []
+        for pointer, new_value in changes:
+            span = self.spans.get(pointer)
+            if span is None or span.aliased or span.style in ("map", "seq"):
+                return None
+            written = scalars.render(new_value, span.style if style == "keep" else style,
+                                     span.tag)
+            line, column, end_line, end_column = self.range_of(pointer)
+            edits.append(Edit(line, column, end_line, end_column, written))
+        return Fix("safe" if safe else "unsafe", message, tuple(edits))
+
+    def children(self, pointer: str) -> dict[str, str]:
+        """Role -> pointer of the direct children of a mapping that the schema gives a role."""
+        value = self.value(pointer)
+        out: dict[str, str] = {}
+        if isinstance(value, dict):
+            for key in value:
+                child = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+                role = self.notes.role_of.get(child)
+                if role:
+                    out.setdefault(role, child)
+        return out
 
     def edit(self, start: int, end: int, content: str) -> Edit | None:
         """An edit over raw character offsets of the file."""

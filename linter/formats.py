@@ -18,16 +18,15 @@ _HOSTNAME = re.compile(
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def _uri(value: str) -> bool:
-    from .urltools import check_url_syntax
+def _uri(value: str, absolute: bool = True) -> bool:
+    """RFC 3986 syntax; advice beyond the RFC (entities, scheme case) is url-syntax's."""
+    from .urltools import ADVISORY_KINDS, check_url_syntax
 
-    return not check_url_syntax(value, absolute=True)
+    return all(p.kind in ADVISORY_KINDS for p in check_url_syntax(value, absolute=absolute))
 
 
 def _uri_reference(value: str) -> bool:
-    from .urltools import check_url_syntax
-
-    return not check_url_syntax(value, absolute=False)
+    return _uri(value, absolute=False)
 
 
 def _date_time(value: str) -> bool:

@@ -69,6 +69,7 @@ def rule(
     options: dict[str, Option] | None = None,
     group: str,
     replaces: tuple[str, ...] = (),
+    finalize: ProjectCheck | None = None,
 ) -> Callable[[RecordCheck], RecordCheck]:
     """Register a per-record check; its docstring is the rule's documentation."""
 
@@ -86,6 +87,7 @@ def rule(
                 check=check,
                 group=group,
                 replaces=replaces,
+                finalize=finalize,
             )
         )
         return check

@@ -36,19 +36,24 @@ def single_quoted(text: str) -> str | None:
     return "'" + text.replace("'", "''") + "'"
 
 
-def is_plain_string(text: str) -> bool:
-    """Whether ``text`` written without quotes reads back as the same string."""
+def is_plain_string(text: str, tag: str = _STR_TAG) -> bool:
+    """Whether ``text`` written without quotes reads back as the same text with ``tag``."""
     if not text or text != text.strip() or text[0] in _PLAIN_FIRST_BAD:
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
     if _NEEDS_ESCAPE.search(text.replace("\\", "").replace('"', "")):
         return False
-    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == tag
 
 
-def render(value: str | int | float | bool | None, style: str | None) -> str:
-    """YAML source for ``value``, keeping ``style`` (None plain, '"', "'") where it can."""
+def render(value: str | int | float | bool | None, style: str | None, tag: str = _STR_TAG
+           ) -> str:
+    """YAML source for ``value``, keeping ``style`` (None plain, '"', "'") where it can.
+
+    A plain string stays plain only if it still reads back with the old ``tag`` (a plain
+    timestamp stays a plain timestamp; a string that would read as a boolean gets quotes).
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -57,6 +62,7 @@ def render(value: str | int | float | bool | None, style: str | None) -> str:
         return repr(value)
     if style == "'":
         return single_quoted(value) or double_quoted(value)
-    if style is None and is_plain_string(value):
+    if style is None and is_plain_string(value, tag if tag != "tag:yaml.org,2002:bool" else
+                                         _STR_TAG):
         return value
     return double_quoted(value)

@@ -222,7 +222,8 @@ def test_roles_mark_what_rules_look_for(article_schema: dict[str, Any]) -> None:
     props = article_schema["properties"]
     defs = article_schema["$defs"]
     role = "x-fmlint-role"
-    assert props["webUrl"][role] == props["originalUrl"][role] == "self-url"
+    assert props["webUrl"][role] == "self-url"
+    assert props["originalUrl"][role] == "original-url"
     assert props["ampWebUrl"][role] == "amp-url"
     assert props["cdnAmpWebUrl"][role] == "amp-cache-url"
     assert props["publishedDateTime"][role] == "published"

@@ -20,6 +20,11 @@ and every field the templates expect is missing.
 # A title        <- no front matter
 ```
 
+When fmlint walks a folder, a Markdown file with no front matter at all is taken for a plain
+page (a README) and skipped, unless it sits in a folder whose name starts with `_` (a Jekyll
+collection such as `_posts` or `_news`), where it is a broken record. A file named on the
+command line is always checked.
+
 No fix: fmlint cannot know what the record should say.
 """)
 _core("FM002", "unterminated-front-matter", "error", "The front matter never closes.", """

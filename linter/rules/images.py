@@ -1,0 +1,151 @@
+"""Image rules: every object the schema gives the role ``image`` (url, width, height)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .. import imagetools
+from ..context import Context
+from ..finding import Finding
+from ..registry import Option, rule
+
+GROUP = "images"
+
+
+@dataclass(frozen=True, slots=True)
+class _Image:
+    pointer: str
+    url: str | None
+    url_pointer: str | None
+    width: Any
+    width_pointer: str | None
+    height: Any
+    height_pointer: str | None
+
+
+def _images(ctx: Context) -> Iterator[_Image]:
+    for pointer in ctx.notes.with_role("image"):
+        if not isinstance(ctx.value(pointer), dict):
+            continue
+        parts = ctx.children(pointer)
+        url_pointer = parts.get("image-url")
+        url = ctx.value(url_pointer) if url_pointer else None
+        yield _Image(
+            pointer,
+            url if isinstance(url, str) else None,
+            url_pointer,
+            ctx.value(parts["width"]) if "width" in parts else None,
+            parts.get("width"),
+            ctx.value(parts["height"]) if "height" in parts else None,
+            parts.get("height"),
+        )
+
+
+def _size(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _local_size(ctx: Context, image: _Image) -> tuple[int, int] | str | None:
+    if ctx.image_sizer is None or image.url is None:
+        return None
+    return ctx.image_sizer(image.url, ctx.path)
+
+
+@rule("FM401", "image-dimensions", severity="error", group=GROUP, replaces=("FM010",),
+      options={"max": Option(20000, "the largest plausible width or height, in pixels")},
+      summary="Image width and height missing, unpaired, not positive or implausibly large.")
+def image_dimensions(ctx: Context) -> Iterator[Finding]:
+    """
+    Pages are laid out from an image's `width` and `height` before the image loads; a
+    missing or wrong number gives a stretched image or a page that jumps. Checks every object
+    the schema gives the role `image`: width and height are both present or both absent,
+    whole numbers above zero, and at most `max` pixels.
+
+    No fix: the real size is not known here (see image-url-hint and image-local).
+    """
+    largest = ctx.option("max")
+    for image in _images(ctx):
+        sides = (("width", image.width, image.width_pointer),
+                 ("height", image.height, image.height_pointer))
+        present = [name for name, value, where in sides if where is not None]
+        if len(present) == 1:
+            other = "height" if present[0] == "width" else "width"
+            yield ctx.report(image.pointer, f"{ctx.where(image.pointer)} has a {present[0]} "
+                             f"but no {other}: give both or neither")
+        for name, value, where in sides:
+            if where is None:
+                continue
+            if _size(value) is None:
+                yield ctx.report(where, f"{ctx.where(where)} must be a whole number of pixels "
+                                 f"above zero, but it is {value!r}")
+            elif value > largest:
+                yield ctx.report(where, f"{ctx.where(where)} is {value} pixels, more than the "
+                                 f"plausible maximum of {largest}")
+
+
+@rule("FM402", "image-url-hint", severity="warning", fix="unsafe", group=GROUP,
+      summary="The declared image size contradicts the size stated in its URL.")
+def image_url_hint(ctx: Context) -> Iterator[Finding]:
+    """
+    Image URLs often state the size: a `-1024x576` suffix (WordPress), `w_1782` and `ar_16:9`
+    (Cloudinary), `maxresdefault.jpg` (YouTube, 1280×720), `/resize/1064x550!/`, `?w=`.
+    A declared `width`/`height` that contradicts the URL is probably wrong. Aspect ratios
+    allow for rounding (1782×1002 is 16:9); sizes a URL gives only as a limit (`?w=1200`,
+    Cloudinary `c_limit`) disagree only when the declared size is larger.
+
+    Images the site serves itself are left to image-local, which reads the real file.
+
+    Fix: unsafe (the URL may lie): sets width and height to what the URL states. Where the
+    URL's hints disagree with each other, the finding says so and there is no fix.
+    """
+    for image in _images(ctx):
+        if image.url is None or image.width_pointer is None:
+            continue
+        if _local_size(ctx, image) is not None:
+            continue
+        verdict = imagetools.check_declared(image.url, _size(image.width), _size(image.height))
+        if verdict is None or verdict.agrees:
+            continue
+        fix = None
+        if not verdict.conflict and verdict.width and verdict.height and image.height_pointer:
+            fix = ctx.replace_values(
+                [(image.width_pointer, verdict.width), (image.height_pointer, verdict.height)],
+                f"set width/height to {verdict.width}×{verdict.height}", safe=False)
+        yield ctx.report(image.width_pointer, f"{ctx.where(image.pointer)}: {verdict.message}",
+                         fix=fix)
+
+
+@rule("FM403", "image-local", severity="error", fix="safe", group=GROUP,
+      summary="A site image that is missing, or whose real size differs from the declared one.")
+def image_local(ctx: Context) -> Iterator[Finding]:
+    """
+    An image URL that is site-relative (`/assets/...`) or under the site's own URL
+    (`url` + `baseurl` in Jekyll's `_config.yml`, or fmlint's `site-url`/`baseurl`) is read
+    from the site folder: the nearest folder above the record holding `_config.yml`, or
+    `site-root`. Only the image header is read.
+
+    A missing file is an error (a broken image on the page). A declared size different from
+    the file's real size is reported with a safe fix to the real size.
+    """
+    for image in _images(ctx):
+        found = _local_size(ctx, image)
+        if found is None or image.url_pointer is None:
+            continue
+        if found == "missing":
+            yield ctx.report(image.url_pointer, f"{ctx.where(image.url_pointer)}: the image "
+                             f"{image.url} is not in the site (no such file)")
+            continue
+        assert isinstance(found, tuple)
+        real_width, real_height = found
+        if (image.width, image.height) == (real_width, real_height):
+            continue
+        if image.width_pointer is None or image.height_pointer is None:
+            continue
+        fix = ctx.replace_values(
+            [(image.width_pointer, real_width), (image.height_pointer, real_height)],
+            f"set width/height to the real {real_width}×{real_height}", safe=True)
+        yield ctx.report(image.width_pointer,
+                         f"{ctx.where(image.pointer)} is declared {image.width}×{image.height} "
+                         f"but the file is {real_width}×{real_height}", fix=fix)

@@ -1,0 +1,178 @@
+"""Timestamp rules: every value the schema marks ``format: date-time``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from .. import timetools
+from ..context import Context
+from ..finding import Finding
+from ..registry import Option, rule
+
+GROUP = "timestamps"
+
+
+def _zone(ctx: Context) -> str:
+    zone = ctx.config.timezone or ctx.site.timezone or "UTC"
+    return zone if timetools.zone_is_valid(zone) else "UTC"
+
+
+def _timestamps(ctx: Context) -> Iterator[tuple[str, str]]:
+    """(pointer, text as written) of every date-time value."""
+    for pointer in ctx.notes.with_format("date-time"):
+        text = ctx.raw(pointer)
+        if text is None:
+            value = ctx.value(pointer)
+            text = value if isinstance(value, str) else None
+        if text is not None:
+            yield pointer, text
+
+
+def _instants(ctx: Context) -> Iterator[tuple[str, datetime]]:
+    for pointer, text in _timestamps(ctx):
+        instant = timetools.parse_rfc3339(text)
+        if instant is not None:
+            yield pointer, instant
+
+
+@rule("FM301", "timestamp-format", severity="error", fix="sometimes", group=GROUP,
+      replaces=("FM013",),
+      summary="A timestamp that is not RFC 3339 with a time zone.")
+def timestamp_format(ctx: Context) -> Iterator[Finding]:
+    """
+    Checks every value the schema marks `format: date-time` against RFC 3339: a date, `T`,
+    a time with seconds, and a time zone (`Z` or an offset like `+01:00`).
+
+    Why: without a zone, every reader guesses one, and sites built in different places move
+    the article by hours, sometimes onto another day. Forms like `22/01/2024` are read as
+    different dates by different tools, or not at all.
+
+    ```yaml
+    publishedDateTime: 2024-01-22 18:23:00Z   # fix: 2024-01-22T18:23:00Z (safe)
+    publishedDateTime: 2024-01-22T18:23:00    # fix: add the site's zone (unsafe)
+    publishedDateTime: 22/13/2024             # month 13 does not exist; no fix
+    ```
+
+    Fix: safe where the meaning is certain (a space for `T`, missing seconds, `+0100` for
+    `+01:00`); unsafe where it guesses: a missing zone becomes the site's zone
+    (`timezone` in `_config.yml` or fmlint's configuration, else UTC), a date alone becomes
+    midnight, day/month order is inferred.
+    """
+    zone = _zone(ctx)
+    for pointer, text in _timestamps(ctx):
+        diagnosis = timetools.diagnose(text, default_zone=zone)
+        if diagnosis.ok:
+            continue
+        fix = None
+        if diagnosis.replacement is not None:
+            fix = ctx.replace(pointer, diagnosis.replacement,
+                              f"write {diagnosis.replacement}", safe=diagnosis.safe)
+        yield ctx.report(pointer, f"{ctx.where(pointer)}: {diagnosis.message}", fix=fix)
+
+
+@rule("FM302", "timestamp-future", severity="warning", group=GROUP,
+      options={"tolerance-minutes": Option(60, "how far ahead of now a timestamp may be")},
+      summary="A timestamp in the future.")
+def timestamp_future(ctx: Context) -> Iterator[Finding]:
+    """
+    Reports timestamps later than now (plus a tolerance). Static site generators such as
+    Hugo and Jekyll leave future-dated posts out of the site without a word, so the article
+    silently disappears; often the cause is a wrong year or a zone mix-up.
+
+    `fmlint check --now 2024-01-01T00:00:00Z` pins the clock, so runs are reproducible.
+    """
+    limit = ctx.now + timedelta(minutes=ctx.option("tolerance-minutes"))
+    for pointer, instant in _instants(ctx):
+        if instant > limit:
+            yield ctx.report(pointer, f"{ctx.where(pointer)} {instant.isoformat()} is in the "
+                             f"future (now is {ctx.now.replace(microsecond=0).isoformat()}); "
+                             "site generators hide future-dated posts")
+
+
+@rule("FM303", "timestamp-implausible", severity="warning", group=GROUP,
+      options={"floor": Option("1990-01-01", "the earliest plausible date (YYYY-MM-DD)")},
+      summary="A timestamp earlier than any plausible date (e.g. the Unix epoch).")
+def timestamp_implausible(ctx: Context) -> Iterator[Finding]:
+    """
+    Reports timestamps before a floor (default 1990-01-01). `1970-01-01T00:00:00Z` is what
+    a missing value becomes when a program reads it as zero seconds since the Unix epoch.
+    """
+    try:
+        floor = date.fromisoformat(ctx.option("floor"))
+    except ValueError:
+        floor = date(1990, 1, 1)
+    for pointer, instant in _instants(ctx):
+        if instant.date() < floor:
+            hint = " (the Unix epoch: probably a missing value)" if instant.year == 1970 else ""
+            yield ctx.report(pointer, f"{ctx.where(pointer)} {instant.date().isoformat()} is "
+                             f"before {floor.isoformat()}{hint}")
+
+
+@rule("FM304", "timestamp-order", severity="error", group=GROUP,
+      summary="Updated before published.")
+def timestamp_order(ctx: Context) -> Iterator[Finding]:
+    """
+    Reports an item whose update time (schema role `updated`) is earlier than its
+    publication time (role `published`), in the same record or related item.
+    """
+    instants = dict(_instants(ctx))
+    for updated in ctx.notes.with_role("updated"):
+        parent = ctx.parent(updated)
+        published = ctx.children(parent).get("published")
+        if published is None or updated not in instants or published not in instants:
+            continue
+        if instants[updated] < instants[published]:
+            yield ctx.report(updated, f"{ctx.where(updated)} "
+                             f"{instants[updated].isoformat()} is before "
+                             f"{ctx.where(published)} {instants[published].isoformat()}")
+
+
+@rule("FM305", "filename-date", severity="warning", group=GROUP,
+      summary="The date in the file name differs from the publication date.")
+def filename_date(ctx: Context) -> Iterator[Finding]:
+    """
+    A file named `YYYY-MM-DD-slug.md` has its date in its name; Jekyll builds the post's date
+    and URL from it. When it differs from the record's own publication date (schema role
+    `published`, taken in the site's time zone), the page's URL and its shown date disagree.
+
+    The comparison uses the site's zone (`timezone` in `_config.yml` or fmlint's
+    configuration, else UTC): 23:30 UTC on the 22nd is rightly the 23rd in Sydney.
+
+    No fix: rename the file or correct the timestamp; the message gives both dates.
+    """
+    if not ctx.path:
+        return
+    named = timetools.filename_date(os.path.basename(ctx.path))
+    if named is None:
+        return
+    zone = _zone(ctx)
+    instants = dict(_instants(ctx))
+    for pointer in ctx.notes.with_role("published"):
+        if ctx.parent(pointer) != "" or pointer not in instants:
+            continue
+        local = timetools.local_date(instants[pointer], zone)
+        if local != named:
+            days = abs((local - named).days)
+            yield ctx.report(
+                pointer,
+                f"the file name says {named.isoformat()} but {ctx.where(pointer)} is "
+                f"{local.isoformat()} ({zone}), {days} day{'s' if days != 1 else ''} apart; "
+                f"rename the file to start with {local.isoformat()} or correct the date",
+            )
+
+
+@rule("FM306", "timestamp-utc", severity="info", fix="safe", default_enabled=False,
+      group=GROUP, summary="A timestamp with an offset other than Z (style).")
+def timestamp_utc(ctx: Context) -> Iterator[Finding]:
+    """
+    Off by default. For sites that keep every timestamp in UTC: reports offsets such as
+    `+01:00` and converts them to the same instant in `Z` (safe: the instant is unchanged).
+    """
+    for pointer, text in _timestamps(ctx):
+        converted = timetools.to_utc_text(text)
+        if converted is not None:
+            yield ctx.report(pointer, f"{ctx.where(pointer)} {text} is not in UTC",
+                             fix=ctx.replace(pointer, converted, f"write {converted}",
+                                             safe=True))

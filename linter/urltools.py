@@ -1,0 +1,580 @@
+"""Pure functions on URL strings: syntax problems, scheme, tracking parameters, hosts and sites.
+
+Nothing here touches the network. The Public Suffix List comes from the copy bundled with the
+``publicsuffixlist`` package and is loaded on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
+
+import idna
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
+
+
+@dataclass(frozen=True)
+class UrlProblem:
+    """One thing wrong with a URL string; offsets are 0-based character offsets, end exclusive."""
+
+    kind: str
+    message: str
+    start: int
+    end: int
+    replacement: str | None
+    safe: bool
+
+
+# Kinds that RFC 3986 syntax allows but that almost always mean a mistake in a record.
+ADVISORY_KINDS = frozenset({"entity", "scheme-case", "doubled-scheme", "missing-scheme"})
+
+# Parameters whose only job is to track a click or campaign; none of them selects content.
+DEFAULT_TRACKING_PARAMS: tuple[str, ...] = (
+    "utm_*",  # Google Analytics campaign tags (utm_source, utm_medium, utm_campaign, ...)
+    "_ga", "_gl", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "gad_source", "srsltid",
+    "fbclid", "igshid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id", "epik", "rdt_cid",
+    "mc_cid", "mc_eid",  # Mailchimp
+    "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp", "hsctatracking",  # HubSpot
+    "mkt_tok",  # Marketo
+    "elq_cid", "elq_mid", "elqtrackid", "elqtrack", "elqaid", "elqat", "elqcampaignid",  # Eloqua
+    "at_campaign", "at_medium", "at_custom*",  # AT Internet
+    "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",  # comScore
+    "oly_anon_id", "oly_enc_id", "vero_id", "vero_conv", "_openstat", "wickedid",
+    "s_kwcid", "ef_id", "irclickid", "wt.mc_id", "ocid", "ncid",
+    "guccounter", "guce_referrer", "guce_referrer_sig", "__twitter_impression",
+)
+
+_URI_RE = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.DOTALL)
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_ENTITY_RE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|AMP|quot|QUOT|apos|lt|LT|gt|GT|nbsp);"
+)
+_BAD_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_DOTS_RE = re.compile(r"[.\u3002\uff0e\uff61]")
+_ASCII_LABEL_RE = re.compile(r"[A-Za-z0-9_-]+")
+_NEEDS_HOST = frozenset({"http", "https", "ftp", "ws", "wss"})
+_HOSTLESS = frozenset({"mailto", "tel", "urn", "data", "sms", "geo", "magnet", "news"})
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_JOINERS = "\u200c\u200d"  # valid inside some internationalized labels
+_NEVER_IN_URL = '"<>\\`'
+
+
+def _char_class(ch: str) -> str | None:
+    """'whitespace', 'control-char' or None for a character a URL must not contain literally."""
+    if ch == " " or unicodedata.category(ch) == "Zs":
+        return "whitespace"
+    cat = unicodedata.category(ch)
+    if cat == "Cc" or (cat == "Cf" and ch not in _JOINERS) or cat in ("Zl", "Zp"):
+        return "control-char"
+    return None
+
+
+def _describe(run: str) -> str:
+    """Name a run of invisible characters so a message can point at it."""
+    names = {" ": "space", "\t": "tab", "\n": "line break", "\r": "carriage return"}
+    kinds = [names.get(c, f"U+{ord(c):04X}") for c in dict.fromkeys(run)]
+    if len(run) == 1:
+        return ("a " if run in names else "the character ") + kinds[0]
+    if len(kinds) == 1 and run[0] in names:
+        return f"{len(run)} {kinds[0]}s"
+    return f"{len(run)} characters ({', '.join(kinds)})"
+
+
+def _context(url: str, start: int, end: int) -> str:
+    """url[start:end] with up to 12 characters either side, to quote in a message."""
+    left, right = max(0, start - 12), min(len(url), end + 12)
+    return ("..." if left else "") + url[left:right] + ("..." if right < len(url) else "")
+
+
+@dataclass(frozen=True)
+class UrlSpans:
+    """(start, end) of each component of a URI reference; (-1, -1) when it is absent.
+
+    The scheme span excludes ':', the authority excludes '//', the query excludes '?' and the
+    fragment excludes '#'.
+    """
+
+    scheme: tuple[int, int]
+    authority: tuple[int, int]
+    path: tuple[int, int]
+    query: tuple[int, int]
+    fragment: tuple[int, int]
+
+
+def split_url(s: str, start: int = 0, end: int | None = None) -> UrlSpans:
+    """Component offsets of the URI reference s[start:end] (RFC 3986, appendix B)."""
+    m = _URI_RE.fullmatch(s, start, len(s) if end is None else end)
+    assert m is not None  # the pattern matches every string
+    return UrlSpans(m.span(1), m.span(2), m.span(3), m.span(4), m.span(5))
+
+
+def _host_port(s: str, a0: int, a1: int) -> tuple[int, int, int, int]:
+    """Host and port spans inside the authority s[a0:a1]; port span is (-1, -1) if absent."""
+    at = s.rfind("@", a0, a1)
+    h0 = a0 if at < 0 else at + 1
+    if s.startswith("[", h0):
+        close = s.find("]", h0, a1)
+        h1 = a1 if close < 0 else close + 1
+    else:
+        colon = s.rfind(":", h0, a1)
+        h1 = a1 if colon < 0 else colon
+    if h1 < a1 and s[h1] == ":":
+        return h0, h1, h1 + 1, a1
+    return h0, h1, -1, -1
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def host_name_problem(host: str) -> str | None:
+    """Why ``host`` (no port, no brackets) is not a valid host name or IPv4 address, or None."""
+    host = unquote(host)
+    if host.endswith(".") and len(host) > 1:
+        host = host[:-1]
+    labels = _DOTS_RE.split(host)
+    if any(not label for label in labels):
+        return f"host '{host}' has an empty label (two dots in a row, or a dot at the start)"
+    if _is_number(labels[-1]):
+        if len(labels) == 4 and all(_is_number(label) for label in labels):
+            try:
+                ipaddress.IPv4Address(host)
+            except ValueError:
+                return f"'{host}' is not a valid IPv4 address"
+            return None
+        return f"host '{host}' ends in a number but is not an IPv4 address"
+    ascii_len = 0
+    for label in labels:
+        if label.isascii():
+            bad = _ASCII_LABEL_RE.sub("", label)
+            if bad:
+                return f"host label '{label}' contains '{bad[0]}', which a host name cannot have"
+            if len(label) > 63:
+                return f"host label '{label[:20]}...' is {len(label)} characters long (at most 63)"
+            if label.startswith("-") or label.endswith("-"):
+                return f"host label '{label}' starts or ends with a hyphen"
+            if label[:4].lower() == "xn--":
+                try:
+                    idna.decode(label)
+                except idna.IDNAError as err:
+                    return f"host label '{label}' is not a valid internationalized label: {err}"
+            ascii_len += len(label) + 1
+        else:
+            try:
+                ascii_len += len(idna.encode(label, uts46=True)) + 1
+            except idna.IDNAError as err:
+                return f"host label '{label}' is not a valid internationalized label: {err}"
+    if ascii_len - 1 > 253:
+        return f"host '{host[:30]}...' is longer than 253 characters"
+    return None
+
+
+def _ip_literal_problem(host: str) -> str | None:
+    """Why the bracketed ``host`` is not a valid IP literal, or None."""
+    if not host.endswith("]"):
+        return f"IP literal '{host}' has no closing ']'"
+    inner = host[1:-1]
+    if inner[:1] in "vV":
+        return None if re.fullmatch(r"[vV][0-9A-Fa-f]+\.[\w.~!$&'()*+,;=:-]+", inner) else (
+            f"'{host}' is not a valid IP literal")
+    try:
+        ipaddress.IPv6Address(inner.replace("%25", "%"))
+    except ValueError:
+        return f"'{host}' is not a valid IPv6 address"
+    return None
+
+
+def _looks_like_domain(text: str) -> bool:
+    """True when ``text`` is a valid host name under a known public suffix (e.g. 'bbc.com')."""
+    if "." not in text.strip(".") or host_name_problem(text) is not None:
+        return False
+    ascii_host = host_to_ascii(text)
+    if ascii_host is None or ascii_host.replace(".", "").isdigit():
+        return False
+    return _psl().publicsuffix(ascii_host, accept_unknown=False) is not None
+
+
+def _host_fix(rest: str) -> str | None:
+    """``rest`` without leading slashes if it then starts with a domain name, else None."""
+    rest = rest.lstrip("/")
+    return rest if _looks_like_domain(re.split(r"[/?#:]", rest, maxsplit=1)[0]) else None
+
+
+def _problem(kind: str, msg: str, start: int, end: int, url: str,
+             fixed_part: str | None = None, safe: bool = False) -> UrlProblem:
+    """A problem whose fix (if any) replaces url[start:end] with ``fixed_part``."""
+    repl = None if fixed_part is None else url[:start] + fixed_part + url[end:]
+    return UrlProblem(kind, msg, start, end, repl, safe)
+
+
+def _runs(url: str, c0: int, c1: int) -> Iterable[tuple[str, int, int]]:
+    """Maximal runs of whitespace or control characters inside url[c0:c1]."""
+    i = c0
+    while i < c1:
+        kind = _char_class(url[i])
+        if kind is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < c1 and _char_class(url[j]) == kind:
+            j += 1
+        yield kind, i, j
+        i = j
+
+
+def _char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
+    """Whitespace, control characters, HTML entities, stray characters and bad percent escapes."""
+    out: list[UrlProblem] = []
+    after_authority = max(p.scheme[1], p.authority[1], c0)
+    for kind, i, j in _runs(url, c0, c1):
+        run = url[i:j]
+        fix: str | None = None
+        if i >= after_authority:
+            if kind == "whitespace":
+                fix = quote(run, safe="")
+            elif all(c in "\t\n\r" or unicodedata.category(c) == "Cf" for c in run):
+                fix = ""
+        out.append(_problem(kind, f"the URL contains {_describe(run)}: "
+                            f"'{_context(url, i, j)}'", i, j, url, fix))
+    for m in _ENTITY_RE.finditer(url, c0, c1):
+        decoded = html.unescape(m.group())
+        clean = _char_class(decoded) is None and decoded != "\ufffd"
+        fix = decoded if clean else quote(decoded, safe="")
+        out.append(_problem("entity", f"the URL contains the HTML entity '{m.group()}', which "
+                            f"stands for '{decoded}'", m.start(), m.end(), url, fix, clean))
+    for i in range(c0, c1):
+        if url[i] in _NEVER_IN_URL:
+            out.append(_problem("bad-char", f"the URL contains '{url[i]}', which cannot appear "
+                                "in a URL unencoded", i, i + 1, url))
+    for m in _BAD_PERCENT_RE.finditer(url, c0, c1):
+        shown = url[m.start():min(m.start() + 3, c1)]
+        fix = "%25" if m.start() >= after_authority else None
+        out.append(_problem("bad-percent", f"'{shown}' is not a valid percent escape "
+                            "('%' must be followed by two hex digits)", m.start(),
+                            m.start() + len(shown), url, fix))
+    return out
+
+
+def _authority_problems(url: str, a0: int, a1: int, scheme: str | None,
+                        flagged: set[int]) -> list[UrlProblem]:
+    """Host and port problems in the authority url[a0:a1]."""
+    h0, h1, p0, p1 = _host_port(url, a0, a1)
+    host, out = url[h0:h1], []
+    if not host:
+        if scheme in _NEEDS_HOST or scheme is None:
+            fix = _host_fix(url[a1:]) if scheme in _NEEDS_HOST else None
+            out.append(_problem("no-host", "there is no host name after '//' in "
+                                f"'{_context(url, a0 - 2, a1)}'", a0 - 2, len(url), url,
+                                None if fix is None else "//" + fix))
+    elif not flagged.intersection(range(h0, h1)) and "%" not in host:
+        why = _ip_literal_problem(host) if host.startswith("[") else host_name_problem(host)
+        if why:
+            out.append(_problem("bad-host", why, h0, h1, url))
+    port = url[p0:p1] if p0 >= 0 else ""
+    if port and not flagged.intersection(range(p0, p1)):
+        if not (port.isascii() and port.isdigit()):
+            out.append(_problem("bad-port", f"port '{port}' is not a number", p0, p1, url))
+        elif int(port) > 65535:
+            out.append(_problem("bad-port", f"port '{port}' is larger than 65535", p0, p1, url))
+    return out
+
+
+def _no_scheme_problems(url: str, c0: int, c1: int, absolute: bool) -> list[UrlProblem]:
+    """Problems of a reference without a scheme."""
+    core = url[c0:c1]
+    first = re.split(r"[/?#]", core, maxsplit=1)[0]
+    if core.startswith("//"):
+        if not absolute:
+            return []
+        return [_problem("not-absolute", f"'{core}' has no scheme; an absolute URL starts with "
+                         "'https:'", c0, c1, url, "https:" + core)]
+    if absolute:
+        fix = "https://" + core if _looks_like_domain(first.split(":")[0]) else None
+        hint = f"; did you mean '{fix}'?" if fix else ""
+        return [_problem("not-absolute", f"'{core}' is not an absolute URL: it has no scheme "
+                         f"and host such as 'https://example.com/'{hint}", c0, c1, url, fix)]
+    if first.lower().startswith("www.") and _looks_like_domain(first.split(":")[0]):
+        return [_problem("missing-scheme", f"'{core}' starts with the host name '{first}' but "
+                         "has no 'https://', so it would be read as a relative path", c0, c1,
+                         url, "https://" + core)]
+    return []
+
+
+def check_url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
+    """Syntax problems of ``url``: an absolute URL if ``absolute``, else any URI reference."""
+    out: list[UrlProblem] = []
+    c0 = 0
+    while c0 < len(url) and _char_class(url[c0]):
+        c0 += 1
+    c1 = len(url)
+    while c1 > c0 and _char_class(url[c1 - 1]):
+        c1 -= 1
+    if c0 == c1:
+        return [UrlProblem("empty", "the URL is empty", 0, len(url), None, False)]
+    if c0 > 0:
+        out.append(_problem("whitespace", f"the URL starts with {_describe(url[:c0])}", 0, c0,
+                            url, "", True))
+    if c1 < len(url):
+        out.append(_problem("whitespace", f"the URL ends with {_describe(url[c1:])}", c1,
+                            len(url), url, "", True))
+    p = split_url(url, c0, c1)
+    scheme = url[p.scheme[0]:p.scheme[1]] if p.scheme[0] >= 0 else None
+    if scheme is not None and "." in scheme and p.authority[0] < 0:
+        p, scheme = UrlSpans((-1, -1), (-1, -1), (c0, c1), (-1, -1), (-1, -1)), None
+    chars = _char_problems(url, c0, c1, p)
+    out += chars
+    flagged = {i for q in chars for i in range(q.start, q.end)}
+    if scheme is None:
+        out += _no_scheme_problems(url, c0, c1, absolute)
+        if p.authority[0] >= 0:
+            out += _authority_problems(url, *p.authority, None, flagged)
+        return sorted(out, key=lambda q: q.start)
+    s0, s1 = p.scheme
+    low = scheme.lower()
+    if not _SCHEME_RE.fullmatch(scheme):
+        if not flagged.intersection(range(s0, s1)):
+            out.append(_problem("bad-scheme", f"'{scheme}:' is not a valid scheme (letters, "
+                                "digits, '+', '-' and '.' only, starting with a letter)",
+                                s0, s1, url))
+        return sorted(out, key=lambda q: q.start)
+    if scheme != low:
+        out.append(_problem("scheme-case", f"the scheme '{scheme}' should be lower-case",
+                            s0, s1, url, low, True))
+    rest = url[s1 + 1:c1]
+    doubled = re.match(r"//+((?:https?|ftp):/*)", rest, re.IGNORECASE)
+    if doubled:
+        end = s1 + 1 + doubled.start(1)
+        out.append(_problem("doubled-scheme", f"the URL has two schemes: '{url[c0:end]}' is "
+                            f"followed by '{doubled.group(1)}'", c0, end, url, ""))
+    elif p.authority[0] >= 0:
+        out += _authority_problems(url, *p.authority, low, flagged)
+    elif low in _NEEDS_HOST or (absolute and low not in _HOSTLESS):
+        fix = _host_fix(rest) if low in _NEEDS_HOST else None
+        out.append(_problem("no-host", f"'{url[c0:c1]}' has no host: '{scheme}:' must be "
+                            "followed by '//' and a host name", s1 + 1, c1, url,
+                            None if fix is None else "//" + fix))
+    return sorted(out, key=lambda q: q.start)
+
+
+def fix_url(url: str, *, absolute: bool, unsafe: bool = False) -> str:
+    """``url`` with every safe fix (and every unsafe one too if ``unsafe``) applied in turn."""
+    for _ in range(64):
+        for problem in check_url_syntax(url, absolute=absolute):
+            if problem.replacement is not None and (problem.safe or unsafe):
+                url = problem.replacement
+                break
+        else:
+            break
+    return url
+
+
+def scheme_problem(
+    url: str, *, allowed: frozenset[str] = frozenset({"http", "https"})
+) -> tuple[str, str | None] | None:
+    """(message, https replacement or None) if the scheme is http or not allowed, else None."""
+    m = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):(//)?", url)
+    if m is None or ("." in m.group(1) and not m.group(2)):  # 'www.bbc.com:8080' has no scheme
+        return None
+    scheme = m.group(1).lower()
+    allowed = frozenset(a.lower() for a in allowed)
+    if scheme == "http" and "https" in allowed:
+        fixed = url[:m.start(1)] + "https" + url[m.end(1):]
+        return f"'{m.group(1)}:' is not secure; use 'https:'", fixed
+    if scheme not in allowed:
+        names = ", ".join(f"'{a}'" for a in sorted(allowed))
+        return f"the scheme '{m.group(1)}:' is not allowed here (allowed: {names})", None
+    return None
+
+
+def _is_tracking(raw_name: str, patterns: Iterable[str]) -> bool:
+    name = unquote(raw_name.replace("+", " ")).lower()
+    return any(fnmatchcase(name, pattern.lower()) for pattern in patterns)
+
+
+def tracking_params(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> list[str]:
+    """Names of tracking parameters in the query of ``url``, as written, in order, once each."""
+    q0, q1 = split_url(url).query
+    if q0 < 0:
+        return []
+    patterns = tuple(patterns)
+    names = (part.split("=", 1)[0] for part in url[q0:q1].split("&"))
+    return list(dict.fromkeys(n for n in names if n and _is_tracking(n, patterns)))
+
+
+def strip_tracking(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> str:
+    """``url`` without tracking parameters; everything else is kept exactly as written."""
+    q0, q1 = split_url(url).query
+    if q0 < 0:
+        return url
+    patterns = tuple(patterns)
+    parts = url[q0:q1].split("&")
+    kept = [p for p in parts if not _is_tracking(p.split("=", 1)[0], patterns)]
+    if len(kept) == len(parts):
+        return url
+    kept = [p for p in kept if p]
+    if not kept:
+        return url[:q0 - 1] + url[q1:]
+    return url[:q0] + "&".join(kept) + url[q1:]
+
+
+def host_to_ascii(host: str) -> str | None:
+    """Lower-case ASCII (punycode) form of a host name, or None if it cannot be encoded."""
+    if host.endswith(".") and len(host) > 1:
+        host = host[:-1]
+    out = []
+    for label in _DOTS_RE.split(host):
+        if not label:
+            return None
+        if label.isascii():
+            out.append(label.lower())
+            continue
+        try:
+            out.append(idna.encode(label, uts46=True).decode("ascii"))
+        except idna.IDNAError:
+            return None
+    return ".".join(out)
+
+
+def _absolute_host(url: str) -> tuple[str, str, str] | None:
+    """(lower-case scheme, host as written, port) of an absolute URL with an authority."""
+    url = url.strip()
+    p = split_url(url)
+    if p.scheme[0] < 0 or p.authority[0] < 0:
+        return None
+    scheme = url[p.scheme[0]:p.scheme[1]]
+    if not _SCHEME_RE.fullmatch(scheme):
+        return None
+    h0, h1, p0, p1 = _host_port(url, *p.authority)
+    if h1 <= h0:
+        return None
+    return scheme.lower(), url[h0:h1], url[p0:p1] if p0 >= 0 else ""
+
+
+def host_of(url: str) -> str | None:
+    """Lower-case ASCII (punycode) host of an absolute URL, without brackets; else None."""
+    parts = _absolute_host(url)
+    if parts is None:
+        return None
+    host = parts[1]
+    if host.startswith("["):
+        return host[1:-1].lower() if host.endswith("]") else None
+    return host_to_ascii(unquote(host))
+
+
+def is_bare_domain(value: str) -> tuple[bool, str | None, str]:
+    """(ok, fixed value or None, message) for a field that must hold a bare domain name."""
+    text = value.strip()
+    if not text:
+        return False, None, "the domain name is empty"
+    reasons = [] if text == value else ["has spaces around it"]  # each completes "it ..."
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://|//", text):
+        parts = _absolute_host(text if not text.startswith("//") else "x:" + text)
+        if parts is None:
+            return False, None, f"'{value}' is a URL without a host, not a domain name"
+        text = parts[1]
+        reasons.append("is a whole URL")
+    elif re.search(r"[/?#]", text):
+        text = re.split(r"[/?#]", text, maxsplit=1)[0]
+        reasons.append("has a path after the domain name")
+    port = re.search(r":[0-9]*$", text)
+    if port and not text.startswith("["):
+        text = text[:port.start()]
+        reasons.append("has a port after the domain name")
+    if "@" in text:
+        return False, None, f"'{value}' contains '@'; it is not a domain name"
+    if text.endswith(".") and len(text) > 1:
+        text = text[:-1]
+        reasons.append("ends with a dot")
+    if text.startswith("[") or (text.replace(".", "").isdigit() and "." in text):
+        return False, None, f"'{value}' is an IP address, not a domain name"
+    why = host_name_problem(text)
+    if why:
+        return False, None, f"'{value}' is not a valid domain name: {why}"
+    if "." not in _DOTS_RE.sub(".", text):
+        return False, None, f"'{value}' has no dot, so it is not a full domain name"
+    if text != text.lower():
+        text = text.lower()
+        reasons.append("has upper-case letters")
+    if not reasons:
+        return True, None, ""
+    message = f"'{value}' is not a bare domain name: it {', '.join(reasons)}; write '{text}'"
+    return False, text, message
+
+
+def host_matches_domain(host: str, domain: str) -> bool:
+    """True if ``host`` is ``domain`` or a subdomain of it (whole labels, IDNA-aware)."""
+    h, d = host_to_ascii(host.strip()), host_to_ascii(domain.strip())
+    if not h or not d:
+        return False
+    return h == d or h.endswith("." + d)
+
+
+@functools.cache
+def _psl() -> PublicSuffixList:
+    """The Public Suffix List bundled with the package (read from disk once, never fetched)."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def registrable_domain(host: str) -> str | None:
+    """Registrable domain (eTLD+1) of ``host`` in ASCII form; None for IPs and bare suffixes."""
+    if _is_ip(host):
+        return None
+    ascii_host = host_to_ascii(host.strip())
+    if ascii_host is None:
+        return None
+    return _psl().privatesuffix(ascii_host)
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """True when both absolute URLs have the same registrable domain (or the same host)."""
+    a, b = host_of(url_a), host_of(url_b)
+    if a is None or b is None:
+        return False
+    if _is_ip(a) or _is_ip(b):
+        return a == b
+    return (registrable_domain(a) or a) == (registrable_domain(b) or b)
+
+
+def canonical_url(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> str | None:
+    """A key for duplicate detection, or None if ``url`` is not an absolute http(s) URL.
+
+    Lower-cases scheme and host (IDNA to ASCII), reads http as https, drops the default port,
+    the fragment, tracking parameters, an empty query and a trailing '/' after a non-root path.
+    """
+    text = strip_tracking(url.strip(), patterns)
+    parts = _absolute_host(text)
+    host = host_of(text)
+    if parts is None or parts[0] not in _DEFAULT_PORTS or not host:
+        return None
+    scheme, _, port = parts
+    if ":" in host:
+        host = f"[{host}]"
+    p = split_url(text)
+    at = text.rfind("@", *p.authority)
+    userinfo = text[p.authority[0]:at + 1] if at >= 0 else ""
+    netloc = host if port in ("", _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = text[p.path[0]:p.path[1]] or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]
+    query = text[p.query[0]:p.query[1]] if p.query[0] >= 0 else ""
+    return f"https://{userinfo}{netloc}{path}" + (f"?{query}" if query else "")

@@ -1,0 +1,107 @@
+"""Reading records: front matter, encodings, line endings, YAML problems, hostile input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from linter import lint_text
+from linter.config import Config
+
+from .conftest import CORPUS, article_records, organization_records
+
+ONLY_READING = Config(select=["FM00"])
+
+
+def codes(text: str, config: Config = ONLY_READING) -> list[tuple[str, int, int]]:
+    return [(f.code, f.line, f.column) for f in lint_text(text, "t.md", config)]
+
+
+def test_every_corpus_record_parses_without_reading_problems() -> None:
+    files = [*article_records(), *organization_records()]
+    assert len(files) > 1400
+    for path in files:
+        findings = lint_text(path.read_text("utf-8"), str(path), ONLY_READING)
+        assert findings == [], (path, findings)
+
+
+def test_front_matter_closed_at_end_of_file_without_newline() -> None:
+    text = (CORPUS / "_data/organizations/ibm.com.md").read_text("utf-8")
+    assert not text.endswith("\n")
+    assert codes(text) == []
+
+
+def test_no_front_matter_and_unterminated() -> None:
+    assert codes("# Just a page\n") == [("FM001", 1, 1)]
+    assert codes("---\ntitle: x\n") == [("FM002", 1, 1)]
+    assert codes("---\ntitle: x\n...\nbody\n") == []
+
+
+def test_crlf_and_bom_positions() -> None:
+    text = "\ufeff---\r\ntitle: a\r\ntitle: b\r\n---\r\n"
+    findings = lint_text(text, "t.md", ONLY_READING)
+    assert [(f.code, f.line, f.column, f.end_column) for f in findings] == [
+        ("FM005", 3, 1, 6)]
+    assert "line 2" in findings[0].message
+
+
+def test_invalid_utf8_is_a_finding_at_the_byte() -> None:
+    from linter.engine import check_bytes
+
+    data = "---\ntitle: ok\nexcerpt: caf".encode() + b"\xe9 au lait\n---\n"
+    findings = check_bytes(data, "t.md", ONLY_READING).findings
+    assert [(f.code, f.line, f.column) for f in findings] == [("FM003", 3, 13)]
+    assert "0xe9" in findings[0].message
+
+
+def test_utf16_is_reported_not_crashed() -> None:
+    from linter.engine import check_bytes
+
+    data = "---\ntitle: x\n---\n".encode("utf-16")
+    assert [f.code for f in check_bytes(data, "t.md", ONLY_READING).findings] == ["FM003"]
+
+
+def test_syntax_error_at_parser_position_in_plain_words() -> None:
+    findings = lint_text("---\ntitle: Power Apps: what is new\n---\n", "t.md", ONLY_READING)
+    assert [(f.code, f.line) for f in findings] == [("FM004", 2)]
+    assert "quote" in findings[0].message
+
+
+def test_duplicate_key_reported_on_the_later_key() -> None:
+    text = "---\ntitle: a\nprovider:\n  name: x\n  name: y\ntitle: b\n---\n"
+    found = codes(text)
+    assert found == [("FM005", 5, 3), ("FM005", 6, 1)]
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    lines = ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(ord("b"), ord("j")):
+        prev = chr(i - 1)
+        lines.append(f"{chr(i)}: &{chr(i)} [" + ",".join([f"*{prev}"] * 9) + "]")
+    lines.append("---")
+    start = time.perf_counter()
+    found = codes("\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 1.0
+    assert ("FM006", 10, 4) in found or any(c == "FM006" for c, _, _ in found)
+
+
+@pytest.mark.parametrize("depth", [150, 100_000])
+def test_deep_nesting_is_refused_without_recursion_error(depth: int) -> None:
+    text = "---\na: " + "[" * depth + "]" * depth + "\n---\n"
+    assert [c for c, _, _ in codes(text)] == ["FM006"]
+
+
+def test_python_tags_construct_nothing() -> None:
+    text = "---\ntitle: !!python/object/apply:os.system ['echo hacked']\n---\n"
+    assert [c for c, _, _ in codes(text)] == ["FM007"]
+
+
+def test_yaml_timestamps_stay_strings() -> None:
+    from linter.source import split
+    from linter.yamldoc import parse
+
+    text = "---\npublishedDateTime: 2024-01-22T18:23:00Z\n---\n"
+    front = split(text)
+    record = parse(text[front.start:front.end], front.start).record
+    assert record == {"publishedDateTime": "2024-01-22T18:23:00Z"}
