@@ -33,6 +33,8 @@ class Annotations:
     roles: dict[str, list[str]] = field(default_factory=dict)
     role_of: dict[str, str] = field(default_factory=dict)
     types: dict[str, frozenset[str]] = field(default_factory=dict)
+    required: dict[str, frozenset[str]] = field(default_factory=dict)  # keys a mapping needs
+    values: dict[str, Any] = field(default_factory=dict)  # every value, by pointer
 
     def with_role(self, role: str) -> list[str]:
         return self.roles.get(role, [])
@@ -63,6 +65,7 @@ class Walker:
         self.root = document
         self._expanded: dict[tuple[int, str], tuple[dict, ...]] = {}
         self._children: dict[tuple[int, str, str], tuple[dict, ...]] = {}
+        self._summaries: dict[tuple[int, str], _Summary] = {}
 
     def _resolve(self, ref: str) -> dict | None:
         if not ref.startswith("#"):
@@ -144,36 +147,57 @@ class Walker:
 
     def annotate(self, record: Any) -> Annotations:
         notes = Annotations()
+        values = notes.values
         root = self.expand(self.root, _json_type(record))
         stack: list[tuple[Any, str, tuple[dict, ...]]] = [(record, "", root)]
         while stack:
             value, pointer, schemas = stack.pop()
-            self._note(notes, value, pointer, schemas)
-            if isinstance(value, dict):
+            values[pointer] = value
+            kind = _json_type(value)
+            summary = self._summaries.get((id(schemas), kind))
+            if summary is None:
+                summary = self._summaries[(id(schemas), kind)] = _summarise(schemas, kind)
+            types, required, fmt, media, role = summary
+            if types:
+                notes.types[pointer] = types
+            if required:
+                notes.required[pointer] = required
+            if fmt is not None:
+                notes.formats[pointer] = fmt
+            if media is not None:
+                notes.media[pointer] = media
+            if role is not None:
+                notes.role_of[pointer] = role
+                notes.roles.setdefault(role, []).append(pointer)
+            if kind == "object":
                 for key, child in value.items():
                     kids = self._child(schemas, key, _json_type(child), index=False)
                     stack.append((child, f"{pointer}/{escape_pointer_token(key)}", kids))
-            elif isinstance(value, list):
+            elif kind == "array":
                 for i, child in enumerate(value):
                     kids = self._child(schemas, str(i), _json_type(child), index=True)
                     stack.append((child, f"{pointer}/{i}", kids))
         return notes
 
-    @staticmethod
-    def _note(notes: Annotations, value: Any, pointer: str, schemas: tuple[dict, ...]) -> None:
-        types: set[str] = set()
-        for schema in schemas:
-            expected = schema.get("type")
-            if expected is not None:
-                types.update(expected if isinstance(expected, list) else [expected])
-            if isinstance(value, str):
-                if "format" in schema:
-                    notes.formats[pointer] = schema["format"]
-                if "contentMediaType" in schema:
-                    notes.media[pointer] = schema["contentMediaType"]
-            role = schema.get(ROLE_KEYWORD)
-            if isinstance(role, str) and notes.role_of.get(pointer) != role:
-                notes.role_of[pointer] = role
-                notes.roles.setdefault(role, []).append(pointer)
-        if types:
-            notes.types[pointer] = frozenset(types)
+
+_Summary = tuple[frozenset[str], frozenset[str], str | None, str | None, str | None]
+
+
+def _summarise(schemas: tuple[dict, ...], kind: str) -> _Summary:
+    """What a set of subschemas says about a value of one JSON type (memoised per shape)."""
+    types: set[str] = set()
+    required: set[str] = set()
+    fmt = media = role = None
+    for schema in schemas:
+        expected = schema.get("type")
+        if expected is not None:
+            types.update(expected if isinstance(expected, list) else [expected])
+        if kind == "object" and isinstance(schema.get("required"), list):
+            required.update(k for k in schema["required"] if isinstance(k, str))
+        if kind == "string":
+            fmt = schema.get("format", fmt)
+            media = schema.get("contentMediaType", media)
+        found = schema.get(ROLE_KEYWORD)
+        if isinstance(found, str) and role is None:
+            role = found
+    return frozenset(types), frozenset(required), fmt, media, role

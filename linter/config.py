@@ -24,6 +24,15 @@ class SchemaMapping:
     schema: str
 
 
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """One layer of rule selection, e.g. the command line's flags over the file's settings."""
+
+    select: tuple[str, ...] | None = None  # replaces everything chosen before
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
 @dataclass
 class Config:
     """Settings for one run; the defaults check Markdown records against the article schema."""
@@ -43,6 +52,12 @@ class Config:
     timezone: str | None = None
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     now: datetime | None = None
+    online: bool = False  # run the checks that need the network
+    online_settings: dict[str, Any] = field(default_factory=dict)
+    # What the network said about each URL, gathered at the edge before checking (url -> facts).
+    online_facts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    # Selections applied after the file's select / extend-select / ignore, in order.
+    overrides: list[Selection] = field(default_factory=list)
     source: str | None = None  # the file this came from
     base_dir: str = "."  # globs and relative paths are relative to this folder
     _enabled: frozenset[str] | None = field(default=None, repr=False, compare=False)
@@ -61,8 +76,25 @@ class Config:
                 chosen = resolve(self.select)
             chosen |= resolve(self.extend_select)
             chosen -= resolve(self.ignore)
+            for layer in self.overrides:
+                if layer.select is not None:
+                    chosen = resolve(layer.select)
+                chosen |= resolve(layer.extend_select)
+                chosen -= resolve(layer.ignore)
             self._enabled = frozenset(chosen)
         return self._enabled
+
+    def override(self, select: list[str] | None = None, extend_select: list[str] | None = None,
+                 ignore: list[str] | None = None) -> None:
+        """Layer a selection over the file's (the command line's flags win over the file).
+
+        ``select`` replaces the whole selection made so far, the file's ``ignore`` included;
+        ``extend_select`` brings back a rule the file ignores.
+        """
+        self.overrides.append(Selection(
+            None if select is None else tuple(select), tuple(extend_select or ()),
+            tuple(ignore or ())))
+        self._enabled = None
 
     def ignored_for(self, path: str | None) -> frozenset[str]:
         """Codes switched off for one file by ``per-file-ignores``."""

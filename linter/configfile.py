@@ -22,7 +22,8 @@ def find(start: str) -> str | None:
     """The nearest configuration file at or above ``start``.
 
     ``fmlint.toml`` and ``.fmlint.toml`` count always; ``pyproject.toml`` only with a
-    ``[tool.fmlint]`` table.
+    ``[tool.fmlint]`` table. A nearer folder wins; within one folder the order is
+    ``.fmlint.toml``, ``fmlint.toml``, ``pyproject.toml``.
     """
     current = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
@@ -44,15 +45,70 @@ def find(start: str) -> str | None:
         current = parent
 
 
-def _line_of(text: str, key: str) -> int:
-    """Best-effort line of a key in a TOML file, for messages."""
-    pattern = re.compile(rf"^\s*(?:\[+[^\]]*\b{re.escape(key)}\b|\"?{re.escape(key)}\"?\s*=)",
-                         re.MULTILINE)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+_BARE = r"[A-Za-z0-9_-]+"
+_KEY = rf"(?:{_BARE}|\"(?:[^\"\\]|\\.)*\"|'[^']*')"
+_DOTTED = re.compile(rf"{_KEY}(?:\s*\.\s*{_KEY})*")
+_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED.pattern})\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(rf"^\s*({_DOTTED.pattern})\s*=")
 
 
-def _validate(table: dict[str, Any], path: str, text: str) -> None:
+def _split_key(dotted: str) -> tuple[str, ...]:
+    parts = re.findall(_KEY, dotted)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+class _Lines:
+    """Best-effort TOML line finder: which line defines a key path, for error messages."""
+
+    def __init__(self, text: str, root: tuple[str, ...]) -> None:
+        self.root = root
+        self.lines = text.splitlines()
+        self.paths: list[tuple[int, tuple[str, ...]]] = []  # (line, full key path)
+        table: tuple[str, ...] = ()
+        arrays: dict[tuple[str, ...], int] = {}
+        for number, line in enumerate(self.lines, start=1):
+            header = _HEADER.match(line)
+            if header:
+                table = _split_key(header.group(2))
+                if header.group(1) == "[[":
+                    arrays[table] = arrays.get(table, -1) + 1
+                    table = (*table, str(arrays[table]))
+                self.paths.append((number, table))
+                continue
+            assign = _ASSIGN.match(line)
+            if assign:
+                self.paths.append((number, (*table, *_split_key(assign.group(1)))))
+
+    def line(self, keys: list[str] | tuple[str, ...]) -> int:
+        """The line of the longest prefix of ``keys`` (below the root) the file defines."""
+        target = (*self.root, *keys)
+        best, best_length = 0, len(self.root)
+        for number, path in self.paths:
+            length = 0
+            for a, b in zip(path, target, strict=False):
+                if a != b:
+                    break
+                length += 1
+            if length == len(path) and length > best_length:
+                best, best_length = number, length
+        if best:
+            return best
+        roots = [n for n, path in self.paths if path[: len(self.root)] == self.root]
+        return roots[0] if roots else 1
+
+    def value_line(self, keys: list[str] | tuple[str, ...], value: str) -> int:
+        """The line of a string value (e.g. a rule code in a list) under ``keys``."""
+        start = self.line(keys)
+        quoted = re.compile(rf"([\"']){re.escape(value)}\1")
+        for number in range(start, len(self.lines) + 1):
+            if number > start and _HEADER.match(self.lines[number - 1]):
+                break
+            if quoted.search(self.lines[number - 1]):
+                return number
+        return start
+
+
+def _validate(table: dict[str, Any], path: str, lines: _Lines) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
@@ -68,11 +124,11 @@ def _validate(table: dict[str, Any], path: str, text: str) -> None:
         unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         key = unknown[0] if unknown else (keys[-1] if keys else "")
         known = ", ".join(sorted(error.schema.get("properties", {})))
-        raise ConfigError(f"{path}:{_line_of(text, key)}: unknown setting '{key}' "
+        where = [*keys, key] if key else keys
+        raise ConfigError(f"{path}:{lines.line(where)}: unknown setting '{key}' "
                           f"(known settings: {known})")
-    key = next((k for k in reversed(keys) if not k.isdigit()), "")
     where = ".".join(keys) or "the configuration"
-    raise ConfigError(f"{path}:{_line_of(text, key) if key else 1}: {where}: {error.message}")
+    raise ConfigError(f"{path}:{lines.line(keys)}: {where}: {error.message}")
 
 
 def load(path: str) -> Config:
@@ -84,14 +140,21 @@ def load(path: str) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from None
-    table = data.get("tool", {}).get("fmlint", {}) if path.endswith("pyproject.toml") else data
+        message, line = str(err), text.count("\n") + (not text.endswith("\n"))
+        at = re.search(r" \(at (?:line (\d+), column \d+|end of document)\)$", message)
+        if at:
+            message, line = message[: at.start()], int(at.group(1) or line)
+        raise ConfigError(f"{path}:{max(line, 1)}: not valid TOML: {message}") from None
+    pyproject = os.path.basename(path) == "pyproject.toml"
+    tool = data.get("tool", {}) if pyproject else {}
+    table = (tool.get("fmlint", {}) if isinstance(tool, dict) else {}) if pyproject else data
+    lines = _Lines(text, ("tool", "fmlint") if pyproject else ())
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.fmlint] must be a table")
-    _validate(table, path, text)
+        raise ConfigError(f"{path}:{lines.line(())}: [tool.fmlint] must be a table")
+    _validate(table, path, lines)
     config = from_table(table, base_dir=os.path.dirname(os.path.abspath(path)))
     config.source = path
-    _check_rules(config, path, text)
+    _check_rules(config, path, lines)
     return config
 
 
@@ -119,7 +182,7 @@ def from_table(table: dict[str, Any], base_dir: str = ".") -> Config:
     return config
 
 
-def _check_rules(config: Config, path: str, text: str) -> None:
+def _check_rules(config: Config, path: str, lines: _Lines) -> None:
     from .registry import BY_NAME, load_all, resolve
 
     rules = load_all()
@@ -128,31 +191,36 @@ def _check_rules(config: Config, path: str, text: str) -> None:
             try:
                 resolve([selector])
             except KeyError:
-                raise ConfigError(f"{path}:{_line_of(text, selector)}: unknown rule "
-                                  f"'{selector}' in {key.replace('_', '-')}") from None
+                setting = key.replace("_", "-")
+                raise ConfigError(f"{path}:{lines.value_line([setting], selector)}: unknown "
+                                  f"rule '{selector}' in {setting}") from None
     for pattern, selectors in config.per_file_ignores.items():
         for selector in selectors:
             try:
                 resolve([selector])
             except KeyError:
-                raise ConfigError(f"{path}:{_line_of(text, selector)}: unknown rule "
-                                  f"'{selector}' in per-file-ignores '{pattern}'") from None
+                line = lines.value_line(["per-file-ignores", pattern], selector)
+                raise ConfigError(f"{path}:{line}: unknown rule '{selector}' in "
+                                  f"per-file-ignores '{pattern}'") from None
     for key in config.severity:
         if key not in rules and key not in BY_NAME:
-            raise ConfigError(f"{path}:{_line_of(text, key)}: unknown rule '{key}' in severity")
+            raise ConfigError(f"{path}:{lines.line(['severity', key])}: unknown rule '{key}' "
+                              "in severity")
     for name, options in config.rule_options.items():
         rule = BY_NAME.get(name) or rules.get(name)
         if rule is None:
-            raise ConfigError(f"{path}:{_line_of(text, name)}: unknown rule '{name}' in "
+            raise ConfigError(f"{path}:{lines.line(['rules', name])}: unknown rule '{name}' in "
                               "[rules]; use the rule's name, e.g. 'url-tracking'")
         for option, value in options.items():
             if option not in rule.options:
                 known = ", ".join(sorted(rule.options)) or "none"
-                raise ConfigError(f"{path}:{_line_of(text, option)}: rule {rule.name} has no "
+                raise ConfigError(f"{path}:{lines.line(['rules', name, option])}: rule "
+                                  f"{rule.name} has no "
                                   f"option '{option}' (its options: {known})")
             default = rule.options[option].default
             if default is not None and not _same_kind(default, value):
-                raise ConfigError(f"{path}:{_line_of(text, option)}: option '{option}' of "
+                raise ConfigError(f"{path}:{lines.line(['rules', name, option])}: option "
+                                  f"'{option}' of "
                                   f"{rule.name} should be {type(default).__name__}, "
                                   f"not {type(value).__name__}")
         if rule.name != name:

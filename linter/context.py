@@ -67,6 +67,8 @@ class Context:
     # -- reading ---------------------------------------------------------------------------
 
     def value(self, pointer: str, default: Any = None) -> Any:
+        if pointer in self.notes.values:
+            return self.notes.values[pointer]
         node = self.record
         if not pointer:
             return node
@@ -87,7 +89,7 @@ class Context:
 
     def plain(self, pointer: str) -> bool:
         span = self.spans.get(pointer)
-        return span is not None and span.style is None
+        return span is not None and _plain(span)
 
     def option(self, name: str) -> Any:
         assert self.rule is not None
@@ -121,24 +123,16 @@ class Context:
         if key and span.key_start is not None and span.key_end is not None:
             start, end = span.key_start, span.key_end
         elif sub is not None and self.text is not None and span.raw is not None:
-            inner = self._inner_offset(span)
-            if inner is not None:
-                start, end = inner + sub[0], inner + max(sub[1], sub[0] + 1)
+            chars = _char_spans(self.text, span)
+            if chars:
+                first = min(max(sub[0], 0), len(chars) - 1)
+                last = min(max(sub[1], sub[0] + 1), len(chars)) - 1
+                start, end = chars[first][0], chars[max(last, first)][1]
         if span.style in ("|", ">") and self.text is not None and not sub:
             end = start + len(self.text[start:end].rstrip("\r\n"))
         line, column = self.index.position(start)
         end_line, end_column = self.index.position(max(end, start))
         return line, column, end_line, end_column
-
-    def _inner_offset(self, span: Span) -> int | None:
-        """Where the string's first character sits, when the source spells it out verbatim."""
-        assert self.text is not None and span.raw is not None
-        source = self.text[span.start : span.end]
-        if span.style is None and source == span.raw:
-            return span.start
-        if span.style in ('"', "'") and source[1:-1] == span.raw:
-            return span.start + 1
-        return None
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -183,8 +177,8 @@ class Context:
             span = self.spans.get(pointer)
             if span is None or span.aliased or span.style in ("map", "seq"):
                 return None
-            written = scalars.render(new_value, span.style if style == "keep" else style,
-                                     span.tag)
+            kept = (None if _plain(span) else span.style) if style == "keep" else style
+            written = scalars.render(new_value, kept, span.tag)
             line, column, end_line, end_column = self.range_of(pointer)
             edits.append(Edit(line, column, end_line, end_column, written))
         return Fix("safe" if safe else "unsafe", message, tuple(edits))
@@ -217,3 +211,95 @@ class Context:
             IndexEntry(self.rule.code, key, self.path, line, column, end_line, end_column,
                        pointer, label)
         )
+
+
+# -- where each character of a scalar is written ------------------------------------------
+
+_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
+    "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
+    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}
+_HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
+
+
+def _plain(span: Span) -> bool:
+    """Whether a scalar is written plain (libyaml reports the plain style as '')."""
+    return span.style in (None, "")
+
+
+def _line_break(text: str, i: int) -> int:
+    """The length of the line break at ``text[i]`` (0 when there is none)."""
+    if text.startswith("\r\n", i):
+        return 2
+    return 1 if text[i] in "\r\n" else 0
+
+
+def _char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
+    """(start, end) offsets in ``text`` of each character of a flow scalar's value.
+
+    Follows YAML's rules for escapes, doubled single quotes and line folding; None when the
+    scalar is a block scalar or the result does not spell ``span.raw`` exactly.
+    """
+    if span.raw is None or span.style not in (None, "", '"', "'"):
+        return None
+    quoted = not _plain(span)
+    lo, hi = (span.start + 1, span.end - 1) if quoted else (span.start, span.end)
+    if hi < lo:
+        return None
+    out: list[tuple[str, int, int, bool]] = []  # character, start, end, from an escape
+    i = lo
+    while i < hi:
+        ch = text[i]
+        width = _line_break(text, i)
+        if width:
+            while out and out[-1][0] in " \t" and not out[-1][3]:
+                out.pop()
+            breaks = [(i, i + width)]
+            i += width
+            while True:
+                j = i
+                while j < hi and text[j] in " \t":
+                    j += 1
+                width = _line_break(text, j) if j < hi else 0
+                i = j
+                if not width:
+                    break
+                breaks.append((j, j + width))
+                i = j + width
+            if len(breaks) == 1:
+                out.append((" ", breaks[0][0], breaks[0][1], False))
+            else:
+                out.extend(("\n", a, b, False) for a, b in breaks[1:])
+            continue
+        if span.style == '"' and ch == "\\" and i + 1 < hi:
+            code = text[i + 1]
+            width = _line_break(text, i + 1)
+            if width:
+                i += 1 + width
+                while i < hi and text[i] in " \t":
+                    i += 1
+                continue
+            if code in _HEX_DIGITS:
+                digits = text[i + 2 : i + 2 + _HEX_DIGITS[code]]
+                try:
+                    decoded = chr(int(digits, 16))
+                except ValueError:
+                    return None
+                out.append((decoded, i, i + 2 + len(digits), True))
+                i += 2 + len(digits)
+                continue
+            if code not in _ESCAPES:
+                return None
+            out.append((_ESCAPES[code], i, i + 2, True))
+            i += 2
+            continue
+        if span.style == "'" and ch == "'" and text.startswith("'", i + 1):
+            out.append(("'", i, i + 2, False))
+            i += 2
+            continue
+        out.append((ch, i, i + 1, False))
+        i += 1
+    if "".join(c for c, *_ in out) != span.raw:
+        return None
+    return [(start, end) for _c, start, end, _e in out]

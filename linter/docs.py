@@ -59,7 +59,30 @@ def reference() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def main(argv: list[str]) -> int:
+    """``python -m linter.docs`` prints the reference; ``--check FILE`` compares FILE with it."""
+    import sys
+
+    if not argv:
+        sys.stdout.write(reference())
+        return 0
+    if len(argv) == 2 and argv[0] == "--check":
+        from pathlib import Path
+
+        try:
+            current = Path(argv[1]).read_text("utf-8")
+        except OSError as err:
+            sys.stderr.write(f"{argv[1]}: {err.strerror}\n")
+            return 1
+        if current == reference():
+            return 0
+        sys.stderr.write(f"{argv[1]} is out of date; run: python -m linter.docs > {argv[1]}\n")
+        return 1
+    sys.stderr.write("usage: python -m linter.docs [--check FILE]\n")
+    return 2
+
+
 if __name__ == "__main__":
     import sys
 
-    sys.stdout.write(reference())
+    sys.exit(main(sys.argv[1:]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,6 +47,7 @@ _SCHEMA_KINDS = {
     "format": FORMAT,
 }
 _walkers: dict[str, Walker] = {}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -104,6 +107,10 @@ def check_text(text: str, path: str | None, config: Config, *, site: Site | None
                image_sizer: ImageSizer | None = None) -> FileResult:
     """Check one record's text (without BOM). Never raises on bad input."""
     load_all()
+    if not text.isascii() and _SURROGATE.search(text):
+        # Lone surrogates (from a buffer, never from decoded UTF-8) cannot be parsed; the
+        # replacement keeps every position where it was.
+        text = _SURROGATE.sub("\ufffd", text)
     try:
         return _check_text(text, path, config, site or Site(), image_sizer)
     except Exception as err:  # a bug in fmlint must not stop the run
@@ -248,5 +255,5 @@ def finalize(entries: Iterable[IndexEntry], config: Config,
                     sup is not None and sup.covers(finding)
                 ):
                     continue
-                out.append(finding)
+                out.append(dataclasses.replace(finding, severity=config.severity_of(rule)))
     return out

@@ -26,7 +26,7 @@ def _gitignore(directory: str):  # -> pathspec.PathSpec | None
         return None
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _repo_root(start: str) -> str | None:
@@ -61,15 +61,28 @@ def _excluded(relative: str, name: str, config: Config) -> bool:
     return any(glob_match(relative, pattern) for pattern in config.exclude)
 
 
-def discover(paths: list[str], config: Config) -> Iterator[str]:
+def _excluded_file(path: str, config: Config) -> bool:
+    """Whether a named file lies where walking would not go, or matches ``exclude``."""
+    relative = config.relative(path)
+    parts = [p for p in relative.split("/") if p not in ("", ".", "..")]
+    if any(glob_match(part, pattern) for part in parts for pattern in DEFAULT_EXCLUDE):
+        return True
+    return any(glob_match(relative, pattern) for pattern in config.exclude)
+
+
+def discover(paths: list[str], config: Config, force_exclude: bool = False) -> Iterator[str]:
     """Files to check: explicit files as given, directories walked for Markdown records.
 
     Walking skips ``.git``, ``node_modules``, ``_site``, ``vendor``, hidden folders, the
-    configured ``exclude`` globs and whatever ``.gitignore`` files ignore.
+    configured ``exclude`` globs and whatever ``.gitignore`` files ignore. With
+    ``force_exclude`` (for tools that name every file, like pre-commit), explicit files under
+    those folders or matching ``exclude`` are skipped too.
     """
     seen: set[str] = set()
     for given in paths:
         if not os.path.isdir(given):
+            if force_exclude and given != "-" and _excluded_file(given, config):
+                continue
             if given not in seen:
                 seen.add(given)
                 yield given
@@ -83,6 +96,10 @@ def discover(paths: list[str], config: Config) -> Iterator[str]:
             )
             for name in sorted(filenames):
                 path = os.path.join(directory, name)
+                if given in (".", "./") or given.startswith("./"):
+                    # Report "_news/a.md", not "./_news/a.md": CI annotations and code quality
+                    # reports need paths relative to the repository, as git writes them.
+                    path = path.removeprefix("./")
                 relative = config.relative(path)
                 if not any(glob_match(name, pattern) for pattern in config.include):
                     continue

@@ -44,29 +44,75 @@ class SchemaProblem:
 
 
 class Schema:
-    """A schema with its validator, built once and shared by every record."""
+    """A schema with its validators, built once and shared by every record.
 
-    def __init__(self, source: str, document: dict[str, Any], digest: str) -> None:
-        from jsonschema import validators
+    Records are first checked by jsonschema-rs, a compiled validator, with fmlint's own format
+    checks; only a record it finds invalid is given to jsonschema for detailed errors. The
+    two agree on every corpus record and on mutated ones (tests/test_schema_fastpath.py);
+    jsonschema is the authority on what is reported.
+    """
 
-        from .formats import format_checker
-
+    def __init__(self, source: str, document: dict[str, Any], digest: str, *,
+                 trusted: bool = False) -> None:
         self.source = source
         self.document = document
         self.digest = digest
-        cls = validators.validator_for(document, default=validators.Draft202012Validator)
+        self._validator: Any = None
+        if not trusted:
+            self._meta_check()
+        self._fast = _fast_validator(document)
+
+    def _meta_check(self) -> None:
+        from jsonschema import validators
+
+        cls = validators.validator_for(self.document, default=validators.Draft202012Validator)
         try:
-            cls.check_schema(document)
+            cls.check_schema(self.document)
         except Exception as err:  # jsonschema.SchemaError
-            raise SchemaError(f"{source}: not a valid JSON Schema: {err}") from None
-        self.validator = cls(document, format_checker=format_checker())
+            raise SchemaError(f"{self.source}: not a valid JSON Schema: {err}") from None
+
+    @property
+    def validator(self) -> Any:
+        """The jsonschema validator (built on first use: most runs never need it)."""
+        if self._validator is None:
+            from jsonschema import validators
+
+            from .formats import format_checker
+
+            cls = validators.validator_for(self.document,
+                                           default=validators.Draft202012Validator)
+            self._validator = cls(self.document, format_checker=format_checker())
+        return self._validator
+
+    def is_valid(self, record: Any) -> bool | None:
+        """The compiled validator's verdict, or None when it cannot tell."""
+        if self._fast is None:
+            return None
+        try:
+            return bool(self._fast.is_valid(record))
+        except Exception:  # values jsonschema-rs cannot take (huge integers, NaN...)
+            return None
 
     def problems(self, record: Any) -> list[SchemaProblem]:
         """Every failure of the record, one per problem, most specific first."""
-        found: list[SchemaProblem] = []
+        if self.is_valid(record):
+            return []
+        found: dict[SchemaProblem, None] = {}  # one per problem: jsonschema repeats some
         for error in self.validator.iter_errors(record):
-            found.extend(_explain(error))
-        return found
+            found.update(dict.fromkeys(_explain(error)))
+        return list(found)
+
+
+def _fast_validator(document: dict[str, Any]) -> Any:
+    try:
+        import jsonschema_rs
+
+        from .formats import CHECKS
+
+        return jsonschema_rs.validator_for(document, validate_formats=True,
+                                           formats=dict(CHECKS))
+    except Exception:  # not installed, or a schema it cannot compile: jsonschema alone
+        return None
 
 
 def builtin_path(name: str) -> Path:
@@ -95,7 +141,8 @@ def load(reference: str) -> Schema:
         ) from None
     if not isinstance(document, dict):
         raise SchemaError(f"{reference}: a JSON Schema must be a JSON object")
-    return Schema(reference, document, hashlib.sha256(text.encode()).hexdigest())
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return Schema(reference, document, digest, trusted=reference in BUILTIN)
 
 
 def friendly_path(pointer: str) -> str:
@@ -157,10 +204,15 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
     value = error.instance
     schema = error.schema if isinstance(error.schema, dict) else {}
     if validator in ("anyOf", "oneOf") and error.context:
-        best = best_match(error.context)
-        # best_match's path is relative to this error's instance.
-        best.path.extendleft(reversed(list(error.absolute_path)))
-        yield from _explain(best)
+        # The branch that came closest (jsonschema's own heuristics: deepest, right type);
+        # its errors already carry their absolute path.
+        best = best_match([error])
+        if best is not error and best is not None:
+            yield from _explain(best)
+            return
+        options = _alternatives(error.validator_value)
+        wanted = f"should be {options}" if options else "matches none of the allowed forms"
+        yield SchemaProblem("schema", pointer, f"{where} {wanted}, but it is {describe(value)}")
         return
     if validator in ("additionalProperties", "unevaluatedProperties") and isinstance(value, dict):
         known = list(schema.get("properties", {}))
@@ -177,7 +229,8 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
                 message += f": did you mean '{hint}'?"
             elif known:
                 message += f"; the keys allowed here are: {', '.join(sorted(known))}"
-            yield SchemaProblem("unknown-key", f"{pointer}/{key}", message, at_key=True)
+            yield SchemaProblem("unknown-key", _pointer([*error.absolute_path, key]), message,
+                                at_key=True)
         return
     if validator == "required":
         missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
@@ -196,6 +249,27 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
         return
     yield SchemaProblem("schema", pointer, _message(validator, error.validator_value, value,
                                                     where, schema))
+
+
+def _alternatives(branches: Any) -> str:
+    """``a whole number or a string``: what the branches of an anyOf/oneOf accept, in words."""
+    words: list[str] = []
+    for branch in branches if isinstance(branches, list) else []:
+        if not isinstance(branch, dict):
+            continue
+        if "const" in branch:
+            word = json.dumps(branch["const"], ensure_ascii=False)
+        elif isinstance(branch.get("enum"), list):
+            word = "one of " + ", ".join(json.dumps(o, ensure_ascii=False) for o in branch["enum"])
+        elif "type" in branch:
+            word = _type_words(branch["type"])
+        elif isinstance(branch.get("title"), str):
+            word = branch["title"]
+        else:
+            return ""
+        if word not in words:
+            words.append(word)
+    return " or ".join(words)
 
 
 def _message(validator: str, expected: Any, value: Any, where: str, schema: dict) -> str:

@@ -75,6 +75,10 @@ def parse(text: str, doc: Document | None, limit: int | None = None) -> Suppress
         codes: dict[str, str] = {}
         if match.group(2) is None:
             codes[ALL] = ALL
+        elif not match.group(2).strip():
+            found.problems.append((line, column, column + len(match.group()),
+                                   "a suppression comment with empty brackets names no rule; "
+                                   "name the codes, or drop the brackets to silence every rule"))
         for selector in (match.group(2) or "").split(","):
             selector = selector.strip()
             if not selector:
@@ -106,10 +110,19 @@ def apply(findings: list[Finding], sup: Suppressions, path: str | None, config: 
         )
     if UNUSED in enabled:
         rule = RULES[UNUSED]
+        # Cross-record findings (duplicate-record) come after every file was checked, so a
+        # suppression of them cannot be judged unused here.
+        later = {code for code, r in RULES.items() if r.finalize is not None}
         for directive in sup.directives:
-            unused = [sel for code, sel in directive.codes.items() if code not in directive.used]
-            if directive.codes and unused and ALL not in directive.used:
-                names = ", ".join(dict.fromkeys(unused))
+            if ALL in directive.used:
+                continue
+            by_selector: dict[str, set[str]] = {}
+            for code, selector in directive.codes.items():
+                by_selector.setdefault(selector, set()).add(code)
+            unused = [selector for selector, codes in by_selector.items()
+                      if not codes & directive.used and not codes & later]
+            if unused:
+                names = ", ".join(unused)
                 kept.append(Finding(path, directive.line, directive.column, directive.line,
                                     directive.end_column, UNUSED, rule.name,
                                     config.severity_of(rule),  # type: ignore[arg-type]

@@ -470,8 +470,11 @@ def _removal(ch: str) -> tuple[str, bool]:
     return "", True
 
 
-def find_control_characters(text: str) -> list[TextProblem]:
+def find_control_characters(text: str, *, crlf: bool = True) -> list[TextProblem]:
     """Control and invisible characters that do not belong in plain text.
+
+    With ``crlf=False`` a carriage return just before a line feed (a Windows line break)
+    is taken for part of the line break and not reported; a lone one still is.
 
     Reported: C0 controls but tab and line feed, DEL, the C1 controls Windows-1252 leaves
     undefined, U+2060 WORD JOINER, U+FEFF BOM, bidirectional overrides, and, when the text
@@ -488,6 +491,8 @@ def find_control_characters(text: str) -> list[TextProblem]:
     for match in _SUSPECT_RE.finditer(text):
         if rtl is None:
             rtl = _has_rtl(text)
+        if not crlf and text.startswith("\r\n", match.start()):
+            continue
         if _is_problem(text, match.start(), rtl):
             bad.append(match.start())
     if not bad:
@@ -719,6 +724,11 @@ def _number_12(raw: str) -> float | None:
     if _FLOAT_12.fullmatch(raw):
         return float(raw.lower().replace(".inf", "inf").replace(".nan", "nan"))
     return None
+
+
+def yaml12_number(raw: str) -> float | None:
+    """The number a YAML 1.2 reader takes a plain scalar for, or None when it is no number."""
+    return _number_12(raw)
 
 
 def _same(a: float | None, b: float | None) -> bool:

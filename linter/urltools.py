@@ -67,6 +67,8 @@ _HOSTLESS = frozenset({"mailto", "tel", "urn", "data", "sms", "geo", "magnet", "
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _JOINERS = "\u200c\u200d"  # valid inside some internationalized labels
 _NEVER_IN_URL = '"<>\\`'
+_NEVER_IN_URL_RE = re.compile("[" + re.escape(_NEVER_IN_URL) + "]")
+_ASCII_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def _char_class(ch: str) -> str | None:
@@ -219,6 +221,8 @@ def _problem(kind: str, msg: str, start: int, end: int, url: str,
 
 def _runs(url: str, c0: int, c1: int) -> Iterable[tuple[str, int, int]]:
     """Maximal runs of whitespace or control characters inside url[c0:c1]."""
+    if url.isascii() and not _ASCII_INVISIBLE_RE.search(url, c0, c1):
+        return  # the common case, without a look at every character
     i = c0
     while i < c1:
         kind = _char_class(url[i])
@@ -252,10 +256,10 @@ def _char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
         fix = decoded if clean else quote(decoded, safe="")
         out.append(_problem("entity", f"the URL contains the HTML entity '{m.group()}', which "
                             f"stands for '{decoded}'", m.start(), m.end(), url, fix, clean))
-    for i in range(c0, c1):
-        if url[i] in _NEVER_IN_URL:
-            out.append(_problem("bad-char", f"the URL contains '{url[i]}', which cannot appear "
-                                "in a URL unencoded", i, i + 1, url))
+    for m in _NEVER_IN_URL_RE.finditer(url, c0, c1):
+        i = m.start()
+        out.append(_problem("bad-char", f"the URL contains '{url[i]}', which cannot appear "
+                            "in a URL unencoded", i, i + 1, url))
     for m in _BAD_PERCENT_RE.finditer(url, c0, c1):
         shown = url[m.start():min(m.start() + 3, c1)]
         fix = "%25" if m.start() >= after_authority else None
@@ -312,6 +316,16 @@ def _no_scheme_problems(url: str, c0: int, c1: int, absolute: bool) -> list[UrlP
 
 def check_url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
     """Syntax problems of ``url``: an absolute URL if ``absolute``, else any URI reference."""
+    return list(_check_url_syntax(url, absolute))
+
+
+@functools.lru_cache(maxsize=16384)
+def _check_url_syntax(url: str, absolute: bool) -> tuple[UrlProblem, ...]:
+    # Memoised: the schema's format check and the url-syntax rule ask about the same URLs.
+    return tuple(_url_syntax(url, absolute=absolute))
+
+
+def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
     out: list[UrlProblem] = []
     c0 = 0
     while c0 < len(url) and _char_class(url[c0]):
@@ -427,6 +441,7 @@ def strip_tracking(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) 
     return url[:q0] + "&".join(kept) + url[q1:]
 
 
+@functools.lru_cache(maxsize=4096)
 def host_to_ascii(host: str) -> str | None:
     """Lower-case ASCII (punycode) form of a host name, or None if it cannot be encoded."""
     if host.endswith(".") and len(host) > 1:
@@ -550,8 +565,10 @@ def same_site(url_a: str, url_b: str) -> bool:
     a, b = host_of(url_a), host_of(url_b)
     if a is None or b is None:
         return False
+    if a == b:
+        return True  # no need to load the Public Suffix List
     if _is_ip(a) or _is_ip(b):
-        return a == b
+        return False
     return (registrable_domain(a) or a) == (registrable_domain(b) or b)
 
 

@@ -10,6 +10,7 @@ from .. import imagetools
 from ..context import Context
 from ..finding import Finding
 from ..registry import Option, rule
+from ..schemas import describe
 
 GROUP = "images"
 
@@ -72,17 +73,35 @@ def image_dimensions(ctx: Context) -> Iterator[Finding]:
         present = [name for name, value, where in sides if where is not None]
         if len(present) == 1:
             other = "height" if present[0] == "width" else "width"
-            yield ctx.report(image.pointer, f"{ctx.where(image.pointer)} has a {present[0]} "
-                             f"but no {other}: give both or neither")
-        for name, value, where in sides:
+            if _key_of(ctx, image.pointer, other) not in ctx.notes.required.get(
+                    image.pointer, frozenset()):
+                # (A key the schema requires is reported missing by the schema check.)
+                yield ctx.report(image.pointer, f"{ctx.where(image.pointer)} has a "
+                                 f"{present[0]} but no {other}: give both or neither")
+        for _name, value, where in sides:
             if where is None:
                 continue
             if _size(value) is None:
+                if not isinstance(value, int) and _typed(ctx, where):
+                    continue  # the schema check says what type it should be
                 yield ctx.report(where, f"{ctx.where(where)} must be a whole number of pixels "
-                                 f"above zero, but it is {value!r}")
+                                 f"above zero, but it is {describe(value)}")
             elif value > largest:
                 yield ctx.report(where, f"{ctx.where(where)} is {value} pixels, more than the "
                                  f"plausible maximum of {largest}")
+
+
+def _key_of(ctx: Context, image: str, role: str) -> str:
+    """The key the schema gives a role inside an image (``width``), by the schema's names."""
+    for pointer, given in ctx.notes.role_of.items():
+        if given == role and ctx.parent(pointer) == image:
+            return ctx.key(pointer)
+    return role
+
+
+def _typed(ctx: Context, pointer: str) -> bool:
+    """Whether the schema says the value's type, so that its own check reports a wrong one."""
+    return bool(ctx.notes.types.get(pointer, frozenset()) & {"integer", "number"})
 
 
 @rule("FM402", "image-url-hint", severity="warning", fix="unsafe", group=GROUP,

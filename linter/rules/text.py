@@ -100,10 +100,15 @@ def control_character(ctx: Context) -> Iterator[Finding]:
     inside emoji sequences and joiners that scripts such as Persian or Devanagari need are
     not reported.
 
-    Fix: safe for controls, zero-width spaces and BOMs; unsafe for bidirectional characters
-    (removing one can change how the text reads).
+    A Windows line break (CR LF) inside a text is a line break like any other and is not
+    reported; a carriage return on its own is (most programs do not take it for a line
+    break, and a terminal returns to the start of the line on it).
+
+    Fix: safe for controls, zero-width spaces and BOMs (a lone carriage return becomes a
+    line feed); unsafe for bidirectional characters (removing one can change how the text
+    reads).
     """
-    return _report(ctx, texttools.find_control_characters)
+    return _report(ctx, lambda text: texttools.find_control_characters(text, crlf=False))
 
 
 @rule("FM105", "whitespace", severity="info", fix="safe", group=GROUP,
@@ -143,10 +148,12 @@ def yaml_boolean(ctx: Context) -> Iterator[Finding]:
 
     The schema says which was meant. Where it expects a boolean, the fix writes `true` or
     `false`; where it expects a string, the fix quotes the value. Both are safe: they write
-    down what the schema says the value is.
+    down what the schema says the value is. Where it expects a number, a number form that
+    the two versions read differently (`quality: 012`, 10 or 12) is reported without a fix:
+    only the author knows which number was meant.
     """
     for pointer, span in ctx.spans.items():
-        if span.style is not None or span.raw is None:
+        if span.style not in (None, "") or span.raw is None:
             continue
         trap = texttools.yaml11_trap(span.raw, plain=True)
         if trap is None:
@@ -164,6 +171,20 @@ def yaml_boolean(ctx: Context) -> Iterator[Finding]:
                              "string; quote it",
                              fix=ctx.replace(pointer, span.raw, f'write "{span.raw}"', safe=True,
                                              style='"'))
+        elif expected & {"integer", "number"} and isinstance(value, int | float) and not (
+                isinstance(value, bool)):
+            other = texttools.yaml12_number(span.raw)
+            later = "a string" if other is None else f"the number {other}"
+            yield ctx.report(pointer, f"{ctx.where(pointer)}: '{span.raw}' is the number "
+                             f"{value} in YAML 1.1 (PyYAML, Jekyll) but {later} in YAML 1.2; "
+                             f"write the number you mean {_PLAINLY.get(trap, 'in decimal')}")
+
+
+_PLAINLY = {
+    "octal": "without a leading zero",
+    "underscore-number": "without underscores",
+    "sexagesimal": "as one number, without colons",
+}
 
 
 def _reading(trap: str, value: object) -> str:

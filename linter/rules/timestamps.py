@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from .. import timetools
 from ..context import Context
@@ -130,17 +130,25 @@ def timestamp_order(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("FM305", "filename-date", severity="warning", group=GROUP,
+      options={"strict": Option(False, "compare in UTC even when the site sets no time zone")},
       summary="The date in the file name differs from the publication date.")
 def filename_date(ctx: Context) -> Iterator[Finding]:
     """
     A file named `YYYY-MM-DD-slug.md` has its date in its name; Jekyll builds the post's date
     and URL from it. When it differs from the record's own publication date (schema role
-    `published`, taken in the site's time zone), the page's URL and its shown date disagree.
+    `published`), the page's URL and its shown date disagree.
 
-    The comparison uses the site's zone (`timezone` in `_config.yml` or fmlint's
-    configuration, else UTC): 23:30 UTC on the 22nd is rightly the 23rd in Sydney.
+    Where the site sets its time zone (`timezone` in `_config.yml` or fmlint's
+    configuration), the publication date is taken in that zone: 23:30 UTC on the 22nd is
+    rightly the 23rd in Sydney, and a file named for the 22nd is reported.
 
-    No fix: rename the file or correct the timestamp; the message gives both dates.
+    Where it sets none, there is no telling which zone the file was named in: a file date
+    that is the publication's date somewhere on Earth (UTC−12:00 to UTC+14:00) is accepted,
+    so publishing pipelines that name files by their own local day are not reported, while
+    a wrong day, month or year still is. `strict = true` compares in UTC instead.
+
+    No fix: renaming the file changes the page's URL, and the timestamp may be the right
+    one; the message gives both dates.
     """
     if not ctx.path:
         return
@@ -148,19 +156,29 @@ def filename_date(ctx: Context) -> Iterator[Finding]:
     if named is None:
         return
     zone = _zone(ctx)
+    strict = bool(ctx.config.timezone or ctx.site.timezone or ctx.option("strict"))
     instants = dict(_instants(ctx))
     for pointer in ctx.notes.with_role("published"):
         if ctx.parent(pointer) != "" or pointer not in instants:
             continue
-        local = timetools.local_date(instants[pointer], zone)
-        if local != named:
-            days = abs((local - named).days)
-            yield ctx.report(
-                pointer,
-                f"the file name says {named.isoformat()} but {ctx.where(pointer)} is "
-                f"{local.isoformat()} ({zone}), {days} day{'s' if days != 1 else ''} apart; "
-                f"rename the file to start with {local.isoformat()} or correct the date",
-            )
+        instant = instants[pointer]
+        local = timetools.local_date(instant, zone)
+        if local == named:
+            continue
+        anywhere = ""
+        if not strict:
+            earliest = (instant - timedelta(hours=12)).astimezone(UTC).date()
+            latest = (instant + timedelta(hours=14)).astimezone(UTC).date()
+            if earliest <= named <= latest:
+                continue
+            anywhere = f", and {named.isoformat()} in no time zone"
+        days = abs((local - named).days)
+        yield ctx.report(
+            pointer,
+            f"the file name says {named.isoformat()} but {ctx.where(pointer)} is "
+            f"{local.isoformat()} ({zone}){anywhere}, {days} day{'s' if days != 1 else ''} "
+            f"apart; rename the file to start with {local.isoformat()} or correct the date",
+        )
 
 
 @rule("FM306", "timestamp-utc", severity="info", fix="safe", default_enabled=False,

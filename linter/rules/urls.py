@@ -60,7 +60,11 @@ def url_syntax(ctx: Context) -> Iterator[Finding]:
     where it guesses (percent-encoding an inner space, adding `https://`).
     """
     for pointer, url, fmt in _urls(ctx):
-        for problem in urltools.check_url_syntax(url, absolute=fmt in _ABSOLUTE):
+        problems = urltools.check_url_syntax(url, absolute=fmt in _ABSOLUTE)
+        if any(p.kind == "not-absolute" and p.replacement is None for p in problems):
+            # Not a URL at all ("not a uri"): its spaces and characters are beside the point.
+            problems = [p for p in problems if p.kind == "not-absolute"]
+        for problem in problems:
             fix = None
             if problem.replacement is not None:
                 fix = ctx.replace(pointer, problem.replacement,

@@ -1,0 +1,148 @@
+"""Linting an editor buffer as ``fmlint check`` would lint the file: same configuration, site
+and image sizing, but the buffer's text instead of the file on disk."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .. import configfile, engine, fixer, runner
+from ..config import Config, glob_match
+from ..finding import Finding
+from ..source import BOM
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+MARKDOWN_LANGUAGES = frozenset({"markdown", "mdx"})
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
+Check = Callable[[str], list[Finding]]
+
+
+def is_markdown(language_id: str | None, path: str | None) -> bool:
+    """Whether a document is one fmlint checks: by language id, else by file extension."""
+    if language_id and language_id.lower() in MARKDOWN_LANGUAGES:
+        return True
+    return bool(path) and str(path).lower().endswith(MARKDOWN_SUFFIXES)
+
+
+@dataclass
+class Snapshot:
+    """One version of a buffer and what fmlint found in it."""
+
+    text: str  # the text as checked (without a byte-order mark)
+    version: int | None
+    findings: list[Finding] = field(default_factory=list)
+    problem: str | None = None  # a configuration or internal error, shown on line 1
+    check: Check | None = None
+    lead: str = ""  # a byte-order mark the buffer has before ``text``
+    _fixed: str | None = field(default=None, repr=False)
+
+    def fixed_text(self) -> str:
+        """The text with every safe fix applied (computed once)."""
+        if self._fixed is None:
+            self._fixed = (fixer.fix_text(self.text, self.check).text
+                           if self.check is not None and self.findings else self.text)
+        return self._fixed
+
+
+class ConfigCache:
+    """Configuration files read once each, and again when their mtime or size changes."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple[int, int], Config | configfile.ConfigError]] = {}
+        self._default = Config()
+        self._new_errors: list[str] = []
+
+    def for_document(self, path: str | None, root: str | None) -> Config:
+        """The configuration ``fmlint check`` would use for ``path``; raises ConfigError."""
+        anchor = path or root
+        found = configfile.find(anchor) if anchor else None
+        if found is None:
+            return self._default
+        try:
+            stat = os.stat(found)
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = (0, -1)
+        cached = self._entries.get(found)
+        if cached is None or cached[0] != stamp:
+            try:
+                value: Config | configfile.ConfigError = configfile.load(found)
+                value.enabled()
+            except configfile.ConfigError as err:
+                value = err
+            except KeyError as err:
+                value = configfile.ConfigError(f"{found}: unknown rule {err.args[0]!r}")
+            if isinstance(value, configfile.ConfigError):
+                self._new_errors.append(str(value))
+            cached = self._entries[found] = (stamp, value)
+        if isinstance(cached[1], configfile.ConfigError):
+            raise cached[1]
+        return cached[1]
+
+    def forget(self) -> None:
+        """Read every configuration file again on next use."""
+        self._entries.clear()
+
+    def take_new_errors(self) -> list[str]:
+        """Errors of configuration files read since the last call (to show them once)."""
+        errors, self._new_errors = self._new_errors, []
+        return errors
+
+
+def lint_buffer(text: str, version: int | None, path: str | None, root: str | None,
+                configs: ConfigCache) -> Snapshot:
+    """Check a buffer; configuration errors become ``problem``, nothing raises."""
+    lead = BOM if text.startswith(BOM) else ""
+    # A lone surrogate (JSON can carry one) cannot reach the YAML parser; U+FFFD has the
+    # same length in every position encoding, so positions stay right.
+    body = _LONE_SURROGATE.sub("\ufffd", text[len(lead):])
+    snapshot = Snapshot(body, version, lead=lead)
+    try:
+        config = configs.for_document(path, root)
+    except configfile.ConfigError as err:
+        snapshot.problem = f"fmlint configuration error: {err}"
+        return snapshot
+    try:
+        if path and config.exclude and any(
+                glob_match(config.relative(path), pattern) for pattern in config.exclude):
+            return snapshot
+        site = runner.site_for(path, config)
+        sizer = runner.image_sizer(site, [])
+
+        def check(candidate: str) -> list[Finding]:
+            return engine.check_text(candidate, path, config, site=site,
+                                     image_sizer=sizer).findings
+
+        findings = check(body)
+    except Exception as err:  # a bug outside the engine must not stop the server
+        snapshot.problem = f"fmlint internal error: {type(err).__name__}: {err}"
+        return snapshot
+    if [f.code for f in findings] == [engine.NO_FRONT_MATTER] and not in_collection(path, root):
+        return snapshot  # a plain page or README, not a record (as folder walks skip them)
+    snapshot.findings, snapshot.check = findings, check
+    return snapshot
+
+
+def in_collection(path: str | None, root: str | None) -> bool:
+    """Whether a file lies in a ``_folder`` (a Jekyll collection) below the workspace root.
+
+    Without a root (or outside it) only the file's own folder counts.
+    """
+    if not path:
+        return True
+    folder = os.path.dirname(os.path.abspath(path))
+    if root:
+        relative = os.path.relpath(folder, os.path.abspath(root))
+        if not relative.startswith(os.pardir):
+            return any(part.startswith("_") for part in relative.split(os.sep))
+    return os.path.basename(folder).startswith("_")
+
+
+def forget_file_caches() -> None:
+    """Drop the runner's caches of site settings and image sizes (files may have changed)."""
+    for name in ("_site_in", "_image_size"):
+        cached = getattr(runner, name, None)
+        if cached is not None and hasattr(cached, "cache_clear"):
+            cached.cache_clear()
