@@ -28,17 +28,51 @@ def _load_config(args: argparse.Namespace, anchor: str) -> Config:
     else:
         path = args.config or configfile.find(anchor)
         config = configfile.load(path) if path else Config()
-    if args.select is not None:
-        config.select = args.select
-    config.extend_select = [*config.extend_select, *args.extend_select]
-    config.ignore = [*config.ignore, *args.ignore]
+    if args.select is not None or args.extend_select or args.ignore:
+        config.override(select=args.select, extend_select=args.extend_select,
+                        ignore=args.ignore)
     if args.now is not None:
         config.now = args.now
     try:
         config.enabled()
     except KeyError as err:
         raise UsageError(f"unknown rule {err.args[0]!r}; 'fmlint rules' lists them") from None
+    if args.online or args.offline:
+        config.online = True
     return config
+
+
+def _check_online_settings(args: argparse.Namespace, config: Config) -> None:
+    """Refuse unusable network settings before anything runs."""
+    if not config.online:
+        return
+    if args.offline and args.no_cache:
+        raise UsageError("--offline answers from the cache; it cannot go with --no-cache")
+    from .online.fetch import tls_context
+    from .online.settings import SettingsError, from_table
+
+    try:
+        tls_context(from_table(config.online_settings, config.base_dir).ca_bundle)
+    except SettingsError as err:
+        raise UsageError(str(err)) from None
+
+
+def _gather_online(args: argparse.Namespace, config: Config,
+                   sources: list[tuple[str, bytes | None]]) -> None:
+    """Ask the network (or, with --offline, the cache) about the records' URLs."""
+    if not config.online:
+        return
+    from .cache import DIR_NAME
+    from .online.gather import gather
+
+    cache_dir = None if args.no_cache else args.cache_dir or os.path.join(
+        os.path.dirname(config.source) if config.source else ".", DIR_NAME)
+    progress = _Progress(0, "URLs") if (
+        not args.no_progress and sys.stderr.isatty()) else None
+    config.online_facts = gather(sources, config, offline=args.offline, cache_dir=cache_dir,
+                                 progress=progress.show if progress else None)
+    if progress and progress.count:
+        progress.done()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("'-' (standard input) cannot be mixed with other paths")
         anchor = args.stdin_filename if paths == ["-"] and args.stdin_filename else paths[0]
         config = _load_config(args, anchor if anchor != "-" else ".")
+        _check_online_settings(args, config)
         for path in paths:
             if path != "-" and not os.path.exists(path):
                 raise UsageError(f"{path}: no such file or folder")
@@ -65,18 +100,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         from .files import discover
 
-        files = list(discover(paths, config))
+        files = list(discover(paths, config, force_exclude=args.force_exclude))
+        _gather_online(args, config, [(path, None) for path in files])
         jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
         progress = _Progress(len(files)) if (
             not args.no_progress and sys.stderr.isatty() and len(files) > 200) else None
         from .cache import Cache
 
-        cache = None if args.no_cache or mode.fix or mode.diff or args.add_ignore else (
-            Cache.open(args.cache_dir, config))
+        cache = None if (args.no_cache or mode.fix or mode.diff or args.add_ignore
+                         or config.online) else Cache.open(args.cache_dir, config)
         outcomes = list(_run_files(files, config, mode, paths, jobs, cache, progress))
         if progress:
             progress.done()
-        explicit = {p for p in paths if not os.path.isdir(p)}
+        explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
         outcomes = [o for o in outcomes if o.path in explicit or not _plain_page(o)]
     findings = [f for o in outcomes for f in o.result.findings]
     findings.extend(engine.finalize(
@@ -125,6 +161,7 @@ def _plain_page(outcome: Outcome) -> bool:
 def _check_stdin(args: argparse.Namespace, config: Config, mode: Mode) -> Outcome:
     data = sys.stdin.buffer.read()
     path = args.stdin_filename or "-"
+    _gather_online(args, config, [(path, data)])
     outcome = check_data(data, path, config, mode, keep_text=True)
     if outcome.text is None:
         try:
@@ -266,10 +303,15 @@ def _add_ignores(outcomes: list[Outcome], findings: list[Finding], config: Confi
 class _Progress:
     """A one-line progress bar on stderr (only used when stderr is a terminal)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, noun: str = "files") -> None:
         self.total = total
+        self.noun = noun
         self.count = 0
         self.shown = -1
+
+    def show(self, count: int, total: int) -> None:
+        self.total = total
+        self(count - self.count)
 
     def __call__(self, step: int) -> None:
         self.count += step
@@ -277,7 +319,7 @@ class _Progress:
         if percent != self.shown:
             self.shown = percent
             bar = "#" * (percent // 4)
-            sys.stderr.write(f"\r[{bar:<25}] {self.count}/{self.total} files")
+            sys.stderr.write(f"\r[{bar:<25}] {self.count}/{self.total} {self.noun}")
             sys.stderr.flush()
 
     def done(self) -> None:

@@ -58,10 +58,20 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--exit-zero", action="store_true",
                         help="exit 0 even when there are findings")
     output.add_argument("--no-progress", action="store_true", help="no progress bar")
+    online = check.add_argument_group("online checks").add_mutually_exclusive_group()
+    online.add_argument("--online", action="store_true",
+                        help="also check URLs over the network: broken and moved links, the "
+                        "real size of remote images, https:// forms (answers are cached)")
+    online.add_argument("--offline", action="store_true",
+                        help="run the online checks from the cache only, without the network")
     settings = check.add_argument_group("settings")
     settings.add_argument("--config", metavar="FILE",
                           help="configuration file (default: the nearest fmlint.toml, "
                           ".fmlint.toml or pyproject.toml with [tool.fmlint])")
+    settings.add_argument("--force-exclude", action="store_true",
+                          help="apply 'exclude' and the rule that skips plain pages (files "
+                          "without front matter outside '_' folders) to files named on the "
+                          "command line too, as pre-commit names every file")
     settings.add_argument("--isolated", action="store_true",
                           help="ignore configuration files")
     settings.add_argument("--stdin-filename", metavar="PATH",

@@ -155,7 +155,22 @@ def load(path: str) -> Config:
     config = from_table(table, base_dir=os.path.dirname(os.path.abspath(path)))
     config.source = path
     _check_rules(config, path, lines)
+    _check_network(config, path, lines)
     return config
+
+
+def _check_network(config: Config, path: str, lines: _Lines) -> None:
+    """The [network] table's values beyond their types (addresses, 'host:port', files)."""
+    if not config.online_settings:
+        return
+    from .online import settings
+    from .online.fetch import tls_context
+
+    try:
+        tls_context(settings.from_table(config.online_settings, config.base_dir).ca_bundle)
+    except settings.SettingsError as err:
+        key = str(err).removeprefix("network.").split(" ", 1)[0].rstrip(":")
+        raise ConfigError(f"{path}:{lines.line(['network', key])}: {err}") from None
 
 
 def from_table(table: dict[str, Any], base_dir: str = ".") -> Config:
@@ -179,6 +194,8 @@ def from_table(table: dict[str, Any], base_dir: str = ".") -> Config:
     config.baseurl = table.get("baseurl", "")
     config.timezone = table.get("timezone")
     config.rule_options = {k: dict(v) for k, v in table.get("rules", {}).items()}
+    config.online = table.get("online", False)
+    config.online_settings = dict(table.get("network", {}))
     return config
 
 

@@ -211,8 +211,6 @@ def test_severity_per_rule_by_code_and_by_name(cli, site: Path) -> None:
     assert result.code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="cross-record findings keep the rule's default "
-                   "severity: engine.finalize does not apply the configured one")
 def test_severity_applies_to_duplicate_records(cli, site: Path) -> None:
     write(site / "fmlint.toml", 'severity = { duplicate-record = "error" }\n')
     write(site / "_news" / NAME, clean())
@@ -378,8 +376,6 @@ def test_command_line_layer_wins_over_the_file() -> None:
     assert "FM101" in config.enabled()
 
 
-@pytest.mark.xfail(strict=True, reason="fmlint check merges the flags into the file's lists "
-                   "instead of layering them with Config.override")
 @pytest.mark.parametrize("flag", ["--select", "--extend-select"])
 def test_a_flag_brings_back_a_rule_the_file_ignores(cli, site: Path, flag: str) -> None:
     write(site / "fmlint.toml", 'ignore = ["FM101"]\n')

@@ -196,3 +196,16 @@ def test_a_story_staged_twice_is_found_across_files(site) -> None:
     assert len(lines) == 2, done.stdout
     assert lines[0].startswith(first) and second in lines[0]
     assert lines[1].startswith(second) and first in lines[1]
+
+
+def test_a_readme_beside_the_records_does_not_block_the_commit(site) -> None:
+    path, env = site("fmlint")
+    _write(path / "README.md", "# Our site\n\nHow to add a record.\n")
+    _write(path / "_news" / "2024-01-23-draft.md", "# forgot the front matter\n")
+    done = _commit(path, env, "README.md", "_news/2024-01-23-draft.md")
+    assert done.returncode != 0
+    assert "_news/2024-01-23-draft.md:1:1: FM001" in done.stdout
+    assert "README.md" not in done.stdout.replace("_news/", "")
+    _run(["git", "rm", "-q", "--cached", "_news/2024-01-23-draft.md"], path, env)
+    done = _commit(path, env, "README.md")
+    assert done.returncode == 0, done.stdout

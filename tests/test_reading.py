@@ -49,7 +49,7 @@ def test_crlf_and_bom_positions() -> None:
 def test_invalid_utf8_is_a_finding_at_the_byte() -> None:
     from linter.engine import check_bytes
 
-    data = "---\ntitle: ok\nexcerpt: caf".encode() + b"\xe9 au lait\n---\n"
+    data = b"---\ntitle: ok\nexcerpt: caf\xe9 au lait\n---\n"
     findings = check_bytes(data, "t.md", ONLY_READING).findings
     assert [(f.code, f.line, f.column) for f in findings] == [("FM003", 3, 13)]
     assert "0xe9" in findings[0].message

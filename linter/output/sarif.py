@@ -49,7 +49,7 @@ def render(report: Report) -> str:
 
 
 def artifact_uri(path: str) -> str:
-    """`path` as a URI reference: `/` separators and percent-encoding; absolute paths as file URIs."""
+    """`path` as a URI reference: `/` separators, percent-encoding; absolute paths as file URIs."""
     pure = PurePath(path)
     if pure.is_absolute():
         return pure.as_uri()

@@ -8,6 +8,7 @@ from .. import urltools
 from ..ampcache import amp_cache_url
 from ..context import Context
 from ..finding import Finding
+from ..online.facts import https_form
 from ..registry import Option, rule
 
 GROUP = "urls"
@@ -73,7 +74,7 @@ def url_syntax(ctx: Context) -> Iterator[Finding]:
                              sub=(problem.start, problem.end))
 
 
-@rule("FM202", "url-scheme", severity="warning", fix="unsafe", group=GROUP,
+@rule("FM202", "url-scheme", severity="warning", fix="sometimes", group=GROUP,
       summary="An http:// link where https:// is expected, or a scheme that is not for the web.")
 def url_scheme(ctx: Context) -> Iterator[Finding]:
     """
@@ -81,16 +82,26 @@ def url_scheme(ctx: Context) -> Iterator[Finding]:
     an `http://` image is blocked or flagged as mixed content, an `http://` link leaks
     the visit. Only `http` and `https` belong in these fields.
 
-    Fix: unsafe — `http://` becomes `https://`; nobody has checked offline that the site
-    serves the same page over HTTPS (`--online` checks it).
+    Fix: `http://` becomes `https://`. Unsafe by default: offline, nobody has checked that
+    the site serves the same page over HTTPS. With `--online` it is checked: the fix is safe
+    when the `https://` form answers with the same content (the `http://` URL redirects to
+    it, or both give the same first 64 KB, ETag, or length and type), and there is no fix
+    when the `https://` form does not answer.
     """
     for pointer, url, _fmt in _urls(ctx):
         found = urltools.scheme_problem(url)
         if found is None:
             continue
         message, replacement = found
-        fix = ctx.replace(pointer, replacement, f"write {replacement}", safe=False) if (
-            replacement) else None
+        fix = None
+        if replacement:
+            form = https_form(ctx.config, url)
+            if form == "broken":
+                message += "; but its https:// form does not answer (checked online)"
+            else:
+                checked = " (checked online: same content)" if form == "same" else ""
+                fix = ctx.replace(pointer, replacement, f"write {replacement}{checked}",
+                                  safe=form == "same")
         yield ctx.report(pointer, f"{ctx.where(pointer)}: {message}", fix=fix,
                          sub=(0, url.find(":") if ":" in url else len(url)))
 

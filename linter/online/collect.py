@@ -1,0 +1,111 @@
+"""Which URLs of which records the online checks need, and what they need to know of each.
+
+Records are read with the engine's own pieces (front matter, YAML, schema annotations), so
+the URLs found are the ones the rules look up: every string the schema gives a URL format,
+and the URL of every object it gives the role ``image``. Not fetched: URLs that are not
+absolute ``http``/``https``, the site's own URLs (site-relative ones, and those under the
+site's ``url`` + ``baseurl``: image-local reads those from disk, and a site not yet
+deployed would answer 404), and URLs matching ``network.exclude``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from .. import engine, schemas, source, yamldoc
+from ..config import Config
+from ..context import Context, Site
+from .facts import HTTPS, IMAGE, REACH
+from .fetch import FetchError, target_of
+
+URL_FORMATS = ("uri", "iri", "uri-reference", "iri-reference")
+NEEDS_BY_CODE = {"FM501": REACH, "FM502": IMAGE, "FM202": HTTPS}
+
+
+def fetchable(url: str) -> bool:
+    """An absolute http(s) URL with a host that a request can be made for."""
+    try:
+        target_of(url)
+    except FetchError:
+        return False
+    return True
+
+
+def own_site(url: str, site: Site) -> bool:
+    """A URL of the site itself: site-relative, or under its ``url`` + ``baseurl``."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if not parts.scheme:
+        return True
+    if not site.url:
+        return False
+    home = urlsplit(site.url.strip())
+    try:
+        if parts.hostname != home.hostname or _port(parts.port) != _port(home.port):
+            return False
+    except ValueError:  # a port that is not a number
+        return False
+    prefix = "/".join(p.strip("/") for p in (home.path, site.baseurl) if p.strip("/"))
+    prefix = f"/{prefix}" if prefix else ""
+    path = parts.path or "/"
+    return not prefix or path == prefix or path.startswith(prefix + "/")
+
+
+def _port(port: int | None) -> int | None:
+    return None if port in (80, 443) else port
+
+
+def excluded(url: str, patterns: Iterable[str]) -> bool:
+    text = url.strip()
+    return any(fnmatch.fnmatchcase(text, pattern) for pattern in patterns)
+
+
+def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
+             ) -> dict[str, set[str]]:
+    """URL -> what the enabled online checks need to know about it, for one file."""
+    from ..rules.images import _images
+    from ..runner import site_for
+
+    enabled = config.enabled() - config.ignored_for(path)
+    wanted_codes = {code: need for code, need in NEEDS_BY_CODE.items() if code in enabled}
+    if not wanted_codes:
+        return {}
+    try:
+        text, _bom = source.decode(data)
+        front = source.split(text)
+    except (source.DecodeError, source.SplitError):
+        return {}
+    doc = yamldoc.parse(text[front.start:front.end], front.start)
+    record = doc.record
+    if not isinstance(record, dict):
+        return {}
+    try:
+        # The schema the engine would use: a record's own $schema, else the configured one.
+        schema = schemas.load(engine._schema_reference(record, path, config))
+    except schemas.SchemaError:
+        return {}
+    notes = engine._walker(schema).annotate(record)
+    site = site_for(path, config)
+    context = Context(path=path, record=record, notes=notes, config=config,
+                      now=config.now or datetime.now(UTC), site=site)
+    found: list[tuple[str, str]] = []
+    for pointer in notes.with_format(*URL_FORMATS):
+        value = context.value(pointer)
+        if isinstance(value, str):
+            found.extend((value, need) for need in (REACH, HTTPS))
+    found.extend((image.url, IMAGE) for image in _images(context) if image.url)
+    out: dict[str, set[str]] = {}
+    exclude = list(exclude)
+    for url, need in found:
+        if need not in wanted_codes.values():
+            continue
+        if need == HTTPS and not url.strip().lower().startswith("http:"):
+            continue
+        if own_site(url, site) or excluded(url, exclude) or not fetchable(url):
+            continue
+        out.setdefault(url, set()).add(need)
+    return out
+

@@ -1,0 +1,170 @@
+"""What the network said about one URL, and what that means for a record (pure data).
+
+Facts are gathered at the edge before checking and stored in ``Config.online_facts``
+(URL as written in the record -> ``UrlFacts``); rules read them through ``lookup``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+PERMANENT = frozenset({301, 308})
+BROKEN_STATUSES = frozenset({404, 410})
+# Errors that say the link is broken for every reader; every other error is "not checked".
+BROKEN_ERRORS = frozenset({"dns", "redirect-loop"})
+# Answers that may be different next time: never cached.
+TRANSIENT_ERRORS = frozenset({"timeout", "connection", "dns-temporary", "protocol",
+                              "internal"})
+ERROR_KINDS = BROKEN_ERRORS | TRANSIENT_ERRORS | {"blocked", "tls", "bad-url", "bad-redirect",
+                                                  "too-many-redirects"}
+# What a record needs to know about a URL.
+REACH, IMAGE, HTTPS = "reach", "image", "https"
+HttpsForm = Literal["same", "different", "broken"]
+
+
+def retryable(status: int) -> bool:
+    """Rate limits and server errors (but not 501 Not Implemented) may pass: ask again."""
+    return status == 429 or (500 <= status < 600 and status != 501)
+
+
+@dataclass
+class UrlFacts:
+    """One URL's answer: the final status (or the error), the redirects, and what was read."""
+
+    url: str
+    status: int | None = None
+    reason: str = ""
+    error: str | None = None  # one of ERROR_KINDS when there was no final HTTP answer
+    detail: str = ""
+    hops: tuple[tuple[int, str], ...] = ()  # redirects: (status, the URL it pointed to)
+    attempts: int = 1
+    image: tuple[int, int] | None = None  # the image's real (width, height)
+    https: HttpsForm | None = None  # for http:// URLs: what the https:// form serves
+    https_detail: str = ""
+    needs: tuple[str, ...] = ()  # what was probed: REACH, IMAGE, HTTPS
+    checked: float = 0.0  # when, in seconds since the epoch
+
+    @property
+    def final_url(self) -> str:
+        return self.hops[-1][1] if self.hops else self.url
+
+    @property
+    def transient(self) -> bool:
+        """An answer that may differ on the next try (rate limits, outages, timeouts)."""
+        return self.error in TRANSIENT_ERRORS or (
+            self.status is not None and retryable(self.status))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["hops"] = [list(h) for h in self.hops]
+        data["image"] = list(self.image) if self.image else None
+        data["needs"] = list(self.needs)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UrlFacts:
+        image = data.get("image")
+        return cls(
+            url=str(data["url"]),
+            status=data.get("status"),
+            reason=str(data.get("reason", "")),
+            error=data.get("error"),
+            detail=str(data.get("detail", "")),
+            hops=tuple((int(s), str(u)) for s, u in data.get("hops", [])),
+            attempts=int(data.get("attempts", 1)),
+            image=(int(image[0]), int(image[1])) if image else None,
+            https=data.get("https"),
+            https_detail=str(data.get("https_detail", "")),
+            needs=tuple(data.get("needs", ())),
+            checked=float(data.get("checked", 0.0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What a URL's facts mean: ok, broken, moved (to ``target``) or unchecked (and why).
+
+    ``minor``: a move to the same page spelt another way (``www.``, a trailing slash, case,
+    ``https``).
+    """
+
+    kind: Literal["ok", "broken", "moved", "unchecked"]
+    message: str = ""
+    target: str | None = None
+    minor: bool = False
+
+
+def same_page(url: str, other: str) -> bool:
+    """Two spellings of one page: equal after canonicalisation and without ``www.``."""
+    from ..urltools import canonical_url
+
+    keys = [canonical_url(u) for u in (url, other)]
+    if None in keys:
+        return False
+    return len({k.replace("://www.", "://", 1) for k in keys if k}) == 1
+
+
+def accepted(status: int | None, accept: frozenset[int] = frozenset()) -> bool:
+    return status is not None and (200 <= status < 300 or status in accept)
+
+
+def moved_to(facts: UrlFacts) -> str | None:
+    """Where the leading permanent redirects (301, 308) lead, if anywhere."""
+    target = None
+    for status, url in facts.hops:
+        if status not in PERMANENT:
+            break
+        target = url
+    return target if target is not None and target != facts.url else None
+
+
+def _answer(facts: UrlFacts) -> str:
+    text = f"HTTP {facts.status}"
+    return f"{text} {facts.reason}" if facts.reason else text
+
+
+def verdict(facts: UrlFacts, accept: frozenset[int] = frozenset()) -> Verdict:
+    """Interpret facts: a 404/410, an unknown host or a redirect loop is broken; a
+    permanent redirect to a page that answers is moved; rate limits, server errors,
+    timeouts, refused addresses and other statuses are unchecked."""
+    via = f"it redirects to {facts.final_url}, which" if facts.hops else "it"
+    if facts.error is not None:
+        if facts.error == "bad-url":
+            return Verdict("ok")  # not a URL the network can say anything about
+        kind: Literal["broken", "unchecked"] = (
+            "broken" if facts.error in BROKEN_ERRORS else "unchecked")
+        if facts.hops and facts.error not in ("redirect-loop", "too-many-redirects"):
+            return Verdict(kind, f"it redirects to {facts.final_url}: {facts.detail}")
+        return Verdict(kind, facts.detail)
+    if accepted(facts.status, accept):
+        target = moved_to(facts)
+        if target is not None:
+            status = next(s for s, _u in facts.hops)
+            minor = same_page(facts.url, target)
+            note = " (the same page, spelt another way)" if minor else ""
+            return Verdict("moved", f"it moved permanently (HTTP {status}) to {target}{note}",
+                           target, minor)
+        return Verdict("ok")
+    if facts.status in BROKEN_STATUSES:
+        return Verdict("broken", f"{via} answers {_answer(facts)}")
+    tries = f" after {facts.attempts} attempts" if facts.attempts > 1 else ""
+    return Verdict("unchecked", f"{via} answers {_answer(facts)}{tries}")
+
+
+def lookup(config: Config, url: str) -> UrlFacts | None:
+    """The facts gathered for a URL as written in a record; None offline or unknown."""
+    facts = config.online_facts
+    found = facts.get(url) if facts else None
+    return found if isinstance(found, UrlFacts) else None
+
+
+def https_form(config: Config, url: str) -> HttpsForm | None:
+    """For an ``http://`` URL: "same" when its ``https://`` form serves the same content,
+    "different" when it serves something else, "broken" when it does not answer; None when
+    not known (no online facts)."""
+    found = lookup(config, url)
+    return found.https if found is not None else None

@@ -1,0 +1,228 @@
+"""One HTTP request to a vetted address, and following redirects hop by hop.
+
+Only ``http`` and ``https``. The host is looked up once (``addresses``), the connection goes
+to the vetted address, and TLS checks the certificate for the host name (SNI). No cookies,
+no credentials (user info in a URL is dropped), no compression; bodies are cut at a limit.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote, urljoin, urlsplit
+
+from ..urltools import host_to_ascii
+from .addresses import AddressError, addresses_for, literal
+from .settings import Settings, SettingsError
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_KEPT_HEADERS = ("location", "content-type", "content-length", "content-range", "etag",
+                 "retry-after")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+class FetchError(Exception):
+    """A request that got no HTTP answer. ``kind`` names why (see ``facts.ERROR_KINDS``)."""
+
+    def __init__(self, kind: str, message: str, url: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.url = url
+        self.hops: list[tuple[int, str]] = []
+
+
+@dataclass
+class Response:
+    """An HTTP answer: status, the headers fmlint reads (lower-case names), the body read."""
+
+    url: str
+    status: int
+    reason: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    complete: bool = True  # False when the body was cut at the limit
+    attempts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    scheme: str
+    host: str  # lower-case ASCII, without brackets
+    port: int
+    path: str  # what goes on the request line: path and query, percent-encoded
+
+
+def target_of(url: str) -> Target:
+    """Where an absolute http(s) URL points. Raises FetchError("bad-url")."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as err:
+        raise FetchError("bad-url", f"{url} is not a URL fmlint can fetch: {err}", url) from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError("bad-url", f"{url} is not an http(s) URL with a host", url)
+    host = parts.hostname if literal(parts.hostname) else host_to_ascii(parts.hostname)
+    if not host:
+        raise FetchError("bad-url", f"{url} has a host name that cannot be encoded", url)
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    if parts.query:
+        path += "?" + quote(parts.query, safe=_QUERY_SAFE)
+    return Target(scheme, host, port or (443 if scheme == "https" else 80), path)
+
+
+def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
+    """Certificate and host-name checking with the system's trust, plus ``ca_bundle``.
+
+    Raises SettingsError when the bundle cannot be read.
+    """
+    context = ssl.create_default_context()
+    if ca_bundle:
+        try:
+            context.load_verify_locations(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as err:
+            raise SettingsError(f"network.ca-bundle: cannot read {ca_bundle}: "
+                                f"{getattr(err, 'strerror', None) or err}") from None
+    return context
+
+
+def _connect(addresses: list[tuple[str, int]], timeout: float) -> socket.socket:
+    """A TCP connection to the first vetted address that answers (no name lookup here)."""
+    last: OSError | None = None
+    for address, port in addresses:
+        sock = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET,
+                             socket.SOCK_STREAM)
+        try:
+            sock.settimeout(timeout)
+            sock.connect((address, port))
+            return sock
+        except OSError as err:
+            sock.close()
+            last = err
+    assert last is not None
+    raise last
+
+
+def _read(response: http.client.HTTPResponse, limit: int, deadline: float) -> tuple[bytes, bool]:
+    """Up to ``limit`` bytes of the body; (body, whether it was read to the end)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = response.read1(min(65536, limit - size))
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise TimeoutError("the body is arriving too slowly")
+    return b"".join(chunks), response.length == 0  # None: no length given, so not known
+
+
+def request(url: str, method: str, settings: Settings, *, limit: int = 0,
+            headers: dict[str, str] | None = None,
+            tls: ssl.SSLContext | None = None) -> Response:
+    """Send one request (no redirects followed) and read up to ``limit`` bytes of the body.
+
+    Raises FetchError for every failure that is not an HTTP answer.
+    """
+    target = target_of(url)
+    try:
+        addresses = addresses_for(target.host, target.port, settings)
+    except AddressError as err:
+        raise FetchError(err.kind, str(err), url) from None
+    sent = {"User-Agent": settings.user_agent, "Accept": "*/*",
+            "Accept-Encoding": "identity", "Connection": "close", **(headers or {})}
+    connection: http.client.HTTPConnection | None = None
+    try:
+        sock = _connect(addresses, settings.connect_timeout)
+        sock.settimeout(settings.read_timeout)
+        if target.scheme == "https":
+            context = tls or tls_context(settings.ca_bundle)
+            try:
+                sock = context.wrap_socket(sock, server_hostname=target.host)
+            except BaseException:
+                sock.close()
+                raise
+            connection = http.client.HTTPSConnection(target.host, target.port,
+                                                     timeout=settings.read_timeout,
+                                                     context=context)
+        else:
+            connection = http.client.HTTPConnection(target.host, target.port,
+                                                    timeout=settings.read_timeout)
+        connection.sock = sock
+        connection.request(method, target.path, headers=sent)
+        answer = connection.getresponse()
+        deadline = time.monotonic() + 2 * settings.read_timeout
+        body, complete = (b"", True) if method == "HEAD" else _read(answer, limit, deadline)
+        kept = {name: answer.headers[name] for name in _KEPT_HEADERS
+                if answer.headers.get(name) is not None}
+        return Response(url, answer.status, answer.reason or "", kept, body, complete)
+    except ssl.SSLCertVerificationError as err:
+        raise FetchError("tls", f"the certificate of {target.host} is not valid: "
+                         f"{err.verify_message or err}", url) from None
+    except ssl.SSLError as err:
+        raise FetchError("tls", f"TLS with {target.host} failed: {err.reason or err}",
+                         url) from None
+    except TimeoutError:
+        raise FetchError("timeout", f"{target.host} did not answer in time", url) from None
+    except http.client.HTTPException as err:
+        raise FetchError("protocol", f"{target.host} gave a broken HTTP answer: "
+                         f"{type(err).__name__}", url) from None
+    except OSError as err:
+        raise FetchError("connection", f"cannot connect to {target.host}: "
+                         f"{err.strerror or err}", url) from None
+    finally:
+        if connection is not None:
+            connection.close()
+
+
+def _location(response: Response) -> str | None:
+    location = response.headers.get("location")
+    if not location:
+        return None
+    try:  # http.client decodes headers as Latin-1; servers send UTF-8
+        location = location.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        pass
+    return urljoin(response.url, location.strip())
+
+
+Send = Callable[[str, str], Response]
+
+
+def follow(url: str, method: str, send: Send, max_redirects: int
+           ) -> tuple[Response, list[tuple[int, str]]]:
+    """The final answer for ``url`` and the redirects on the way: [(status, next URL)].
+
+    Every hop goes through ``send`` (so through the address check). Raises FetchError for a
+    loop, too many redirects, a redirect to another scheme, or a failed hop (with ``hops``).
+    """
+    hops: list[tuple[int, str]] = []
+    seen = {url}
+    current = url
+    try:
+        while True:
+            response = send(current, method)
+            following = _location(response) if response.status in REDIRECTS else None
+            if following is None:
+                return response, hops
+            hops.append((response.status, following))
+            if urlsplit(following).scheme.lower() not in ("http", "https"):
+                raise FetchError("bad-redirect", f"{current} redirects to {following}, which is "
+                                 "not an http(s) URL", current)
+            if following in seen:
+                raise FetchError("redirect-loop", "the redirects go round in a loop (back to "
+                                 f"{following})", current)
+            if len(hops) > max_redirects:
+                raise FetchError("too-many-redirects", f"more than {max_redirects} redirects",
+                                 current)
+            seen.add(following)
+            current = following
+    except FetchError as err:
+        err.hops = hops
+        raise

@@ -1,0 +1,80 @@
+"""The on-disk cache of online facts: ``online.json`` in fmlint's cache folder.
+
+JSON, never pickle (the folder sits in the checked repository). Entries expire after
+``cache-hours``; answers that may change on the next try (timeouts, 429, 5xx) are not kept.
+Facts fetched with other network settings (``resolve``, allowed addresses, CA bundle) are
+not reused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from time import time as _now
+
+from .facts import UrlFacts
+from .settings import Settings
+
+FILE_NAME = "online.json"
+
+
+class Store:
+    def __init__(self, directory: str, settings: Settings) -> None:
+        self.file = Path(directory) / FILE_NAME
+        self.key = settings.fetch_key()
+        self.lifetime = settings.cache_hours * 3600
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        try:
+            stored = json.loads(self.file.read_text("utf-8"))
+            if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(
+                    stored.get("urls"), dict):
+                self.entries = stored["urls"]
+        except (OSError, ValueError):
+            pass
+
+    def _fresh(self, facts: UrlFacts) -> bool:
+        return 0 <= _now() - facts.checked <= self.lifetime
+
+    def get(self, url: str, needs: frozenset[str], *, any_age: bool = False) -> UrlFacts | None:
+        """Cached facts that answer ``needs``; expired ones only with ``any_age``."""
+        data = self.entries.get(url)
+        if not isinstance(data, dict):
+            return None
+        try:
+            facts = UrlFacts.from_dict(data)
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        if not needs <= set(facts.needs) or not (any_age or self._fresh(facts)):
+            return None
+        return facts
+
+    def put(self, facts: UrlFacts) -> None:
+        if facts.transient:
+            return  # ask again next time
+        self.entries[facts.url] = facts.to_dict()
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache (dropping expired entries); a cache that cannot be written only
+        costs time."""
+        if not self.dirty:
+            return
+        kept = {}
+        for url, data in self.entries.items():
+            try:
+                if self._fresh(UrlFacts.from_dict(data)):
+                    kept[url] = data
+            except (KeyError, TypeError, ValueError, IndexError):
+                continue
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.file.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
+            temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"key": self.key, "urls": kept}), "utf-8")
+            os.replace(temporary, self.file)
+        except OSError:
+            pass
