@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .yamldoc import escape_pointer_token
+from . import pointer
 
 ROLE_KEYWORD = "x-fmlint-role"
 _JSON_TYPES = {
@@ -70,15 +70,7 @@ class Walker:
     def _resolve(self, ref: str) -> dict | None:
         if not ref.startswith("#"):
             return None
-        node: Any = self.root
-        for token in ref[1:].split("/")[1:] if ref != "#" else []:
-            token = token.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return None
+        node = pointer.resolve(self.root, ref[1:])
         return node if isinstance(node, dict) else None
 
     def expand(self, schema: dict, kind: str) -> tuple[dict, ...]:
@@ -151,32 +143,32 @@ class Walker:
         root = self.expand(self.root, _json_type(record))
         stack: list[tuple[Any, str, tuple[dict, ...]]] = [(record, "", root)]
         while stack:
-            value, pointer, schemas = stack.pop()
-            values[pointer] = value
+            value, where, schemas = stack.pop()
+            values[where] = value
             kind = _json_type(value)
             summary = self._summaries.get((id(schemas), kind))
             if summary is None:
                 summary = self._summaries[(id(schemas), kind)] = _summarise(schemas, kind)
             types, required, fmt, media, role = summary
             if types:
-                notes.types[pointer] = types
+                notes.types[where] = types
             if required:
-                notes.required[pointer] = required
+                notes.required[where] = required
             if fmt is not None:
-                notes.formats[pointer] = fmt
+                notes.formats[where] = fmt
             if media is not None:
-                notes.media[pointer] = media
+                notes.media[where] = media
             if role is not None:
-                notes.role_of[pointer] = role
-                notes.roles.setdefault(role, []).append(pointer)
+                notes.role_of[where] = role
+                notes.roles.setdefault(role, []).append(where)
             if kind == "object":
                 for key, child in value.items():
                     kids = self._child(schemas, key, _json_type(child), index=False)
-                    stack.append((child, f"{pointer}/{escape_pointer_token(key)}", kids))
+                    stack.append((child, f"{where}/{pointer.escape(key)}", kids))
             elif kind == "array":
                 for i, child in enumerate(value):
                     kids = self._child(schemas, str(i), _json_type(child), index=True)
-                    stack.append((child, f"{pointer}/{i}", kids))
+                    stack.append((child, f"{where}/{i}", kids))
         return notes
 
 

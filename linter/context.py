@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from . import pointer as json_pointer
 from . import scalars
 from .finding import Edit, Finding, Fix
 from .source import LineIndex
@@ -69,18 +70,7 @@ class Context:
     def value(self, pointer: str, default: Any = None) -> Any:
         if pointer in self.notes.values:
             return self.notes.values[pointer]
-        node = self.record
-        if not pointer:
-            return node
-        for token in pointer.split("/")[1:]:
-            token = token.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return default
-        return node
+        return json_pointer.resolve(self.record, pointer, default)
 
     def raw(self, pointer: str) -> str | None:
         """The scalar's text as written in the file (without quotes), if it is a scalar."""
@@ -108,7 +98,7 @@ class Context:
 
     @staticmethod
     def key(pointer: str) -> str:
-        return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+        return json_pointer.unescape(pointer.rsplit("/", 1)[-1])
 
     # -- positions -------------------------------------------------------------------------
 
@@ -189,7 +179,7 @@ class Context:
         out: dict[str, str] = {}
         if isinstance(value, dict):
             for key in value:
-                child = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+                child = f"{pointer}/{json_pointer.escape(key)}"
                 role = self.notes.role_of.get(child)
                 if role:
                     out.setdefault(role, child)

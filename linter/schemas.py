@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import pointer as json_pointer
+
 BUILTIN = {
     "article": "article.schema.json",
     "organization": "organization.schema.json",
@@ -150,8 +152,7 @@ def friendly_path(pointer: str) -> str:
     if not pointer:
         return "the record"
     out = ""
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
+    for token in json_pointer.tokens(pointer):
         if token.isdigit():
             out += f"[{token}]"
         else:
@@ -183,10 +184,6 @@ def _type_words(expected: Any) -> str:
     return _TYPE_WORDS.get(expected, str(expected))
 
 
-def _pointer(path: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
 def _suggest(word: str, choices: list[str]) -> str | None:
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
@@ -199,7 +196,7 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
     from jsonschema.exceptions import best_match
 
     validator = error.validator
-    pointer = _pointer(error.absolute_path)
+    pointer = json_pointer.join(error.absolute_path)
     where = friendly_path(pointer)
     value = error.instance
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -229,8 +226,8 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
                 message += f": did you mean '{hint}'?"
             elif known:
                 message += f"; the keys allowed here are: {', '.join(sorted(known))}"
-            yield SchemaProblem("unknown-key", _pointer([*error.absolute_path, key]), message,
-                                at_key=True)
+            where_key = json_pointer.join([*error.absolute_path, key])
+            yield SchemaProblem("unknown-key", where_key, message, at_key=True)
         return
     if validator == "required":
         missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]

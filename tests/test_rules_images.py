@@ -11,11 +11,10 @@ import pytest
 
 import linter
 from linter.config import Config
-from linter.finding import Finding
-from linter.fixer import apply_edits
 from linter.schemas import builtin_path
 
 from .conftest import CORPUS, SEED, Run
+from .rulekit import at, fixed, lint, only, seed_with
 
 IMAGE = ('  - url: "https://ichef.bbci.co.uk/news/1024/branded_news/F739/production/'
          '_132398236_mediaitem110633248.jpg"\n    width: 1024\n    height: 576\n')
@@ -23,32 +22,18 @@ ORGANIZATIONS = CORPUS / "_data" / "organizations"
 LOGOS = CORPUS / "assets" / "images" / "organizations"
 
 
-def seed_with(old: str, new: str) -> str:
-    text = SEED.read_text("utf-8")
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
 
 
 def image(url: str, width: int, height: int) -> str:
     return seed_with(IMAGE, f'  - url: "{url}"\n    width: {width}\n    height: {height}\n')
 
 
-def lint(text: str, path: str = "article.md", **settings: object) -> list[Finding]:
-    return linter.lint_text(text, path, Config(**settings))  # type: ignore[arg-type]
 
 
-def only(findings: list[Finding], code: str) -> list[Finding]:
-    return [f for f in findings if f.code == code]
 
 
-def at(finding: Finding) -> tuple[str, int, int, int, int, str | None]:
-    return (finding.code, finding.line, finding.column, finding.end_line, finding.end_column,
-            finding.pointer)
 
 
-def fixed(text: str, finding: Finding) -> str:
-    assert finding.fix is not None
-    return apply_edits(text, finding.fix.edits)
 
 
 def lines(text: str, first: int, last: int) -> list[str]:

@@ -6,46 +6,27 @@ import pytest
 
 import linter
 from linter.config import Config
-from linter.finding import Finding
-from linter.fixer import apply_edits, fix_text
+from linter.fixer import fix_text
 
-from .conftest import CORPUS, SEED
+from .conftest import SEED
+from .rulekit import at, corpus, fixed, line, lint, only, seed_with
 
 TITLE = 'title: "Corydon: Five arrests after Met Police uses live facial recognition"'
 RELATED_TITLE = '  - title: "Live Facial Recognition used in Croydon"'
 
 
-def seed_with(old: str, new: str) -> str:
-    text = SEED.read_text("utf-8")
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
 
 
-def lint(text: str, path: str = "article.md", **settings: object) -> list[Finding]:
-    return linter.lint_text(text, path, Config(**settings))  # type: ignore[arg-type]
 
 
-def corpus(relative: str) -> tuple[str, str]:
-    path = CORPUS / relative
-    return path.read_text("utf-8"), str(path)
 
 
-def only(findings: list[Finding], code: str) -> list[Finding]:
-    return [f for f in findings if f.code == code]
 
 
-def at(finding: Finding) -> tuple[str, int, int, int, int, str | None]:
-    return (finding.code, finding.line, finding.column, finding.end_line, finding.end_column,
-            finding.pointer)
 
 
-def fixed(text: str, finding: Finding) -> str:
-    assert finding.fix is not None
-    return apply_edits(text, finding.fix.edits)
 
 
-def line(text: str, number: int) -> str:
-    return text.splitlines()[number - 1]
 
 
 # --- FM101 mojibake -------------------------------------------------------------------------

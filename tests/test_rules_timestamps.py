@@ -11,41 +11,24 @@ import pytest
 
 import linter
 from linter.config import Config
-from linter.finding import Finding
-from linter.fixer import apply_edits
 
 from .conftest import CORPUS, SEED, Run
+from .rulekit import at, fixed, line, lint, only, seed_with
 
 PUBLISHED = "publishedDateTime: 2024-01-22T18:23:00Z"
 RELATED_PUBLISHED = "    publishedDateTime: 2024-01-22T16:27:00Z"
 
 
-def seed_with(old: str, new: str) -> str:
-    text = SEED.read_text("utf-8")
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
 
 
-def lint(text: str, path: str = "article.md", **settings: object) -> list[Finding]:
-    return linter.lint_text(text, path, Config(**settings))  # type: ignore[arg-type]
 
 
-def only(findings: list[Finding], code: str) -> list[Finding]:
-    return [f for f in findings if f.code == code]
 
 
-def at(finding: Finding) -> tuple[str, int, int, int, int, str | None]:
-    return (finding.code, finding.line, finding.column, finding.end_line, finding.end_column,
-            finding.pointer)
 
 
-def fixed(text: str, finding: Finding) -> str:
-    assert finding.fix is not None
-    return apply_edits(text, finding.fix.edits)
 
 
-def line(text: str, number: int) -> str:
-    return text.splitlines()[number - 1]
 
 
 def instant(text: str) -> datetime:

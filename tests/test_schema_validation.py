@@ -19,24 +19,16 @@ from linter.finding import Finding
 from linter.yamldoc import parse
 
 from .conftest import SEED, article_records, organization_records
+from .rulekit import at, lint, seed_with
 
 SCHEMA_CODES = {"FM010", "FM011", "FM012", "FM013", "FM014"}
 ORGANIZATIONS = SchemaMapping(("**/_data/organizations/**",), "organization")
 
 
-def seed_with(old: str, new: str) -> str:
-    text = SEED.read_text("utf-8")
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
 
 
-def lint(text: str, path: str = "article.md", **settings: object) -> list[Finding]:
-    return linter.lint_text(text, path, Config(**settings))  # type: ignore[arg-type]
 
 
-def at(finding: Finding) -> tuple[str, int, int, int, int, str | None]:
-    return (finding.code, finding.line, finding.column, finding.end_line, finding.end_column,
-            finding.pointer)
 
 
 def schema_findings(findings: list[Finding]) -> list[Finding]:
