@@ -181,10 +181,9 @@ def _source_lines(outcomes: list[Outcome]):
                 text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
             except (OSError, UnicodeDecodeError):
                 return None
-        from .source import LineIndex
+        from .source import Lines
 
-        index = LineIndex(text)
-        return [index.line_text(n) for n in range(1, index.line_count + 1)]
+        return Lines(text)  # split only as far as the report reads
 
     return lines
 

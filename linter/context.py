@@ -112,6 +112,14 @@ class Context:
         start, end = span.start, span.end
         if key and span.key_start is not None and span.key_end is not None:
             start, end = span.key_start, span.key_end
+        elif sub is not None and self.text is not None and span.raw is not None and (
+            _as_read(self.text, span)
+        ):  # written as read: character i of the value is at the value's start + i
+            lo = span.start + (0 if _plain(span) else 1)
+            count = len(span.raw)
+            first = min(max(sub[0], 0), count - 1)
+            last = min(max(sub[1], sub[0] + 1), count) - 1
+            start, end = lo + first, lo + max(last, first) + 1
         elif sub is not None and self.text is not None and span.raw is not None:
             chars = _char_spans(self.text, span)
             if chars:
@@ -167,7 +175,7 @@ class Context:
             span = self.spans.get(pointer)
             if span is None or span.aliased or span.style in ("map", "seq"):
                 return None
-            kept = (None if _plain(span) else span.style) if style == "keep" else style
+            kept = span.style if style == "keep" else style
             written = scalars.render(new_value, kept, span.tag)
             line, column, end_line, end_column = self.range_of(pointer)
             edits.append(Edit(line, column, end_line, end_column, written))
@@ -214,8 +222,17 @@ _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
 
 
 def _plain(span: Span) -> bool:
-    """Whether a scalar is written plain (libyaml reports the plain style as '')."""
-    return span.style in (None, "")
+    """Whether a scalar is written plain (no quotes, not a block)."""
+    return span.style is None
+
+
+def _as_read(text: str, span: Span) -> bool:
+    """Whether a flow scalar's source spells its value exactly (no escapes, no folding)."""
+    if not span.raw or span.style not in (None, "", '"', "'"):
+        return False
+    inset = 0 if _plain(span) else 1
+    return span.end - span.start - 2 * inset == len(span.raw) and text.startswith(
+        span.raw, span.start + inset)
 
 
 def _line_break(text: str, i: int) -> int:

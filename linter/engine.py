@@ -128,7 +128,8 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
         front = source.split(text)
     except source.SplitError as err:
         code = NO_FRONT_MATTER if err.kind == "missing" else UNTERMINATED
-        result.findings.append(_finding(code, path, err.message, config, (1, 1, 1, 4)))
+        width = min(3, len(source.LineIndex(text).line_text(1)))  # '---', or what line 1 has
+        result.findings.append(_finding(code, path, err.message, config, (1, 1, 1, width + 1)))
         return _finish(result, path, config)
     index = source.LineIndex(text)
     doc = yamldoc.parse(text[front.start:front.end], front.start)

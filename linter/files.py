@@ -160,3 +160,18 @@ def write_atomic(path: str, data: bytes, expected: bytes, roots: list[str]) -> N
         except OSError:
             pass
         raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: str) -> None:
+    """Make the rename itself durable (a power cut after it keeps the new file)."""
+    try:
+        handle = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)

@@ -59,7 +59,13 @@ def _flatten(value: Any, pointer: str = "", out: dict[str, Any] | None = None) -
     return out
 
 
-def _record(text: str) -> dict[str, Any] | None:
+@dataclass
+class _Parsed:
+    values: dict[str, Any]  # flattened record: pointer -> value
+    spans: list[tuple[int, int, str]]  # (start, end, pointer) of every scalar and key
+
+
+def _parse(text: str) -> _Parsed | None:
     try:
         front = split(text)
     except Exception:
@@ -67,11 +73,30 @@ def _record(text: str) -> dict[str, Any] | None:
     doc = parse(text[front.start:front.end], front.start)
     if doc.record is None or any(p.kind in ("syntax", "limits") for p in doc.problems):
         return None
-    return _flatten(doc.record)
+    spans = []
+    for pointer, span in doc.spans.items():
+        if span.style not in ("map", "seq"):
+            spans.append((span.start, span.end, pointer))
+        if span.key_start is not None:
+            spans.append((span.key_start, span.key_end or span.key_start, pointer))
+    return _Parsed(_flatten(doc.record), spans)
 
 
-def _changes_only(before: dict[str, Any] | None, after: dict[str, Any] | None,
-                  targets: set[str]) -> bool:
+def _targets(parsed: _Parsed | None, index: LineIndex, findings: list[Finding]) -> set[str]:
+    """The pointers a set of fixes may change: each finding's own, and every scalar (or key)
+    that one of its edits overwrites (a fix of a size sets both width and height)."""
+    targets = {f.pointer or "" for f in findings}
+    if parsed is None:
+        return targets
+    for finding in findings:
+        assert finding.fix is not None
+        for a, b in _offsets(index, finding.fix):
+            targets.update(pointer for s, e, pointer in parsed.spans
+                           if (a < e and s < b) or (a == b and s <= a <= e))
+    return targets
+
+
+def _changes_only(before: _Parsed | None, after: _Parsed | None, targets: set[str]) -> bool:
     """True when every value outside the targeted pointers is unchanged."""
     if before is None:
         return True
@@ -81,8 +106,9 @@ def _changes_only(before: dict[str, Any] | None, after: dict[str, Any] | None,
     def targeted(pointer: str) -> bool:
         return any(pointer == t or pointer.startswith(t + "/") for t in targets)
 
-    keys = set(before) | set(after)
-    return all(before.get(k) == after.get(k) for k in keys if not targeted(k))
+    old, new = before.values, after.values
+    keys = set(old) | set(new)
+    return all(old.get(k) == new.get(k) for k in keys if not targeted(k))
 
 
 def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
@@ -109,15 +135,15 @@ def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
                 continue
             chosen.append(finding)
             taken.extend(spans)
-        before = _record(outcome.text)
+        before = _parse(outcome.text)
         new_text = _apply(outcome.text, chosen)
-        if not _changes_only(before, _record(new_text), {f.pointer or "" for f in chosen}):
+        if not _changes_only(before, _parse(new_text), _targets(before, index, chosen)):
             # Find the culprits one by one; keep the fixes that verify on their own.
             good: list[Finding] = []
             for finding in chosen:
                 trial = _apply(outcome.text, [*good, finding])
-                if _changes_only(before, _record(trial), {f.pointer or "" for f in
-                                                          [*good, finding]}):
+                if _changes_only(before, _parse(trial), _targets(before, index,
+                                                                 [*good, finding])):
                     good.append(finding)
                 else:
                     outcome.rejected.append(finding)

@@ -58,7 +58,7 @@ def site_for(path: str | None, config: Config) -> Site:
         root, settings = _site_in(os.path.dirname(os.path.abspath(path)))
     if config.site_root:
         root = config.site_root
-        settings = _site_in(config.site_root)[1] if not settings else settings
+        settings = settings or _site_in(config.site_root)[1]
     return Site(
         root=root,
         url=config.site_url or settings.get("url"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 BOM = "\ufeff"
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
@@ -22,6 +24,23 @@ class DecodeError(Exception):
         self.column = column
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The byte order ("little-endian", "big-endian") the first bytes read as in UTF-16.
+
+    Text of ASCII characters in UTF-16 has a zero byte at every other place; None otherwise.
+    """
+    sample = data[:512]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    for endian, zeros, chars in (("little-endian", sample[1::2], sample[0::2]),
+                                 ("big-endian", sample[0::2], sample[1::2])):
+        if (zeros[:half].count(0) >= half * 0.9 and chars[:half].count(0) <= half * 0.1
+                and chars[0] not in b"\r\n"):
+            return endian
+    return None
+
+
 def decode(data: bytes) -> tuple[str, bool]:
     """Decode UTF-8 bytes; return the text without a BOM and whether a BOM was there."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -31,10 +50,18 @@ def decode(data: bytes) -> tuple[str, bool]:
             1,
             1,
         )
+    endian = _utf16_without_bom(data)
+    if endian:
+        raise DecodeError(
+            f"the file looks like UTF-16 ({endian}, without a byte-order mark: every other "
+            "byte is zero); front matter must be UTF-8",
+            1,
+            1,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        prefix = data[: err.start].decode("utf-8", "replace")
+        prefix = data[: err.start].decode("utf-8", "replace").removeprefix(BOM)
         line, column = LineIndex(prefix).position(len(prefix))
         bad = data[err.start : err.start + 1].hex()
         raise DecodeError(
@@ -52,44 +79,116 @@ class LineIndex:
     """Convert between character offsets and 1-based (line, column) in one text.
 
     Line breaks are CRLF, CR and LF, as editors and the Language Server Protocol count them.
+    Line starts are found lazily, only as far into the text as a question needs, so a
+    position near the top of a huge file costs no more than in a small one.
     """
 
-    __slots__ = ("starts", "text")
+    __slots__ = ("_complete", "_count", "_crlf", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        if "\r" in text:
-            starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-        else:
-            pos = text.find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = text.find("\n", pos + 1)
-        self.starts = starts
+        self._starts = [0]
+        self._crlf = "\r" in text
+        self._complete = False
+        self._count: int | None = None
+
+    def _next_start(self) -> int | None:
+        pos = self._starts[-1]
+        if self._crlf:
+            match = _LINE_BREAK.search(self.text, pos)
+            return None if match is None else match.end()
+        found = self.text.find("\n", pos)
+        return None if found == -1 else found + 1
+
+    def _scan(self, *, offset: int | None = None, lines: int | None = None) -> None:
+        """Record line starts until one lies past ``offset`` or there are ``lines`` of them."""
+        starts = self._starts
+        while not self._complete and not (
+            (offset is not None and starts[-1] > offset)
+            or (lines is not None and len(starts) >= lines)
+        ):
+            following = self._next_start()
+            if following is None:
+                self._complete = True
+            else:
+                starts.append(following)
+
+    @property
+    def starts(self) -> list[int]:
+        """Every line's starting offset (scans the whole text)."""
+        self._scan()
+        return self._starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset."""
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+        """1-based (line, column) of a character offset.
+
+        An offset past the end counts as the end; one between the CR and LF of a line break
+        counts as the break's start, so a column never lies beyond its line's end.
+        """
+        text = self.text
+        offset = max(0, min(offset, len(text)))
+        if self._crlf and 0 < offset < len(text) and text[offset] == "\n" and (
+            text[offset - 1] == "\r"
+        ):
+            offset -= 1
+        self._scan(offset=offset)
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
 
     def offset(self, line: int, column: int) -> int:
         """Character offset of a 1-based (line, column); clamps to the text."""
         if line < 1:
             return 0
-        if line > len(self.starts):
+        self._scan(lines=line)
+        if line > len(self._starts):
             return len(self.text)
-        return min(self.starts[line - 1] + column - 1, len(self.text))
+        return min(self._starts[line - 1] + column - 1, len(self.text))
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line without its line break."""
-        start = self.starts[line - 1]
-        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        self._scan(lines=line + 1)
+        start = self._starts[line - 1]
+        end = self._starts[line] if line < len(self._starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
 
     @property
     def line_count(self) -> int:
-        return len(self.starts)
+        if self._complete:
+            return len(self._starts)
+        if self._count is None:
+            text = self.text
+            breaks = text.count("\n")
+            if self._crlf:
+                breaks += text.count("\r") - text.count("\r\n")
+            self._count = breaks + 1
+        return self._count
+
+
+class Lines(Sequence[str]):
+    """A text's lines without their line breaks, split only as far as they are read."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, text: str | LineIndex) -> None:
+        self._index = text if isinstance(text, LineIndex) else LineIndex(text)
+
+    def __len__(self) -> int:
+        return self._index.line_count
+
+    @overload
+    def __getitem__(self, item: int) -> str: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[str]: ...
+
+    def __getitem__(self, item: int | slice) -> str | list[str]:
+        count = len(self)
+        if isinstance(item, slice):
+            return [self._index.line_text(n + 1) for n in range(*item.indices(count))]
+        number = item + count if item < 0 else item
+        if not 0 <= number < count:
+            raise IndexError("line index out of range")
+        return self._index.line_text(number + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +219,12 @@ def split(text: str) -> FrontMatter:
         )
     closing = _CLOSE.search(text, opening.end())
     if closing is None:
+        if "\r" in text and "\n" not in text:
+            raise SplitError(
+                "unterminated",
+                "the front matter never closes where Jekyll and most tools look: this file "
+                "ends its lines with CR alone (old Mac style); save it with LF line endings",
+            )
         raise SplitError(
             "unterminated",
             "the front matter opened on line 1 never closes: add a line '---' after it",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import ipaddress
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -69,6 +70,8 @@ _JOINERS = "\u200c\u200d"  # valid inside some internationalized labels
 _NEVER_IN_URL = '"<>\\`'
 _NEVER_IN_URL_RE = re.compile("[" + re.escape(_NEVER_IN_URL) + "]")
 _ASCII_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]")
+_ORDINARY_RE = re.compile(r"[!-~]+")  # visible ASCII: never whitespace nor a control
+MAX_PROBLEMS = 20  # of one kind in one URL: each problem carries a copy of the whole URL
 
 
 def _char_class(ch: str) -> str | None:
@@ -225,6 +228,10 @@ def _runs(url: str, c0: int, c1: int) -> Iterable[tuple[str, int, int]]:
         return  # the common case, without a look at every character
     i = c0
     while i < c1:
+        ordinary = _ORDINARY_RE.match(url, i, c1)
+        if ordinary:
+            i = ordinary.end()
+            continue
         kind = _char_class(url[i])
         if kind is None:
             i += 1
@@ -240,7 +247,7 @@ def _char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
     """Whitespace, control characters, HTML entities, stray characters and bad percent escapes."""
     out: list[UrlProblem] = []
     after_authority = max(p.scheme[1], p.authority[1], c0)
-    for kind, i, j in _runs(url, c0, c1):
+    for kind, i, j in itertools.islice(_runs(url, c0, c1), MAX_PROBLEMS):
         run = url[i:j]
         fix: str | None = None
         if i >= after_authority:
@@ -250,17 +257,17 @@ def _char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
                 fix = ""
         out.append(_problem(kind, f"the URL contains {_describe(run)}: "
                             f"'{_context(url, i, j)}'", i, j, url, fix))
-    for m in _ENTITY_RE.finditer(url, c0, c1):
+    for m in itertools.islice(_ENTITY_RE.finditer(url, c0, c1), MAX_PROBLEMS):
         decoded = html.unescape(m.group())
         clean = _char_class(decoded) is None and decoded != "\ufffd"
         fix = decoded if clean else quote(decoded, safe="")
         out.append(_problem("entity", f"the URL contains the HTML entity '{m.group()}', which "
                             f"stands for '{decoded}'", m.start(), m.end(), url, fix, clean))
-    for m in _NEVER_IN_URL_RE.finditer(url, c0, c1):
+    for m in itertools.islice(_NEVER_IN_URL_RE.finditer(url, c0, c1), MAX_PROBLEMS):
         i = m.start()
         out.append(_problem("bad-char", f"the URL contains '{url[i]}', which cannot appear "
                             "in a URL unencoded", i, i + 1, url))
-    for m in _BAD_PERCENT_RE.finditer(url, c0, c1):
+    for m in itertools.islice(_BAD_PERCENT_RE.finditer(url, c0, c1), MAX_PROBLEMS):
         shown = url[m.start():min(m.start() + 3, c1)]
         fix = "%25" if m.start() >= after_authority else None
         out.append(_problem("bad-percent", f"'{shown}' is not a valid percent escape "

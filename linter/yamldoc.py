@@ -124,17 +124,32 @@ def _depth_bound(text: str) -> int:
     return block + 1 + text.count("[") + text.count("{")
 
 
-def _event_depth(text: str) -> int:
-    depth = deepest = 0
+def _node_bound(text: str) -> int:
+    """A cheap upper bound on the number of nodes written in the text.
+
+    Every node follows an indicator (``- ? : , [ {``), a line break or an alias mark, and
+    one indicator leads to at most two nodes (``{a, b}`` holds keys with implicit nulls).
+    """
+    marks = sum(text.count(c) for c in ",:-?[{*\n\r")
+    return 2 * marks + 2
+
+
+def _over_limits(text: str) -> str | None:
+    """Stream the parser's events: which limit the text breaks ("depth", "nodes"), if any."""
+    depth = nodes = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_DEPTH:
-                break
+            nodes += 1
+            if depth > MAX_DEPTH:
+                return "depth"
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
-    return deepest
+        elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            nodes += 1
+        if nodes > MAX_NODES:
+            return "nodes"
+    return None
 
 
 class _Builder:
@@ -149,6 +164,15 @@ class _Builder:
 
     def build(self, node: yaml.Node, pointer: str, key: yaml.Node | None) -> Any:
         self.visits += 1
+        node_id = id(node)
+        start = node.start_mark.index + self.offset
+        end = node.end_mark.index + self.offset
+        span = Span(start, end, node_id=node_id, tag=node.tag)
+        if key is not None:
+            span.key_start = key.start_mark.index + self.offset
+            span.key_end = key.end_mark.index + self.offset
+        # Recorded even past the limit, so that findings on later keys keep their place.
+        self.spans[pointer] = span
         if self.visits > MAX_NODES:
             if not self.stopped:
                 self.stopped = True
@@ -161,17 +185,9 @@ class _Builder:
                     pointer,
                 )
             return None
-        node_id = id(node)
         self.seen[node_id] = self.seen.get(node_id, 0) + 1
-        start = node.start_mark.index + self.offset
-        end = node.end_mark.index + self.offset
-        span = Span(start, end, node_id=node_id, tag=node.tag)
-        if key is not None:
-            span.key_start = key.start_mark.index + self.offset
-            span.key_end = key.end_mark.index + self.offset
-        self.spans[pointer] = span
         if isinstance(node, yaml.ScalarNode):
-            span.style = node.style
+            span.style = node.style or None  # libyaml reports the plain style as ''
             span.raw = node.value
             return self._scalar(node, pointer)
         if node_id in self.path_ids:
@@ -279,17 +295,20 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
             ],
         )
     try:
-        if _depth_bound(yaml_text) > MAX_DEPTH and _event_depth(yaml_text) > MAX_DEPTH:
+        broken = None
+        if _depth_bound(yaml_text) > MAX_DEPTH or _node_bound(yaml_text) > MAX_NODES:
+            broken = _over_limits(yaml_text)
+        if broken is not None:
+            message = (
+                f"the front matter nests lists or mappings more than {MAX_DEPTH} deep"
+                if broken == "depth"
+                else f"the front matter holds more than {MAX_NODES:,} values"
+            )
             return Document(
                 None,
                 problems=[
-                    YamlProblem(
-                        "limits",
-                        f"the front matter nests lists or mappings more than {MAX_DEPTH} deep; "
-                        "fmlint stopped reading it",
-                        offset,
-                        offset,
-                    )
+                    YamlProblem("limits", f"{message}; fmlint stopped reading it", offset,
+                                offset)
                 ],
             )
         root = yaml.compose(yaml_text, Loader=_Loader)
@@ -301,6 +320,10 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
     except yaml.YAMLError as err:  # e.g. ReaderError: a character YAML cannot hold
         position = getattr(err, "position", 0) or 0
         character = getattr(err, "character", None)
+        if isinstance(character, int) and not (
+            position < len(yaml_text) and ord(yaml_text[position]) == character
+        ):  # libyaml counts this position in UTF-8 bytes, not characters
+            position = len(yaml_text.encode("utf-8")[:position].decode("utf-8", "ignore"))
         detail = (
             f"the character {character!r} is not allowed in YAML"
             if character is not None

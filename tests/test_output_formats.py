@@ -382,8 +382,8 @@ def test_github_commands_escape_data_and_properties() -> None:
     lines = render("github", make_report(sample_findings())).splitlines()
     assert lines[0] == (
         "::error file=news/with space.md,line=2,col=8,endLine=2,endColumn=12,"
-        f"title=FM001 schema::100%25 wrong: a, b%0Asecond line {RLO}desrever"
-    )
+        "title=FM001 schema::100%25 wrong: a, b%0Asecond line \\u202edesrever"
+    )  # the override is shown, not obeyed, so it cannot reorder the annotation
     assert lines[1].startswith("::warning file=news/with space.md,line=3,col=10,")
     assert lines[2] == (
         "::notice file=a%2Cb%3Ac.md,line=2,col=8,endLine=2,endColumn=20,"
@@ -526,7 +526,8 @@ def test_junit_parses_and_counts_match() -> None:
     failures = suite.findall("testcase/failure")
     assert len(failures) == len(findings)
     assert failures[0].get("type") == "FM001"
-    assert failures[0].get("message") == f"{SPACED}:2:8: FM001 {TRICKY_MESSAGE}"
+    assert failures[0].get("message") == (
+        f"{SPACED}:2:8: FM001 {TRICKY_MESSAGE.replace(RLO, chr(92) + 'u202e')}")
     messages = [failure.get("message") for failure in failures]
     assert f"{SPACED}:2:8: FM001 bell and nul stripped" in messages
 

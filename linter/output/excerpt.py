@@ -30,6 +30,18 @@ def make_excerpt(
     Columns are 1-based characters; `end_column` None means to the end of the line.
     Escaped characters widen the printed line, and the carets move with them.
     """
+    # A line may be megabytes long: lay out only a stretch around the value.
+    head = max(0, column - 1 - 4 * max_width)
+    tail = min(len(line_text), max(column - 1, 0) + 4 * max_width)
+    if head or tail < len(line_text):
+        cut = make_excerpt(line_text[head:tail], column - head,
+                           None if end_column is None else max(end_column - head, 1), max_width)
+        text, offset = cut.text, cut.caret_offset
+        if head and not text.startswith(ELLIPSIS):
+            text, offset = ELLIPSIS + text, offset + 1
+        if tail < len(line_text) and not text.endswith(ELLIPSIS):
+            text += ELLIPSIS
+        return Excerpt(text, offset, cut.caret_width)
     cells = display_cells(line_text)
     count = len(cells)
     start = min(max(column - 1, 0), count)

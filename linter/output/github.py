@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from linter.output.safe_text import escape_format_chars
+
 if TYPE_CHECKING:
     from linter.output import Report
 
@@ -11,8 +13,8 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message as the Actions toolkit does."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message as the Actions toolkit does; bidi controls as \\uXXXX."""
+    return escape_format_chars(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

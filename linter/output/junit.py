@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from linter.output import display_path
+from linter.output.safe_text import escape_format_chars
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -19,8 +20,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
-    """`text` without the characters XML 1.0 forbids."""
-    return _NOT_XML.sub("", text)
+    """`text` without the characters XML 1.0 forbids, bidi controls escaped."""
+    return _NOT_XML.sub("", escape_format_chars(text))
 
 
 def render(report: Report) -> str:

@@ -31,6 +31,17 @@ def escape_char(char: str) -> str | None:
     return f"\\U{point:08x}"
 
 
+def escape_format_chars(text: str) -> str:
+    """`text` with invisible format characters (bidi controls, zero-width) escaped; line
+    breaks and other controls are left for the caller's own escaping."""
+    if text.isascii():
+        return text
+    return "".join(
+        (escape_char(c) or c) if unicodedata.category(c) in ("Cf", "Zl", "Zp") else c
+        for c in text
+    )
+
+
 def safe_text(text: str) -> str:
     """`text` with every invisible or layout-changing character escaped."""
     return "".join(escape_char(c) or c for c in text)

@@ -153,7 +153,7 @@ def yaml_boolean(ctx: Context) -> Iterator[Finding]:
     only the author knows which number was meant.
     """
     for pointer, span in ctx.spans.items():
-        if span.style not in (None, "") or span.raw is None:
+        if span.style is not None or span.raw is None:
             continue
         trap = texttools.yaml11_trap(span.raw, plain=True)
         if trap is None:

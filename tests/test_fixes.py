@@ -1,0 +1,229 @@
+"""The fix feature as people use it: ``fmlint check --fix`` and friends on real files."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from linter import files, runner
+
+from .conftest import SEED
+
+MOJIBAKE = "Metâ€™s".encode()
+REPAIRED = "Met’s".encode()
+SEED_BYTES = SEED.read_bytes()
+CHECK = ["check", "--isolated", "--no-cache"]
+
+
+def fixed_seed(data: bytes = SEED_BYTES) -> bytes:
+    assert data.count(MOJIBAKE) == 1
+    return data.replace(MOJIBAKE, REPAIRED)
+
+
+def write(tmp_path: Path, data: bytes, name: str = "article.md") -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_fix_changes_exactly_the_one_excerpt(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, SEED_BYTES)
+    run = cli([*CHECK, "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_bytes() == fixed_seed()
+    assert "Fixed 1 problem" in run.out
+
+
+def test_diff_prints_and_writes_nothing(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, SEED_BYTES)
+    run = cli([*CHECK, "--diff", str(path)])
+    assert run.code == 1
+    assert path.read_bytes() == SEED_BYTES
+    lines = run.out.splitlines()
+    assert lines[0] == f"--- a/{path}"
+    assert lines[1] == f"+++ b/{path}"
+    assert lines[2].startswith("@@ ")
+    removed = [line for line in lines if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in lines if line.startswith("+") and not line.startswith("+++")]
+    assert len(removed) == len(added) == 1
+    assert removed[0][1:].encode() == fixed_seed().splitlines()[48].replace(REPAIRED, MOJIBAKE)
+    assert added[0][1:].encode() == fixed_seed().splitlines()[48]
+    assert "Would fix 1 problem in 1 file." in run.err
+
+
+def test_diff_exits_zero_when_nothing_changes(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, fixed_seed())
+    run = cli([*CHECK, "--diff", str(path)])
+    assert (run.code, run.out) == (0, "")
+    assert path.read_bytes() == fixed_seed()
+
+
+def test_fix_only_fixes_and_reports_nothing_else(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, SEED_BYTES.replace(b"provider:\n  name: BBC\n",
+                                              b"provider:\n  name: BBC\n  extra: 1\n"))
+    run = cli([*CHECK, "--fix-only", str(path)])
+    assert run.code == 0
+    assert run.out == "Fixed 1 problem.\n"
+    assert REPAIRED in path.read_bytes()
+    assert b"extra: 1" in path.read_bytes()  # an unknown key: reported by check, not fixed
+    assert cli([*CHECK, str(path)]).code == 1
+
+
+def test_stdin_fix_writes_the_fixed_text_to_stdout(cli) -> None:
+    run = cli([*CHECK, "--fix", "--stdin-filename", "article.md", "-"], stdin=SEED_BYTES)
+    assert run.out.encode() == fixed_seed()
+    assert "Fixed 1 problem" in run.err
+
+
+@pytest.mark.parametrize("variant", ["crlf", "bom", "comments", "no-final-newline"])
+def test_fix_keeps_the_files_own_bytes(variant: str, tmp_path: Path, cli) -> None:
+    data = {
+        "crlf": SEED_BYTES.replace(b"\n", b"\r\n"),
+        "bom": b"\xef\xbb\xbf" + SEED_BYTES,
+        "comments": SEED_BYTES.replace(b"type: article\n", b"# the kind of record\n"
+                                       b"type: article  # always article here\n", 1)
+        .replace(b"related:\n", b"related:  # stories like this one\n"),
+        "no-final-newline": SEED_BYTES.rstrip(b"\n"),
+    }[variant]
+    path = write(tmp_path, data)
+    run = cli([*CHECK, "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_bytes() == fixed_seed(data)
+
+
+@pytest.mark.parametrize("written,expected", [
+    ('excerpt: "As part of the Metâ€™s work"', 'excerpt: "As part of the Met’s work"'),
+    ("excerpt: 'As part of the Metâ€™s work'", "excerpt: 'As part of the Met’s work'"),
+    ("excerpt: As part of the Metâ€™s work", "excerpt: As part of the Met’s work"),
+    # A folded block cannot be written back as one; it becomes the same text, quoted.
+    ("excerpt: >-\n      As part of the\n      Metâ€™s work",
+     'excerpt: "As part of the Met’s work"'),
+])
+def test_fix_keeps_the_quoting_style(written: str, expected: str, tmp_path: Path,
+                                     cli) -> None:
+    old = ('    excerpt: "As part of the Metâ€™s ongoing work to reduce serious violence in the '
+           'Croydon area officers made five arrests using LFR."')
+    text = SEED_BYTES.decode()
+    assert old in text
+    path = write(tmp_path, text.replace(old, "    " + written).encode())
+    run = cli([*CHECK, "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_bytes() == text.replace(old, "    " + expected).encode()
+
+
+def test_double_escaped_entities_converge_in_one_run(tmp_path: Path, cli) -> None:
+    data = SEED_BYTES.replace(MOJIBAKE, REPAIRED).replace(
+        b'title: "Five arrests in Croydon', b'title: "Five &amp;quot;arrests&amp;quot; in Croydon')
+    path = write(tmp_path, data)
+    assert cli([*CHECK, str(path)]).code == 1
+    first = cli([*CHECK, "--fix", str(path)])
+    assert first.code == 0, first.out
+    assert b'title: "Five \\"arrests\\" in Croydon' in path.read_bytes()
+    after = path.read_bytes()
+    second = cli([*CHECK, "--fix", str(path)])
+    assert second.code == 0
+    assert "Fixed" not in second.out
+    assert path.read_bytes() == after
+
+
+def test_second_fix_changes_nothing(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, SEED_BYTES)
+    cli([*CHECK, "--fix", str(path)])
+    stat_before = path.stat()
+    run = cli([*CHECK, "--fix", str(path)])
+    assert run.code == 0
+    assert path.read_bytes() == fixed_seed()
+    assert path.stat().st_ino == stat_before.st_ino  # not even rewritten
+
+
+def test_unsafe_fix_needs_unsafe_fixes(tmp_path: Path, cli) -> None:
+    data = fixed_seed().replace(b'webUrl: "https://www.bbc.com/news/uk-england-london-68062080"',
+                                b'webUrl: "http://www.bbc.com/news/uk-england-london-68062080"')
+    path = write(tmp_path, data)
+    safe = cli([*CHECK, "--fix", str(path)])
+    assert safe.code == 1
+    assert " FM202 " in safe.out
+    assert path.read_bytes() == data
+    unsafe = cli([*CHECK, "--fix", "--unsafe-fixes", str(path)])
+    assert unsafe.code == 0, unsafe.out
+    assert path.read_bytes() == fixed_seed()
+
+
+# -- what --fix must not write --------------------------------------------------------------
+
+
+def test_read_only_file_is_reported_and_untouched(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, SEED_BYTES)
+    path.chmod(0o444)
+    assert os.geteuid() != 0 or os.access(path, os.W_OK)  # root could write it: bits decide
+    run = cli([*CHECK, "--fix", str(path)])
+    assert run.code == 1
+    assert " FM017 " in run.out and "read-only" in run.out
+    assert " FM101 " in run.out  # still reported, as it is still there
+    assert path.read_bytes() == SEED_BYTES
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_fix_keeps_the_file_mode(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, SEED_BYTES)
+    path.chmod(0o640)
+    assert cli([*CHECK, "--fix", str(path)]).code == 0
+    assert path.read_bytes() == fixed_seed()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_symlink_outside_the_tree_is_not_written_through(tmp_path: Path, cli) -> None:
+    outside = write(tmp_path / "outside", SEED_BYTES, "real.md")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    link = tree / "link.md"
+    link.symlink_to(outside)
+    run = cli([*CHECK, "--fix", str(tree)])
+    assert run.code == 1
+    assert " FM017 " in run.out and "symbolic link" in run.out
+    assert outside.read_bytes() == SEED_BYTES
+    assert link.is_symlink()
+
+
+def test_symlink_inside_the_tree_is_written_through(tmp_path: Path, cli) -> None:
+    tree = tmp_path / "tree"
+    real = write(tree / "real", SEED_BYTES, "real.md")
+    link = tree / "link.md"
+    link.symlink_to(real)
+    run = cli([*CHECK, "--fix", "--ignore", "FM207", str(tree)])  # both names: one story
+    assert run.code == 0, run.out
+    assert real.read_bytes() == fixed_seed()
+    assert link.is_symlink() and link.resolve() == real.resolve()
+
+
+def test_file_changed_during_the_check_is_not_overwritten(tmp_path: Path, cli,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    path = write(tmp_path, SEED_BYTES)
+    edited = SEED_BYTES.replace(b"quality: 89", b"quality: 90")
+    checked = runner.check_data
+
+    def check_while_someone_edits(data: bytes, *args, **kwargs):
+        outcome = checked(data, *args, **kwargs)
+        path.write_bytes(edited)  # another program saves the file meanwhile
+        return outcome
+
+    monkeypatch.setattr(runner, "check_data", check_while_someone_edits)
+    run = cli([*CHECK, "--fix", str(path)])
+    assert run.code == 1
+    assert " FM017 " in run.out and "changed on disk" in run.out
+    assert path.read_bytes() == edited
+
+
+def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
+    path = write(tmp_path, SEED_BYTES)
+    files.write_atomic(str(path), fixed_seed(), SEED_BYTES, [str(tmp_path)])
+    assert path.read_bytes() == fixed_seed()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.md"]
+    with pytest.raises(files.WriteRefused):
+        files.write_atomic(str(path), SEED_BYTES, SEED_BYTES, [str(tmp_path)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.md"]
