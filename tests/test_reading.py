@@ -80,9 +80,9 @@ def test_billion_laughs_is_refused_quickly() -> None:
         prev = chr(i - 1)
         lines.append(f"{chr(i)}: &{chr(i)} [" + ",".join([f"*{prev}"] * 9) + "]")
     lines.append("---")
-    start = time.perf_counter()
+    start = time.process_time()  # processor time: other processes on the machine don't count
     found = codes("\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert ("FM006", 10, 4) in found or any(c == "FM006" for c, _, _ in found)
 
 
