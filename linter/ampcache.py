@@ -14,11 +14,16 @@ import re
 
 from .urltools import host_name_problem, host_to_ascii, split_url
 
-_LTR = re.compile(
-    "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff"
-    "\u200e\u2c00-\ufb1c\ufe00-\ufe6f\ufefd-\uffff]"
-)
-_RTL = re.compile("[\u0591-\u06ef\u06fa-\u07ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]")
+_LTR = ("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff"
+        "\u200e\u2c00-\ufb1c\ufe00-\ufe6f\ufefd-\uffff]")
+_RTL = "[\u0591-\u06ef\u06fa-\u07ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]"
+
+
+def _mixed_direction(host: str) -> bool:
+    """Left-to-right and right-to-left letters in one host (ASCII hosts never are)."""
+    return not host.isascii() and bool(re.search(_LTR, host) and re.search(_RTL, host))
+
+
 _MAX_LABEL = 63
 
 
@@ -63,7 +68,7 @@ def amp_cache_subdomain(host: str) -> str | None:
         or _hyphen34(ascii_host)
         or len(ascii_host) > _MAX_LABEL
         or "." not in ascii_host
-        or (_LTR.search(unicode_host) and _RTL.search(unicode_host))
+        or _mixed_direction(unicode_host)
     ):
         return _fallback(ascii_host)
     encoded = _punycode_label(unicode_host.replace("-", "--").replace(".", "-")).lower()

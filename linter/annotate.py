@@ -39,11 +39,21 @@ class Annotations:
     def with_role(self, role: str) -> list[str]:
         return self.roles.get(role, [])
 
+    memo: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # answers so far
+
     def with_format(self, *names: str) -> list[str]:
-        return [p for p, f in self.formats.items() if f in names]
+        key = ("format", *names)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [p for p, f in self.formats.items() if f in names]
+        return found
 
     def with_media(self, media_type: str) -> list[str]:
-        return [p for p, m in self.media.items() if m == media_type]
+        key = ("media", media_type)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [p for p, m in self.media.items() if m == media_type]
+        return found
 
 
 def _json_type(value: Any) -> str:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import __version__, engine
 from .config import Config
+from .context import IndexEntry
 from .finding import SEVERITY_RANK, Finding
 from .runner import Mode, Outcome, check_data, check_paths
+from .suppress import Suppressions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -95,8 +99,9 @@ def run(args: argparse.Namespace) -> int:
         mode = Mode(fix=False, unsafe=args.unsafe_fixes, diff=True)
     else:
         mode = Mode(fix=args.fix or args.fix_only, unsafe=args.unsafe_fixes)
+    totals = Totals()
     if paths == ["-"]:
-        outcomes = [_check_stdin(args, config, mode)]
+        totals.add(_check_stdin(args, config, mode), keep_text=True)
     else:
         from .files import discover
 
@@ -109,40 +114,79 @@ def run(args: argparse.Namespace) -> int:
 
         cache = None if (args.no_cache or mode.fix or mode.diff or args.add_ignore
                          or config.online) else Cache.open(args.cache_dir, config)
-        outcomes = list(_run_files(files, config, mode, paths, jobs, cache, progress))
+        explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
+        for outcome in _run_files(files, config, mode, paths, jobs, cache, progress):
+            if outcome.path in explicit or not _plain_page(outcome):
+                totals.add(outcome)
         if progress:
             progress.done()
-        explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
-        outcomes = [o for o in outcomes if o.path in explicit or not _plain_page(o)]
-    findings = [f for o in outcomes for f in o.result.findings]
-    findings.extend(engine.finalize(
-        (e for o in outcomes for e in o.result.entries), config,
-        {o.path: o.result.suppressions for o in outcomes if o.result.suppressions}))
+    findings = totals.findings
+    findings.extend(engine.finalize(totals.entries, config, totals.suppressions))
     findings.sort(key=Finding.sort_key)
     if args.add_ignore:
-        return _add_ignores(outcomes, findings, config)
-    return _report(args, config, outcomes, findings, mode)
+        return _add_ignores(findings)
+    return _report(args, config, totals, findings, mode)
+
+
+class Totals:
+    """What a run keeps of each file's outcome: only what the report needs.
+
+    Runs may check 100,000 files; everything else of an outcome is dropped as it arrives.
+    """
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.entries: list[IndexEntry] = []
+        self.suppressions: dict[str, Suppressions] = {}
+        self.files = 0
+        self.fixed = 0
+        self.diffs: list[str] = []
+        self.texts: dict[str, str] = {}  # standard input's text, for excerpts
+        self.fixed_texts: dict[str, str | None] = {}  # standard input's fixed text
+
+    def add(self, outcome: Outcome, keep_text: bool = False) -> None:
+        result = outcome.result
+        path = sys.intern(outcome.path)
+        self.files += 1
+        self.fixed += outcome.fixed
+        for finding in result.findings:  # share the strings many findings repeat
+            finding.path = path
+            finding.code = sys.intern(finding.code)
+            finding.rule = sys.intern(finding.rule)
+            finding.severity = sys.intern(finding.severity)  # type: ignore[assignment]
+        self.findings.extend(result.findings)
+        self.entries.extend(dataclasses.replace(
+            e, path=path, code=sys.intern(e.code), pointer=sys.intern(e.pointer),
+            label=sys.intern(e.label)) for e in result.entries)
+        if result.suppressions is not None and result.suppressions.directives:
+            self.suppressions[path] = result.suppressions
+        if outcome.diff:
+            self.diffs.append(outcome.diff)
+        if keep_text:
+            if outcome.text is not None:
+                self.texts[path] = outcome.text
+            self.fixed_texts[path] = outcome.fixed_text
 
 
 def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
-               cache, progress) -> list[Outcome]:
+               cache, progress) -> Iterator[Outcome]:
+    """Outcomes of every file (from the cache where it holds them), as they come."""
     if cache is None:
-        return list(check_paths(files, config, mode, roots, jobs, progress))
-    outcomes: dict[str, Outcome] = {}
+        yield from check_paths(files, config, mode, roots, jobs, progress)
+        return
     todo: list[str] = []
     for path in files:
         hit = cache.get(path)
-        if hit is not None:
-            outcomes[path] = Outcome(path, hit)
-            if progress:
-                progress(1)
-        else:
+        if hit is None:
             todo.append(path)
+            continue
+        if progress:
+            progress(1)
+        yield Outcome(path, hit)
     for outcome in check_paths(todo, config, mode, roots, jobs, progress):
-        outcomes[outcome.path] = outcome
         cache.put(outcome.path, outcome.result)
+        yield outcome
     cache.save()
-    return [outcomes[p] for p in files]
 
 
 def _plain_page(outcome: Outcome) -> bool:
@@ -171,8 +215,7 @@ def _check_stdin(args: argparse.Namespace, config: Config, mode: Mode) -> Outcom
     return outcome
 
 
-def _source_lines(outcomes: list[Outcome]):
-    texts = {o.path: o.text for o in outcomes if o.text is not None}
+def _source_lines(texts: dict[str, str]):
 
     def lines(path: str) -> list[str] | None:
         text = texts.get(path)
@@ -188,29 +231,26 @@ def _source_lines(outcomes: list[Outcome]):
     return lines
 
 
-def _report(args: argparse.Namespace, config: Config, outcomes: list[Outcome],
+def _report(args: argparse.Namespace, config: Config, totals: Totals,
             findings: list[Finding], mode: Mode) -> int:
-    from .output import Report, render
+    from .output import Report, write
     from .registry import RULES
 
     out = sys.stdout
-    stdin_fixed = [o for o in outcomes if o.path == (args.stdin_filename or "-")
-                   and args.paths == ["-"]]
-    if stdin_fixed and (mode.fix or args.fix_only) and not mode.diff:
+    if args.paths == ["-"] and (mode.fix or args.fix_only) and not mode.diff:
         # Standard input with --fix: the fixed text goes to stdout, the report to stderr.
-        outcome = stdin_fixed[0]
-        sys.stdout.write(outcome.fixed_text if outcome.fixed_text is not None
-                         else sys.stdin.buffer and (outcome.text or ""))
+        path = args.stdin_filename or "-"
+        fixed_text = totals.fixed_texts.get(path)
+        sys.stdout.write(fixed_text if fixed_text is not None else totals.texts.get(path, ""))
         out = sys.stderr
     if mode.diff:
-        diffs = [o.diff for o in outcomes if o.diff]
-        sys.stdout.write("".join(diffs))
-        count = sum(o.fixed for o in outcomes)
+        sys.stdout.write("".join(totals.diffs))
+        count, changed = totals.fixed, len(totals.diffs)
         if count:
             sys.stderr.write(f"Would fix {count} problem{'s' if count != 1 else ''} in "
-                             f"{len(diffs)} file{'s' if len(diffs) != 1 else ''}.\n")
-        return EXIT_FINDINGS if diffs else EXIT_CLEAN
-    fixed = sum(o.fixed for o in outcomes)
+                             f"{changed} file{'s' if changed != 1 else ''}.\n")
+        return EXIT_FINDINGS if totals.diffs else EXIT_CLEAN
+    fixed = totals.fixed
     if args.fix_only:
         if fixed:
             out.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
@@ -221,26 +261,29 @@ def _report(args: argparse.Namespace, config: Config, outcomes: list[Outcome],
     report = Report(
         findings=findings,
         rules=RULES,
-        files_checked=len(outcomes),
-        source_lines=_source_lines(outcomes),
+        files_checked=totals.files,
+        source_lines=_source_lines(totals.texts),
         color=color,
         fixes_applied=fixed,
         fixable_safe=sum(1 for f in findings if f.fix and f.fix.applicability == "safe"),
         fixable_unsafe=sum(1 for f in findings if f.fix and f.fix.applicability == "unsafe"),
         version=__version__,
+        summary=not args.quiet,
     )
-    if args.statistics:
-        text = _statistics(findings, RULES)
-    else:
-        text = render(args.output_format, report)
-        if args.quiet and args.output_format in ("text", "concise"):
-            text = "".join(line for line in text.splitlines(keepends=True)
-                           if not line.startswith(("Found ", "All checks", "[*]", "Fixed ",
-                                                   "No safe fixes")))
-    if args.output_file:
-        Path(args.output_file).write_text(text, encoding="utf-8")
-    else:
-        out.write(text)
+    try:
+        target = open(args.output_file, "w", encoding="utf-8") if args.output_file else None  # noqa: SIM115
+    except OSError as err:
+        sys.stderr.write(f"fmlint: cannot write the report to {args.output_file}: "
+                         f"{err.strerror}\n")
+        return EXIT_ERROR
+    try:
+        if args.statistics:
+            (target or out).write(_statistics(findings, RULES))
+        else:
+            write(args.output_format, report, target or out)
+    finally:
+        if target is not None:
+            target.close()
     if any(f.code == "FM009" for f in findings):
         return EXIT_ERROR
     if args.exit_zero:
@@ -264,7 +307,7 @@ def _statistics(findings: list[Finding], rules) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _add_ignores(outcomes: list[Outcome], findings: list[Finding], config: Config) -> int:
+def _add_ignores(findings: list[Finding]) -> int:
     from .addignore import add_ignores
     from .files import WriteRefused, write_atomic
 

@@ -50,7 +50,7 @@ _walkers: dict[str, Walker] = {}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
     """Everything one file gives: its findings and its keys for checks across records."""
 
@@ -194,10 +194,8 @@ def _run(context: Context, result: FileResult) -> None:
         if code not in enabled:
             continue
         context.rule = RULES[code]
-        finding = context.report(problem.pointer, problem.message, key=problem.at_key)
-        if problem.format:
-            finding.extra["format"] = problem.format
-        result.findings.append(finding)
+        result.findings.append(context.report(problem.pointer, problem.message,
+                                              key=problem.at_key))
     context.notes = _walker(schema).annotate(context.record)
     for code in sorted(enabled):
         rule = RULES[code]
@@ -240,14 +238,19 @@ def _finish(result: FileResult, path: str | None, config: Config) -> FileResult:
 
 def finalize(entries: Iterable[IndexEntry], config: Config,
              suppressions: dict[str, suppress.Suppressions] | None = None) -> list[Finding]:
-    """Checks across records (e.g. duplicate stories) from every file's index entries."""
+    """Checks across records (e.g. duplicate stories) from every file's index entries.
+
+    Entries may arrive in any order (parallel workers, the cache): each rule sees them sorted
+    by file and place, so its findings do not depend on the order.
+    """
     load_all()
     enabled = config.enabled()
     by_code: dict[str, list[IndexEntry]] = {}
     for entry in entries:
         by_code.setdefault(entry.code, []).append(entry)
     out: list[Finding] = []
-    for code, group in by_code.items():
+    for code, group in sorted(by_code.items()):
+        group.sort(key=lambda e: (e.path or "", e.line, e.column, e.pointer))
         rule: Rule = RULES[code]
         if code in enabled and rule.finalize is not None:
             for finding in rule.finalize(group):

@@ -40,23 +40,36 @@ def _repo_root(start: str) -> str | None:
         current = parent
 
 
+@lru_cache(maxsize=1024)
+def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, object], ...]:
+    """The .gitignore specs that apply in ``directory``: its own and its parents' up to
+    ``stop`` (the repository root), nearest first."""
+    spec = _gitignore(directory)
+    own = ((directory, spec),) if spec is not None else ()
+    parent = os.path.dirname(directory)
+    if stop is None or directory in (stop, parent):
+        return own
+    return own + _gitignores(parent, stop)
+
+
 def _ignored_by_git(path: str, is_dir: bool, stop: str | None) -> bool:
     """Whether any .gitignore from ``stop`` (the repository root) down to the path ignores it."""
     absolute = os.path.abspath(path)
-    directory = os.path.dirname(absolute)
-    while True:
-        spec = _gitignore(directory)
-        if spec is not None:
-            relative = os.path.relpath(absolute, directory).replace(os.sep, "/")
-            if spec.match_file(relative + ("/" if is_dir else "")):
-                return True
-        if stop is None or directory == stop or os.path.dirname(directory) == directory:
-            return False
-        directory = os.path.dirname(directory)
+    for directory, spec in _gitignores(os.path.dirname(absolute), stop):
+        relative = absolute[len(directory):].lstrip(os.sep).replace(os.sep, "/")
+        if spec.match_file(relative + ("/" if is_dir else "")):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _excluded_name(name: str) -> bool:
+    """A file or folder name walking never enters (.git, node_modules, hidden...)."""
+    return any(glob_match(name, pattern) for pattern in DEFAULT_EXCLUDE)
 
 
 def _excluded(relative: str, name: str, config: Config) -> bool:
-    if any(glob_match(name, pattern) for pattern in DEFAULT_EXCLUDE):
+    if _excluded_name(name):
         return True
     return any(glob_match(relative, pattern) for pattern in config.exclude)
 
@@ -91,7 +104,8 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
         for directory, dirnames, filenames in os.walk(given):
             dirnames[:] = sorted(
                 d for d in dirnames
-                if not _excluded(config.relative(os.path.join(directory, d)), d, config)
+                if not _excluded(config.relative(os.path.join(directory, d))
+                                 if config.exclude else d, d, config)
                 and not _ignored_by_git(os.path.join(directory, d), True, stop)
             )
             for name in sorted(filenames):
@@ -100,9 +114,9 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                     # Report "_news/a.md", not "./_news/a.md": CI annotations and code quality
                     # reports need paths relative to the repository, as git writes them.
                     path = path.removeprefix("./")
-                relative = config.relative(path)
                 if not any(glob_match(name, pattern) for pattern in config.include):
                     continue
+                relative = config.relative(path) if config.exclude else name
                 if _excluded(relative, name, config) or _ignored_by_git(path, False, stop):
                     continue
                 if path not in seen:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -70,8 +70,6 @@ class Finding:
     message: str
     pointer: str | None = None
     fix: Fix | None = None
-    # Set by the schema rule on format failures so a more specific rule can replace them.
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

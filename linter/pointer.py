@@ -9,7 +9,10 @@ _MISSING = object()
 
 def escape(token: object) -> str:
     """One reference token: ``~`` -> ``~0``, ``/`` -> ``~1``."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" not in text and "/" not in text:
+        return text
+    return text.replace("~", "~0").replace("/", "~1")
 
 
 def unescape(token: str) -> str:

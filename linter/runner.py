@@ -26,7 +26,7 @@ class Mode:
     diff: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     path: str
     result: engine.FileResult
@@ -76,6 +76,20 @@ def _image_size(path: str) -> tuple[int, int] | str | None:
     return read_image_size(Path(path))
 
 
+@lru_cache(maxsize=16384)
+def _local_path(url: str, root: str, site_url: str | None, baseurl: str) -> str | None:
+    from .imagetools import local_image_path
+
+    local = local_image_path(url, site_root=Path(root), site_url=site_url, baseurl=baseurl)
+    return None if local is None else str(local)
+
+
+def clear_caches() -> None:
+    """Forget what was read of sites and images (for long-running callers: files change)."""
+    for cached in (_site_in, _image_size, _local_path):
+        cached.cache_clear()
+
+
 def image_sizer(site: Site, deps: list[str]) -> ImageSizer | None:
     """Reads the real size of images the site itself serves (header only).
 
@@ -83,16 +97,14 @@ def image_sizer(site: Site, deps: list[str]) -> ImageSizer | None:
     """
     if site.root is None:
         return None
-    from .imagetools import local_image_path
-
-    root = Path(site.root)
+    root = site.root
 
     def size(url: str, _record_path: str | None) -> tuple[int, int] | str | None:
-        local = local_image_path(url, site_root=root, site_url=site.url, baseurl=site.baseurl)
+        local = _local_path(url, root, site.url, site.baseurl)
         if local is None:
             return None
-        deps.append(str(local))
-        return _image_size(str(local))
+        deps.append(local)
+        return _image_size(local)
 
     return size
 

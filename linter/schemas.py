@@ -42,7 +42,6 @@ class SchemaProblem:
     pointer: str  # the value (for a missing key: the mapping that lacks it)
     message: str
     at_key: bool = False
-    format: str | None = None
 
 
 class Schema:
@@ -241,7 +240,6 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
             "format",
             pointer,
             f"{where} is not a valid {error.validator_value}: {describe(value)}",
-            format=error.validator_value,
         )
         return
     yield SchemaProblem("schema", pointer, _message(validator, error.validator_value, value,

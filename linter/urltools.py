@@ -6,6 +6,7 @@ Nothing here touches the network. The Public Suffix List comes from the copy bun
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import html
 import ipaddress
@@ -14,7 +15,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
@@ -419,7 +419,15 @@ def scheme_problem(
 
 def _is_tracking(raw_name: str, patterns: Iterable[str]) -> bool:
     name = unquote(raw_name.replace("+", " ")).lower()
-    return any(fnmatchcase(name, pattern.lower()) for pattern in patterns)
+    return _tracking_matcher(tuple(patterns)).fullmatch(name) is not None
+
+
+@functools.lru_cache(maxsize=32)
+def _tracking_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a list of globs, matched case-insensitively."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{fnmatch.translate(p.lower())})" for p in patterns))
 
 
 def tracking_params(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> list[str]:

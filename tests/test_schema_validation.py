@@ -82,7 +82,6 @@ def test_bad_url_is_reported_by_url_syntax_and_by_the_format_check_without_it() 
         [schema] = [f for f in lint(text, **settings) if f.pointer == "/webUrl"]
         assert at(schema) == ("FM013", 7, 9, 7, 20, "/webUrl")
         assert schema.message == 'webUrl is not a valid uri: the string "not a uri"'
-        assert schema.extra["format"] == "uri"
 
 
 def test_bad_timestamp_is_reported_by_timestamp_format_and_by_the_format_check() -> None:
@@ -194,8 +193,9 @@ def test_formats_are_checked(tmp_path: Path) -> None:
     path = tmp_path / "formats.schema.json"
     path.write_text(json.dumps(FORMATS_SCHEMA), "utf-8")
     problems = schemas.load(str(path)).problems(bad)
-    assert sorted((p.kind, p.pointer, p.format) for p in problems) == [
-        ("format", "/t", "date-time"), ("format", "/u", "uri")]
+    assert sorted((p.kind, p.pointer, p.message) for p in problems) == [
+        ("format", "/t", 't is not a valid date-time: the string "yesterday"'),
+        ("format", "/u", 'u is not a valid uri: the string "not a uri"')]
     assert schemas.load(str(path)).problems(
         {"u": "https://example.com/a?b=1", "t": "2024-01-22T18:23:00+01:00"}) == []
     text = '---\n$schema: formats.schema.json\nu: "not a uri"\nt: yesterday\n---\n'

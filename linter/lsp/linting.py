@@ -142,7 +142,4 @@ def in_collection(path: str | None, root: str | None) -> bool:
 
 def forget_file_caches() -> None:
     """Drop the runner's caches of site settings and image sizes (files may have changed)."""
-    for name in ("_site_in", "_image_size"):
-        cached = getattr(runner, name, None)
-        if cached is not None and hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+    runner.clear_caches()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TextIO
 
 from linter.finding import Finding, Severity
 
@@ -79,6 +79,7 @@ class Report:
     fixable_unsafe: int = 0  # remaining findings only --unsafe-fixes would repair
     version: str = "0"  # fmlint version
     tool_uri: str | None = None  # fmlint's home page
+    summary: bool = True  # end text and concise output with the summary (not with --quiet)
 
 
 def render(fmt: str, report: Report) -> str:
@@ -90,6 +91,22 @@ def render(fmt: str, report: Report) -> str:
         )
     renderer: Callable[[Report], str] = import_module(f"{__name__}.{module}").render
     return renderer(report)
+
+
+def write(fmt: str, report: Report, out: TextIO) -> None:
+    """Write the output of format `fmt` to `out`, piece by piece where the format allows."""
+    module = _MODULES.get(fmt)
+    if module is None:
+        raise ValueError(
+            f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}"
+        )
+    loaded = import_module(f"{__name__}.{module}")
+    pieces = getattr(loaded, "chunks", None)
+    if pieces is None:
+        out.write(loaded.render(report))
+        return
+    for piece in pieces(report):
+        out.write(piece)
 
 
 def display_path(path: str | None) -> str:

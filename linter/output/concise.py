@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from linter.output import display_path
@@ -15,8 +16,12 @@ if TYPE_CHECKING:
 
 def render(report: Report) -> str:
     """`path:line:col: CODE [severity] message` per finding, then the summary."""
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The output line by line."""
     color = report.color
-    out: list[str] = []
     for finding in report.findings:
         path = paint(color, BOLD, safe_text(display_path(finding.path)))
         style = SEVERITY_COLORS.get(finding.severity, "")
@@ -24,9 +29,8 @@ def render(report: Report) -> str:
         severity = paint(color, style, f"[{finding.severity}]")
         fixable = finding.fix is not None and finding.fix.applicability == "safe"
         mark = f" {paint(color, CYAN, '[*]')}" if fixable else ""
-        out.append(
-            f"{path}:{finding.line}:{finding.column}: {code} {severity} "
-            f"{safe_text(finding.message)}{mark}"
-        )
-    out.extend(summary_lines(report))
-    return "\n".join(out) + "\n"
+        yield (f"{path}:{finding.line}:{finding.column}: {code} {severity} "
+               f"{safe_text(finding.message)}{mark}\n")
+    summary = summary_lines(report)
+    if summary:
+        yield "\n".join(summary) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from linter.output.safe_text import escape_format_chars
@@ -24,7 +25,10 @@ def escape_property(text: str) -> str:
 
 def render(report: Report) -> str:
     """One `::error file=…,line=…::message` command per finding."""
-    out: list[str] = []
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
     for finding in report.findings:
         properties: dict[str, str] = {}
         if finding.path is not None:
@@ -40,5 +44,4 @@ def render(report: Report) -> str:
             f"{key}={escape_property(value)}" for key, value in properties.items()
         )
         command = COMMANDS.get(finding.severity, "warning")
-        out.append(f"::{command} {joined}::{escape_data(finding.message)}\n")
-    return "".join(out)
+        yield f"::{command} {joined}::{escape_data(finding.message)}\n"

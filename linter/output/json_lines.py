@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from linter.output.json_text import dumps
@@ -12,4 +13,9 @@ if TYPE_CHECKING:
 
 def render(report: Report) -> str:
     """Each finding's `to_dict()` as JSON on a line of its own; empty without findings."""
-    return "".join(dumps(finding.to_dict()) + "\n" for finding in report.findings)
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    for finding in report.findings:
+        yield dumps(finding.to_dict()) + "\n"

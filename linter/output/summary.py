@@ -18,6 +18,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def summary_lines(report: Report) -> list[str]:
     """The summary: what was fixed, what was found, and what a --fix run would repair."""
+    if not report.summary:
+        return []
     color = report.color
     lines: list[str] = []
     if report.fixes_applied:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from linter.output import display_path
@@ -17,15 +18,21 @@ if TYPE_CHECKING:
 
 def render(report: Report) -> str:
     """Findings as `path:line:col: CODE message`, each with its excerpt, then the summary."""
-    sources: dict[str, list[str] | None] = {}
-    out: list[str] = []
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The output piece by piece; only one file's lines are held at a time."""
+    current: tuple[str | None, list[str] | None] = (None, None)
     for finding in report.findings:
-        out.append(finding_header(finding, report.color))
-        lines = _lines(report, sources, finding.path)
-        out.extend(excerpt_lines(finding, lines, report.color))
-        out.append("")
-    out.extend(summary_lines(report))
-    return "\n".join(out) + "\n"
+        if finding.path != current[0]:
+            current = (finding.path, _lines(report, finding.path))
+        out = [finding_header(finding, report.color),
+               *excerpt_lines(finding, current[1], report.color), ""]
+        yield "\n".join(out) + "\n"
+    summary = summary_lines(report)
+    if summary:
+        yield "\n".join(summary) + "\n"
 
 
 def finding_header(finding: Finding, color: bool) -> str:
@@ -59,12 +66,6 @@ def excerpt_lines(finding: Finding, lines: list[str] | None, color: bool) -> lis
     ]
 
 
-def _lines(
-    report: Report, cache: dict[str, list[str] | None], path: str | None
-) -> list[str] | None:
-    """The lines of `path`, asked of the report once per path."""
-    if path is None:
-        return None
-    if path not in cache:
-        cache[path] = report.source_lines(path)
-    return cache[path]
+def _lines(report: Report, path: str | None) -> list[str] | None:
+    """The lines of `path`, from the report."""
+    return None if path is None else report.source_lines(path)

@@ -10,6 +10,8 @@ from ..finding import Finding
 from ..registry import rule
 
 GROUP = "text"
+# Every YAML 1.1 trap starts with one of these (booleans y/n/on/off, numbers, signs).
+_TRAP_START = frozenset("yYnNoO0123456789+-.")
 TEXT = "text/plain"
 
 
@@ -153,7 +155,7 @@ def yaml_boolean(ctx: Context) -> Iterator[Finding]:
     only the author knows which number was meant.
     """
     for pointer, span in ctx.spans.items():
-        if span.style is not None or span.raw is None:
+        if span.style is not None or not span.raw or span.raw[0] not in _TRAP_START:
             continue
         trap = texttools.yaml11_trap(span.raw, plain=True)
         if trap is None:

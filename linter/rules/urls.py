@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import urltools
-from ..ampcache import amp_cache_url
 from ..context import Context
 from ..finding import Finding
-from ..online.facts import https_form
 from ..registry import Option, rule
 
 GROUP = "urls"
@@ -116,7 +114,11 @@ def url_scheme(ctx: Context) -> Iterator[Finding]:
         message, replacement = found
         fix = None
         if replacement:
-            form = https_form(ctx.config, url)
+            form = None
+            if ctx.config.online_facts is not None:
+                from ..online.facts import https_form
+
+                form = https_form(ctx.config, url)
             if form == "broken":
                 message += "; but its https:// form does not answer (checked online)"
             else:
@@ -170,7 +172,7 @@ def provider_domain(ctx: Context) -> Iterator[Finding]:
     down to its host. No fix for a URL on another domain: which of the two is wrong is for
     the author to say.
     """
-    platforms = [p.lower() for p in ctx.option("platforms")]
+    platforms = frozenset(p.lower().strip(".") for p in ctx.option("platforms"))
     for pointer in ctx.notes.with_role("domain"):
         domain = ctx.value(pointer)
         if not isinstance(domain, str):
@@ -190,11 +192,17 @@ def provider_domain(ctx: Context) -> Iterator[Finding]:
             urls = urls[:1]
         for url_pointer, url in urls:
             host = urltools.host_of(url)
-            if host is None or any(urltools.host_matches_domain(host, p) for p in platforms):
+            if host is None or _on_platform(host, platforms):
                 continue
             if not urltools.host_matches_domain(host, domain):
                 yield ctx.report(url_pointer, f"{ctx.where(url_pointer)} is on {host}, which "
                                  f"is not the provider's domain {domain} or a subdomain of it")
+
+
+def _on_platform(host: str, platforms: frozenset[str]) -> bool:
+    """Whether ``host`` (lower-case ASCII) is a platform or a subdomain of one."""
+    labels = host.split(".")
+    return any(".".join(labels[i:]) in platforms for i in range(len(labels)))
 
 
 @rule("FM205", "amp-url", severity="warning", fix="sometimes", group=GROUP,
@@ -223,6 +231,8 @@ def amp_url(ctx: Context) -> Iterator[Finding]:
                                  f"{ctx.where(own_pointer)} ({urltools.host_of(own)})")
         cache_pointer = ctx.children(item).get("amp-cache-url")
         cached = ctx.value(cache_pointer) if cache_pointer else None
+        from ..ampcache import amp_cache_url
+
         expected = amp_cache_url(amp)
         if isinstance(cached, str) and expected and cached != expected:
             yield ctx.report(cache_pointer, f"{ctx.where(cache_pointer)} is not the AMP cache "
