@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,14 @@ def _stamp(path: str) -> list[int] | None:
     except OSError:
         return None
     return [info.st_size, info.st_mtime_ns]
+
+
+def _settled(stamp: list[int] | None) -> list[int] | None:
+    """A stamp to trust later, or None for a file changed in the last two seconds (a second
+    change within the clock's resolution could keep size and time: hash it next time)."""
+    if stamp is None or time.time_ns() - stamp[1] < 2_000_000_000:
+        return None
+    return stamp
 
 
 def _encode(result: FileResult) -> dict[str, Any]:
@@ -122,9 +131,20 @@ class Cache:
             return None
 
     def get(self, path: str) -> FileResult | None:
+        """The stored result if the file (and what its check read) is unchanged.
+
+        A file whose size and modification time are as stored is not read again; otherwise
+        its content hash decides.
+        """
         entry = self.entries.get(path)
-        if entry is None or entry.get("sha") != self._content_key(path):
+        if entry is None:
             return None
+        stamp = _stamp(path)
+        if stamp is None or entry.get("stat") != stamp:
+            if entry.get("sha") != self._content_key(path):
+                return None
+            entry["stat"] = _settled(stamp)
+            self.dirty = True
         deps = entry["result"].get("deps", {})
         if any(_stamp(dep) != stamp for dep, stamp in deps.items()):
             return None
@@ -138,7 +158,8 @@ class Cache:
             return
         sha = self._content_key(path)
         if sha is not None:
-            self.entries[path] = {"sha": sha, "result": _encode(result)}
+            self.entries[path] = {"sha": sha, "stat": _settled(_stamp(path)),
+                                  "result": _encode(result)}
             self.dirty = True
 
     def save(self) -> None:

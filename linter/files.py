@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -62,10 +64,12 @@ def _ignored_by_git(path: str, is_dir: bool, stop: str | None) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
+_EXCLUDED_NAME = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in DEFAULT_EXCLUDE))
+
+
 def _excluded_name(name: str) -> bool:
     """A file or folder name walking never enters (.git, node_modules, hidden...)."""
-    return any(glob_match(name, pattern) for pattern in DEFAULT_EXCLUDE)
+    return _EXCLUDED_NAME.match(name) is not None
 
 
 def _excluded(relative: str, name: str, config: Config) -> bool:
@@ -101,6 +105,7 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 yield given
             continue
         stop = _repo_root(given)
+        included = _includer(tuple(config.include), config)
         for directory, dirnames, filenames in os.walk(given):
             dirnames[:] = sorted(
                 d for d in dirnames
@@ -114,7 +119,7 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                     # Report "_news/a.md", not "./_news/a.md": CI annotations and code quality
                     # reports need paths relative to the repository, as git writes them.
                     path = path.removeprefix("./")
-                if not any(glob_match(name, pattern) for pattern in config.include):
+                if not included(name, path):
                     continue
                 relative = config.relative(path) if config.exclude else name
                 if _excluded(relative, name, config) or _ignored_by_git(path, False, stop):
@@ -122,6 +127,20 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 if path not in seen:
                     seen.add(path)
                     yield path
+
+
+def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, str], bool]
+    """Whether a file (name, path) matches ``include``: name patterns as one expression."""
+    names = [p for p in patterns if "/" not in p]
+    paths = [p for p in patterns if "/" in p]
+    by_name = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in names) or "(?!)")
+
+    def included(name: str, path: str) -> bool:
+        if by_name.match(name):
+            return True
+        return bool(paths) and any(glob_match(config.relative(path), p) for p in paths)
+
+    return included
 
 
 def write_atomic(path: str, data: bytes, expected: bytes, roots: list[str]) -> None:

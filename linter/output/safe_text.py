@@ -62,6 +62,10 @@ def display_cells(line: str) -> list[tuple[str, int]]:
     cells: list[tuple[str, int]] = []
     column = 0
     for char in line:
+        if " " <= char <= "~":  # printable ASCII: itself, one cell (the common case)
+            cells.append((char, 1))
+            column += 1
+            continue
         if char == "\t":
             shown = " " * (TAB_WIDTH - column % TAB_WIDTH)
             width = len(shown)
