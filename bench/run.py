@@ -173,7 +173,10 @@ COLLECTIONS = list(make_corpus.COLLECTIONS)
 
 
 def fmlint_argv() -> list[str]:
-    found = shutil.which("fmlint")
+    """The installed ``fmlint`` script beside this interpreter (not a version manager's shim,
+    which would add its own start-up to every run), else whatever ``fmlint`` is on PATH."""
+    beside = Path(sys.executable).parent / "fmlint"
+    found = str(beside) if beside.is_file() else shutil.which("fmlint")
     return [found] if found else [sys.executable, "-m", "linter"]
 
 
