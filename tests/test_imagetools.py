@@ -19,11 +19,10 @@ from linter.imagetools import (
     size_hints,
 )
 
+from .conftest import CORPUS, SEED
+
 REPO = Path(__file__).resolve().parent.parent
 IMAGES = REPO / "tests" / "data" / "images"
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus" / "everyday-powerapps"
-SEED = SHARED / "seed" / "article.md"
 
 MYNEWSDESK = (
     "https://resources-prod.mynewsdesk.com/image/upload/"
@@ -38,8 +37,6 @@ SITE = "https://everyday-cc.github.io"
 
 
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip("corpus not found at ../shared/corpus/everyday-powerapps")
     return CORPUS
 
 

@@ -16,9 +16,10 @@ from jsonschema.validators import validator_for
 from linter.finding import Edit, Finding, Fix
 from linter.output import FORMATS, Report, render
 
+from .conftest import SEED
+
 ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
-SEED = ROOT.parent / "shared" / "seed" / "article.md"
 RLO = "\u202e"
 
 

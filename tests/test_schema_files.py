@@ -13,27 +13,18 @@ import jsonschema
 import pytest
 import yaml
 
+from .conftest import CORPUS, SEED
+
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schema"
 SCHEMA_NAMES = ("article", "organization", "findings")
 RECORD_SCHEMAS = ("article", "organization")
 ARTICLE_DIRS = ("_news", "_learning", "_samples")
-SEED = REPO.parent / "shared" / "seed" / "article.md"
-CORPUS_CANDIDATES = (
-    REPO / "tests" / "data" / "corpus" / "everyday-powerapps",
-    REPO.parent / "shared" / "corpus" / "everyday-powerapps",
-)
 
 
 def corpus_root() -> Path:
-    """The real corpus, or skip the test when it is nowhere to be found."""
-    for candidate in CORPUS_CANDIDATES:
-        if candidate.is_dir():
-            return candidate
-    pytest.skip(
-        "corpus not found at tests/data/corpus/everyday-powerapps "
-        "or ../shared/corpus/everyday-powerapps"
-    )
+    """The real corpus, as the repository keeps it."""
+    return CORPUS
 
 
 def load_schema(name: str) -> dict[str, Any]:

@@ -21,11 +21,9 @@ from linter.texttools import (
     yaml11_trap,
 )
 
+from .conftest import CORPUS
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS_CANDIDATES = (
-    ROOT / "tests" / "data" / "corpus" / "everyday-powerapps",
-    ROOT.parent / "shared" / "corpus" / "everyday-powerapps",
-)
 RECORD_GLOBS = ("_news/*.md", "_learning/**/*.md", "_samples/*.md", "_data/organizations/*.md")
 TEXT_FIELDS = {"title", "excerpt", "name"}
 
@@ -68,7 +66,7 @@ CORRECT_TEXT = [
 
 
 def _corpus_root() -> Path | None:
-    return next((path for path in CORPUS_CANDIDATES if path.is_dir()), None)
+    return CORPUS
 
 
 def _front_matter(path: Path) -> Any:

@@ -19,8 +19,8 @@ from linter.timetools import (
     zone_is_valid,
 )
 
-CORPUS = Path("/work/shared/corpus/everyday-powerapps")
-SEED = Path("/work/shared/seed/article.md")
+from .conftest import CORPUS, SEED
+
 STAMP_LINE = re.compile(r"^[ \t-]*(?:publishedDateTime|updatedDateTime):[ \t]*(.*?)[ \t]*$")
 
 
