@@ -34,7 +34,6 @@ from linter.online.facts import UrlFacts, https_form, verdict
 from linter.online.gather import gather
 from linter.online.probe import Prober
 from linter.online.settings import SettingsError, from_table
-from linter.registry import load_all
 
 from .conftest import CORPUS
 
@@ -598,8 +597,6 @@ def test_the_https_form_of_an_http_url(twin, path, form):
     assert https_form(Config(), url) is None
 
 
-@pytest.mark.skipif(load_all()["FM202"].fix == "unsafe",
-                    reason="url-scheme does not read the online facts yet")
 @pytest.mark.parametrize(("path", "fix"), [
     ("/same", "safe"), ("/moved", "safe"), ("/differs", "unsafe"), ("/only-plain", None)])
 def test_url_scheme_fix_is_safe_only_when_https_serves_the_same_content(twin, path, fix):
@@ -869,15 +866,6 @@ def test_standard_input_is_checked_online_too(cli, server, settings_for, tmp_pat
     assert "originalUrl is broken: it answers HTTP 410 Gone" in run.out
 
 
-def _config_knows_network() -> bool:
-    from linter.schemas import builtin_path
-
-    schema = json.loads(builtin_path("config.schema.json").read_text("utf-8"))
-    return "network" in schema["properties"]
-
-
-@pytest.mark.skipif(not _config_knows_network(),
-                    reason="the configuration file has no [network] table yet")
 def test_online_and_the_network_table_in_the_configuration_file(cli, tmp_path, server):
     folder = tmp_path / "_news"
     path = _record(folder, "a.md", server.url("/gone404"), server.url("/ok"))
