@@ -157,14 +157,19 @@ def image_local(ctx: Context) -> Iterator[Finding]:
                              f"{image.url} is not in the site (no such file)")
             continue
         assert isinstance(found, tuple)
-        real_width, real_height = found
-        if (image.width, image.height) == (real_width, real_height):
-            continue
-        if image.width_pointer is None or image.height_pointer is None:
-            continue
-        fix = ctx.replace_values(
-            [(image.width_pointer, real_width), (image.height_pointer, real_height)],
-            f"set width/height to the real {real_width}×{real_height}", safe=True)
-        yield ctx.report(image.width_pointer,
-                         f"{ctx.where(image.pointer)} is declared {image.width}×{image.height} "
-                         f"but the file is {real_width}×{real_height}", fix=fix)
+        yield from real_size(ctx, image, found, "the file")
+
+
+def real_size(ctx: Context, image: _Image, size: tuple[int, int], what: str
+              ) -> Iterator[Finding]:
+    """A finding with a safe fix when an image's declared size is not its real ``size``."""
+    width, height = size
+    if (image.width, image.height) == (width, height):
+        return
+    if image.width_pointer is None or image.height_pointer is None:
+        return
+    fix = ctx.replace_values([(image.width_pointer, width), (image.height_pointer, height)],
+                             f"set width/height to the real {width}×{height}", safe=True)
+    yield ctx.report(image.width_pointer,
+                     f"{ctx.where(image.pointer)} is declared {image.width}×{image.height} "
+                     f"but {what} is {width}×{height}", fix=fix)

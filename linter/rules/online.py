@@ -12,7 +12,7 @@ from ..context import Context
 from ..finding import SEVERITY_RANK, Finding
 from ..online.facts import lookup, verdict
 from ..registry import rule
-from .images import _images, _local_size
+from .images import _images, _local_size, real_size
 
 GROUP = "online"
 _URL_FORMATS = ("uri", "iri", "uri-reference", "iri-reference")
@@ -95,12 +95,4 @@ def image_remote_size(ctx: Context) -> Iterator[Finding]:
         facts = lookup(ctx.config, image.url)
         if facts is None or facts.image is None or _local_size(ctx, image) is not None:
             continue
-        width, height = facts.image
-        if (image.width, image.height) == (width, height):
-            continue
-        fix = ctx.replace_values(
-            [(image.width_pointer, width), (image.height_pointer, height)],
-            f"set width/height to the real {width}×{height}", safe=True)
-        yield ctx.report(image.width_pointer,
-                         f"{ctx.where(image.pointer)} is declared {image.width}×{image.height} "
-                         f"but the image at its URL is {width}×{height}", fix=fix)
+        yield from real_size(ctx, image, tuple(facts.image), "the image at its URL")
