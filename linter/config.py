@@ -131,12 +131,19 @@ class Config:
         return rel.replace(os.sep, "/")
 
     def schema_for(self, path: str | None) -> str:
-        """The schema reference that applies to a file by the ``schemas`` globs."""
+        """The schema that applies to a file: the first ``schemas`` mapping whose globs match,
+        else a built-in schema whose own ``x-fmlint-files`` globs match (organization records
+        in ``_data/organizations/``), else the default schema."""
         if path:
             relative = self.relative(path)
             for mapping in self.schemas:
                 if any(glob_match(relative, pattern) for pattern in mapping.files):
                     return self.resolve_path(mapping.schema)
+            from .schemas import builtin_files
+
+            for name, patterns in builtin_files().items():
+                if any(glob_match(relative, pattern) for pattern in patterns):
+                    return name
         return self.resolve_path(self.default_schema)
 
     def resolve_path(self, reference: str) -> str:

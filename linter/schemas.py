@@ -116,6 +116,18 @@ def _fast_validator(document: dict[str, Any]) -> Any:
         return None
 
 
+@cache
+def builtin_files() -> dict[str, tuple[str, ...]]:
+    """Built-in schema name -> the file globs it applies to by default (``x-fmlint-files``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, filename in BUILTIN.items():
+        document = json.loads(builtin_path(filename).read_text("utf-8"))
+        patterns = document.get("x-fmlint-files")
+        if isinstance(patterns, list):
+            out[name] = tuple(p for p in patterns if isinstance(p, str))
+    return out
+
+
 def builtin_path(name: str) -> Path:
     """The file of a built-in schema: inside the installed package, or the source tree's."""
     packaged = Path(str(resources.files("linter"))) / "schemas" / name

@@ -277,11 +277,15 @@ def test_examples_map_organizations_to_their_schema(cli, tmp_path: Path,
                        for f in json.loads(result.out) if f["path"].startswith(organizations))
 
     # Read as articles, organizations lack every article key and have keys articles don't.
-    as_articles = found("--isolated")
+    (tmp_path / "as-articles.toml").write_text(
+        '[[schemas]]\nfiles = ["**"]\nschema = "article"\n', "utf-8")
+    as_articles = found("--config", "as-articles.toml")
     for name in ("bbc.com.md", "electrek.co.md"):
         assert as_articles[(name, "FM011")] and as_articles[(name, "FM012")]
     # examples/fmlint.toml reads them as organizations: only the real defect is left.
     assert found() == Counter({("electrek.co.md", "FM403"): 1})
+    # So does the organization schema's own default ('x-fmlint-files'), without configuration.
+    assert found("--isolated") == Counter({("electrek.co.md", "FM403"): 1})
 
 
 def test_schema_named_by_the_record(cli, site: Path) -> None:
