@@ -153,14 +153,14 @@ class Cache:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def put(self, path: str, result: FileResult) -> None:
-        if any(f.code in ("FM009", "FM017") for f in result.findings):
+    def put(self, path: str, result: FileResult, digest: str | None,
+            stamp: list[int] | None) -> None:
+        """Store the result of checking the bytes whose SHA-256 is ``digest``; ``stamp`` is
+        the file's [size, mtime_ns] taken before those bytes were read."""
+        if digest is None or any(f.code in ("FM009", "FM017") for f in result.findings):
             return
-        sha = self._content_key(path)
-        if sha is not None:
-            self.entries[path] = {"sha": sha, "stat": _settled(_stamp(path)),
-                                  "result": _encode(result)}
-            self.dirty = True
+        self.entries[path] = {"sha": digest, "stat": _settled(stamp), "result": _encode(result)}
+        self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:

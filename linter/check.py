@@ -184,7 +184,7 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
             progress(1)
         yield Outcome(path, hit)
     for outcome in check_paths(todo, config, mode, roots, jobs, progress):
-        cache.put(outcome.path, outcome.result)
+        cache.put(outcome.path, outcome.result, outcome.digest, outcome.stamp)
         yield outcome
     cache.save()
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,7 +35,8 @@ class Outcome:
     fixed_text: str | None = None  # the whole fixed text, for stdin and --diff
     diff: str | None = None
     text: str | None = None  # the text as checked, when it is kept for excerpts
-    notes: list[Finding] = field(default_factory=list)
+    digest: str | None = None  # SHA-256 of the bytes checked, for the result cache
+    stamp: list[int] | None = None  # [size, mtime_ns] of the file when it was read
 
 
 @lru_cache(maxsize=512)
@@ -171,10 +173,13 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str]) -> Outco
     """Read, check, and (with ``mode.fix``) write one file. Never raises."""
     try:
         with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
             data = handle.read()
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode)
+    outcome.digest = hashlib.sha256(data).hexdigest()
+    outcome.stamp = [info.st_size, info.st_mtime_ns]
     if mode.fix and not mode.diff and outcome.fixed_text is not None:
         try:
             files.write_atomic(path, outcome.fixed_text.encode("utf-8"), data, roots)

@@ -25,22 +25,15 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from .problem import Problem
 
 SNIPPET_WIDTH = 40
 """The most characters of context a message quotes around a problem."""
 
 
-@dataclass(frozen=True, slots=True)
-class TextProblem:
-    """One kind of problem in a string, with the fix for all of its occurrences."""
-
-    kind: str
-    message: str
-    start: int
-    end: int
-    replacement: str | None
-    safe: bool
+TextProblem = Problem
+"""One kind of problem in a string, with the fix for all of its occurrences."""
 
 
 # --- snippets -----------------------------------------------------------------------------

@@ -20,20 +20,14 @@ from urllib.parse import quote, unquote
 
 import idna
 
+from .problem import Problem
+
 if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
 
-@dataclass(frozen=True)
-class UrlProblem:
-    """One thing wrong with a URL string; offsets are 0-based character offsets, end exclusive."""
-
-    kind: str
-    message: str
-    start: int
-    end: int
-    replacement: str | None
-    safe: bool
+UrlProblem = Problem
+"""One thing wrong with a URL string; offsets are 0-based character offsets, end exclusive."""
 
 
 # Kinds that RFC 3986 syntax allows but that almost always mean a mistake in a record.

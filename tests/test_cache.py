@@ -1,0 +1,111 @@
+"""The result cache: unchanged files are not checked again, and anything that changes the
+answer — the file, an image it declares, the configuration — makes fmlint check again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from linter import engine, runner
+
+from .conftest import CORPUS, SEED
+
+LOGO = "electrek.co-400x400.jpg"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small site: the seed record, and an organization whose logo is declared too large."""
+    (tmp_path / "_config.yml").write_text("url: https://example.org\n", "utf-8")
+    (tmp_path / "_news").mkdir()
+    shutil.copy(SEED, tmp_path / "_news" / "2024-01-22-seed.md")
+    organizations = tmp_path / "_data" / "organizations"
+    organizations.mkdir(parents=True)
+    shutil.copy(CORPUS / "_data" / "organizations" / "electrek.co.md", organizations)
+    logos = tmp_path / "assets" / "images" / "organizations"
+    logos.mkdir(parents=True)
+    for name in ("electrek.co-50x50.jpg", LOGO):
+        shutil.copy(CORPUS / "assets" / "images" / "organizations" / name, logos)
+    old = 1_700_000_000  # files older than the cache's two-second settling window
+    for path in tmp_path.rglob("*"):
+        os.utime(path, (old, old))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the engine actually checks (cache hits do not reach it)."""
+    seen: list[str] = []
+    real = engine.check_text
+
+    def counting(text, path, config, **kwargs):
+        seen.append(path)
+        return real(text, path, config, **kwargs)
+
+    monkeypatch.setattr(engine, "check_text", counting)
+    return seen
+
+
+def run(cli) -> list[tuple[str, str]]:
+    """One `fmlint check` of the site, as a fresh process would run it."""
+    runner.clear_caches()  # what one process remembers of images and sites
+    result = cli(["check", "--output-format", "json", "--jobs", "1", "--now",
+                  "2026-01-01T00:00:00Z"])
+    return sorted((f["path"], f["code"]) for f in json.loads(result.out))
+
+
+def test_unchanged_files_come_from_the_cache(cli, site: Path, checks: list[str]) -> None:
+    first = run(cli)
+    assert len(checks) == 2
+    assert ("_data/organizations/electrek.co.md", "FM403") in first
+    assert (site / ".fmlint_cache" / ".gitignore").read_text("utf-8").endswith("*\n")
+    checks.clear()
+    assert run(cli) == first
+    assert checks == []
+
+
+def test_an_edited_record_is_checked_again(cli, site: Path, checks: list[str]) -> None:
+    run(cli)
+    record = site / "_news" / "2024-01-22-seed.md"
+    record.write_text(record.read_text("utf-8").replace("Metâ€™s", "Met’s"), "utf-8")
+    checks.clear()
+    assert ("_news/2024-01-22-seed.md", "FM101") not in run(cli)
+    assert checks == ["_news/2024-01-22-seed.md"]
+
+
+def test_a_changed_image_invalidates_the_record_that_declares_it(cli, site: Path,
+                                                                 checks: list[str]) -> None:
+    assert ("_data/organizations/electrek.co.md", "FM403") in run(cli)
+    logo = site / "assets" / "images" / "organizations" / LOGO
+    shutil.copy(CORPUS / "assets" / "images" / "organizations" / "bbc.com-400x400.jpg", logo)
+    checks.clear()
+    assert ("_data/organizations/electrek.co.md", "FM403") not in run(cli)
+    assert checks == ["_data/organizations/electrek.co.md"]
+
+
+def test_another_configuration_does_not_use_the_results(cli, site: Path,
+                                                        checks: list[str]) -> None:
+    run(cli)
+    (site / "fmlint.toml").write_text('ignore = ["FM101"]\n', "utf-8")
+    checks.clear()
+    assert ("_news/2024-01-22-seed.md", "FM101") not in run(cli)
+    assert len(checks) == 2
+
+
+def test_a_damaged_cache_is_ignored(cli, site: Path, checks: list[str]) -> None:
+    first = run(cli)
+    for stored in (site / ".fmlint_cache").glob("results-*.json"):
+        stored.write_text("{not json", "utf-8")
+    checks.clear()
+    assert run(cli) == first
+    assert len(checks) == 2
+
+
+def test_no_cache_reads_and_writes_nothing(cli, site: Path) -> None:
+    cli(["check", "--no-cache"])
+    assert not (site / ".fmlint_cache").exists()
