@@ -197,7 +197,6 @@ class FrontMatter:
 
     start: int
     end: int
-    close_line_start: int
 
 
 class SplitError(Exception):
@@ -229,4 +228,4 @@ def split(text: str) -> FrontMatter:
             "unterminated",
             "the front matter opened on line 1 never closes: add a line '---' after it",
         )
-    return FrontMatter(opening.end(), closing.start(), closing.start())
+    return FrontMatter(opening.end(), closing.start())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 BOLD = "\x1b[1m"
-DIM = "\x1b[2m"
 RED = "\x1b[31m"
 YELLOW = "\x1b[33m"
 BLUE = "\x1b[34m"

@@ -114,13 +114,16 @@ def url_scheme(ctx: Context) -> Iterator[Finding]:
         message, replacement = found
         fix = None
         if replacement:
-            form = None
+            form, detail = None, ""
             if ctx.config.online_facts is not None:
-                from ..online.facts import https_form
+                from ..online.facts import lookup
 
-                form = https_form(ctx.config, url)
+                facts = lookup(ctx.config, url)
+                if facts is not None:
+                    form, detail = facts.https, facts.https_detail
             if form == "broken":
-                message += "; but its https:// form does not answer (checked online)"
+                why = f": {detail}" if detail else ""
+                message += f"; but its https:// form does not answer (checked online{why})"
             else:
                 checked = " (checked online: same content)" if form == "same" else ""
                 fix = ctx.replace(pointer, replacement, f"write {replacement}{checked}",
