@@ -231,7 +231,8 @@ def render(data: dict[str, Any]) -> str:
             f"share of the CPUs busy with other work just before a run was "
             f"{statistics.median(busy):.0%} in the median, {max(busy):.0%} at most")
     places = {"venv": "`bench/work/venv`", "venv-ruamel-clib": "`bench/work/venv-ruamel-clib`",
-              "node": "`bench/work/node`"}
+              "node": "`bench/work/node`",
+              "venv-fmlint": "`bench/work/venv-fmlint` (`pip install .` of this checkout)"}
     for place, found in data.get("installs", {}).items():
         listed = ", ".join(f"{name} {version}" for name, version in found.items() if version)
         if listed:

@@ -67,6 +67,7 @@ SEED_RECORD = REPO / "tests" / "data" / "seed" / "article.md"
 SEED_DIR = WORK / "seed"
 VENV = WORK / "venv"
 VENV_CLIB = WORK / "venv-ruamel-clib"
+VENV_FMLINT = WORK / "venv-fmlint"
 NODE = WORK / "node"
 NPM_PACKAGES = ("remark-cli", "remark-frontmatter", "remark-lint-frontmatter-schema")
 RESULTS_JSON = WORK / "results.json"
@@ -110,6 +111,22 @@ def install_venv(venv: Path, packages: list[str], check: list[str]) -> tuple[dic
     versions = {name: _version_in(venv, name) for name in check}
     missing = [name for name, version in versions.items() if not version]
     return versions, f"not installed: {', '.join(missing)}" if missing else ""
+
+
+def install_fmlint() -> tuple[dict, str]:
+    """fmlint from this checkout, installed as users install it (``pip install .``, bytecode
+    compiled at install time) into its own virtual environment; reinstalled on every run."""
+    log = WORK / "install.log"
+    python = VENV_FMLINT / "bin" / "python"
+    if not python.exists() and not _quiet([sys.executable, "-m", "venv", str(VENV_FMLINT)], log):
+        return {}, "python -m venv venv-fmlint failed (see bench/work/install.log)"
+    fresh = _version_in(VENV_FMLINT, "fmlint") is None
+    argv = [str(python), "-m", "pip", "install", "--quiet", f"{REPO}[server]"]
+    if not fresh:  # dependencies are there: replace fmlint alone
+        argv[5:5] = ["--force-reinstall", "--no-deps"]
+    if not _quiet(argv, log):
+        return {}, "pip install . failed (see bench/work/install.log)"
+    return {"fmlint": _version_in(VENV_FMLINT, "fmlint")}, ""
 
 
 def install_node() -> tuple[dict, str]:
@@ -173,8 +190,12 @@ COLLECTIONS = list(make_corpus.COLLECTIONS)
 
 
 def fmlint_argv() -> list[str]:
-    """The installed ``fmlint`` script beside this interpreter (not a version manager's shim,
-    which would add its own start-up to every run), else whatever ``fmlint`` is on PATH."""
+    """fmlint as installed in ``bench/work/venv-fmlint``; else the ``fmlint`` script beside
+    this interpreter (not a version manager's shim, which would add its own start-up to every
+    run), else whatever ``fmlint`` is on PATH."""
+    installed = VENV_FMLINT / "bin" / "fmlint"
+    if installed.is_file():
+        return [str(installed)]
     beside = Path(sys.executable).parent / "fmlint"
     found = str(beside) if beside.is_file() else shutil.which("fmlint")
     return [found] if found else [sys.executable, "-m", "linter"]
@@ -564,7 +585,9 @@ DESCRIBED = [
     "`tests/data/corpus/everyday-powerapps` (`_news`, `_learning`, `_samples`) to 1k/10k/50k "
     "records with distinct file names and URLs, 5% of them with one injected defect (see "
     "`bench/work/corpus-N/manifest.json`). Each corpus site is its own git repository.",
-    "fmlint: `fmlint check --isolated --no-progress --now <the hour the benchmark started>` "
+    "fmlint: installed from this checkout with `pip install .` into `bench/work/venv-fmlint` "
+    "(as users install it: bytecode is compiled at install time), then "
+    "`fmlint check --isolated --no-progress --now <the hour the benchmark started>` "
     "on the three collection folders, with "
     "`--no-cache` (cold) or `--cache-dir bench/work/cache-N` (warm: after one run that fills "
     "the cache), with the default `--jobs` (every core) and with `--jobs 1`; default text "
@@ -620,6 +643,12 @@ def main(argv: list[str] | None = None) -> int:
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     bench = Bench(sizes, args.runs, not args.skip_peers, args.max_peer_seconds,
                   QuietWaiter(args.quiet_wait))
+    WORK.mkdir(parents=True, exist_ok=True)
+    print("installing fmlint into bench/work/venv-fmlint ...", flush=True)
+    versions, note = install_fmlint()
+    bench.installs["venv-fmlint"] = versions
+    if note:
+        bench.notes.append(f"fmlint: {note}; the fmlint beside this Python was measured")
     info = machine()
     print(f"fmlint {info['fmlint_commit']} on {info['cpu']} ({info['cores']} cores)", flush=True)
     if not info["gnu_time"]:

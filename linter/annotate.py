@@ -13,6 +13,7 @@ from typing import Any
 from . import pointer
 
 ROLE_KEYWORD = "x-fmlint-role"
+_MAX_KIDS = 512  # child shapes remembered per place
 _JSON_TYPES = {
     dict: "object",
     list: "array",
@@ -35,11 +36,13 @@ class Annotations:
     types: dict[str, frozenset[str]] = field(default_factory=dict)
     required: dict[str, frozenset[str]] = field(default_factory=dict)  # keys a mapping needs
     values: dict[str, Any] = field(default_factory=dict)  # every value, by pointer
+    # Mapping pointer -> role -> its first child with that role.
+    child_roles: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def with_role(self, role: str) -> list[str]:
         return self.roles.get(role, [])
 
-    memo: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # answers so far
+    memo: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)  # answers so far
 
     def with_format(self, *names: str) -> list[str]:
         key = ("format", *names)
@@ -74,8 +77,7 @@ class Walker:
     def __init__(self, document: dict) -> None:
         self.root = document
         self._expanded: dict[tuple[int, str], tuple[dict, ...]] = {}
-        self._children: dict[tuple[int, str, str], tuple[dict, ...]] = {}
-        self._summaries: dict[tuple[int, str], _Summary] = {}
+        self._shapes: dict[tuple[tuple[int, ...], str], _Shape] = {}
 
     def _resolve(self, ref: str) -> dict | None:
         if not ref.startswith("#"):
@@ -114,10 +116,6 @@ class Walker:
         return result
 
     def _child(self, schemas: tuple[dict, ...], key: str, kind: str, index: bool) -> tuple:
-        memo = (id(schemas), key if not index else "#" + key, kind)
-        found = self._children.get(memo)
-        if found is not None:
-            return found
         children: list[dict] = []
         for schema in schemas:
             if index:
@@ -143,23 +141,39 @@ class Walker:
         for child in children:
             if isinstance(child, dict):
                 expanded.extend(self.expand(child, kind))
-        result = tuple(expanded)
-        self._children[memo] = result
-        return result
+        return tuple(expanded)
+
+    def _shape(self, schemas: tuple[dict, ...], kind: str) -> _Shape:
+        key = (tuple(map(id, schemas)), kind)  # the subschemas live as long as the schema
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = _Shape(schemas, kind, _summarise(schemas, kind))
+        return shape
+
+    def _kid(self, shape: _Shape, key: str | int, child: Any) -> _Shape:
+        """The shape of a child value (memoised on the parent's shape)."""
+        kind = _JSON_TYPES.get(type(child), "object")
+        memo = (key, kind)
+        found = shape.kids.get(memo)
+        if found is None:
+            index = isinstance(key, int)
+            schemas = self._child(shape.schemas, str(key), kind, index=index)
+            found = self._shape(schemas, kind)
+            if len(shape.kids) < _MAX_KIDS:  # records with free-form keys: memory stays flat
+                shape.kids[memo] = found
+        return found
 
     def annotate(self, record: Any) -> Annotations:
         notes = Annotations()
         values = notes.values
-        root = self.expand(self.root, _json_type(record))
-        stack: list[tuple[Any, str, tuple[dict, ...]]] = [(record, "", root)]
+        kind = _json_type(record)
+        root = self._shape(self.expand(self.root, kind), kind)
+        stack: list[tuple[Any, str, _Shape, str | None]] = [(record, "", root, None)]
         while stack:
-            value, where, schemas = stack.pop()
+            value, where, shape, parent = stack.pop()
             values[where] = value
-            kind = _json_type(value)
-            summary = self._summaries.get((id(schemas), kind))
-            if summary is None:
-                summary = self._summaries[(id(schemas), kind)] = _summarise(schemas, kind)
-            types, required, fmt, media, role = summary
+            kind = shape.kind
+            types, required, fmt, media, role = shape.summary
             if types:
                 notes.types[where] = types
             if required:
@@ -171,18 +185,32 @@ class Walker:
             if role is not None:
                 notes.role_of[where] = role
                 notes.roles.setdefault(role, []).append(where)
+                if parent is not None:  # later siblings are taken first: the first one wins
+                    notes.child_roles.setdefault(parent, {})[role] = where
             if kind == "object":
                 for key, child in value.items():
-                    kids = self._child(schemas, key, _json_type(child), index=False)
-                    stack.append((child, f"{where}/{pointer.escape(key)}", kids))
+                    stack.append((child, f"{where}/{pointer.escape(key)}",
+                                  self._kid(shape, key, child), where))
             elif kind == "array":
                 for i, child in enumerate(value):
-                    kids = self._child(schemas, str(i), _json_type(child), index=True)
-                    stack.append((child, f"{where}/{i}", kids))
+                    stack.append((child, f"{where}/{i}", self._kid(shape, i, child), None))
         return notes
 
 
 _Summary = tuple[frozenset[str], frozenset[str], str | None, str | None, str | None]
+
+
+class _Shape:
+    """The subschemas that apply at one place of a record to a value of one JSON type,
+    what they say, and the shapes of its children (filled in as records show them)."""
+
+    __slots__ = ("kids", "kind", "schemas", "summary")
+
+    def __init__(self, schemas: tuple[dict, ...], kind: str, summary: _Summary) -> None:
+        self.schemas = schemas
+        self.kind = kind
+        self.summary = summary
+        self.kids: dict[tuple[str | int, str], _Shape] = {}
 
 
 def _summarise(schemas: tuple[dict, ...], kind: str) -> _Summary:

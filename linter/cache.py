@@ -2,7 +2,7 @@
 
 A result is reused when the file's bytes, the configuration, the schemas, fmlint itself and
 every file the check read (local images, ``_config.yml``) are unchanged. Results are stored as
-JSON (never pickle: the cache folder sits in the checked repository).
+JSON Lines, one file a line (never pickle: the cache folder sits in the checked repository).
 """
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
 from .config import Config
-from .context import IndexEntry
 from .engine import FileResult
-from .finding import Finding
 from .suppress import Directive, Suppressions
 
 DIR_NAME = ".fmlint_cache"
@@ -75,53 +75,72 @@ def _settled(stamp: list[int] | None) -> list[int] | None:
     return stamp
 
 
-def _encode(result: FileResult) -> dict[str, Any]:
+def _encode(result: FileResult, deps: dict[str, list[int] | None]) -> list[Any]:
+    """A file's result as compact JSON values (lists, not objects: the cache stays small)."""
     sup = result.suppressions
-    return {
-        "findings": [f.to_dict() for f in result.findings],
-        "entries": [asdict(e) for e in result.entries],
-        "suppressions": None if sup is None else {
-            "directives": [[d.line, d.column, d.end_column, d.whole_file, d.codes]
-                           for d in sup.directives],
-            "problems": sup.problems,
-        },
-        "deps": {p: _stamp(p) for p in result.deps},
-    }
+    return [
+        [f.to_row() for f in result.findings],
+        [e.to_row() for e in result.entries],
+        None if sup is None else [
+            [[d.line, d.column, d.end_column, d.whole_file, d.codes] for d in sup.directives],
+            sup.problems],
+        deps,
+    ]
 
 
-def _decode(data: dict[str, Any]) -> FileResult:
-    sup = data.get("suppressions")
+def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]]]:
+    """The stored result: suppressions and dependencies decoded, findings and index entries
+    left as rows (``Finding.from_row`` reads them when the report needs them)."""
+    findings, entries, sup, deps = data
+    if not isinstance(findings, list) or not isinstance(entries, list):
+        raise TypeError("not a stored result")
     return FileResult(
-        findings=[Finding.from_dict(f) for f in data["findings"]],
-        entries=[IndexEntry(**e) for e in data["entries"]],
         suppressions=None if sup is None else Suppressions(
             [Directive(line, col, end, whole, dict(codes))
-             for line, col, end, whole, codes in sup["directives"]],
-            [tuple(p) for p in sup["problems"]],  # type: ignore[misc]
+             for line, col, end, whole, codes in sup[0]],
+            [tuple(p) for p in sup[1]],  # type: ignore[misc]
         ),
-        deps=list(data.get("deps", {})),
-    )
+        deps=list(deps),
+    ), (findings, entries)
 
 
 class Cache:
+    """Stored results, one line of JSON per file (the path, a tab, then the result).
+
+    Only each line's offset is kept in memory, by a hash of its path; a line is read when its
+    file comes up. New lines go to a side file and are merged into a new cache file at the
+    end, so a run over 100,000 files holds neither the old results nor the new ones.
+    """
+
     def __init__(self, file: Path, config_key: str) -> None:
         self.file = file
         self.key = config_key
-        self.entries: dict[str, Any] = {}
         self.dirty = False
+        self._old: BinaryIO | None = None
+        self._offsets: dict[int, int] = {}  # hash of a path -> offset of its line in the file
+        self._new: BinaryIO | None = None  # lines written this run
+        self._new_offsets: dict[int, int] = {}
+        self._stamps: dict[str, list[int] | None] = {}  # files read for results, this run
         try:
-            stored = json.loads(file.read_text("utf-8"))
-            if stored.get("key") == config_key:
-                self.entries = stored.get("files", {})
+            self._old = open(file, "rb")  # noqa: SIM115  (closed by save or close)
+            if json.loads(self._old.readline()).get("key") != config_key:
+                raise ValueError("another configuration")
+            offset = self._old.tell()
+            for line in self._old:
+                name, tab, _rest = line.partition(b"\t")
+                if tab:
+                    self._offsets[hash(json.loads(name))] = offset
+                offset += len(line)
         except (OSError, ValueError, AttributeError):
-            pass
+            self.close()
+            self._offsets = {}
 
     @classmethod
     def open(cls, directory: str | None, config: Config) -> Cache | None:
         base = Path(directory) if directory else Path(
             os.path.dirname(config.source) if config.source else ".") / DIR_NAME
         key = _config_digest(config)
-        return cls(base / f"results-{key}.json", key)
+        return cls(base / f"results-{key}.jsonl", key)
 
     @staticmethod
     def _content_key(path: str) -> str | None:
@@ -130,27 +149,53 @@ class Cache:
         except OSError:
             return None
 
-    def get(self, path: str) -> FileResult | None:
+    def _dep_stamp(self, path: str) -> list[int] | None:
+        """The stamp of a file results depend on (``_config.yml``, images), read once a run."""
+        if path not in self._stamps:
+            self._stamps[path] = _stamp(path)
+        return self._stamps[path]
+
+    def _line(self, path: str) -> bytes | None:
+        """The stored line of ``path`` (after the tab), from this run's lines or the file."""
+        key = hash(path)
+        for source, offsets in ((self._new, self._new_offsets), (self._old, self._offsets)):
+            offset = offsets.get(key)
+            if source is None or offset is None:
+                continue
+            source.seek(offset)
+            name, _tab, rest = source.readline().partition(b"\t")
+            return rest if json.loads(name) == path else None
+        return None
+
+    def _write(self, path: str, stored: list[Any]) -> None:
+        if self._new is None:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            self._new = tempfile.TemporaryFile(dir=self.file.parent, prefix="new-")  # noqa: SIM115
+        self._new.seek(0, 2)
+        self._new_offsets[hash(path)] = self._new.tell()
+        self._new.write(_line(path, stored))
+        self.dirty = True
+
+    def get(self, path: str) -> tuple[FileResult, tuple[list[Any], list[Any]]] | None:
         """The stored result if the file (and what its check read) is unchanged.
 
         A file whose size and modification time are as stored is not read again; otherwise
         its content hash decides.
         """
-        entry = self.entries.get(path)
-        if entry is None:
-            return None
-        stamp = _stamp(path)
-        if stamp is None or entry.get("stat") != stamp:
-            if entry.get("sha") != self._content_key(path):
-                return None
-            entry["stat"] = _settled(stamp)
-            self.dirty = True
-        deps = entry["result"].get("deps", {})
-        if any(_stamp(dep) != stamp for dep, stamp in deps.items()):
-            return None
         try:
-            return _decode(entry["result"])
-        except (KeyError, TypeError, ValueError):
+            line = self._line(path)
+            if line is None:
+                return None
+            sha, stat, result = json.loads(line)
+            stamp = _stamp(path)
+            if stamp is None or stat != stamp:
+                if sha != self._content_key(path):
+                    return None
+                self._write(path, [sha, _settled(stamp), result])
+            if any(self._dep_stamp(dep) != known for dep, known in result[3].items()):
+                return None
+            return _decode(result)
+        except (OSError, KeyError, TypeError, ValueError, IndexError):
             return None
 
     def put(self, path: str, result: FileResult, digest: str | None,
@@ -159,23 +204,50 @@ class Cache:
         the file's [size, mtime_ns] taken before those bytes were read."""
         if digest is None or any(f.code in ("FM009", "FM017") for f in result.findings):
             return
-        self.entries[path] = {"sha": digest, "stat": _settled(stamp), "result": _encode(result)}
-        self.dirty = True
+        deps = {dep: self._dep_stamp(dep) for dep in result.deps}
+        try:
+            self._write(path, [digest, _settled(stamp), _encode(result, deps)])
+        except OSError:
+            pass  # a cache that cannot be written only costs time
 
     def save(self) -> None:
-        if not self.dirty:
-            return
+        """Write the cache file anew: the stored lines this run did not replace, then this
+        run's lines (streamed: nothing is held in memory)."""
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
+            if not self.dirty or self._new is None:
+                return
             ignore = self.file.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
-            for old in self.file.parent.glob("results-*.json"):
+            temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
+            with open(temporary, "wb") as out:
+                out.write(json.dumps({"key": self.key}).encode() + b"\n")
+                if self._old is not None:
+                    for key, offset in self._offsets.items():
+                        if key not in self._new_offsets:
+                            self._old.seek(offset)
+                            out.write(self._old.readline())
+                self._new.seek(0)
+                shutil.copyfileobj(self._new, out)
+            os.replace(temporary, self.file)
+            for old in self.file.parent.glob("results-*.json*"):
                 if old != self.file:
                     old.unlink(missing_ok=True)
-            temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"key": self.key, "files": self.entries}),
-                                 "utf-8")
-            os.replace(temporary, self.file)
         except OSError:
             pass  # a cache that cannot be written only costs time
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for handle in (self._old, self._new):
+            if handle is not None:
+                handle.close()
+        self._old = self._new = None
+
+
+def _line(path: str, stored: list[Any]) -> bytes:
+    """A cache file's line: the path as JSON (ASCII: undecodable names survive), a tab, the
+    stored result as JSON."""
+    return (json.dumps(path) + "\t" + json.dumps(
+        stored, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8",
+                                                                         "surrogatepass")

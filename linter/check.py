@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import __version__, engine
 from .config import Config
-from .context import IndexEntry
 from .finding import SEVERITY_RANK, Finding
 from .runner import Mode, Outcome, check_data, check_paths
+from .spill import SortedFindings, Spill
 from .suppress import Suppressions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -80,8 +80,14 @@ def _gather_online(args: argparse.Namespace, config: Config,
 
 
 def run(args: argparse.Namespace) -> int:
+    import gc
+
     from .configfile import ConfigError
 
+    # Records make many small objects and almost no cycles: collect rarely, and never look
+    # at what start-up made again.
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     paths = args.paths or ["."]
     try:
         if "-" in paths and len(paths) > 1:
@@ -101,7 +107,9 @@ def run(args: argparse.Namespace) -> int:
         mode = Mode(fix=args.fix or args.fix_only, unsafe=args.unsafe_fixes)
     totals = Totals()
     if paths == ["-"]:
-        totals.add(_check_stdin(args, config, mode), keep_text=True)
+        outcome = _check_stdin(args, config, mode)
+        files = [outcome.path]
+        totals.add(outcome, keep_text=True)
     else:
         from .files import discover
 
@@ -120,23 +128,33 @@ def run(args: argparse.Namespace) -> int:
                 totals.add(outcome)
         if progress:
             progress.done()
-    findings = totals.findings
-    findings.extend(engine.finalize(totals.entries, config, totals.suppressions))
-    findings.sort(key=Finding.sort_key)
-    if args.add_ignore:
-        return _add_ignores(findings)
-    return _report(args, config, totals, findings, mode)
+    extra = engine.finalize(totals.spill.shared_entries(), config, totals.suppressions)
+    totals.tally([f.to_row() for f in extra])
+    findings = SortedFindings(totals.spill, files, extra, totals.found)
+    try:
+        if args.add_ignore:
+            return _add_ignores(list(findings))
+        return _report(args, config, totals, findings, mode)
+    finally:
+        totals.spill.close()
 
 
 class Totals:
     """What a run keeps of each file's outcome: only what the report needs.
 
-    Runs may check 100,000 files; everything else of an outcome is dropped as it arrives.
+    Runs may check 100,000 files: findings and cross-record keys go to a spill file as they
+    arrive, and only counts stay in memory.
     """
 
     def __init__(self) -> None:
-        self.findings: list[Finding] = []
-        self.entries: list[IndexEntry] = []
+        self.spill = Spill()
+        self.found = 0
+        self.codes: Counter[str] = Counter()  # findings per code
+        self.severities: Counter[str] = Counter()  # findings per severity
+        self.fixable: Counter[str] = Counter()  # findings with a fix, per code
+        self.fixable_safe = 0
+        self.fixable_unsafe = 0
+        self.worst = -1  # the highest severity rank found
         self.suppressions: dict[str, Suppressions] = {}
         self.files = 0
         self.fixed = 0
@@ -146,18 +164,16 @@ class Totals:
 
     def add(self, outcome: Outcome, keep_text: bool = False) -> None:
         result = outcome.result
-        path = sys.intern(outcome.path)
+        path = outcome.path
         self.files += 1
         self.fixed += outcome.fixed
-        for finding in result.findings:  # share the strings many findings repeat
-            finding.path = path
-            finding.code = sys.intern(finding.code)
-            finding.rule = sys.intern(finding.rule)
-            finding.severity = sys.intern(finding.severity)  # type: ignore[assignment]
-        self.findings.extend(result.findings)
-        self.entries.extend(dataclasses.replace(
-            e, path=path, code=sys.intern(e.code), pointer=sys.intern(e.pointer),
-            label=sys.intern(e.label)) for e in result.entries)
+        if outcome.rows is not None:  # from the cache, as stored
+            findings, entries = outcome.rows
+        else:
+            findings = [f.to_row() for f in result.findings]
+            entries = [e.to_row() for e in result.entries]
+        self.tally(findings)
+        self.spill.add(path, findings, entries)
         if result.suppressions is not None and result.suppressions.directives:
             self.suppressions[path] = result.suppressions
         if outcome.diff:
@@ -166,6 +182,22 @@ class Totals:
             if outcome.text is not None:
                 self.texts[path] = outcome.text
             self.fixed_texts[path] = outcome.fixed_text
+
+
+    def tally(self, findings: list[list[Any]]) -> None:
+        """Count findings (as rows, ``Finding.to_row``) for the summary, the statistics and
+        the exit status."""
+        for _l, _c, _el, _ec, code, _rule, severity, _message, _pointer, fix in findings:
+            self.found += 1
+            self.codes[code] += 1
+            self.severities[severity] += 1
+            self.worst = max(self.worst, SEVERITY_RANK[severity])
+            if fix is not None:
+                self.fixable[code] += 1
+                if fix[0] == "safe":
+                    self.fixable_safe += 1
+                else:
+                    self.fixable_unsafe += 1
 
 
 def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
@@ -182,7 +214,8 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
             continue
         if progress:
             progress(1)
-        yield Outcome(path, hit)
+        result, rows = hit
+        yield Outcome(path, result, rows=rows)
     for outcome in check_paths(todo, config, mode, roots, jobs, progress):
         cache.put(outcome.path, outcome.result, outcome.digest, outcome.stamp)
         yield outcome
@@ -195,8 +228,11 @@ def _plain_page(outcome: Outcome) -> bool:
     READMEs and plain pages are skipped; in a collection folder (``_posts``, ``_news``) a
     file without front matter is a broken record and is reported.
     """
-    findings = outcome.result.findings
-    if not findings or findings[0].code != "FM001":
+    if outcome.rows is not None:
+        first = outcome.rows[0][0][4] if outcome.rows[0] else None
+    else:
+        first = outcome.result.findings[0].code if outcome.result.findings else None
+    if first != "FM001":
         return False
     parts = os.path.normpath(outcome.path).split(os.sep)[:-1]
     return not any(part.startswith("_") for part in parts)
@@ -232,7 +268,7 @@ def _source_lines(texts: dict[str, str]):
 
 
 def _report(args: argparse.Namespace, config: Config, totals: Totals,
-            findings: list[Finding], mode: Mode) -> int:
+            findings: SortedFindings, mode: Mode) -> int:
     from .output import Report, write
     from .registry import RULES
 
@@ -265,8 +301,9 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
         source_lines=_source_lines(totals.texts),
         color=color,
         fixes_applied=fixed,
-        fixable_safe=sum(1 for f in findings if f.fix and f.fix.applicability == "safe"),
-        fixable_unsafe=sum(1 for f in findings if f.fix and f.fix.applicability == "unsafe"),
+        fixable_safe=totals.fixable_safe,
+        fixable_unsafe=totals.fixable_unsafe,
+        severities=totals.severities,
         version=__version__,
         summary=not args.quiet,
     )
@@ -278,24 +315,21 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
         return EXIT_ERROR
     try:
         if args.statistics:
-            (target or out).write(_statistics(findings, RULES))
+            (target or out).write(_statistics(totals, RULES))
         else:
             write(args.output_format, report, target or out)
     finally:
         if target is not None:
             target.close()
-    if any(f.code == "FM009" for f in findings):
+    if totals.codes["FM009"]:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
-    gate = SEVERITY_RANK["warning"]
-    return EXIT_FINDINGS if any(SEVERITY_RANK[f.severity] >= gate for f in findings) else (
-        EXIT_CLEAN)
+    return EXIT_FINDINGS if totals.worst >= SEVERITY_RANK["warning"] else EXIT_CLEAN
 
 
-def _statistics(findings: list[Finding], rules) -> str:
-    counts = Counter(f.code for f in findings)
-    fixable = Counter(f.code for f in findings if f.fix)
+def _statistics(totals: Totals, rules) -> str:
+    counts, fixable = totals.codes, totals.fixable
     lines = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         rule = rules.get(code)

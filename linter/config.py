@@ -8,7 +8,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePosixPath
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -124,10 +124,15 @@ class Config:
         """``path`` relative to the configuration's folder, with '/' separators."""
         import os
 
-        try:
-            rel = os.path.relpath(path, self.base_dir)
-        except ValueError:
-            rel = path
+        base = _absolute_folder(self.base_dir, os.getcwd())
+        absolute = os.path.abspath(path)
+        if absolute.startswith(base):  # the common case, without os.path.relpath's work
+            rel = absolute[len(base):]
+        else:
+            try:
+                rel = os.path.relpath(absolute, base)
+            except ValueError:
+                rel = path
         return rel.replace(os.sep, "/")
 
     def schema_for(self, path: str | None) -> str:
@@ -157,14 +162,22 @@ class Config:
         return os.path.normpath(os.path.join(self.base_dir, reference))
 
 
+@lru_cache(maxsize=64)
+def _absolute_folder(folder: str, cwd: str) -> str:
+    """The absolute form of ``folder`` (relative to ``cwd``), ending in a separator."""
+    import os
+
+    return os.path.join(os.path.normpath(os.path.join(cwd, folder)), "")
+
+
 def glob_match(relative: str, pattern: str) -> bool:
     """gitignore-like matching: ``**`` spans folders; a pattern without '/' matches a name."""
     pattern = pattern.strip()
     if pattern.endswith("/"):
         pattern += "**"
-    path = PurePosixPath(relative)
     if "/" not in pattern:
-        return any(fnmatch.fnmatchcase(part, pattern) for part in path.parts)
+        return any(fnmatch.fnmatchcase(part, pattern) for part in relative.split("/")
+                   if part not in ("", "."))
     pattern = pattern.lstrip("/")
     if fnmatch.fnmatchcase(relative, pattern):
         return True

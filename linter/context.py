@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,7 +34,7 @@ class Site:
     timezone: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IndexEntry:
     """A key one record contributes to a check across records (e.g. its canonical URL)."""
 
@@ -46,6 +47,18 @@ class IndexEntry:
     end_column: int
     pointer: str
     label: str  # what the key is, for messages ("webUrl")
+
+    def to_row(self) -> list[Any]:
+        """The entry as a compact JSON value, without its path (for the cache and spill)."""
+        return [self.code, self.key, self.line, self.column, self.end_line, self.end_column,
+                self.pointer, self.label]
+
+    @classmethod
+    def from_row(cls, path: str | None, row: list[Any]) -> IndexEntry:
+        """The entry ``to_row`` wrote, in the file ``path``."""
+        code, key, line, column, end_line, end_column, pointer, label = row
+        return cls(sys.intern(code), key, path, line, column, end_line, end_column,
+                   sys.intern(pointer), sys.intern(label))
 
 
 @dataclass
@@ -183,15 +196,7 @@ class Context:
 
     def children(self, pointer: str) -> dict[str, str]:
         """Role -> pointer of the direct children of a mapping that the schema gives a role."""
-        value = self.value(pointer)
-        out: dict[str, str] = {}
-        if isinstance(value, dict):
-            for key in value:
-                child = f"{pointer}/{json_pointer.escape(key)}"
-                role = self.notes.role_of.get(child)
-                if role:
-                    out.setdefault(role, child)
-        return out
+        return self.notes.child_roles.get(pointer, {})
 
     def edit(self, start: int, end: int, content: str) -> Edit | None:
         """An edit over raw character offsets of the file."""

@@ -76,6 +76,19 @@ def _walker(schema: schemas.Schema) -> Walker:
     return walker
 
 
+def prepare(config: Config) -> None:
+    """Load what checking needs (rules, the default schema, its validators, the text rules'
+    library) up front: before forking workers, so that they share it instead of each
+    loading it."""
+    load_all()
+    import ftfy  # noqa: F401  (the text rules import it on first use)
+
+    try:
+        _walker(schemas.load(config.schema_for(None)))
+    except schemas.SchemaError:
+        pass  # reported for each file
+
+
 def _schema_reference(record: Any, path: str | None, config: Config) -> str:
     declared = record.pop("$schema", None) if isinstance(record, dict) else None
     if isinstance(declared, str) and declared:

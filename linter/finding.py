@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -108,6 +109,23 @@ class Finding:
             if fix
             else None,
         )
+
+    def to_row(self) -> list[Any]:
+        """The finding as a compact JSON value, without its path (for the cache and spill)."""
+        fix = self.fix
+        return [self.line, self.column, self.end_line, self.end_column, self.code, self.rule,
+                self.severity, self.message, self.pointer,
+                None if fix is None else [fix.applicability, fix.message, [
+                    [e.line, e.column, e.end_line, e.end_column, e.content] for e in fix.edits]]]
+
+    @classmethod
+    def from_row(cls, path: str | None, row: list[Any]) -> Finding:
+        """The finding ``to_row`` wrote, in the file ``path``."""
+        line, column, end_line, end_column, code, rule, severity, message, pointer, fix = row
+        return cls(path, line, column, end_line, end_column, sys.intern(code), sys.intern(rule),
+                   sys.intern(severity), message, pointer,
+                   None if fix is None else Fix(fix[0], fix[1], tuple(
+                       Edit(*edit) for edit in fix[2])))
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path or "", self.line, self.column, self.code)

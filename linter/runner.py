@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import engine, files, fixer, source
 from .config import Config
@@ -37,6 +39,9 @@ class Outcome:
     text: str | None = None  # the text as checked, when it is kept for excerpts
     digest: str | None = None  # SHA-256 of the bytes checked, for the result cache
     stamp: list[int] | None = None  # [size, mtime_ns] of the file when it was read
+    # The findings and index entries as stored rows (``to_row``), when they come from the
+    # cache: ``result`` then holds only the suppressions and dependencies.
+    rows: tuple[list[Any], list[Any]] | None = None
 
 
 @lru_cache(maxsize=512)
@@ -78,7 +83,7 @@ def _image_size(path: str) -> tuple[int, int] | str | None:
     return read_image_size(Path(path))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def _local_path(url: str, root: str, site_url: str | None, baseurl: str) -> str | None:
     from .imagetools import local_image_path
 
@@ -210,30 +215,59 @@ def _init_worker(config: Config, mode: Mode, roots: list[str]) -> None:
     _worker_state = (config, mode, roots)
 
 
-def _work(path: str) -> Outcome:
+def _work(paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
     config, mode, roots = _worker_state
-    return check_path(path, config, mode, roots)
+    return [check_path(path, config, mode, roots) for path in paths]
 
 
 def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
                 progress: Callable[[int], None] | None = None) -> Iterable[Outcome]:
-    """Outcomes in the order of ``paths``; uses ``jobs`` processes for large runs."""
+    """Outcomes of ``paths``, in no set order; ``jobs`` processes check them in large runs.
+
+    This process is one of them: it checks chunks of files itself while ``jobs - 1`` forked
+    workers check others, and takes in their outcomes between its own chunks.
+    """
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         for path in paths:
             yield check_path(path, config, mode, roots)
             if progress:
                 progress(1)
         return
+    import gc
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     config.enabled()  # resolve once, before the workers copy the configuration
+    engine.prepare(config)  # what every check needs, made once and shared with the workers
+    gc.collect()
+    gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+    size = max(1, min(64, len(paths) // (jobs * 8) or 1))
+    chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
+    workers = jobs - 1
+    pending: list[Future[list[Outcome]]] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(config, mode, roots)) as pool:
-        for outcome in pool.map(_work, paths, chunksize=chunk):
-            yield outcome
+        while True:
+            for chunk in itertools.islice(chunks, 2 * workers - len(pending)):
+                pending.append(pool.submit(_work, chunk))
+            done = [future for future in pending if future.done()]
+            for future in done:
+                pending.remove(future)
+                outcomes = future.result()
+                yield from outcomes
+                if progress:
+                    progress(len(outcomes))
+            own = next(chunks, None)
+            if own is None:
+                break
+            for path in own:
+                yield check_path(path, config, mode, roots)
             if progress:
-                progress(1)
+                progress(len(own))
+        for future in pending:
+            outcomes = future.result()
+            yield from outcomes
+            if progress:
+                progress(len(outcomes))

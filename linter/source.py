@@ -10,7 +10,9 @@ from typing import overload
 
 BOM = "\ufeff"
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
+# A closing line, with the line feed before it (a pattern that starts with a plain character
+# is found by a quick scan; '^' in MULTILINE mode is tried at every position).
+_CLOSE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -216,7 +218,7 @@ def split(text: str) -> FrontMatter:
             "missing",
             "no front matter: the first line must be '---', followed by YAML and a closing '---'",
         )
-    closing = _CLOSE.search(text, opening.end())
+    closing = _CLOSE.search(text, opening.end() - 1)  # from the opening line's line feed
     if closing is None:
         if "\r" in text and "\n" not in text:
             raise SplitError(
@@ -228,4 +230,4 @@ def split(text: str) -> FrontMatter:
             "unterminated",
             "the front matter opened on line 1 never closes: add a line '---' after it",
         )
-    return FrontMatter(opening.end(), closing.start())
+    return FrontMatter(opening.end(), closing.start() + 1)

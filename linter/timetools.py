@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EXAMPLE = "2024-01-22T18:23:00Z"
 _WANT = f"RFC 3339 wants one like {EXAMPLE}"
@@ -426,6 +425,8 @@ def _zone(zone: str) -> tzinfo | None:
         return None if offset is None else timezone(offset)
     if zone in _NOT_PLACE_ZONES or zone.startswith(("right/", "posix/")):
         return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when a zone is named
+
     try:
         return ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError, OSError):

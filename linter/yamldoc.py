@@ -15,9 +15,30 @@ from typing import Any
 import yaml
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+# Implicit tag resolvers of plain scalars, by first character (with those for any character).
+_ANY_FIRST = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, []))
+_RESOLVERS = {first: tuple(found) + _ANY_FIRST
+              for first, found in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with the tag resolution of plain scalars done in one lookup."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _RESOLVERS.get(value[:1], _ANY_FIRST):
+                    if pattern.match(value):
+                        return tag
+            return _STR
+        if self.yaml_path_resolvers:  # pragma: no cover - none are registered
+            return super().resolve(kind, value, implicit)
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 MAX_DEPTH = 100
 MAX_NODES = 100_000
@@ -51,6 +72,8 @@ _CONSTRUCT = {
 }
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STRUCTURE_PREFIX = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
+_SHALLOW = 60  # block prefixes shorter than this need no closer look
+_LONG_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_SHALLOW}}}")
 
 
 @dataclass(slots=True)
@@ -120,7 +143,11 @@ def _plain_problem(err: yaml.MarkedYAMLError) -> str:
 
 def _depth_bound(text: str) -> int:
     """A cheap upper bound on nesting depth: block nesting needs indentation or indicators."""
-    block = max((m.end() - m.start() for m in _STRUCTURE_PREFIX.finditer(text)), default=0)
+    if _LONG_PREFIX.search("\n" + text[:_SHALLOW]) is None and (
+            _LONG_PREFIX.search(text) is None):  # the common case: one quick scan
+        block = _SHALLOW
+    else:
+        block = max((m.end() - m.start() for m in _STRUCTURE_PREFIX.finditer(text)), default=0)
     return block + 1 + text.count("[") + text.count("{")
 
 
@@ -153,8 +180,9 @@ def _over_limits(text: str) -> str | None:
 
 
 class _Builder:
-    def __init__(self, offset: int) -> None:
+    def __init__(self, offset: int, aliases: bool = True) -> None:
         self.offset = offset
+        self.aliases = aliases  # whether nodes may be shared (the text has an alias)
         self.spans: dict[str, Span] = {}
         self.problems: list[YamlProblem] = []
         self.visits = 0
@@ -165,12 +193,15 @@ class _Builder:
     def build(self, node: yaml.Node, pointer: str, key: yaml.Node | None) -> Any:
         self.visits += 1
         node_id = id(node)
-        start = node.start_mark.index + self.offset
-        end = node.end_mark.index + self.offset
-        span = Span(start, end, node_id=node_id, tag=node.tag)
-        if key is not None:
-            span.key_start = key.start_mark.index + self.offset
-            span.key_end = key.end_mark.index + self.offset
+        offset = self.offset
+        tag = node.tag
+        if key is None:
+            span = Span(node.start_mark.index + offset, node.end_mark.index + offset, None, None,
+                        None, tag, None, node_id)
+        else:
+            span = Span(node.start_mark.index + offset, node.end_mark.index + offset,
+                        key.start_mark.index + offset, key.end_mark.index + offset, None, tag,
+                        None, node_id)
         # Recorded even past the limit, so that findings on later keys keep their place.
         self.spans[pointer] = span
         if self.visits > MAX_NODES:
@@ -185,11 +216,12 @@ class _Builder:
                     pointer,
                 )
             return None
-        self.seen[node_id] = self.seen.get(node_id, 0) + 1
-        if isinstance(node, yaml.ScalarNode):
+        if self.aliases:
+            self.seen[node_id] = self.seen.get(node_id, 0) + 1
+        if type(node) is yaml.ScalarNode:
             span.style = node.style or None  # libyaml reports the plain style as ''
-            span.raw = node.value
-            return self._scalar(node, pointer)
+            value = span.raw = node.value
+            return value if tag == _STR else self._scalar(node, pointer)
         if node_id in self.path_ids:
             self._problem("limits", "an alias refers to the collection that contains it", node,
                           pointer)
@@ -334,7 +366,7 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
                                                     index)])
     if root is None:
         return Document({}, {"": Span(offset, offset, style="map", tag=_MAP)})
-    builder = _Builder(offset)
+    builder = _Builder(offset, aliases="*" in yaml_text)
     record = builder.build(root, "", None)
     shared = {node_id for node_id, count in builder.seen.items() if count > 1}
     if shared:

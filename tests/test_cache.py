@@ -99,11 +99,26 @@ def test_another_configuration_does_not_use_the_results(cli, site: Path,
 
 def test_a_damaged_cache_is_ignored(cli, site: Path, checks: list[str]) -> None:
     first = run(cli)
-    for stored in (site / ".fmlint_cache").glob("results-*.json"):
-        stored.write_text("{not json", "utf-8")
+    stored = list((site / ".fmlint_cache").glob("results-*"))
+    assert stored
+    for path in stored:
+        path.write_text("{not json", "utf-8")
     checks.clear()
     assert run(cli) == first
     assert len(checks) == 2
+
+
+def test_a_damaged_line_costs_only_its_file(cli, site: Path, checks: list[str]) -> None:
+    first = run(cli)
+    (stored,) = (site / ".fmlint_cache").glob("results-*")
+    lines = stored.read_text("utf-8").splitlines(keepends=True)
+    damaged = [i for i, line in enumerate(lines) if "seed.md" in line.split("\t")[0]]
+    assert damaged
+    lines[damaged[0]] = lines[damaged[0]][: len(lines[damaged[0]]) // 2] + "\n"
+    stored.write_text("".join(lines), "utf-8")
+    checks.clear()
+    assert run(cli) == first
+    assert checks == ["_news/2024-01-22-seed.md"]
 
 
 def test_no_cache_reads_and_writes_nothing(cli, site: Path) -> None:

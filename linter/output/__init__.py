@@ -5,7 +5,7 @@ Each format lives in its own module, imported only when that format is asked for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Literal, Protocol, TextIO
@@ -61,11 +61,20 @@ class RuleMeta(Protocol):
     def doc_url(self) -> str | None: ...
 
 
+class Findings(Protocol):
+    """Findings a report can count and walk (more than once) in order: a list, or a run's
+    findings read back from disk."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Finding]: ...
+
+
 @dataclass
 class Report:
     """Everything one run hands to a report format."""
 
-    findings: list[Finding]  # already sorted by path, line, column
+    findings: Findings  # already sorted by path, line, column
     rules: Mapping[
         str, RuleMeta
     ]  # every known rule by code, also ones without findings
@@ -80,6 +89,8 @@ class Report:
     version: str = "0"  # fmlint version
     tool_uri: str | None = None  # fmlint's home page
     summary: bool = True  # end text and concise output with the summary (not with --quiet)
+    # Findings per severity, when the run counted them (else the summary counts them).
+    severities: Mapping[str, int] | None = None
 
 
 def render(fmt: str, report: Report) -> str:

@@ -7,10 +7,12 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from linter.finding import Finding
 
 
-def fingerprints(findings: list[Finding]) -> list[str]:
+def fingerprints(findings: Iterable[Finding]) -> list[str]:
     """A hex digest per finding, from its path, code, place in the record and message.
 
     The place is the JSON Pointer where there is one, so that the fingerprint survives

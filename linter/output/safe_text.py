@@ -44,6 +44,8 @@ def escape_format_chars(text: str) -> str:
 
 def safe_text(text: str) -> str:
     """`text` with every invisible or layout-changing character escaped."""
+    if text.isprintable():  # no control, format, surrogate or separator character (common)
+        return text
     return "".join(escape_char(c) or c for c in text)
 
 
@@ -59,6 +61,8 @@ def display_cells(line: str) -> list[tuple[str, int]]:
 
     Tabs become spaces up to the next tab stop; other escaped characters their escape.
     """
+    if line.isascii() and line.isprintable():  # the common case: one cell per character
+        return [(char, 1) for char in line]
     cells: list[tuple[str, int]] = []
     column = 0
     for char in line:

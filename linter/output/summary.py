@@ -30,8 +30,11 @@ def summary_lines(report: Report) -> list[str]:
         lines.append(paint(color, BOLD, "All checks passed!") + f" ({files})")
         return lines
     counts = {severity: 0 for severity in ("error", "warning", "info")}
-    for finding in findings:
-        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    if report.severities is not None:
+        counts.update(report.severities)
+    else:
+        for finding in findings:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
     breakdown = ", ".join(
         (
             plural(counts["error"], "error"),

@@ -13,13 +13,17 @@ GROUP = "text"
 # Every YAML 1.1 trap starts with one of these (booleans y/n/on/off, numbers, signs).
 _TRAP_START = frozenset("yYnNoO0123456789+-.")
 TEXT = "text/plain"
+_TEXTS = ("texts", TEXT)
 
 
-def _texts(ctx: Context) -> Iterator[tuple[str, str]]:
-    for pointer in ctx.notes.with_media(TEXT):
-        value = ctx.value(pointer)
-        if isinstance(value, str):
-            yield pointer, value
+def _texts(ctx: Context) -> list[tuple[str, str]]:
+    """(pointer, text) of every plain-text string of the record (found once per record)."""
+    memo = ctx.notes.memo
+    found = memo.get(_TEXTS)
+    if found is None:
+        found = memo[_TEXTS] = [(pointer, value) for pointer in ctx.notes.with_media(TEXT)
+                                if isinstance(value := ctx.value(pointer), str)]
+    return found
 
 
 def _report(ctx: Context, find: Callable[[str], list[texttools.TextProblem]]

@@ -1,0 +1,112 @@
+"""What a large run keeps of each file until the report: on disk, not in memory.
+
+A run over 100,000 records would otherwise hold every finding and every key of the checks
+across records. Each file's findings and keys are written to a temporary file as one line of
+JSON; the run keeps only counts, the line's offset, and a 64-bit hash per key, so its memory
+does not grow with the findings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tempfile
+from array import array
+from collections.abc import Iterator
+from typing import IO, Any
+
+from .context import IndexEntry
+from .finding import Finding
+
+
+class Spill:
+    """Findings and cross-record keys of many files, written out as they arrive."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._offsets: dict[int, int] = {}  # hash of a path with findings -> its line
+        self._key_hashes = array("q")  # hash of (code, key) of every index entry
+        self._key_files = array("q")  # offset of the line that holds the entry
+
+    def _out(self) -> IO[bytes]:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="fmlint-")  # noqa: SIM115
+        return self._file
+
+    def add(self, path: str, findings: list[list[Any]], entries: list[list[Any]]) -> None:
+        """Keep one file's findings and index entries, as rows (``Finding.to_row``,
+        ``IndexEntry.to_row``); once per file."""
+        if not findings and not entries:
+            return
+        out = self._out()
+        out.seek(0, 2)
+        offset = out.tell()
+        line = json.dumps([path, findings, entries], ensure_ascii=False, separators=(",", ":"))
+        out.write(line.encode("utf-8", "surrogatepass") + b"\n")
+        if findings:
+            self._offsets[hash(path)] = offset
+        for code, key, *_place in entries:
+            self._key_hashes.append(hash((code, key)))
+            self._key_files.append(offset)
+
+    def _read(self, offset: int) -> tuple[str, list[Finding], list[IndexEntry]]:
+        assert self._file is not None
+        self._file.seek(offset)
+        path, findings, entries = json.loads(self._file.readline().decode("utf-8",
+                                                                          "surrogatepass"))
+        return (path, [Finding.from_row(path, row) for row in findings],
+                [IndexEntry.from_row(path, row) for row in entries])
+
+    def shared_entries(self) -> list[IndexEntry]:
+        """The index entries whose key some other entry has too (only those can meet)."""
+        ordered = sorted(zip(self._key_hashes, self._key_files, strict=True))
+        shared = {a[0] for a, b in itertools.pairwise(ordered) if a[0] == b[0] and a[1] != b[1]}
+        del ordered  # (keys a file has twice, as when two of its URLs agree, do not count)
+        out: list[IndexEntry] = []
+        lines = sorted({offset for value, offset in zip(self._key_hashes, self._key_files,
+                                                         strict=True) if value in shared})
+        for offset in lines:
+            _path, _findings, entries = self._read(offset)
+            out.extend(e for e in entries if hash((e.code, e.key)) in shared)
+        return out
+
+    def findings(self, path: str) -> list[Finding]:
+        """The findings kept for ``path`` (none if it had none)."""
+        offset = self._offsets.get(hash(path))
+        if offset is None:
+            return []
+        stored, findings, _entries = self._read(offset)
+        return findings if stored == path else []  # two paths of one hash: never both kept
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class SortedFindings:
+    """A run's findings in report order, read back from the spill each time it is walked.
+
+    Reports walk the findings more than once (a summary, fingerprints); each walk reads them
+    again rather than holding them all.
+    """
+
+    def __init__(self, spill: Spill, paths: list[str], extra: list[Finding], count: int) -> None:
+        self._spill = spill
+        self._paths = paths
+        self._extra: dict[str, list[Finding]] = {}
+        for finding in extra:
+            self._extra.setdefault(finding.path or "", []).append(finding)
+        self._count = count  # all of them, ``extra`` included
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        for path in sorted({*self._paths, *self._extra}):
+            found = self._spill.findings(path) + self._extra.get(path, [])
+            found.sort(key=Finding.sort_key)
+            yield from found
