@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+from array import array
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,7 +120,9 @@ class Cache:
         self._old: BinaryIO | None = None
         self._offsets: dict[int, int] = {}  # hash of a path -> offset of its line in the file
         self._new: BinaryIO | None = None  # lines written this run
-        self._new_offsets: dict[int, int] = {}
+        self._new_paths = array("q")  # hashes of their paths
+        self._renewed: dict[int, int] = {}  # hash of a path -> its line, for stored lines
+        # written again this run (a new stamp): the file may be asked for again
         self._stamps: dict[str, list[int] | None] = {}  # files read for results, this run
         try:
             self._old = open(file, "rb")  # noqa: SIM115  (closed by save or close)
@@ -158,7 +161,7 @@ class Cache:
     def _line(self, path: str) -> bytes | None:
         """The stored line of ``path`` (after the tab), from this run's lines or the file."""
         key = hash(path)
-        for source, offsets in ((self._new, self._new_offsets), (self._old, self._offsets)):
+        for source, offsets in ((self._new, self._renewed), (self._old, self._offsets)):
             offset = offsets.get(key)
             if source is None or offset is None:
                 continue
@@ -167,12 +170,14 @@ class Cache:
             return rest if json.loads(name) == path else None
         return None
 
-    def _write(self, path: str, stored: list[Any]) -> None:
+    def _write(self, path: str, stored: list[Any], again: bool = False) -> None:
         if self._new is None:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             self._new = tempfile.TemporaryFile(dir=self.file.parent, prefix="new-")  # noqa: SIM115
         self._new.seek(0, 2)
-        self._new_offsets[hash(path)] = self._new.tell()
+        if again:
+            self._renewed[hash(path)] = self._new.tell()
+        self._new_paths.append(hash(path))
         self._new.write(_line(path, stored))
         self.dirty = True
 
@@ -191,7 +196,7 @@ class Cache:
             if stamp is None or stat != stamp:
                 if sha != self._content_key(path):
                     return None
-                self._write(path, [sha, _settled(stamp), result])
+                self._write(path, [sha, _settled(stamp), result], again=True)
             if any(self._dep_stamp(dep) != known for dep, known in result[3].items()):
                 return None
             return _decode(result)
@@ -223,8 +228,9 @@ class Cache:
             with open(temporary, "wb") as out:
                 out.write(json.dumps({"key": self.key}).encode() + b"\n")
                 if self._old is not None:
+                    written = set(self._new_paths)
                     for key, offset in self._offsets.items():
-                        if key not in self._new_offsets:
+                        if key not in written:
                             self._old.seek(offset)
                             out.write(self._old.readline())
                 self._new.seek(0)

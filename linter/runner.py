@@ -18,6 +18,7 @@ from .context import ImageSizer, Site
 from .finding import Finding
 
 PARALLEL_THRESHOLD = 48
+_IN_FLIGHT = 4  # chunks queued per worker: enough that a worker never waits for the next
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ def site_for(path: str | None, config: Config) -> Site:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _image_size(path: str) -> tuple[int, int] | str | None:
     from .imagetools import read_image_size
 
@@ -243,14 +244,14 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
     gc.collect()
     gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    size = max(1, min(64, len(paths) // (jobs * 8) or 1))
+    size = max(1, min(32, len(paths) // (jobs * 8) or 1))
     chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
     workers = jobs - 1
     pending: list[Future[list[Outcome]]] = []
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(config, mode, roots)) as pool:
         while True:
-            for chunk in itertools.islice(chunks, 2 * workers - len(pending)):
+            for chunk in itertools.islice(chunks, _IN_FLIGHT * workers - len(pending)):
                 pending.append(pool.submit(_work, chunk))
             done = [future for future in pending if future.done()]
             for future in done:

@@ -59,12 +59,16 @@ class Spill:
 
     def shared_entries(self) -> list[IndexEntry]:
         """The index entries whose key some other entry has too (only those can meet)."""
-        ordered = sorted(zip(self._key_hashes, self._key_files, strict=True))
-        shared = {a[0] for a, b in itertools.pairwise(ordered) if a[0] == b[0] and a[1] != b[1]}
-        del ordered  # (keys a file has twice, as when two of its URLs agree, do not count)
+        hashes, files = self._key_hashes, self._key_files
+        shared: set[int] = set()
+        ordered = sorted(range(len(hashes)), key=hashes.__getitem__)  # ints, not tuples
+        for a, b in itertools.pairwise(ordered):
+            # (a key a file has twice, as when two of its URLs agree, does not count)
+            if hashes[a] == hashes[b] and files[a] != files[b]:
+                shared.add(hashes[a])
+        del ordered
         out: list[IndexEntry] = []
-        lines = sorted({offset for value, offset in zip(self._key_hashes, self._key_files,
-                                                         strict=True) if value in shared})
+        lines = sorted({files[i] for i in range(len(hashes)) if hashes[i] in shared})
         for offset in lines:
             _path, _findings, entries = self._read(offset)
             out.extend(e for e in entries if hash((e.code, e.key)) in shared)

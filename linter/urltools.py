@@ -118,7 +118,7 @@ class UrlSpans:
     fragment: tuple[int, int]
 
 
-@functools.lru_cache(maxsize=4096)  # the rules of one record split the same URLs again
+@functools.lru_cache(maxsize=1024)  # the rules of one record split the same URLs again
 def split_url(s: str, start: int = 0, end: int | None = None) -> UrlSpans:
     """Component offsets of the URI reference s[start:end] (RFC 3986, appendix B)."""
     m = _URI_RE.fullmatch(s, start, len(s) if end is None else end)
@@ -461,7 +461,7 @@ def strip_tracking(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) 
     return url[:q0] + "&".join(kept) + url[q1:]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def host_to_ascii(host: str) -> str | None:
     """Lower-case ASCII (punycode) form of a host name, or None if it cannot be encoded."""
     if host.endswith(".") and len(host) > 1:
@@ -480,7 +480,7 @@ def host_to_ascii(host: str) -> str | None:
     return ".".join(out)
 
 
-@functools.lru_cache(maxsize=4096)  # several rules ask about the same URLs
+@functools.lru_cache(maxsize=1024)  # several rules ask about the same URLs
 def _absolute_host(url: str) -> tuple[str, str, str] | None:
     """(lower-case scheme, host as written, port) of an absolute URL with an authority."""
     url = url.strip()
@@ -496,7 +496,7 @@ def _absolute_host(url: str) -> tuple[str, str, str] | None:
     return scheme.lower(), url[h0:h1], url[p0:p1] if p0 >= 0 else ""
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def host_of(url: str) -> str | None:
     """Lower-case ASCII (punycode) host of an absolute URL, without brackets; else None."""
     parts = _absolute_host(url)
