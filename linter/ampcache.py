@@ -9,7 +9,6 @@ letters, hyphens in the 3rd and 4th places) gets the base32 SHA-256 of its ASCII
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 
 from .urltools import host_name_problem, host_to_ascii, split_url
@@ -53,6 +52,8 @@ def _hyphen34(text: str) -> bool:
 
 
 def _fallback(ascii_host: str) -> str:
+    import hashlib
+
     digest = hashlib.sha256(ascii_host.encode("ascii")).digest()
     return base64.b32encode(digest).decode("ascii").lower().rstrip("=")
 

@@ -118,10 +118,11 @@ def run(args: argparse.Namespace) -> int:
         jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
         progress = _Progress(len(files)) if (
             not args.no_progress and sys.stderr.isatty() and len(files) > 200) else None
-        from .cache import Cache
+        cache = None
+        if not (args.no_cache or mode.fix or mode.diff or args.add_ignore or config.online):
+            from .cache import Cache
 
-        cache = None if (args.no_cache or mode.fix or mode.diff or args.add_ignore
-                         or config.online) else Cache.open(args.cache_dir, config)
+            cache = Cache.open(args.cache_dir, config)
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
         for outcome in _run_files(files, config, mode, paths, jobs, cache, progress):
             if outcome.path in explicit or not _plain_page(outcome):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ def find(start: str) -> str | None:
                 continue
             if name != "pyproject.toml":
                 return candidate
+            import tomllib  # (imported when there is TOML to read)
+
             try:
                 with open(candidate, "rb") as handle:
                     if "fmlint" in tomllib.load(handle).get("tool", {}):
@@ -137,6 +138,8 @@ def load(path: str) -> Config:
         text = Path(path).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read the configuration: {err}") from None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

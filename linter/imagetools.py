@@ -41,7 +41,6 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -152,6 +151,8 @@ def _scale(value: int | None, factor: float) -> int | None:
 
 def _aspect(text: str) -> tuple[int, int] | None:
     """`16:9` or a decimal like `1.5` as a reduced ratio."""
+    from fractions import Fraction
+
     match = re.fullmatch(r"([1-9][0-9]{0,4}):([1-9][0-9]{0,4})", text)
     if match:
         ratio = Fraction(int(match[1]), int(match[2]))
@@ -447,6 +448,8 @@ def check_declared(
     bounds = [hint for hint in used if not hint.exact]
     widths = {hint.width for hint in exact if hint.width is not None}
     heights = {hint.height for hint in exact if hint.height is not None}
+    from fractions import Fraction  # (imported when needed: start-up stays short)
+
     aspects = {Fraction(*hint.aspect) for hint in exact if hint.aspect is not None}
     max_w = min((h.width for h in bounds if h.width is not None), default=None)
     max_h = min((h.height for h in bounds if h.height is not None), default=None)

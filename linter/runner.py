@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import itertools
 import os
 from collections.abc import Callable, Iterable
@@ -147,6 +145,8 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
         outcome.fixed_text = ("\ufeff" if bom else "") + fixed.text
         outcome.text = fixed.text if keep_text else None
         if mode.diff:
+            import difflib
+
             outcome.diff = "".join(difflib.unified_diff(
                 text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
                 fromfile=f"a/{path}", tofile=f"b/{path}"))
@@ -184,6 +184,8 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str]) -> Outco
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode)
+    import hashlib  # (imported on first use: one-file runs without a cache need none)
+
     outcome.digest = hashlib.sha256(data).hexdigest()
     outcome.stamp = [info.st_size, info.st_mtime_ns]
     if mode.fix and not mode.diff and outcome.fixed_text is not None:

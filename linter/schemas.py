@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +127,7 @@ def builtin_files() -> dict[str, tuple[str, ...]]:
 
 def builtin_path(name: str) -> Path:
     """The file of a built-in schema: inside the installed package, or the source tree's."""
-    packaged = Path(str(resources.files("linter"))) / "schemas" / name
+    packaged = Path(__file__).resolve().parent / "schemas" / name  # where the wheel puts it
     if packaged.is_file():
         return packaged
     return Path(__file__).resolve().parent.parent / "schema" / name
@@ -154,7 +151,7 @@ def load(reference: str) -> Schema:
         ) from None
     if not isinstance(document, dict):
         raise SchemaError(f"{reference}: a JSON Schema must be a JSON object")
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = f"{len(text)}:{hash(text)}"  # tells schema texts apart within this process
     return Schema(reference, document, digest, trusted=reference in BUILTIN)
 
 
@@ -199,6 +196,8 @@ def _suggest(word: str, choices: list[str]) -> str | None:
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
         return lowered[word.lower()]
+    import difflib
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     return close[0] if close else None
 

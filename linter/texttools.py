@@ -19,8 +19,6 @@ How the checks divide the work:
 from __future__ import annotations
 
 import difflib
-import html
-import html.entities
 import math
 import re
 import unicodedata
@@ -324,10 +322,14 @@ def _decode_reference(ref: str) -> tuple[str, bool] | None:
     ``None`` for a name HTML does not define, which is then left as it is.
     """
     if ref[1] != "#":
+        import html.entities
+
         if ref[1:] not in html.entities.html5:
             return None
         return html.entities.html5[ref[1:]], True
     number = int(ref[3:-1], 16) if ref[2] in "xX" else int(ref[2:-1])
+    import html
+
     decoded = html.unescape(ref)
     exact = number <= 0x10FFFF and decoded == chr(number) and decoded.isprintable()
     return decoded, exact or decoded in ("\t", "\n")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import html
 import ipaddress
 import itertools
 import re
@@ -17,8 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
-
-import idna
 
 from .problem import Problem
 
@@ -172,12 +169,16 @@ def host_name_problem(host: str) -> str | None:
             if label.startswith("-") or label.endswith("-"):
                 return f"host label '{label}' starts or ends with a hyphen"
             if label[:4].lower() == "xn--":
+                import idna  # (imported for internationalized names only)
+
                 try:
                     idna.decode(label)
                 except idna.IDNAError as err:
                     return f"host label '{label}' is not a valid internationalized label: {err}"
             ascii_len += len(label) + 1
         else:
+            import idna
+
             try:
                 ascii_len += len(idna.encode(label, uts46=True)) + 1
             except idna.IDNAError as err:
@@ -261,6 +262,8 @@ def _char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
         out.append(_problem(kind, f"the URL contains {_describe(run)}: "
                             f"'{_context(url, i, j)}'", i, j, url, fix))
     for m in itertools.islice(_ENTITY_RE.finditer(url, c0, c1), MAX_PROBLEMS):
+        import html
+
         decoded = html.unescape(m.group())
         clean = _char_class(decoded) is None and decoded != "\ufffd"
         fix = decoded if clean else quote(decoded, safe="")
@@ -473,6 +476,8 @@ def host_to_ascii(host: str) -> str | None:
         if label.isascii():
             out.append(label.lower())
             continue
+        import idna
+
         try:
             out.append(idna.encode(label, uts46=True).decode("ascii"))
         except idna.IDNAError:

@@ -1,0 +1,85 @@
+"""Large runs: worker processes beside the main one, and findings kept on disk until the
+report reads them back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from linter.context import IndexEntry
+from linter.finding import Finding
+from linter.spill import SortedFindings, Spill
+
+from .conftest import CORPUS
+
+NOW = "2026-01-01T00:00:00Z"
+
+
+@pytest.fixture
+def news(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The corpus's 675 news records (enough for worker processes), as a site."""
+    shutil.copytree(CORPUS / "_news", tmp_path / "_news")
+    shutil.copy(CORPUS / "_config.yml", tmp_path / "_config.yml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("output", ["json", "text"])
+def test_every_number_of_jobs_gives_the_same_report(cli, news: Path, output: str) -> None:
+    runs = [cli(["check", "_news", "--isolated", "--no-cache", "--now", NOW, "--jobs", str(jobs),
+                 "--output-format", output]) for jobs in (1, 2, 3)]
+    assert runs[0].out == runs[1].out == runs[2].out
+    assert {run.code for run in runs} == {1}
+    if output == "json":
+        codes = {finding["code"] for finding in json.loads(runs[0].out)}
+        assert {"FM102", "FM207"} <= codes  # per-file findings and findings across files
+
+
+def test_statistics_count_what_the_report_shows(cli, news: Path) -> None:
+    report = json.loads(cli(["check", "_news", "--isolated", "--no-cache", "--now", NOW,
+                             "--output-format", "json"]).out)
+    table = cli(["check", "_news", "--isolated", "--no-cache", "--now", NOW,
+                 "--statistics"]).out
+    counted = {line.split()[1]: int(line.split()[0]) for line in table.splitlines()
+               if line.split()[1:2] and line.split()[1].startswith("FM")}
+    expected: dict[str, int] = {}
+    for finding in report:
+        expected[finding["code"]] = expected.get(finding["code"], 0) + 1
+    assert counted == expected
+    assert table.splitlines()[-1] == f"Found {len(report)} problems."
+
+
+def _finding(path: str, line: int, code: str = "FM102") -> Finding:
+    return Finding(path, line, 1, line, 2, code, "html-entity", "warning", f"at {line}", "/x")
+
+
+def _entry(path: str, key: str, line: int) -> IndexEntry:
+    return IndexEntry("FM207", key, path, line, 1, line, 5, "/webUrl", "webUrl")
+
+
+def test_findings_come_back_in_report_order_on_every_walk() -> None:
+    spill = Spill()
+    spill.add("b.md", [_finding("b.md", 3).to_row(), _finding("b.md", 1).to_row()], [])
+    spill.add("a.md", [_finding("a.md", 9).to_row()], [])
+    spill.add("c.md", [], [_entry("c.md", "https://x.org/", 2).to_row()])
+    later = _finding("a.md", 2, "FM207")
+    findings = SortedFindings(spill, ["b.md", "c.md", "a.md"], [later], 4)
+    first = [(f.path, f.line) for f in findings]
+    assert first == [("a.md", 2), ("a.md", 9), ("b.md", 1), ("b.md", 3)]
+    assert [(f.path, f.line) for f in findings] == first
+    assert len(findings) == 4 and bool(findings)
+    spill.close()
+
+
+def test_keys_meet_only_across_files() -> None:
+    spill = Spill()
+    spill.add("a.md", [], [_entry("a.md", "https://x.org/1", 2).to_row(),
+                           _entry("a.md", "https://x.org/1", 3).to_row()])
+    spill.add("b.md", [], [_entry("b.md", "https://x.org/2", 2).to_row()])
+    assert spill.shared_entries() == []  # one file's two URLs may agree
+    spill.add("c.md", [], [_entry("c.md", "https://x.org/2", 4).to_row()])
+    assert sorted((e.path, e.line) for e in spill.shared_entries()) == [("b.md", 2), ("c.md", 4)]
+    spill.close()
