@@ -17,12 +17,15 @@ from array import array
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__
 from .config import Config
 from .engine import FileResult
 from .suppress import Directive, Suppressions
+
+if TYPE_CHECKING:
+    from .runner import Outcome
 
 DIR_NAME = ".fmlint_cache"
 
@@ -76,12 +79,13 @@ def _settled(stamp: list[int] | None) -> list[int] | None:
     return stamp
 
 
-def _encode(result: FileResult, deps: dict[str, list[int] | None]) -> list[Any]:
+def _encode(outcome: Outcome, deps: dict[str, list[int] | None]) -> list[Any]:
     """A file's result as compact JSON values (lists, not objects: the cache stays small)."""
-    sup = result.suppressions
+    sup = outcome.result.suppressions
+    findings, entries = outcome.packed()
     return [
-        [f.to_row() for f in result.findings],
-        [e.to_row() for e in result.entries],
+        findings,
+        entries,
         None if sup is None else [
             [[d.line, d.column, d.end_column, d.whole_file, d.codes] for d in sup.directives],
             sup.problems],
@@ -203,15 +207,16 @@ class Cache:
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return None
 
-    def put(self, path: str, result: FileResult, digest: str | None,
-            stamp: list[int] | None) -> None:
-        """Store the result of checking the bytes whose SHA-256 is ``digest``; ``stamp`` is
-        the file's [size, mtime_ns] taken before those bytes were read."""
-        if digest is None or any(f.code in ("FM009", "FM017") for f in result.findings):
+    def put(self, outcome: Outcome) -> None:
+        """Store the result of checking a file: its bytes' SHA-256 is ``outcome.digest``,
+        ``outcome.stamp`` the file's [size, mtime_ns] taken before they were read."""
+        findings, _entries = outcome.packed()
+        if outcome.digest is None or any(row[4] in ("FM009", "FM017") for row in findings):
             return
-        deps = {dep: self._dep_stamp(dep) for dep in result.deps}
+        deps = {dep: self._dep_stamp(dep) for dep in outcome.result.deps}
         try:
-            self._write(path, [digest, _settled(stamp), _encode(result, deps)])
+            self._write(outcome.path, [outcome.digest, _settled(outcome.stamp),
+                                       _encode(outcome, deps)])
         except OSError:
             pass  # a cache that cannot be written only costs time
 

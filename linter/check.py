@@ -168,11 +168,7 @@ class Totals:
         path = outcome.path
         self.files += 1
         self.fixed += outcome.fixed
-        if outcome.rows is not None:  # from the cache, as stored
-            findings, entries = outcome.rows
-        else:
-            findings = [f.to_row() for f in result.findings]
-            entries = [e.to_row() for e in result.entries]
+        findings, entries = outcome.packed()
         self.tally(findings)
         self.spill.add(path, findings, entries)
         if result.suppressions is not None and result.suppressions.directives:
@@ -218,7 +214,7 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
         result, rows = hit
         yield Outcome(path, result, rows=rows)
     for outcome in check_paths(todo, config, mode, roots, jobs, progress):
-        cache.put(outcome.path, outcome.result, outcome.digest, outcome.stamp)
+        cache.put(outcome)
         yield outcome
     cache.save()
 

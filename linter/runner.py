@@ -42,6 +42,15 @@ class Outcome:
     # cache: ``result`` then holds only the suppressions and dependencies.
     rows: tuple[list[Any], list[Any]] | None = None
 
+    def packed(self) -> tuple[list[Any], list[Any]]:
+        """The findings and index entries as rows, made once (workers send rows: lists
+        cross between processes much faster than objects)."""
+        if self.rows is None:
+            self.rows = ([f.to_row() for f in self.result.findings],
+                         [e.to_row() for e in self.result.entries])
+            self.result.findings, self.result.entries = [], []
+        return self.rows
+
 
 @lru_cache(maxsize=512)
 def _site_in(directory: str) -> tuple[str | None, dict]:
@@ -221,7 +230,10 @@ def _init_worker(config: Config, mode: Mode, roots: list[str]) -> None:
 def _work(paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
     config, mode, roots = _worker_state
-    return [check_path(path, config, mode, roots) for path in paths]
+    outcomes = [check_path(path, config, mode, roots) for path in paths]
+    for outcome in outcomes:
+        outcome.packed()
+    return outcomes
 
 
 def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,

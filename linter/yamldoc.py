@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from . import pointer as json_pointer
+
 try:
     _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
@@ -47,6 +49,7 @@ MAX_BYTES = 2 * 1024 * 1024
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_INT = "tag:yaml.org,2002:int"
 _KNOWN_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -107,10 +110,6 @@ class Document:
     record: Any
     spans: dict[str, Span] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)
-
-
-def escape_pointer_token(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _plain_problem(err: yaml.MarkedYAMLError) -> str:
@@ -253,7 +252,7 @@ class _Builder:
                 merges.append(value_node)
                 continue
             name = key_node.value
-            child = f"{pointer}/{escape_pointer_token(name)}"
+            child = f"{pointer}/{json_pointer.escape(name)}"
             if name in key_lines:
                 first = key_lines[name].start_mark.line + 2  # the file's line 1 is '---'
                 self._problem(
@@ -279,6 +278,10 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
         tag = node.tag
+        value = node.value
+        if tag == _INT and len(value) < 19 and value.isdigit() and value.isascii() and (
+                value[0] != "0" or len(value) == 1):  # a plain decimal (a width, a year)
+            return int(value)
         if tag in _CONSTRUCT:
             try:
                 return _CONSTRUCT[tag](_SCALAR_CONSTRUCTOR, node)
