@@ -204,13 +204,25 @@ def run_once(command: Command, log_name: str, *, sample_tree: bool = False,
             if sample_tree:
                 sampler = TreeSampler(process.pid)
                 sampler.start()
+            # A blocking wait returns as soon as the process ends (a wait with a timeout
+            # polls, up to 50 ms apart, which would round every time up); a timer stops runs
+            # that take too long.
+            expired = threading.Event()
+
+            def stop() -> None:
+                expired.set()
+                with contextlib.suppress(OSError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+            watchdog = threading.Timer(RUN_TIMEOUT, stop)
+            watchdog.start()
             try:
-                code = process.wait(RUN_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                code = -9
+                code = process.wait()
+            finally:
+                watchdog.cancel()
             seconds = time.perf_counter() - started
+            if expired.is_set():
+                code = -9
             if sampler:
                 sampler.stop.set()
                 sampler.join()

@@ -7,6 +7,7 @@ JSON Lines, one file a line (never pickle: the cache folder sits in the checked 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from . import __version__
 from .config import Config
 from .engine import FileResult
+from .finding import SEVERITY_RANK
 from .suppress import Directive, Suppressions
 
 if TYPE_CHECKING:
@@ -97,7 +99,12 @@ def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]]]:
     """The stored result: suppressions and dependencies decoded, findings and index entries
     left as rows (``Finding.from_row`` reads them when the report needs them)."""
     findings, entries, sup, deps = data
-    if not isinstance(findings, list) or not isinstance(entries, list):
+    if not (isinstance(findings, list) and all(
+            isinstance(row, list) and len(row) == 10 and row[6] in SEVERITY_RANK
+            and isinstance(row[4], str) for row in findings)
+            and isinstance(entries, list) and all(
+            isinstance(row, list) and len(row) == 8 and isinstance(row[0], str)
+            and isinstance(row[1], str) for row in entries)):
         raise TypeError("not a stored result")
     return FileResult(
         suppressions=None if sup is None else Suppressions(
@@ -135,10 +142,11 @@ class Cache:
             offset = self._old.tell()
             for line in self._old:
                 name, tab, _rest = line.partition(b"\t")
-                if tab:
-                    self._offsets[hash(json.loads(name))] = offset
+                path = json.loads(name) if tab else None
+                if isinstance(path, str):
+                    self._offsets[hash(path)] = offset
                 offset += len(line)
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError, RecursionError):
             self.close()
             self._offsets = {}
 
@@ -223,13 +231,13 @@ class Cache:
     def save(self) -> None:
         """Write the cache file anew: the stored lines this run did not replace, then this
         run's lines (streamed: nothing is held in memory)."""
+        temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
         try:
             if not self.dirty or self._new is None:
                 return
             ignore = self.file.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
-            temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
             with open(temporary, "wb") as out:
                 out.write(json.dumps({"key": self.key}).encode() + b"\n")
                 if self._old is not None:
@@ -244,8 +252,13 @@ class Cache:
             for old in self.file.parent.glob("results-*.json*"):
                 if old != self.file:
                     old.unlink(missing_ok=True)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        except OSError:  # a cache that cannot be written only costs time
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+        except BaseException:  # interrupted: leave no half-written file behind
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            raise
         finally:
             self.close()
 

@@ -82,12 +82,21 @@ def _gather_online(args: argparse.Namespace, config: Config,
 def run(args: argparse.Namespace) -> int:
     import gc
 
-    from .configfile import ConfigError
-
     # Records make many small objects and almost no cycles: collect rarely, and never look
     # at what start-up made again.
+    threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
+    try:
+        return _run(args)
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .configfile import ConfigError
+
     paths = args.paths or ["."]
     try:
         if "-" in paths and len(paths) > 1:
@@ -159,7 +168,7 @@ class Totals:
         self.suppressions: dict[str, Suppressions] = {}
         self.files = 0
         self.fixed = 0
-        self.diffs: list[str] = []
+        self.diffs: list[tuple[str, str]] = []  # (path, diff), put in path order to show
         self.texts: dict[str, str] = {}  # standard input's text, for excerpts
         self.fixed_texts: dict[str, str | None] = {}  # standard input's fixed text
 
@@ -174,7 +183,7 @@ class Totals:
         if result.suppressions is not None and result.suppressions.directives:
             self.suppressions[path] = result.suppressions
         if outcome.diff:
-            self.diffs.append(outcome.diff)
+            self.diffs.append((path, outcome.diff))
         if keep_text:
             if outcome.text is not None:
                 self.texts[path] = outcome.text
@@ -277,7 +286,7 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
         sys.stdout.write(fixed_text if fixed_text is not None else totals.texts.get(path, ""))
         out = sys.stderr
     if mode.diff:
-        sys.stdout.write("".join(totals.diffs))
+        sys.stdout.write("".join(diff for _path, diff in sorted(totals.diffs)))
         count, changed = totals.fixed, len(totals.diffs)
         if count:
             sys.stderr.write(f"Would fix {count} problem{'s' if count != 1 else ''} in "

@@ -36,7 +36,9 @@ class Rule:
     default_enabled: bool = True
     options: dict[str, Option] = field(default_factory=dict)
     check: RecordCheck | None = None  # per record; None for rules the engine itself reports
-    finalize: ProjectCheck | None = None  # across records, after all were checked
+    # Across records, after all were checked: gets the index entries whose key (per code)
+    # some entry of another file has too, sorted by file and place.
+    finalize: ProjectCheck | None = None
     group: str = "core"
     replaces: tuple[str, ...] = ()  # generic schema codes this rule's finding replaces
 

@@ -8,6 +8,7 @@ does not grow with the findings.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import tempfile
@@ -25,12 +26,16 @@ class Spill:
     def __init__(self) -> None:
         self._file: IO[bytes] | None = None
         self._offsets: dict[int, int] = {}  # hash of a path with findings -> its line
+        self._more: dict[str, int] = {}  # path -> its line, for a path whose hash is taken
         self._key_hashes = array("q")  # hash of (code, key) of every index entry
         self._key_files = array("q")  # offset of the line that holds the entry
 
     def _out(self) -> IO[bytes]:
         if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="fmlint-")  # noqa: SIM115
+            try:
+                self._file = tempfile.TemporaryFile(prefix="fmlint-")  # noqa: SIM115
+            except OSError:  # no writable temporary folder: keep the lines in memory
+                self._file = io.BytesIO()
         return self._file
 
     def add(self, path: str, findings: list[list[Any]], entries: list[list[Any]]) -> None:
@@ -38,16 +43,35 @@ class Spill:
         ``IndexEntry.to_row``); once per file."""
         if not findings and not entries:
             return
-        out = self._out()
-        out.seek(0, 2)
-        offset = out.tell()
-        line = json.dumps([path, findings, entries], ensure_ascii=False, separators=(",", ":"))
-        out.write(line.encode("utf-8", "surrogatepass") + b"\n")
-        if findings:
-            self._offsets[hash(path)] = offset
+        line = json.dumps([path, findings, entries], ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
+        try:
+            offset = self._write(line)
+        except OSError:  # the disk filled up: go on in memory
+            self._to_memory()
+            offset = self._write(line)
+        if findings and self._offsets.setdefault(hash(path), offset) != offset:
+            self._more[path] = offset  # another path has this hash
         for code, key, *_place in entries:
             self._key_hashes.append(hash((code, key)))
             self._key_files.append(offset)
+
+    def _write(self, line: bytes) -> int:
+        out = self._out()
+        out.seek(0, 2)
+        offset = out.tell()
+        out.write(line)
+        return offset
+
+    def _to_memory(self) -> None:
+        if isinstance(self._file, io.BytesIO):
+            raise OSError("cannot keep the findings")
+        kept = io.BytesIO()
+        if self._file is not None:
+            self._file.seek(0)
+            kept.write(self._file.read())
+            self._file.close()
+        self._file = kept
 
     def _read(self, offset: int) -> tuple[str, list[Finding], list[IndexEntry]]:
         assert self._file is not None
@@ -76,11 +100,11 @@ class Spill:
 
     def findings(self, path: str) -> list[Finding]:
         """The findings kept for ``path`` (none if it had none)."""
-        offset = self._offsets.get(hash(path))
+        offset = self._more.get(path, self._offsets.get(hash(path)))
         if offset is None:
             return []
         stored, findings, _entries = self._read(offset)
-        return findings if stored == path else []  # two paths of one hash: never both kept
+        return findings if stored == path else []
 
     def close(self) -> None:
         if self._file is not None:

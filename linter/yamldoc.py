@@ -74,9 +74,11 @@ _CONSTRUCT = {
     "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
 }
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_STRUCTURE_PREFIX = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
+# Line starts as YAML counts them (libyaml breaks lines at CR, NEL, LS and PS too).
+_LINE_START = r"(?:\A|(?<=[\n\r\x85\u2028\u2029]))"
+_STRUCTURE_PREFIX = re.compile(_LINE_START + r"[ \t\-?:]*")
 _SHALLOW = 60  # block prefixes shorter than this need no closer look
-_LONG_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_SHALLOW}}}")
+_LONG_PREFIX = re.compile(rf"[\n\r\x85\u2028\u2029][ \t\-?:]{{{_SHALLOW}}}")
 
 
 @dataclass(slots=True)
@@ -142,12 +144,12 @@ def _plain_problem(err: yaml.MarkedYAMLError) -> str:
 
 def _depth_bound(text: str) -> int:
     """A cheap upper bound on nesting depth: block nesting needs indentation or indicators."""
-    if _LONG_PREFIX.search("\n" + text[:_SHALLOW]) is None and (
-            _LONG_PREFIX.search(text) is None):  # the common case: one quick scan
-        block = _SHALLOW
-    else:
-        block = max((m.end() - m.start() for m in _STRUCTURE_PREFIX.finditer(text)), default=0)
-    return block + 1 + text.count("[") + text.count("{")
+    brackets = text.count("[") + text.count("{")
+    if brackets + _SHALLOW + 1 <= MAX_DEPTH and _LONG_PREFIX.search("\n" + text[:_SHALLOW]) is (
+            None) and _LONG_PREFIX.search(text) is None:  # the common case: quick scans
+        return brackets + _SHALLOW + 1
+    block = max((m.end() - m.start() for m in _STRUCTURE_PREFIX.finditer(text)), default=0)
+    return block + 1 + brackets
 
 
 def _node_bound(text: str) -> int:

@@ -124,3 +124,30 @@ def test_a_damaged_line_costs_only_its_file(cli, site: Path, checks: list[str]) 
 def test_no_cache_reads_and_writes_nothing(cli, site: Path) -> None:
     cli(["check", "--no-cache"])
     assert not (site / ".fmlint_cache").exists()
+
+
+def test_a_stored_row_of_the_wrong_shape_is_a_miss(cli, site: Path, checks: list[str]) -> None:
+    first = run(cli)
+    (stored,) = (site / ".fmlint_cache").glob("results-*")
+    lines = stored.read_text("utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        name, tab, rest = line.partition("\t")
+        if tab and "seed.md" in name:
+            sha, stat, result = json.loads(rest)
+            result[0] = [row[:9] for row in result[0]]  # one value short
+            lines[i] = name + "\t" + json.dumps([sha, stat, result]) + "\n"
+    stored.write_text("".join(lines), "utf-8")
+    checks.clear()
+    assert run(cli) == first
+    assert checks == ["_news/2024-01-22-seed.md"]
+
+
+def test_a_stored_name_that_is_not_a_path_drops_the_cache(cli, site: Path,
+                                                         checks: list[str]) -> None:
+    first = run(cli)
+    (stored,) = (site / ".fmlint_cache").glob("results-*")
+    header = stored.read_text("utf-8").splitlines(keepends=True)[0]
+    stored.write_text(header + "[1]\t[]\n", "utf-8")
+    checks.clear()
+    assert run(cli) == first
+    assert len(checks) == 2

@@ -49,6 +49,11 @@ def _indented(levels: int) -> bytes:
     return ("---\n" + "".join(" " * i + f"k{i}:\n" for i in range(levels)) + "---\n").encode()
 
 
+def _indented_cr(levels: int) -> bytes:
+    body = "".join("\r" + " " * i + f"k{i}:" for i in range(levels))
+    return ("---\na:" + body + " 1\n---\n").encode()
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -66,6 +71,8 @@ CASES = [
          "FM006", 2),
     Case("deep-block-sequence", lambda: b"---\nx:\n" + b"- " * 100_000 + b"1\n---\n", "FM006", 2),
     Case("deep-indentation", lambda: _indented(1400), "FM006", 2),
+    # YAML breaks lines at CR too, inside front matter delimited by LF
+    Case("deep-indentation-cr-breaks", lambda: _indented_cr(700), "FM006", 2),
     Case("wide-flow-sequence", lambda: b"---\nx: [" + b"1," * 1_000_000 + b"1]\n---\n",
          "FM006", 2),
     Case("wide-block-sequence", lambda: b"---\nx:\n" + b"- a\n" * 500_000 + b"---\n", "FM006", 2),

@@ -83,3 +83,56 @@ def test_keys_meet_only_across_files() -> None:
     spill.add("c.md", [], [_entry("c.md", "https://x.org/2", 4).to_row()])
     assert sorted((e.path, e.line) for e in spill.shared_entries()) == [("b.md", 2), ("c.md", 4)]
     spill.close()
+
+
+def test_without_a_temporary_folder_the_findings_stay_in_memory(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    spill = Spill()
+    spill.add("a.md", [_finding("a.md", 1).to_row()], [])
+    assert [(f.path, f.line) for f in SortedFindings(spill, ["a.md"], [], 1)] == [("a.md", 1)]
+    spill.close()
+
+
+def test_two_paths_of_one_hash_keep_their_own_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import linter.spill as spill_module
+
+    monkeypatch.setattr(spill_module, "hash", lambda _value: 7, raising=False)
+    spill = Spill()
+    spill.add("a.md", [_finding("a.md", 1).to_row()], [])
+    spill.add("b.md", [_finding("b.md", 2).to_row()], [])
+    found = SortedFindings(spill, ["a.md", "b.md"], [], 2)
+    assert [(f.path, f.line) for f in found] == [("a.md", 1), ("b.md", 2)]
+    spill.close()
+
+
+def test_a_full_disk_moves_the_findings_to_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    spill = Spill()
+    spill.add("a.md", [_finding("a.md", 1).to_row()], [])
+    real = Spill._write
+    calls = []
+
+    def full_once(self, line: bytes) -> int:
+        calls.append(line)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return real(self, line)
+
+    monkeypatch.setattr(Spill, "_write", full_once)
+    spill.add("b.md", [_finding("b.md", 2).to_row()], [])
+    found = SortedFindings(spill, ["a.md", "b.md"], [], 2)
+    assert [(f.path, f.line) for f in found] == [("a.md", 1), ("b.md", 2)]
+    spill.close()
+
+
+def test_diffs_come_in_file_order_whatever_the_jobs(cli, news: Path) -> None:
+    runs = [cli(["check", "_news", "--isolated", "--no-cache", "--now", NOW, "--diff",
+                 "--jobs", str(jobs)]) for jobs in (1, 2)]
+    assert runs[0].out == runs[1].out
+    names = [line[6:] for line in runs[0].out.splitlines() if line.startswith("--- a/")]
+    assert len(names) > 10 and names == sorted(names)
