@@ -38,8 +38,8 @@ class Outcome:
     text: str | None = None  # the text as checked, when it is kept for excerpts
     digest: str | None = None  # SHA-256 of the bytes checked, for the result cache
     stamp: list[int] | None = None  # [size, mtime_ns] of the file when it was read
-    # The findings and index entries as stored rows (``to_row``), when they come from the
-    # cache: ``result`` then holds only the suppressions and dependencies.
+    # The findings and index entries as rows (``to_row``), once packed (or read from the
+    # cache): ``result`` then holds only the suppressions and dependencies.
     rows: tuple[list[Any], list[Any]] | None = None
 
     def packed(self) -> tuple[list[Any], list[Any]]:
@@ -252,6 +252,7 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
     import gc
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     config.enabled()  # resolve once, before the workers copy the configuration
     engine.prepare(config)  # what every check needs, made once and shared with the workers
@@ -261,16 +262,31 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
     size = max(1, min(32, len(paths) // (jobs * 8) or 1))
     chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
     workers = jobs - 1
-    pending: list[Future[list[Outcome]]] = []
+    pending: dict[Future[list[Outcome]], list[str]] = {}
+    broken = False  # a worker died (killed, out of memory): this process checks the rest
+
+    def outcomes_of(future: Future[list[Outcome]]) -> list[Outcome]:
+        nonlocal broken
+        chunk = pending.pop(future)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            broken = True
+            return [check_path(path, config, mode, roots) for path in chunk]
+
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(config, mode, roots)) as pool:
         while True:
-            for chunk in itertools.islice(chunks, _IN_FLIGHT * workers - len(pending)):
-                pending.append(pool.submit(_work, chunk))
-            done = [future for future in pending if future.done()]
-            for future in done:
-                pending.remove(future)
-                outcomes = future.result()
+            if not broken:
+                for chunk in itertools.islice(chunks, _IN_FLIGHT * workers - len(pending)):
+                    try:
+                        pending[pool.submit(_work, chunk)] = chunk
+                    except BrokenProcessPool:
+                        broken = True
+                        chunks = itertools.chain([chunk], chunks)
+                        break
+            for future in [future for future in pending if future.done()]:
+                outcomes = outcomes_of(future)
                 yield from outcomes
                 if progress:
                     progress(len(outcomes))
@@ -281,8 +297,8 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
                 yield check_path(path, config, mode, roots)
             if progress:
                 progress(len(own))
-        for future in pending:
-            outcomes = future.result()
+        for future in list(pending):
+            outcomes = outcomes_of(future)
             yield from outcomes
             if progress:
                 progress(len(outcomes))

@@ -136,3 +136,25 @@ def test_diffs_come_in_file_order_whatever_the_jobs(cli, news: Path) -> None:
     assert runs[0].out == runs[1].out
     names = [line[6:] for line in runs[0].out.splitlines() if line.startswith("--- a/")]
     assert len(names) > 10 and names == sorted(names)
+
+
+def test_a_worker_that_dies_costs_time_not_findings(cli, news: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from linter import runner
+
+    expected = cli(["check", "_news", "--isolated", "--no-cache", "--now", NOW, "--jobs", "1",
+                    "--output-format", "json"]).out
+    real = runner.check_path
+
+    def dies(*args, **kwargs):
+        if os.getpid() != parent:  # in a worker: die as if killed
+            os._exit(9)
+        return real(*args, **kwargs)
+
+    parent = os.getpid()
+    monkeypatch.setattr(runner, "check_path", dies)
+    run = cli(["check", "_news", "--isolated", "--no-cache", "--now", NOW, "--jobs", "2",
+               "--output-format", "json"])
+    assert run.out == expected and run.code == 1
