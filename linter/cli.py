@@ -122,8 +122,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             _parser().print_help()
             return EXIT_ERROR
-        from .check import run
+        import gc
 
+        gc.disable()  # importing makes many objects and no garbage: collect none meanwhile
+        try:
+            from .check import run
+        finally:
+            gc.enable()
         return run(args)
     except KeyboardInterrupt:
         return 130

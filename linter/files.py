@@ -6,7 +6,6 @@ import fnmatch
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -175,6 +174,8 @@ def write_atomic(path: str, data: bytes, expected: bytes, roots: list[str]) -> N
         raise WriteRefused(f"{path} changed on disk while fmlint was checking it; "
                            "not overwriting it (run fmlint again)")
     directory = os.path.dirname(os.path.abspath(target))
+    import tempfile  # (imported for --fix only: start-up stays short)
+
     handle, temporary = tempfile.mkstemp(prefix=".fmlint-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:

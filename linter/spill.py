@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import tempfile
 from array import array
 from collections.abc import Iterator
 from typing import IO, Any
@@ -32,6 +31,8 @@ class Spill:
 
     def _out(self) -> IO[bytes]:
         if self._file is None:
+            import tempfile  # (a run with no finding needs none)
+
             try:
                 self._file = tempfile.TemporaryFile(prefix="fmlint-")  # noqa: SIM115
             except OSError:  # no writable temporary folder: keep the lines in memory
