@@ -234,11 +234,8 @@ def _plain_page(outcome: Outcome) -> bool:
     READMEs and plain pages are skipped; in a collection folder (``_posts``, ``_news``) a
     file without front matter is a broken record and is reported.
     """
-    if outcome.rows is not None:
-        first = outcome.rows[0][0][4] if outcome.rows[0] else None
-    else:
-        first = outcome.result.findings[0].code if outcome.result.findings else None
-    if first != "FM001":
+    findings, _entries = outcome.packed()
+    if not findings or findings[0][4] != "FM001":
         return False
     parts = os.path.normpath(outcome.path).split(os.sep)[:-1]
     return not any(part.startswith("_") for part in parts)

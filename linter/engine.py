@@ -89,6 +89,13 @@ def prepare(config: Config) -> None:
         pass  # reported for each file
 
 
+def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annotations:
+    """What the schema that applies to ``record`` says of each of its values (the record's
+    own ``$schema``, else the configured one); raises ``schemas.SchemaError``."""
+    schema = schemas.load(_schema_reference(record, path, config))
+    return _walker(schema).annotate(record)
+
+
 def _schema_reference(record: Any, path: str | None, config: Config) -> str:
     declared = record.pop("$schema", None) if isinstance(record, dict) else None
     if isinstance(declared, str) and declared:

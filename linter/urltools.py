@@ -396,15 +396,37 @@ def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
 
 
 def fix_url(url: str, *, absolute: bool, unsafe: bool = False) -> str:
-    """``url`` with every safe fix (and every unsafe one too if ``unsafe``) applied in turn."""
+    """``url`` with every safe fix (and every unsafe one too if ``unsafe``) applied, in passes
+    as ``fmlint check --fix`` makes them."""
     for _ in range(64):
-        for problem in check_url_syntax(url, absolute=absolute):
-            if problem.replacement is not None and (problem.safe or unsafe):
-                url = problem.replacement
-                break
-        else:
+        usable = [p for p in check_url_syntax(url, absolute=absolute)
+                  if p.replacement is not None and (p.safe or unsafe)]
+        if not usable:
             break
+        url = repair_together(url, usable[0], usable)
     return url
+
+
+def repair_together(url: str, own: UrlProblem, problems: list[UrlProblem]) -> str:
+    """``url`` with ``own``'s repair and every other one as safe that does not overlap it.
+
+    Each problem's replacement is the whole URL with one part repaired; a URL with ten
+    spaces would otherwise take ten fix passes, one per space.
+    """
+    chosen = [own]
+    for other in sorted(problems, key=lambda p: p.start):
+        if other.replacement is None or (own.safe and not other.safe):
+            continue
+        if all(other.end <= p.start or other.start >= p.end for p in chosen):
+            chosen.append(other)
+    out = url
+    for problem in sorted(chosen, key=lambda p: p.start, reverse=True):
+        assert problem.replacement is not None
+        part = problem.replacement[problem.start:len(problem.replacement) - (len(url)
+                                                                          - problem.end)]
+        out = out[:problem.start] + part + out[problem.end:]
+    return out
+
 
 
 def scheme_problem(

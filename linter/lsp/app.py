@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -172,6 +174,15 @@ class FmlintServer(LanguageServer):
         super().shutdown()
 
 
+def _notification(handler: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A plain function for pygls to register (it marks the function it is given)."""
+
+    def handle(params: Any) -> None:
+        handler(params)
+
+    return handle
+
+
 def create_server() -> FmlintServer:
     """A server with every feature registered."""
     server = FmlintServer()
@@ -180,25 +191,15 @@ def create_server() -> FmlintServer:
     async def initialized(params: types.InitializedParams) -> None:
         await server.initialized(params)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        server.did_open(params)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        server.did_change(params)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        server.did_save(params)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(params: types.DidCloseTextDocumentParams) -> None:
-        server.did_close(params)
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def files_changed(params: types.DidChangeWatchedFilesParams) -> None:
-        server.files_changed(params)
+    notifications = {
+        types.TEXT_DOCUMENT_DID_OPEN: server.did_open,
+        types.TEXT_DOCUMENT_DID_CHANGE: server.did_change,
+        types.TEXT_DOCUMENT_DID_SAVE: server.did_save,
+        types.TEXT_DOCUMENT_DID_CLOSE: server.did_close,
+        types.WORKSPACE_DID_CHANGE_WATCHED_FILES: server.files_changed,
+    }
+    for method, handler in notifications.items():
+        server.feature(method)(_notification(handler))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                     types.CodeActionOptions(code_action_kinds=KINDS))

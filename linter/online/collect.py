@@ -83,11 +83,9 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
     if not isinstance(record, dict):
         return {}
     try:
-        # The schema the engine would use: a record's own $schema, else the configured one.
-        schema = schemas.load(engine._schema_reference(record, path, config))
+        notes = engine.annotate(record, path, config)
     except schemas.SchemaError:
         return {}
-    notes = engine._walker(schema).annotate(record)
     site = site_for(path, config)
     context = Context(path=path, record=record, notes=notes, config=config,
                       now=config.now or datetime.now(UTC), site=site)

@@ -42,8 +42,6 @@ def make_excerpt(
         if tail < len(line_text) and not text.endswith(ELLIPSIS):
             text += ELLIPSIS
         return Excerpt(text, offset, cut.caret_width)
-    if line_text.isascii() and line_text.isprintable():
-        return _plain_excerpt(line_text, column, end_column, max_width)
     cells = display_cells(line_text)
     count = len(cells)
     start = min(max(column - 1, 0), count)
@@ -62,29 +60,6 @@ def make_excerpt(
         shown += ELLIPSIS
     caret_end = min(end, last)
     width = sum(widths[max(start, first) : caret_end]) if caret_end > start else 0
-    return Excerpt(shown, offset, max(width, 1))
-
-
-def _plain_excerpt(line_text: str, column: int, end_column: int | None,
-                   max_width: int) -> Excerpt:
-    """`make_excerpt` for a line of printable ASCII: every character is one cell."""
-    count = len(line_text)
-    start = min(max(column - 1, 0), count)
-    end = count if end_column is None else min(max(end_column - 1, 0), count)
-    if count > max_width:
-        first = max(start - LEFT_CONTEXT, 0)
-        last = min(first + max_width, count)
-    else:
-        first, last = 0, count
-    shown = line_text[first:last]
-    offset = start - first
-    if first > 0:
-        shown = ELLIPSIS + shown
-        offset += 1
-    if last < count:
-        shown += ELLIPSIS
-    caret_end = min(end, last)
-    width = caret_end - max(start, first) if caret_end > start else 0
     return Excerpt(shown, offset, max(width, 1))
 
 

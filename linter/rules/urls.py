@@ -66,31 +66,10 @@ def url_syntax(ctx: Context) -> Iterator[Finding]:
         for problem in problems:
             fix = None
             if problem.replacement is not None:
-                fixed = _together(url, problem, problems)
+                fixed = urltools.repair_together(url, problem, problems)
                 fix = ctx.replace(pointer, fixed, f"write {fixed}", safe=problem.safe)
             yield ctx.report(pointer, f"{ctx.where(pointer)}: {problem.message}", fix=fix,
                              sub=(problem.start, problem.end))
-
-
-def _together(url: str, own: urltools.UrlProblem, problems: list[urltools.UrlProblem]) -> str:
-    """``url`` with ``own``'s repair and every other one as safe that does not overlap it.
-
-    Each problem's replacement is the whole URL with one part repaired; a URL with ten
-    spaces would otherwise take ten fix passes, one per space.
-    """
-    chosen = [own]
-    for other in sorted(problems, key=lambda p: p.start):
-        if other.replacement is None or (own.safe and not other.safe):
-            continue
-        if all(other.end <= p.start or other.start >= p.end for p in chosen):
-            chosen.append(other)
-    out = url
-    for problem in sorted(chosen, key=lambda p: p.start, reverse=True):
-        assert problem.replacement is not None
-        part = problem.replacement[problem.start:len(problem.replacement) - (len(url)
-                                                                          - problem.end)]
-        out = out[:problem.start] + part + out[problem.end:]
-    return out
 
 
 @rule("FM202", "url-scheme", severity="warning", fix="sometimes", group=GROUP,
