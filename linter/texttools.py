@@ -273,6 +273,17 @@ def _describe_plan(plan: Sequence[tuple[str, str]]) -> tuple[str, bool]:
     return ", then ".join(reversed(phrases)) or "mis-decoded text", exact
 
 
+# Text in which no text check can find anything: printable ASCII (no mojibake, no lost or
+# invisible character, always NFC) without "&" (no character reference), single spaces
+# between words and none at the ends. Most text is like this; the checks skip it.
+_UNREMARKABLE_RE = re.compile(r"[!-%'-~]+(?: [!-%'-~]+)*")
+
+
+def unremarkable(text: str) -> bool:
+    """Whether none of the ``find_*`` checks here can report anything in ``text``."""
+    return _UNREMARKABLE_RE.fullmatch(text) is not None
+
+
 def find_mojibake(text: str) -> list[TextProblem]:
     """Text decoded with the wrong encoding, such as ``Metâ€™s`` for ``Met’s``.
 
@@ -745,8 +756,8 @@ def yaml11_trap(raw: str, plain: bool) -> str | None:
     floats (``1e3``, ``+.5``). Dates (a YAML 1.1 type that front matter relies on), nulls
     and anything quoted are not traps.
     """
-    if not plain:
-        return None
+    if not plain or (raw.isdigit() and raw.isascii() and (raw[0] != "0" or raw == "0")):
+        return None  # (a plain decimal number reads the same in both: the common case)
     if raw in _YAML11_BOOLEANS:
         return "boolean"
     old, new = _number_11(raw), _number_12(raw)

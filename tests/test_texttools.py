@@ -500,3 +500,39 @@ def test_yaml11_single_letters_and_quoted_scalars() -> None:
     # PyYAML's resolver takes these for numbers, then fails to construct them.
     assert yaml11_trap("0x_", True) is None
     assert yaml11_trap("0b_", True) is None
+
+
+# --- the skip for unremarkable text ------------------------------------------------------------
+
+_TEXT_NOISE = [" ", "  ", "\t", "\n", "\r", "&", "&amp;", "&#8217;", "\u00a0", "\u200b", "\x07",
+               "\ufffd", "â€™", "e\u0301", "é", "’", "\u202e", "\x85", "\ufeff"]
+
+
+def test_text_the_checks_skip_has_nothing_for_any_of_them() -> None:
+    """The text rules skip text that ``unremarkable`` passes; the skip must never hide a
+    problem. Every corpus string, and a sample with a piece of trouble put in at the start,
+    the middle and the end, goes through every text check."""
+    from linter.texttools import unremarkable
+
+    texts: set[str] = set()
+    for glob in RECORD_GLOBS:
+        for path in sorted(CORPUS.glob(glob)):
+            record = _front_matter(path)
+            texts.update(value for _pointer, value in _text_values(record))
+    variants = list(texts) + CORRECT_TEXT + ["", "a", "a b", "a  b", " a", "a "]
+    for text in sorted(texts)[::7]:
+        middle = len(text) // 2
+        for piece in _TEXT_NOISE:
+            variants += [piece + text, text[:middle] + piece + text[middle:], text + piece]
+    skipped = 0
+    for text in variants:
+        if unremarkable(text):
+            skipped += 1
+            assert find_mojibake(text) == [], text
+            assert find_html_entities(text) == [], text
+            assert find_replacement_characters(text) == [], text
+            assert find_control_characters(text) == [], text
+            assert find_control_characters(text, crlf=False) == [], text
+            assert find_whitespace_problems(text) == [], text
+            assert find_non_nfc(text) == [], text
+    assert skipped > len(texts) // 2  # most text is skipped

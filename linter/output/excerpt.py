@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from linter.output.safe_text import display_cells
 
@@ -46,33 +48,29 @@ def make_excerpt(
     count = len(cells)
     start = min(max(column - 1, 0), count)
     end = count if end_column is None else min(max(end_column - 1, 0), count)
-    widths = [width for _, width in cells]
-    if sum(widths) > max_width:
-        first, last = _window(widths, start, max_width)
+    texts, widths = zip(*cells) if cells else ((), ())
+    # Cells before each character (prefix sums): every width sum below is a subtraction.
+    before = [0, *accumulate(widths)]
+    if before[-1] > max_width:
+        first, last = _window(before, start, max_width)
     else:
         first, last = 0, count
-    shown = "".join(text for text, _ in cells[first:last])
-    offset = sum(widths[first:start])
+    shown = "".join(texts[first:last])
+    offset = before[start] - before[first]
     if first > 0:
         shown = ELLIPSIS + shown
         offset += 1
     if last < count:
         shown += ELLIPSIS
     caret_end = min(end, last)
-    width = sum(widths[max(start, first) : caret_end]) if caret_end > start else 0
+    width = before[caret_end] - before[max(start, first)] if caret_end > start else 0
     return Excerpt(shown, offset, max(width, 1))
 
 
-def _window(widths: list[int], start: int, max_width: int) -> tuple[int, int]:
-    """Characters [first, last) of a long line to show, keeping `start` in view."""
-    first = start
-    used = 0
-    while first > 0 and used + widths[first - 1] <= LEFT_CONTEXT:
-        first -= 1
-        used += widths[first]
-    last = first
-    used = 0
-    while last < len(widths) and used + widths[last] <= max_width:
-        used += widths[last]
-        last += 1
+def _window(before: list[int], start: int, max_width: int) -> tuple[int, int]:
+    """Characters [first, last) of a long line to show, keeping `start` in view: at most
+    `LEFT_CONTEXT` cells before it, at most `max_width` in all (``before``: prefix sums of
+    the characters' widths)."""
+    first = bisect_left(before, before[start] - LEFT_CONTEXT, 0, start + 1)
+    last = bisect_right(before, before[first] + max_width, first) - 1
     return first, last

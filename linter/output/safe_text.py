@@ -56,13 +56,26 @@ def char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+class _Widths(dict[str, int]):
+    """``char_width`` of each printable character met, remembered (up to a bound)."""
+
+    def __missing__(self, char: str) -> int:
+        width = char_width(char)
+        if len(self) < 4096:
+            self[char] = width
+        return width
+
+
+_WIDTHS = _Widths()
+
+
 def display_cells(line: str) -> list[tuple[str, int]]:
     """For each character of a source line: what to print for it and its width in cells.
 
     Tabs become spaces up to the next tab stop; other escaped characters their escape.
     """
-    if line.isascii() and line.isprintable():  # the common case: one cell per character
-        return [(char, 1) for char in line]
+    if line.isprintable():  # the common case: no escape, no tab; each character as itself
+        return list(zip(line, map(_WIDTHS.__getitem__, line)))
     cells: list[tuple[str, int]] = []
     column = 0
     for char in line:

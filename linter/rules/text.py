@@ -17,12 +17,15 @@ _TEXTS = ("texts", TEXT)
 
 
 def _texts(ctx: Context) -> list[tuple[str, str]]:
-    """(pointer, text) of every plain-text string of the record (found once per record)."""
+    """(pointer, text) of every plain-text string of the record in which a text check may
+    find something (found once per record: most text has nothing to find)."""
     memo = ctx.notes.memo
     found = memo.get(_TEXTS)
     if found is None:
-        found = memo[_TEXTS] = [(pointer, value) for pointer in ctx.notes.with_media(TEXT)
-                                if isinstance(value := ctx.value(pointer), str)]
+        found = memo[_TEXTS] = [
+            (pointer, value) for pointer in ctx.notes.with_media(TEXT)
+            if isinstance(value := ctx.value(pointer), str)
+            and not texttools.unremarkable(value)]
     return found
 
 
