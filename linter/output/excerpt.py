@@ -48,7 +48,7 @@ def make_excerpt(
     count = len(cells)
     start = min(max(column - 1, 0), count)
     end = count if end_column is None else min(max(end_column - 1, 0), count)
-    texts, widths = zip(*cells) if cells else ((), ())
+    texts, widths = zip(*cells, strict=True) if cells else ((), ())
     # Cells before each character (prefix sums): every width sum below is a subtraction.
     before = [0, *accumulate(widths)]
     if before[-1] > max_width:

@@ -75,7 +75,7 @@ def display_cells(line: str) -> list[tuple[str, int]]:
     Tabs become spaces up to the next tab stop; other escaped characters their escape.
     """
     if line.isprintable():  # the common case: no escape, no tab; each character as itself
-        return list(zip(line, map(_WIDTHS.__getitem__, line)))
+        return list(zip(line, map(_WIDTHS.__getitem__, line), strict=True))
     cells: list[tuple[str, int]] = []
     column = 0
     for char in line:
