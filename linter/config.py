@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import fnmatch
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -163,6 +165,7 @@ class Config:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=64)
 def _absolute_folder(folder: str, cwd: str) -> str:
     """The absolute form of ``folder`` (relative to ``cwd``), ending in a separator."""
     import os
@@ -172,18 +175,24 @@ def _absolute_folder(folder: str, cwd: str) -> str:
 
 def glob_match(relative: str, pattern: str) -> bool:
     """gitignore-like matching: ``**`` spans folders; a pattern without '/' matches a name."""
+    return _glob(pattern)(relative)
+
+
+@lru_cache(maxsize=1024)
+def _glob(pattern: str) -> Callable[[str], bool]:
+    """The test of one pattern, compiled once."""
     pattern = pattern.strip()
     if pattern.endswith("/"):
         pattern += "**"
     if "/" not in pattern:
-        return any(fnmatch.fnmatchcase(part, pattern) for part in relative.split("/")
-                   if part not in ("", "."))
+        name = re.compile(fnmatch.translate(pattern)).match
+        return lambda relative: any(name(part) for part in relative.split("/")
+                                    if part not in ("", "."))
     pattern = pattern.lstrip("/")
-    if fnmatch.fnmatchcase(relative, pattern):
-        return True
-    if pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]):
-        return True
+    tests = [re.compile(fnmatch.translate(pattern)).match]
+    if pattern.startswith("**/"):
+        tests.append(re.compile(fnmatch.translate(pattern[3:])).match)
     # "dir/**" also matches everything below dir.
-    return pattern.endswith("/**") and (
-        relative == pattern[:-3] or relative.startswith(pattern[:-2])
-    )
+    below = pattern[:-2] if pattern.endswith("/**") else None
+    return lambda relative: any(test(relative) for test in tests) or (
+        below is not None and (relative == below[:-1] or relative.startswith(below)))

@@ -97,11 +97,17 @@ def rule(
     return wrap
 
 
+_all_loaded = False
+
+
 def load_all() -> dict[str, Rule]:
     """Import every rule module (registration happens on import) and return the registry."""
-    from .rules import load
+    global _all_loaded
+    if not _all_loaded:
+        from .rules import load
 
-    load()
+        load()
+        _all_loaded = True
     return RULES
 
 

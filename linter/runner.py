@@ -53,10 +53,11 @@ class Outcome:
 
 
 @lru_cache(maxsize=512)
-def _site_in(directory: str) -> tuple[str | None, dict]:
+def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict]:
+    """The site root above ``directory`` (relative to ``cwd``) and its settings."""
     from .imagetools import find_site_root, site_settings
 
-    root = find_site_root(Path(directory))
+    root = find_site_root(Path(os.path.normpath(os.path.join(cwd, directory))))
     if root is None:
         return None, {}
     try:
@@ -70,7 +71,7 @@ def site_for(path: str | None, config: Config) -> Site:
     """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
     root, settings = (None, {})
     if path and path != "-":
-        root, settings = _site_in(os.path.dirname(os.path.abspath(path)))
+        root, settings = _site_in(os.path.dirname(path), os.getcwd())
     if config.site_root:
         root = config.site_root
         settings = settings or _site_in(config.site_root)[1]
@@ -187,7 +188,7 @@ def _fix_notes(fixed: fixer.FixOutcome, path: str, config: Config) -> list[Findi
 def check_path(path: str, config: Config, mode: Mode, roots: list[str]) -> Outcome:
     """Read, check, and (with ``mode.fix``) write one file. Never raises."""
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=0) as handle:  # (read whole: no buffer needed)
             info = os.fstat(handle.fileno())
             data = handle.read()
     except OSError as err:

@@ -33,7 +33,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     """
     sample = data[:512]
     half = len(sample) // 2
-    if half < 2:
+    if half < 2 or b"\x00" not in sample:  # (no zero byte: the common case)
         return None
     for endian, zeros, chars in (("little-endian", sample[1::2], sample[0::2]),
                                  ("big-endian", sample[0::2], sample[1::2])):

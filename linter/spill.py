@@ -1,16 +1,17 @@
 """What a large run keeps of each file until the report: on disk, not in memory.
 
 A run over 100,000 records would otherwise hold every finding and every key of the checks
-across records. Each file's findings and keys are written to a temporary file as one line of
-JSON; the run keeps only counts, the line's offset, and a 64-bit hash per key, so its memory
-does not grow with the findings.
+across records. Each file's findings and keys are written to a temporary file as one pickle
+(the run reads back only what it wrote itself, in the same run); the run keeps only counts,
+the record's offset, and a 64-bit hash per key, so its memory does not grow with the
+findings.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-import json
+import pickle
 from array import array
 from collections.abc import Iterator
 from typing import IO, Any
@@ -28,13 +29,16 @@ class Spill:
         self._more: dict[str, int] = {}  # path -> its line, for a path whose hash is taken
         self._key_hashes = array("q")  # hash of (code, key) of every index entry
         self._key_files = array("q")  # offset of the line that holds the entry
+        self._end = 0  # where the next line goes
+        self._at_end = True  # whether the file's position is there (no read since)
 
     def _out(self) -> IO[bytes]:
         if self._file is None:
             import tempfile  # (a run with no finding needs none)
 
             try:
-                self._file = tempfile.TemporaryFile(prefix="fmlint-")  # noqa: SIM115
+                # Unbuffered: a line is on disk once written (a full disk loses none).
+                self._file = tempfile.TemporaryFile(prefix="fmlint-", buffering=0)  # noqa: SIM115
             except OSError:  # no writable temporary folder: keep the lines in memory
                 self._file = io.BytesIO()
         return self._file
@@ -44,8 +48,7 @@ class Spill:
         ``IndexEntry.to_row``); once per file."""
         if not findings and not entries:
             return
-        line = json.dumps([path, findings, entries], ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
+        line = pickle.dumps((path, findings, entries), pickle.HIGHEST_PROTOCOL)
         try:
             offset = self._write(line)
         except OSError:  # the disk filled up: go on in memory
@@ -59,9 +62,14 @@ class Spill:
 
     def _write(self, line: bytes) -> int:
         out = self._out()
-        out.seek(0, 2)
-        offset = out.tell()
-        out.write(line)
+        if not self._at_end:
+            out.seek(self._end)
+            self._at_end = True
+        view = memoryview(line)
+        while view:  # (a raw file may take part of it)
+            view = view[out.write(view):]
+        offset = self._end
+        self._end += len(line)
         return offset
 
     def _to_memory(self) -> None:
@@ -70,15 +78,16 @@ class Spill:
         kept = io.BytesIO()
         if self._file is not None:
             self._file.seek(0)
-            kept.write(self._file.read())
+            kept.write(self._file.read(self._end))  # the whole lines (not a part written)
             self._file.close()
         self._file = kept
+        self._at_end = True
 
     def _read(self, offset: int) -> tuple[str, list[Finding], list[IndexEntry]]:
         assert self._file is not None
+        self._at_end = False
         self._file.seek(offset)
-        path, findings, entries = json.loads(self._file.readline().decode("utf-8",
-                                                                          "surrogatepass"))
+        path, findings, entries = pickle.load(self._file)
         return (path, [Finding.from_row(path, row) for row in findings],
                 [IndexEntry.from_row(path, row) for row in entries])
 

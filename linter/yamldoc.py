@@ -79,6 +79,8 @@ _LINE_START = r"(?:\A|(?<=[\n\r\x85\u2028\u2029]))"
 _STRUCTURE_PREFIX = re.compile(_LINE_START + r"[ \t\-?:]*")
 _SHALLOW = 60  # block prefixes shorter than this need no closer look
 _LONG_PREFIX = re.compile(rf"[\n\r\x85\u2028\u2029][ \t\-?:]{{{_SHALLOW}}}")
+_LONG_LF_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_SHALLOW}}}")  # (the same, for text whose
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # only line break is LF: much faster)
 
 
 @dataclass(slots=True)
@@ -145,9 +147,10 @@ def _plain_problem(err: yaml.MarkedYAMLError) -> str:
 def _depth_bound(text: str) -> int:
     """A cheap upper bound on nesting depth: block nesting needs indentation or indicators."""
     brackets = text.count("[") + text.count("{")
-    if brackets + _SHALLOW + 1 <= MAX_DEPTH and _LONG_PREFIX.search("\n" + text[:_SHALLOW]) is (
-            None) and _LONG_PREFIX.search(text) is None:  # the common case: quick scans
-        return brackets + _SHALLOW + 1
+    if brackets + _SHALLOW + 1 <= MAX_DEPTH:  # the common case: quick scans
+        long_prefix = _LONG_PREFIX if any(b in text for b in _OTHER_BREAKS) else _LONG_LF_PREFIX
+        if long_prefix.search("\n" + text) is None:
+            return brackets + _SHALLOW + 1
     block = max((m.end() - m.start() for m in _STRUCTURE_PREFIX.finditer(text)), default=0)
     return block + 1 + brackets
 
@@ -158,6 +161,8 @@ def _node_bound(text: str) -> int:
     Every node follows an indicator (``- ? : , [ {``), a line break or an alias mark, and
     one indicator leads to at most two nodes (``{a, b}`` holds keys with implicit nulls).
     """
+    if 2 * len(text) + 2 <= MAX_NODES:  # (every mark is a character: short text is in bounds)
+        return 2 * len(text) + 2
     marks = sum(text.count(c) for c in ",:-?[{*\n\r")
     return 2 * marks + 2
 
