@@ -1,16 +1,17 @@
 """Parse front matter YAML into a plain record that remembers where every key and value sits.
 
-PyYAML composes the node tree (libyaml's C parser when installed); the record is then built
-from the nodes here, so that timestamps stay strings, duplicate keys are seen, unknown tags
-construct nothing, and hostile input (alias bombs, deep nesting, huge documents) is refused
-within fixed bounds.
+PyYAML parses (libyaml's C parser when installed); the record is built here from the
+parser's events, or from PyYAML's node tree when the text has anchors, aliases or merge keys,
+so that timestamps stay strings, duplicate keys are seen, unknown tags construct nothing, and
+hostile input (alias bombs, deep nesting, huge documents) is refused within fixed bounds.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -28,16 +29,21 @@ _RESOLVERS = {first: tuple(found) + _ANY_FIRST
               for first, found in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
 
 
+def _scalar_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of a scalar written without one, as the safe loader resolves it."""
+    if implicit[0]:
+        for tag, pattern in _RESOLVERS.get(value[:1], _ANY_FIRST):
+            if pattern.match(value):
+                return tag
+    return _STR
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader, with the tag resolution of plain scalars done in one lookup."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, pattern in _RESOLVERS.get(value[:1], _ANY_FIRST):
-                    if pattern.match(value):
-                        return tag
-            return _STR
+            return _scalar_tag(value, implicit)
         if self.yaml_path_resolvers:  # pragma: no cover - none are registered
             return super().resolve(kind, value, implicit)
         return _SEQ if kind is yaml.SequenceNode else _MAP
@@ -81,6 +87,17 @@ _SHALLOW = 60  # block prefixes shorter than this need no closer look
 _LONG_PREFIX = re.compile(rf"[\n\r\x85\u2028\u2029][ \t\-?:]{{{_SHALLOW}}}")
 _LONG_LF_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_SHALLOW}}}")  # (the same, for text whose
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # only line break is LF: much faster)
+
+
+class _Place(Protocol):
+    """A node or a parser event: where it starts and ends in the text."""
+
+    start_mark: Any
+    end_mark: Any
+
+
+class _NeedsComposer(Exception):
+    """The text uses what only PyYAML's composer handles (anchors, aliases, merge keys)."""
 
 
 @dataclass(slots=True)
@@ -227,7 +244,7 @@ class _Builder:
         if type(node) is yaml.ScalarNode:
             span.style = node.style or None  # libyaml reports the plain style as ''
             value = span.raw = node.value
-            return value if tag == _STR else self._scalar(node, pointer)
+            return value if tag == _STR else self._scalar(tag, value, node, pointer)
         if node_id in self.path_ids:
             self._problem("limits", "an alias refers to the collection that contains it", node,
                           pointer)
@@ -235,7 +252,7 @@ class _Builder:
         self.path_ids.add(node_id)
         try:
             if node.tag not in _KNOWN_COLLECTION_TAGS:
-                self._tag_problem(node, pointer)
+                self._tag_problem(node.tag, node, pointer)
             if isinstance(node, yaml.SequenceNode):
                 span.style = "seq"
                 return [
@@ -248,7 +265,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        key_lines: dict[str, yaml.Node] = {}
+        key_lines: dict[str, _Place] = {}
         merges: list[yaml.Node] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -260,16 +277,7 @@ class _Builder:
                 continue
             name = key_node.value
             child = f"{pointer}/{json_pointer.escape(name)}"
-            if name in key_lines:
-                first = key_lines[name].start_mark.line + 2  # the file's line 1 is '---'
-                self._problem(
-                    "duplicate-key",
-                    f"duplicate key '{name}': the key already appears on line {first}; "
-                    "PyYAML keeps this later value, other tools keep the first",
-                    key_node,
-                    child,
-                )
-            key_lines[name] = key_node
+            self._duplicate(name, child, key_node, key_lines)
             result[name] = self.build(value_node, child, key_node)
         for merge in merges:
             sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
@@ -283,42 +291,102 @@ class _Builder:
                     result.setdefault(name, value)
         return result
 
-    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
-        tag = node.tag
-        value = node.value
+    def _scalar(self, tag: str, value: str, place: _Place, pointer: str) -> Any:
         if tag == _INT and len(value) < 19 and value.isdigit() and value.isascii() and (
                 value[0] != "0" or len(value) == 1):  # a plain decimal (a width, a year)
             return int(value)
         if tag in _CONSTRUCT:
             try:
-                return _CONSTRUCT[tag](_SCALAR_CONSTRUCTOR, node)
+                return _CONSTRUCT[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
             except (ValueError, yaml.YAMLError):
-                return node.value
+                return value
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag not in _KNOWN_SCALAR_TAGS:
-            self._tag_problem(node, pointer)
-        return node.value
+            self._tag_problem(tag, place, pointer)
+        return value
 
-    def _tag_problem(self, node: yaml.Node, pointer: str) -> None:
+    def _tag_problem(self, tag: str, place: _Place, pointer: str) -> None:
         self._problem(
             "tag",
-            f"the tag '{node.tag}' asks for a special type; fmlint reads front matter as plain "
+            f"the tag '{tag}' asks for a special type; fmlint reads front matter as plain "
             "data and ignores it (remove the tag)",
-            node,
+            place,
             pointer,
         )
 
-    def _problem(self, kind: str, message: str, node: yaml.Node, pointer: str | None) -> None:
+    def _duplicate(self, name: str, child: str, place: _Place,
+                   key_lines: dict[str, _Place]) -> None:
+        if name in key_lines:
+            first = key_lines[name].start_mark.line + 2  # the file's line 1 is '---'
+            self._problem(
+                "duplicate-key",
+                f"duplicate key '{name}': the key already appears on line {first}; "
+                "PyYAML keeps this later value, other tools keep the first",
+                place,
+                child,
+            )
+        key_lines[name] = place
+
+    def _problem(self, kind: str, message: str, place: _Place, pointer: str | None) -> None:
         self.problems.append(
             YamlProblem(
                 kind,
                 message,
-                node.start_mark.index + self.offset,
-                node.end_mark.index + self.offset,
+                place.start_mark.index + self.offset,
+                place.end_mark.index + self.offset,
                 pointer,
             )
         )
+
+    def build_events(self, event: Any, get: Callable[[], Any], pointer: str,
+                     key: Any) -> Any:
+        """The value that starts with the parser's ``event``, read from the events that
+        follow (``get``): no node tree is made. Raises ``_NeedsComposer`` at an anchor, an
+        alias, a merge key or a key that is not a scalar (rare: the composer's path)."""
+        offset = self.offset
+        kind = type(event)
+        if event.anchor is not None or kind is yaml.AliasEvent:
+            raise _NeedsComposer
+        tag = event.tag
+        span = Span(event.start_mark.index + offset, event.end_mark.index + offset)
+        if key is not None:
+            span.key_start = key.start_mark.index + offset
+            span.key_end = key.end_mark.index + offset
+        self.spans[pointer] = span
+        if kind is yaml.ScalarEvent:
+            value = span.raw = event.value
+            span.style = event.style or None  # libyaml reports the plain style as ''
+            if tag is None or tag == "!":
+                tag = _scalar_tag(value, event.implicit)
+            span.tag = tag
+            return value if tag == _STR else self._scalar(tag, value, event, pointer)
+        if kind is yaml.SequenceStartEvent:
+            span.tag = _SEQ if tag is None or tag == "!" else tag
+            if span.tag not in _KNOWN_COLLECTION_TAGS:
+                self._tag_problem(span.tag, event, pointer)
+            span.style = "seq"
+            items: list[Any] = []
+            while type(event := get()) is not yaml.SequenceEndEvent:
+                items.append(self.build_events(event, get, f"{pointer}/{len(items)}", None))
+            span.end = event.end_mark.index + offset
+            return items
+        span.tag = _MAP if tag is None or tag == "!" else tag
+        if span.tag not in _KNOWN_COLLECTION_TAGS:
+            self._tag_problem(span.tag, event, pointer)
+        span.style = "map"
+        result: dict[str, Any] = {}
+        key_lines: dict[str, _Place] = {}
+        while type(event := get()) is not yaml.MappingEndEvent:
+            if type(event) is not yaml.ScalarEvent or event.anchor is not None or (
+                    event.tag is not None and event.tag != "!") or event.value == "<<":
+                raise _NeedsComposer  # (a merge key, or a key that may be one)
+            name = event.value
+            child = f"{pointer}/{json_pointer.escape(name)}"
+            self._duplicate(name, child, event, key_lines)
+            result[name] = self.build_events(get(), get, child, event)
+        span.end = event.end_mark.index + offset
+        return result
 
 
 def parse(yaml_text: str, offset: int = 0) -> Document:
@@ -353,7 +421,10 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
                                 offset)
                 ],
             )
-        root = yaml.compose(yaml_text, Loader=_Loader)
+        try:
+            return _from_events(yaml_text, offset)
+        except _NeedsComposer:
+            return _from_nodes(yaml_text, offset)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         index = offset + (mark.index if mark is not None else 0)
@@ -374,6 +445,11 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
         index = offset + min(position, len(yaml_text))
         return Document(None, problems=[YamlProblem("syntax", f"YAML error: {detail}", index,
                                                     index)])
+
+
+def _from_nodes(yaml_text: str, offset: int) -> Document:
+    """The document built from PyYAML's node tree (anchors, aliases and merge keys)."""
+    root = yaml.compose(yaml_text, Loader=_Loader)
     if root is None:
         return Document({}, {"": Span(offset, offset, style="map", tag=_MAP)})
     builder = _Builder(offset, aliases="*" in yaml_text)
@@ -384,3 +460,24 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
             if span.node_id in shared:
                 span.aliased = True
     return Document(record, builder.spans, builder.problems)
+
+
+def _from_events(yaml_text: str, offset: int) -> Document:
+    """The document built straight from the parser's events (most front matter): no node
+    tree, no alias bookkeeping. Raises ``_NeedsComposer`` for what needs the composer,
+    including a second document (the composer reports it)."""
+    loader = _Loader(yaml_text)
+    try:
+        get = loader.get_event
+        get()  # the stream's start
+        event = get()
+        if type(event) is yaml.StreamEndEvent:
+            return Document({}, {"": Span(offset, offset, style="map", tag=_MAP)})
+        builder = _Builder(offset, aliases=False)
+        record = builder.build_events(get(), get, "", None)
+        get()  # the document's end
+        if type(get()) is not yaml.StreamEndEvent:
+            raise _NeedsComposer
+        return Document(record, builder.spans, builder.problems)
+    finally:
+        loader.dispose()

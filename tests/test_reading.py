@@ -105,3 +105,47 @@ def test_yaml_timestamps_stay_strings() -> None:
     front = split(text)
     record = parse(text[front.start:front.end], front.start).record
     assert record == {"publishedDateTime": "2024-01-22T18:23:00Z"}
+
+
+# Front matter that goes both ways: from the parser's events, and from PyYAML's node tree.
+_BOTH_WAYS = [
+    "", "a", "- a\n- b", "a: !foo bar", "!!map {a: 1}", "a: 1\na: 2", "a: !!str 12", "a: ! 12",
+    "a: [1, {b: 2}]", "a: |\n  x\n", "a: >-\n  x\n  y\n", "a: !!int x", "!!seq [1]",
+    "a: 012\nb: 1_000\nc: 1:20\nd: yes\ne: ~\nf: 1.5\ng: 2021-01-01\nh: 0x1F\ni: .inf",
+    "a: 1\r\nb: 2\r\n", "a: {b: 1, b: 2}", "!!str x", "x: [a, b, c]\ny: {}\nz: []",
+    "a: !!set {x}", "k: !!binary aGVsbG8=", "'a': \"b\"\n\"c\": 'd'", "a:\n  - b: 1\n    c: [2]",
+]
+
+
+def _as_compared(doc) -> tuple:
+    return (repr(doc.record),
+            [(pointer, span.start, span.end, span.key_start, span.key_end, span.style, span.tag,
+              span.raw, span.aliased) for pointer, span in doc.spans.items()],
+            [(p.kind, p.message, p.start, p.end, p.pointer) for p in doc.problems])
+
+
+def test_records_built_from_events_and_from_nodes_are_the_same() -> None:
+    """Most front matter is built from the parser's events; the node tree serves anchors,
+    aliases and merge keys. Both must give the same record, places, styles, tags and
+    problems: every corpus record and tricky cases go both ways."""
+    from linter import source, yamldoc
+
+    texts = [(text, 4) for text in _BOTH_WAYS]
+    for path in [*article_records(), *organization_records()]:
+        text = path.read_text("utf-8")
+        front = source.split(text)
+        texts.append((text[front.start:front.end], front.start))
+    for yaml_text, offset in texts:
+        from_events = yamldoc._from_events(yaml_text, offset)
+        from_nodes = yamldoc._from_nodes(yaml_text, offset)
+        assert _as_compared(from_events) == _as_compared(from_nodes), yaml_text
+
+
+@pytest.mark.parametrize("text", ["a: &x 1\nb: *x", "<<: {a: 1}\nb: 2", "? [a]\n: 1",
+                                  "a: 1\n...\n---\nb: 2", "!!merge <<: {a: 1}"])
+def test_what_only_the_composer_handles_goes_to_the_node_tree(text: str) -> None:
+    from linter import yamldoc
+
+    with pytest.raises(yamldoc._NeedsComposer):
+        yamldoc._from_events(text, 4)
+    assert yamldoc.parse(text, 4).record is not None or yamldoc.parse(text, 4).problems
