@@ -260,7 +260,8 @@ def _source_lines(texts: dict[str, str]):
         text = texts.get(path)
         if text is None:
             try:
-                text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
+                with open(path, "rb", buffering=0) as handle:
+                    text = handle.read().decode("utf-8").removeprefix("\ufeff")
             except (OSError, UnicodeDecodeError):
                 return None
         from .source import Lines

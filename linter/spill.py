@@ -19,6 +19,8 @@ from typing import IO, Any
 from .context import IndexEntry
 from .finding import Finding
 
+_BATCH = 1 << 18  # bytes of lines gathered before they are written out
+
 
 class Spill:
     """Findings and cross-record keys of many files, written out as they arrive."""
@@ -29,15 +31,15 @@ class Spill:
         self._more: dict[str, int] = {}  # path -> its line, for a path whose hash is taken
         self._key_hashes = array("q")  # hash of (code, key) of every index entry
         self._key_files = array("q")  # offset of the line that holds the entry
-        self._end = 0  # where the next line goes
-        self._at_end = True  # whether the file's position is there (no read since)
+        self._pending = bytearray()  # lines not yet written out
+        self._written = 0  # bytes in the file
+        self._end = 0  # where the next line goes (the file and the pending lines)
 
     def _out(self) -> IO[bytes]:
         if self._file is None:
             import tempfile  # (a run with no finding needs none)
 
             try:
-                # Unbuffered: a line is on disk once written (a full disk loses none).
                 self._file = tempfile.TemporaryFile(prefix="fmlint-", buffering=0)  # noqa: SIM115
             except OSError:  # no writable temporary folder: keep the lines in memory
                 self._file = io.BytesIO()
@@ -49,28 +51,36 @@ class Spill:
         if not findings and not entries:
             return
         line = pickle.dumps((path, findings, entries), pickle.HIGHEST_PROTOCOL)
-        try:
-            offset = self._write(line)
-        except OSError:  # the disk filled up: go on in memory
-            self._to_memory()
-            offset = self._write(line)
+        offset = self._end
+        self._pending += line
+        self._end += len(line)
+        if len(self._pending) >= _BATCH:
+            self._flush()
         if findings and self._offsets.setdefault(hash(path), offset) != offset:
             self._more[path] = offset  # another path has this hash
         for code, key, *_place in entries:
             self._key_hashes.append(hash((code, key)))
             self._key_files.append(offset)
 
-    def _write(self, line: bytes) -> int:
+    def _flush(self) -> None:
+        """Write the pending lines out; on a full disk, go on in memory (nothing is lost:
+        the file is unbuffered, so what it holds is known)."""
+        if not self._pending:
+            return
+        try:
+            self._write(self._pending)
+        except OSError:
+            self._to_memory()
+            self._write(self._pending)
+        self._written += len(self._pending)
+        self._pending.clear()
+
+    def _write(self, data: bytes | bytearray) -> None:
         out = self._out()
-        if not self._at_end:
-            out.seek(self._end)
-            self._at_end = True
-        view = memoryview(line)
+        out.seek(self._written)
+        view = memoryview(data)
         while view:  # (a raw file may take part of it)
             view = view[out.write(view):]
-        offset = self._end
-        self._end += len(line)
-        return offset
 
     def _to_memory(self) -> None:
         if isinstance(self._file, io.BytesIO):
@@ -78,14 +88,13 @@ class Spill:
         kept = io.BytesIO()
         if self._file is not None:
             self._file.seek(0)
-            kept.write(self._file.read(self._end))  # the whole lines (not a part written)
+            kept.write(self._file.read(self._written))  # the whole lines (not a part written)
             self._file.close()
         self._file = kept
-        self._at_end = True
 
     def _read(self, offset: int) -> tuple[str, list[Finding], list[IndexEntry]]:
+        self._flush()
         assert self._file is not None
-        self._at_end = False
         self._file.seek(offset)
         path, findings, entries = pickle.load(self._file)
         return (path, [Finding.from_row(path, row) for row in findings],

@@ -114,19 +114,21 @@ def test_two_paths_of_one_hash_keep_their_own_findings(monkeypatch: pytest.Monke
 def test_a_full_disk_moves_the_findings_to_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     spill = Spill()
     spill.add("a.md", [_finding("a.md", 1).to_row()], [])
+    spill._flush()  # a.md's findings are on disk; then the disk fills up
     real = Spill._write
     calls = []
 
-    def full_once(self, line: bytes) -> int:
-        calls.append(line)
+    def full_once(self, data: bytes) -> None:
+        calls.append(data)
         if len(calls) == 1:
             raise OSError(28, "No space left on device")
-        return real(self, line)
+        real(self, data)
 
     monkeypatch.setattr(Spill, "_write", full_once)
     spill.add("b.md", [_finding("b.md", 2).to_row()], [])
     found = SortedFindings(spill, ["a.md", "b.md"], [], 2)
     assert [(f.path, f.line) for f in found] == [("a.md", 1), ("b.md", 2)]
+    assert len(calls) == 2  # the failed write, then the same lines in memory
     spill.close()
 
 

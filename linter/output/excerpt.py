@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from linter.output.safe_text import display_cells
 
@@ -44,13 +44,11 @@ def make_excerpt(
         if tail < len(line_text) and not text.endswith(ELLIPSIS):
             text += ELLIPSIS
         return Excerpt(text, offset, cut.caret_width)
-    cells = display_cells(line_text)
-    count = len(cells)
+    texts, before = display_cells(line_text)
+    count = len(texts)
     start = min(max(column - 1, 0), count)
     end = count if end_column is None else min(max(end_column - 1, 0), count)
-    texts, widths = zip(*cells, strict=True) if cells else ((), ())
-    # Cells before each character (prefix sums): every width sum below is a subtraction.
-    before = [0, *accumulate(widths)]
+    # (``before``: the cells before each character; every width below is a subtraction)
     if before[-1] > max_width:
         first, last = _window(before, start, max_width)
     else:
@@ -67,7 +65,7 @@ def make_excerpt(
     return Excerpt(shown, offset, max(width, 1))
 
 
-def _window(before: list[int], start: int, max_width: int) -> tuple[int, int]:
+def _window(before: Sequence[int], start: int, max_width: int) -> tuple[int, int]:
     """Characters [first, last) of a long line to show, keeping `start` in view: at most
     `LEFT_CONTEXT` cells before it, at most `max_width` in all (``before``: prefix sums of
     the characters' widths)."""

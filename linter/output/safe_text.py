@@ -8,6 +8,8 @@ value read from a file can neither reorder, hide nor break up the report that qu
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from itertools import accumulate
 
 # General categories shown escaped: controls, format characters (bidi controls, zero-width
 # spaces and joiners, BOM, tag characters), surrogates, line and paragraph separators.
@@ -69,27 +71,33 @@ class _Widths(dict[str, int]):
 _WIDTHS = _Widths()
 
 
-def display_cells(line: str) -> list[tuple[str, int]]:
-    """For each character of a source line: what to print for it and its width in cells.
+def display_cells(line: str) -> tuple[Sequence[str], Sequence[int]]:
+    """How a source line prints: what to print for each character, and the cells before
+    each character (one more than the characters: the last is the line's width).
 
     Tabs become spaces up to the next tab stop; other escaped characters their escape.
     """
     if line.isprintable():  # the common case: no escape, no tab; each character as itself
-        return list(zip(line, map(_WIDTHS.__getitem__, line), strict=True))
-    cells: list[tuple[str, int]] = []
+        if line.isascii():
+            return line, range(len(line) + 1)
+        return line, [0, *accumulate(map(_WIDTHS.__getitem__, line))]
+    shown: list[str] = []
+    before = [0]
     column = 0
     for char in line:
         if " " <= char <= "~":  # printable ASCII: itself, one cell (the common case)
-            cells.append((char, 1))
+            shown.append(char)
             column += 1
+            before.append(column)
             continue
         if char == "\t":
-            shown = " " * (TAB_WIDTH - column % TAB_WIDTH)
-            width = len(shown)
+            text = " " * (TAB_WIDTH - column % TAB_WIDTH)
+            width = len(text)
         else:
             escaped = escape_char(char)
-            shown = escaped if escaped is not None else char
+            text = escaped if escaped is not None else char
             width = len(escaped) if escaped is not None else char_width(char)
-        cells.append((shown, width))
+        shown.append(text)
         column += width
-    return cells
+        before.append(column)
+    return shown, before
