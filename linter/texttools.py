@@ -18,7 +18,6 @@ How the checks divide the work:
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import unicodedata
@@ -144,6 +143,8 @@ def _opcodes(old: str, new: str) -> _Opcodes:
     if len(old_tokens) == len(new_tokens):
         blocks = [(t, t + 1, t, t + 1) for t in range(len(old_tokens))]
     else:
+        import difflib  # (only a repair that adds or drops words needs it)
+
         matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
         blocks = [(t1, t2, u1, u2) for _, t1, t2, u1, u2 in matcher.get_opcodes()]
     ops: _Opcodes = []

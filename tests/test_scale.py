@@ -114,6 +114,7 @@ def test_two_paths_of_one_hash_keep_their_own_findings(monkeypatch: pytest.Monke
 def test_a_full_disk_moves_the_findings_to_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     spill = Spill()
     spill.add("a.md", [_finding("a.md", 1).to_row()], [])
+    spill._out()  # a temporary file, as a large run has
     spill._flush()  # a.md's findings are on disk; then the disk fills up
     real = Spill._write
     calls = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .. import urltools
 from ..context import Context
@@ -154,7 +155,7 @@ def provider_domain(ctx: Context) -> Iterator[Finding]:
     down to its host. No fix for a URL on another domain: which of the two is wrong is for
     the author to say.
     """
-    platforms = frozenset(p.lower().strip(".") for p in ctx.option("platforms"))
+    platforms = _platform_set(tuple(ctx.option("platforms")))
     for pointer in ctx.notes.with_role("domain"):
         domain = ctx.value(pointer)
         if not isinstance(domain, str):
@@ -179,6 +180,11 @@ def provider_domain(ctx: Context) -> Iterator[Finding]:
             if not urltools.host_matches_domain(host, domain):
                 yield ctx.report(url_pointer, f"{ctx.where(url_pointer)} is on {host}, which "
                                  f"is not the provider's domain {domain} or a subdomain of it")
+
+
+@lru_cache(maxsize=8)
+def _platform_set(platforms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p.lower().strip(".") for p in platforms)
 
 
 def _on_platform(host: str, platforms: frozenset[str]) -> bool:
