@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 from array import array
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,10 +132,11 @@ class Cache:
         self._old: BinaryIO | None = None
         self._offsets: dict[int, int] = {}  # hash of a path -> offset of its line in the file
         self._new: BinaryIO | None = None  # lines written this run
+        self._new_end = 0  # where the next of them goes
         self._new_paths = array("q")  # hashes of their paths
         self._renewed: dict[int, int] = {}  # hash of a path -> its line, for stored lines
         # written again this run (a new stamp): the file may be asked for again
-        self._stamps: dict[str, list[int] | None] = {}  # files read for results, this run
+        self._dep_stamp = dep_stamps()  # of the files results depend on, read once a run
         try:
             self._old = open(file, "rb")  # noqa: SIM115  (closed by save or close)
             if json.loads(self._old.readline()).get("key") != config_key:
@@ -164,12 +166,6 @@ class Cache:
         except OSError:
             return None
 
-    def _dep_stamp(self, path: str) -> list[int] | None:
-        """The stamp of a file results depend on (``_config.yml``, images), read once a run."""
-        if path not in self._stamps:
-            self._stamps[path] = _stamp(path)
-        return self._stamps[path]
-
     def _line(self, path: str) -> bytes | None:
         """The stored line of ``path`` (after the tab), from this run's lines or the file."""
         key = hash(path)
@@ -182,15 +178,18 @@ class Cache:
             return rest if json.loads(name) == path else None
         return None
 
-    def _write(self, path: str, stored: list[Any], again: bool = False) -> None:
+    def _write(self, path: str, line: bytes, again: bool = False) -> None:
         if self._new is None:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             self._new = tempfile.TemporaryFile(dir=self.file.parent, prefix="new-")  # noqa: SIM115
-        self._new.seek(0, 2)
+            self._new_end = 0
+        elif self._new.tell() != self._new_end:  # (a stored line was read back since)
+            self._new.seek(self._new_end)
         if again:
-            self._renewed[hash(path)] = self._new.tell()
+            self._renewed[hash(path)] = self._new_end
         self._new_paths.append(hash(path))
-        self._new.write(_line(path, stored))
+        self._new.write(line)
+        self._new_end += len(line)
         self.dirty = True
 
     def get(self, path: str) -> tuple[FileResult, tuple[list[Any], list[Any]]] | None:
@@ -208,7 +207,7 @@ class Cache:
             if stamp is None or stat != stamp:
                 if sha != self._content_key(path):
                     return None
-                self._write(path, [sha, _settled(stamp), result], again=True)
+                self._write(path, _line(path, [sha, _settled(stamp), result]), again=True)
             if any(self._dep_stamp(dep) != known for dep, known in result[3].items()):
                 return None
             return _decode(result)
@@ -216,15 +215,13 @@ class Cache:
             return None
 
     def put(self, outcome: Outcome) -> None:
-        """Store the result of checking a file: its bytes' SHA-256 is ``outcome.digest``,
-        ``outcome.stamp`` the file's [size, mtime_ns] taken before they were read."""
-        findings, _entries = outcome.packed()
-        if outcome.digest is None or any(row[4] in ("FM009", "FM017") for row in findings):
+        """Store the result of checking a file (its line, when a worker made it already)."""
+        line = outcome.cache_line if outcome.cache_line is not None else encode_line(
+            outcome, self._dep_stamp)
+        if not line:
             return
-        deps = {dep: self._dep_stamp(dep) for dep in outcome.result.deps}
         try:
-            self._write(outcome.path, [outcome.digest, _settled(outcome.stamp),
-                                       _encode(outcome, deps)])
+            self._write(outcome.path, line)
         except OSError:
             pass  # a cache that cannot be written only costs time
 
@@ -267,6 +264,30 @@ class Cache:
             if handle is not None:
                 handle.close()
         self._old = self._new = None
+
+
+def encode_line(outcome: Outcome, dep_stamp: Callable[[str], list[int] | None]) -> bytes:
+    """The cache line of a checked file: its bytes' SHA-256 is ``outcome.digest``,
+    ``outcome.stamp`` the file's [size, mtime_ns] taken before they were read, ``dep_stamp``
+    gives those of the files the check read. Empty for a result not to keep (an internal
+    error, an unreadable file)."""
+    findings, _entries = outcome.packed()
+    if outcome.digest is None or any(row[4] in ("FM009", "FM017") for row in findings):
+        return b""
+    deps = {dep: dep_stamp(dep) for dep in outcome.result.deps}
+    return _line(outcome.path, [outcome.digest, _settled(outcome.stamp), _encode(outcome, deps)])
+
+
+def dep_stamps() -> Callable[[str], list[int] | None]:
+    """A stamp reader for the files results depend on, reading each once (for one run)."""
+    stamps: dict[str, list[int] | None] = {}
+
+    def stamp_of(path: str) -> list[int] | None:
+        if path not in stamps:
+            stamps[path] = _stamp(path)
+        return stamps[path]
+
+    return stamp_of
 
 
 def _line(path: str, stored: list[Any]) -> bytes:

@@ -222,7 +222,7 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
             progress(1)
         result, rows = hit
         yield Outcome(path, result, rows=rows)
-    for outcome in check_paths(todo, config, mode, roots, jobs, progress):
+    for outcome in check_paths(todo, config, mode, roots, jobs, progress, cache_lines=True):
         cache.put(outcome)
         yield outcome
     cache.save()

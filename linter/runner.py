@@ -41,6 +41,7 @@ class Outcome:
     # The findings and index entries as rows (``to_row``), once packed (or read from the
     # cache): ``result`` then holds only the suppressions and dependencies.
     rows: tuple[list[Any], list[Any]] | None = None
+    cache_line: bytes | None = None  # the result cache's line, made by a worker
 
     def packed(self) -> tuple[list[Any], list[Any]]:
         """The findings and index entries as rows, made once (workers send rows: lists
@@ -220,29 +221,37 @@ def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
 
 # -- parallel workers ----------------------------------------------------------------------
 
-_worker_state: tuple[Config, Mode, list[str]] | None = None
+_worker_state: tuple[Config, Mode, list[str], Callable[[str], Any] | None] | None = None
 
 
-def _init_worker(config: Config, mode: Mode, roots: list[str]) -> None:
+def _init_worker(config: Config, mode: Mode, roots: list[str], cache_lines: bool) -> None:
     global _worker_state
-    _worker_state = (config, mode, roots)
+    from .cache import dep_stamps
+
+    _worker_state = (config, mode, roots, dep_stamps() if cache_lines else None)
 
 
 def _work(paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
-    config, mode, roots = _worker_state
+    config, mode, roots, dep_stamp = _worker_state
     outcomes = [check_path(path, config, mode, roots) for path in paths]
     for outcome in outcomes:
         outcome.packed()
+        if dep_stamp is not None:  # (the main process only writes the lines)
+            from .cache import encode_line
+
+            outcome.cache_line = encode_line(outcome, dep_stamp)
     return outcomes
 
 
 def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
-                progress: Callable[[int], None] | None = None) -> Iterable[Outcome]:
+                progress: Callable[[int], None] | None = None, cache_lines: bool = False
+                ) -> Iterable[Outcome]:
     """Outcomes of ``paths``, in no set order; ``jobs`` processes check them in large runs.
 
     This process is one of them: it checks chunks of files itself while ``jobs - 1`` forked
-    workers check others, and takes in their outcomes between its own chunks.
+    workers check others, and takes in their outcomes between its own chunks. With
+    ``cache_lines``, workers also make each outcome's result cache line.
     """
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         for path in paths:
@@ -276,7 +285,7 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
             return [check_path(path, config, mode, roots) for path in chunk]
 
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config, mode, roots)) as pool:
+                             initargs=(config, mode, roots, cache_lines)) as pool:
         while True:
             if not broken:
                 for chunk in itertools.islice(chunks, _IN_FLIGHT * workers - len(pending)):
