@@ -130,11 +130,11 @@ class Cache:
         self.key = config_key
         self.dirty = False
         self._old: BinaryIO | None = None
-        self._offsets: dict[int, int] = {}  # hash of a path -> offset of its line in the file
+        self._offsets: dict[int, int] = {}  # hash of a path's name -> offset of its line
         self._new: BinaryIO | None = None  # lines written this run
         self._new_end = 0  # where the next of them goes
-        self._new_paths = array("q")  # hashes of their paths
-        self._renewed: dict[int, int] = {}  # hash of a path -> its line, for stored lines
+        self._new_paths = array("q")  # hashes of their names
+        self._renewed: dict[int, int] = {}  # hash of a path's name -> its line, for lines
         # written again this run (a new stamp): the file may be asked for again
         self._dep_stamp = dep_stamps()  # of the files results depend on, read once a run
         try:
@@ -144,9 +144,8 @@ class Cache:
             offset = self._old.tell()
             for line in self._old:
                 name, tab, _rest = line.partition(b"\t")
-                path = json.loads(name) if tab else None
-                if isinstance(path, str):
-                    self._offsets[hash(path)] = offset
+                if tab:  # (keyed by the path as written: ``get`` writes it the same way)
+                    self._offsets[hash(name)] = offset
                 offset += len(line)
         except (OSError, ValueError, AttributeError, TypeError, RecursionError):
             self.close()
@@ -168,14 +167,15 @@ class Cache:
 
     def _line(self, path: str) -> bytes | None:
         """The stored line of ``path`` (after the tab), from this run's lines or the file."""
-        key = hash(path)
+        name = _name(path)
+        key = hash(name)
         for source, offsets in ((self._new, self._renewed), (self._old, self._offsets)):
             offset = offsets.get(key)
             if source is None or offset is None:
                 continue
             source.seek(offset)
-            name, _tab, rest = source.readline().partition(b"\t")
-            return rest if json.loads(name) == path else None
+            stored, _tab, rest = source.readline().partition(b"\t")
+            return rest if stored == name else None
         return None
 
     def _write(self, path: str, line: bytes, again: bool = False) -> None:
@@ -185,9 +185,10 @@ class Cache:
             self._new_end = 0
         elif self._new.tell() != self._new_end:  # (a stored line was read back since)
             self._new.seek(self._new_end)
+        key = hash(_name(path))
         if again:
-            self._renewed[hash(path)] = self._new_end
-        self._new_paths.append(hash(path))
+            self._renewed[key] = self._new_end
+        self._new_paths.append(key)
         self._new.write(line)
         self._new_end += len(line)
         self.dirty = True
@@ -202,7 +203,7 @@ class Cache:
             line = self._line(path)
             if line is None:
                 return None
-            sha, stat, result = json.loads(line)
+            sha, stat, result = json.loads(line.decode("utf-8", "surrogatepass"))
             stamp = _stamp(path)
             if stamp is None or stat != stamp:
                 if sha != self._content_key(path):
@@ -290,9 +291,13 @@ def dep_stamps() -> Callable[[str], list[int] | None]:
     return stamp_of
 
 
+def _name(path: str) -> bytes:
+    """A path as a cache line starts with it: JSON, ASCII (undecodable names survive)."""
+    return json.dumps(path).encode("ascii")
+
+
 def _line(path: str, stored: list[Any]) -> bytes:
-    """A cache file's line: the path as JSON (ASCII: undecodable names survive), a tab, the
-    stored result as JSON."""
+    """A cache file's line: the path as JSON (``_name``), a tab, the stored result as JSON."""
     return (json.dumps(path) + "\t" + json.dumps(
         stored, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8",
                                                                          "surrogatepass")
