@@ -165,7 +165,6 @@ class Config:
 
 
 @lru_cache(maxsize=64)
-@lru_cache(maxsize=64)
 def _absolute_folder(folder: str, cwd: str) -> str:
     """The absolute form of ``folder`` (relative to ``cwd``), ending in a separator."""
     import os

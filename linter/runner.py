@@ -72,7 +72,8 @@ def site_for(path: str | None, config: Config) -> Site:
     """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
     root, settings = (None, {})
     if path and path != "-":
-        root, settings = _site_in(os.path.dirname(path), os.getcwd())
+        directory = os.path.dirname(path)
+        root, settings = _site_in(directory, "" if os.path.isabs(directory) else os.getcwd())
     if config.site_root:
         root = config.site_root
         settings = settings or _site_in(config.site_root)[1]

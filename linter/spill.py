@@ -90,7 +90,10 @@ class Spill:
         kept = io.BytesIO()
         if self._file is not None:
             self._file.seek(0)
-            kept.write(self._file.read(self._written))  # the whole lines (not a part written)
+            left = self._written  # the whole lines (not a part written)
+            while left and (chunk := self._file.read(min(left, 1 << 24))):
+                kept.write(chunk)
+                left -= len(chunk)
             self._file.close()
         self._file = kept
 

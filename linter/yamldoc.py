@@ -100,6 +100,10 @@ class _NeedsComposer(Exception):
     """The text uses what only PyYAML's composer handles (anchors, aliases, merge keys)."""
 
 
+class _TooDeep(Exception):
+    """The record nests collections more than ``MAX_DEPTH`` deep."""
+
+
 @dataclass(slots=True)
 class Span:
     """Where one value of the record is written: character offsets in the whole file."""
@@ -210,7 +214,8 @@ class _Builder:
         self.problems: list[YamlProblem] = []
         self.visits = 0
         self.seen: dict[int, int] = {}
-        self.path_ids: set[int] = set()
+        self.path_ids: set[int] = set()  # the collections around the value being built
+        self.depth = 0  # how many collections are around it (events)
         self.stopped = False
 
     def build(self, node: yaml.Node, pointer: str, key: yaml.Node | None) -> Any:
@@ -250,6 +255,8 @@ class _Builder:
                           pointer)
             return None
         self.path_ids.add(node_id)
+        if len(self.path_ids) > MAX_DEPTH:  # (aliases can nest deeper than the text does)
+            raise _TooDeep
         try:
             if node.tag not in _KNOWN_COLLECTION_TAGS:
                 self._tag_problem(node.tag, node, pointer)
@@ -298,8 +305,8 @@ class _Builder:
         if tag in _CONSTRUCT:
             try:
                 return _CONSTRUCT[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
-            except (ValueError, yaml.YAMLError):
-                return value
+            except (ValueError, KeyError, IndexError, yaml.YAMLError):
+                return value  # (a value its tag cannot take: "!!bool x", "!!int" empty)
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag not in _KNOWN_SCALAR_TAGS:
@@ -361,32 +368,38 @@ class _Builder:
                 tag = _scalar_tag(value, event.implicit)
             span.tag = tag
             return value if tag == _STR else self._scalar(tag, value, event, pointer)
-        if kind is yaml.SequenceStartEvent:
-            span.tag = _SEQ if tag is None or tag == "!" else tag
-            if span.tag not in _KNOWN_COLLECTION_TAGS:
-                self._tag_problem(span.tag, event, pointer)
-            span.style = "seq"
-            items: list[Any] = []
-            while type(event := get()) is not yaml.SequenceEndEvent:
-                items.append(self.build_events(event, get, f"{pointer}/{len(items)}", None))
-            span.end = event.end_mark.index + offset
-            return items
-        span.tag = _MAP if tag is None or tag == "!" else tag
+        self.depth += 1
+        if self.depth > MAX_DEPTH:  # (the depth bound before parsing is not exact)
+            raise _TooDeep
+        sequence = kind is yaml.SequenceStartEvent
+        span.tag = (_SEQ if sequence else _MAP) if tag is None or tag == "!" else tag
+        tag_problem = None
         if span.tag not in _KNOWN_COLLECTION_TAGS:
+            tag_problem = len(self.problems)  # (its end is the collection's: set below)
             self._tag_problem(span.tag, event, pointer)
-        span.style = "map"
-        result: dict[str, Any] = {}
-        key_lines: dict[str, _Place] = {}
-        while type(event := get()) is not yaml.MappingEndEvent:
-            if type(event) is not yaml.ScalarEvent or event.anchor is not None or (
-                    event.tag is not None and event.tag != "!") or event.value == "<<":
-                raise _NeedsComposer  # (a merge key, or a key that may be one)
-            name = event.value
-            child = f"{pointer}/{json_pointer.escape(name)}"
-            self._duplicate(name, child, event, key_lines)
-            result[name] = self.build_events(get(), get, child, event)
+        value: list[Any] | dict[str, Any]
+        if sequence:
+            span.style = "seq"
+            value = []
+            while type(event := get()) is not yaml.SequenceEndEvent:
+                value.append(self.build_events(event, get, f"{pointer}/{len(value)}", None))
+        else:
+            span.style = "map"
+            value = {}
+            key_lines: dict[str, _Place] = {}
+            while type(event := get()) is not yaml.MappingEndEvent:
+                if type(event) is not yaml.ScalarEvent or event.anchor is not None or (
+                        event.tag is not None and event.tag != "!") or event.value == "<<":
+                    raise _NeedsComposer  # (a merge key, or a key that may be one)
+                name = event.value
+                child = f"{pointer}/{json_pointer.escape(name)}"
+                self._duplicate(name, child, event, key_lines)
+                value[name] = self.build_events(get(), get, child, event)
         span.end = event.end_mark.index + offset
-        return result
+        if tag_problem is not None:
+            self.problems[tag_problem].end = span.end
+        self.depth -= 1
+        return value
 
 
 def parse(yaml_text: str, offset: int = 0) -> Document:
@@ -408,23 +421,21 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
         broken = None
         if _depth_bound(yaml_text) > MAX_DEPTH or _node_bound(yaml_text) > MAX_NODES:
             broken = _over_limits(yaml_text)
-        if broken is not None:
-            message = (
-                f"the front matter nests lists or mappings more than {MAX_DEPTH} deep"
-                if broken == "depth"
-                else f"the front matter holds more than {MAX_NODES:,} values"
-            )
-            return Document(
-                None,
-                problems=[
-                    YamlProblem("limits", f"{message}; fmlint stopped reading it", offset,
-                                offset)
-                ],
-            )
-        try:
-            return _from_events(yaml_text, offset)
-        except _NeedsComposer:
-            return _from_nodes(yaml_text, offset)
+        if broken is None:
+            try:
+                try:
+                    return _from_events(yaml_text, offset)
+                except _NeedsComposer:
+                    return _from_nodes(yaml_text, offset)
+            except _TooDeep:
+                broken = "depth"
+        message = (
+            f"the front matter nests lists or mappings more than {MAX_DEPTH} deep"
+            if broken == "depth"
+            else f"the front matter holds more than {MAX_NODES:,} values"
+        )
+        return Document(None, problems=[
+            YamlProblem("limits", f"{message}; fmlint stopped reading it", offset, offset)])
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         index = offset + (mark.index if mark is not None else 0)

@@ -54,6 +54,20 @@ def _indented_cr(levels: int) -> bytes:
     return ("---\na:" + body + " 1\n---\n").encode()
 
 
+def _alias_chain(links: int) -> bytes:
+    """Aliases that each nest the previous one 90 deep: shallow as written, deep when read."""
+    lines = ["a0: &a0 1"]
+    for k in range(1, links + 1):
+        lines.append(f"a{k}: &a{k} " + "[" * 90 + f"*a{k - 1}" + "]" * 90)
+    return ("---\n" + "\n".join(lines) + "\n---\n").encode()
+
+
+def _indentless(levels: int) -> bytes:
+    """Keys holding indentless lists of keys: two levels deeper for every two columns."""
+    body = "".join(" " * (2 * i) + f"- k{i}:\n" for i in range(levels))
+    return ("---\nk:\n" + body + " " * (2 * levels) + "- 1\n---\n").encode()
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -101,6 +115,8 @@ CASES = [
     Case("recursive-mapping", lambda: b"---\na: &a {b: *a}\n---\n", "FM006", 2),
     Case("recursive-merge", lambda: b"---\na: &a {<<: *a}\n---\n", "FM006", 2),
     Case("recursive-root", lambda: b"---\n&a [*a]\n---\n", "FM006", 2),
+    Case("alias-chain-deep", lambda: _alias_chain(8), "FM006", 2),
+    Case("indentless-deep", lambda: _indentless(98), "FM006", 2),
 ]
 BIG = {"front-matter-50mb", "body-50mb", "scalar-20mb"}
 

@@ -114,6 +114,8 @@ _BOTH_WAYS = [
     "a: 012\nb: 1_000\nc: 1:20\nd: yes\ne: ~\nf: 1.5\ng: 2021-01-01\nh: 0x1F\ni: .inf",
     "a: 1\r\nb: 2\r\n", "a: {b: 1, b: 2}", "!!str x", "x: [a, b, c]\ny: {}\nz: []",
     "a: !!set {x}", "k: !!binary aGVsbG8=", "'a': \"b\"\n\"c\": 'd'", "a:\n  - b: 1\n    c: [2]",
+    "a: !foo [1, 2]", "title: !foo\n  - a\n  - b\n", "a: !bar {x: 1}\nb: 2",
+    "a: !!bool x", "a: !!int", "a: !!float", "a: ! >\n  yes\n",
 ]
 
 
@@ -149,3 +151,26 @@ def test_what_only_the_composer_handles_goes_to_the_node_tree(text: str) -> None
     with pytest.raises(yamldoc._NeedsComposer):
         yamldoc._from_events(text, 4)
     assert yamldoc.parse(text, 4).record is not None or yamldoc.parse(text, 4).problems
+
+
+def test_nesting_is_bounded_while_the_record_is_built() -> None:
+    """The cheap depth estimate before parsing is not exact: building stops at the limit too,
+    both ways (aliases make a record deeper than its text)."""
+    from linter import yamldoc
+
+    deep = "x: " + "[" * 120 + "]" * 120
+    for build in (yamldoc._from_events, yamldoc._from_nodes):
+        with pytest.raises(yamldoc._TooDeep):
+            build(deep, 4)
+
+
+@pytest.mark.parametrize("text", ["a: !!bool x", "a: !!int", "a: !!float", "a: ! >\n  yes\n"])
+def test_a_value_its_tag_cannot_take_stays_text(text: str) -> None:
+    from linter import yamldoc
+
+    doc = yamldoc.parse(text, 4)
+    assert doc.problems == [] and isinstance(doc.record["a"], str)
+
+
+def test_a_syntax_error_after_a_value_its_tag_cannot_take_is_reported() -> None:
+    assert codes("---\na: !!bool x\nb: [\n---\n") == [("FM004", 4, 1)]
