@@ -53,10 +53,11 @@ def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, object], .
     return own + _gitignores(parent, stop)
 
 
-def _ignored_by_git(path: str, is_dir: bool, stop: str | None) -> bool:
-    """Whether any .gitignore from ``stop`` (the repository root) down to the path ignores it."""
-    absolute = os.path.abspath(path)
-    for directory, spec in _gitignores(os.path.dirname(absolute), stop):
+def _ignored_by_git(folder: str, name: str, is_dir: bool, stop: str | None) -> bool:
+    """Whether any .gitignore from ``stop`` (the repository root) down to ``name`` in the
+    absolute ``folder`` ignores it."""
+    absolute = os.path.join(folder, name)
+    for directory, spec in _gitignores(folder, stop):
         relative = absolute[len(directory):].lstrip(os.sep).replace(os.sep, "/")
         if spec.match_file(relative + ("/" if is_dir else "")):  # type: ignore[attr-defined]
             return True
@@ -106,11 +107,12 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
         stop = _repo_root(given)
         included = _includer(tuple(config.include), config)
         for directory, dirnames, filenames in os.walk(given):
+            folder = os.path.abspath(directory)
             dirnames[:] = sorted(
                 d for d in dirnames
                 if not _excluded(config.relative(os.path.join(directory, d))
                                  if config.exclude else d, d, config)
-                and not _ignored_by_git(os.path.join(directory, d), True, stop)
+                and not _ignored_by_git(folder, d, True, stop)
             )
             for name in sorted(filenames):
                 path = os.path.join(directory, name)
@@ -121,7 +123,7 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 if not included(name, path):
                     continue
                 relative = config.relative(path) if config.exclude else name
-                if _excluded(relative, name, config) or _ignored_by_git(path, False, stop):
+                if _excluded(relative, name, config) or _ignored_by_git(folder, name, False, stop):
                     continue
                 if path not in seen:
                     seen.add(path)
