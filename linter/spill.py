@@ -27,6 +27,7 @@ class Spill:
 
     def __init__(self) -> None:
         self._file: IO[bytes] | None = None
+        self._reader: IO[bytes] | None = None  # what lines are read back through
         self._offsets: dict[int, int] = {}  # hash of a path with findings -> its line
         self._more: dict[str, int] = {}  # path -> its line, for a path whose hash is taken
         self._key_hashes = array("q")  # hash of (code, key) of every index entry
@@ -87,6 +88,7 @@ class Spill:
     def _to_memory(self) -> None:
         if isinstance(self._file, io.BytesIO):
             raise OSError("cannot keep the findings")
+        self._close_reader()
         kept = io.BytesIO()
         if self._file is not None:
             self._file.seek(0)
@@ -100,8 +102,14 @@ class Spill:
     def _read(self, offset: int) -> tuple[str, list[Finding], list[IndexEntry]]:
         self._flush()
         assert self._file is not None
-        self._file.seek(offset)
-        path, findings, entries = pickle.load(self._file)
+        if self._reader is None:
+            # Read through a buffer of its own (lines are only ever added, so what it holds
+            # stays true): one system call serves many lines read in order.
+            in_memory = isinstance(self._file, io.BytesIO)
+            self._reader = self._file if in_memory else open(  # noqa: SIM115
+                self._file.fileno(), "rb", closefd=False)
+        self._reader.seek(offset)
+        path, findings, entries = pickle.load(self._reader)
         return (path, [Finding.from_row(path, row) for row in findings],
                 [IndexEntry.from_row(path, row) for row in entries])
 
@@ -130,7 +138,13 @@ class Spill:
         stored, findings, _entries = self._read(offset)
         return findings if stored == path else []
 
+    def _close_reader(self) -> None:
+        if self._reader is not None and self._reader is not self._file:
+            self._reader.close()
+        self._reader = None
+
     def close(self) -> None:
+        self._close_reader()
         if self._file is not None:
             self._file.close()
             self._file = None
