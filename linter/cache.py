@@ -93,13 +93,19 @@ def _encode(outcome: Outcome, deps: dict[str, list[int] | None]) -> list[Any]:
             [[d.line, d.column, d.end_column, d.whole_file, d.codes] for d in sup.directives],
             sup.problems],
         deps,
+        None if outcome.block is None else list(outcome.block),
     ]
 
 
-def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]]]:
+def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]],
+                                       tuple[bool, str] | None]:
     """The stored result: suppressions and dependencies decoded, findings and index entries
-    left as rows (``Finding.from_row`` reads them when the report needs them)."""
-    findings, entries, sup, deps = data
+    left as rows (``Finding.from_row`` reads them when the report needs them), and the
+    file's lines of the text report with whether they are in colour, if they were made."""
+    findings, entries, sup, deps, block = data
+    if block is not None and not (isinstance(block, list) and len(block) == 2
+                                  and isinstance(block[0], bool) and isinstance(block[1], str)):
+        raise TypeError("not a stored result")
     if not (isinstance(findings, list) and all(
             isinstance(row, list) and len(row) == 10 and row[6] in SEVERITY_RANK
             and isinstance(row[4], str) for row in findings)
@@ -114,7 +120,7 @@ def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]]]:
             [tuple(p) for p in sup[1]],  # type: ignore[misc]
         ),
         deps=list(deps),
-    ), (findings, entries)
+    ), (findings, entries), None if block is None else (block[0], block[1])
 
 
 class Cache:
@@ -193,7 +199,8 @@ class Cache:
         self._new_end += len(line)
         self.dirty = True
 
-    def get(self, path: str) -> tuple[FileResult, tuple[list[Any], list[Any]]] | None:
+    def get(self, path: str) -> tuple[FileResult, tuple[list[Any], list[Any]],
+                                      tuple[bool, str] | None] | None:
         """The stored result if the file (and what its check read) is unchanged.
 
         A file whose size and modification time are as stored is not read again; otherwise

@@ -7,6 +7,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,11 @@ def _run(args: argparse.Namespace) -> int:
 
             cache = Cache.open(args.cache_dir, config)
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
-        for outcome in _run_files(files, config, mode, paths, jobs, cache, progress):
+        if args.output_format == "text" and not (
+                args.statistics or args.add_ignore or args.fix_only or mode.fix or mode.diff):
+            totals.block_color = _use_color(args, sys.stdout)  # lay files out as they come
+        for outcome in _run_files(files, config, mode, paths, jobs, cache, progress,
+                                  totals.block_color):
             if outcome.path in explicit or not _plain_page(outcome):
                 totals.add(outcome)
         if progress:
@@ -171,6 +176,9 @@ class Totals:
         self.diffs: list[tuple[str, str]] = []  # (path, diff), put in path order to show
         self.texts: dict[str, str] = {}  # standard input's text, for excerpts
         self.fixed_texts: dict[str, str | None] = {}  # standard input's fixed text
+        # Whether files' lines of the text report are made as they are checked, in colour
+        # (True) or not (False); None: the report lays them out.
+        self.block_color: bool | None = None
 
     def add(self, outcome: Outcome, keep_text: bool = False) -> None:
         result = outcome.result
@@ -179,7 +187,7 @@ class Totals:
         self.fixed += outcome.fixed
         findings, entries = outcome.packed()
         self.tally(findings)
-        self.spill.add(path, findings, entries)
+        self.spill.add(path, findings, entries, outcome.block[1] if outcome.block else None)
         if result.suppressions is not None and result.suppressions.directives:
             self.suppressions[path] = result.suppressions
         if outcome.diff:
@@ -207,10 +215,16 @@ class Totals:
 
 
 def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
-               cache, progress) -> Iterator[Outcome]:
-    """Outcomes of every file (from the cache where it holds them), as they come."""
+               cache, progress, block_color: bool | None) -> Iterator[Outcome]:
+    """Outcomes of every file (from the cache where it holds them), as they come; with
+    ``block_color``, each with its lines of the text report (``Outcome.block``)."""
+    render = None
+    if block_color is not None:
+        from .output.text import render_file
+
+        render = partial(render_file, color=block_color)
     if cache is None:
-        yield from check_paths(files, config, mode, roots, jobs, progress)
+        yield from check_paths(files, config, mode, roots, jobs, progress, render=render)
         return
     todo: list[str] = []
     for path in files:
@@ -220,9 +234,11 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
             continue
         if progress:
             progress(1)
-        result, rows = hit
-        yield Outcome(path, result, rows=rows)
-    for outcome in check_paths(todo, config, mode, roots, jobs, progress, cache_lines=True):
+        result, rows, block = hit
+        usable = block is not None and block[0] is block_color
+        yield Outcome(path, result, rows=rows, block=block if usable else None)
+    for outcome in check_paths(todo, config, mode, roots, jobs, progress, cache_lines=True,
+                               render=render):
         cache.put(outcome)
         yield outcome
     cache.save()
@@ -295,9 +311,7 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
         if fixed:
             out.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
         return EXIT_CLEAN
-    color = args.color == "always" or (
-        args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
-        and args.output_file is None)
+    color = _use_color(args, out)
     report = Report(
         findings=findings,
         rules=RULES,
@@ -310,6 +324,7 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
         severities=totals.severities,
         version=__version__,
         summary=not args.quiet,
+        rendered=findings.block if totals.block_color is color else None,
     )
     try:
         target = open(args.output_file, "w", encoding="utf-8") if args.output_file else None  # noqa: SIM115
@@ -330,6 +345,13 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if totals.worst >= SEVERITY_RANK["warning"] else EXIT_CLEAN
+
+
+def _use_color(args: argparse.Namespace, out) -> bool:
+    """Whether the report is in colour (ANSI)."""
+    return args.color == "always" or (
+        args.color == "auto" and out.isatty() and not os.environ.get("NO_COLOR")
+        and args.output_file is None)
 
 
 def _statistics(totals: Totals, rules) -> str:

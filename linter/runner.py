@@ -42,6 +42,9 @@ class Outcome:
     # cache): ``result`` then holds only the suppressions and dependencies.
     rows: tuple[list[Any], list[Any]] | None = None
     cache_line: bytes | None = None  # the result cache's line, made by a worker
+    # The text report's lines for the file (made while its text is at hand), and whether
+    # they are in colour.
+    block: tuple[bool, str] | None = None
 
     def packed(self) -> tuple[list[Any], list[Any]]:
         """The findings and index entries as rows, made once (workers send rows: lists
@@ -187,7 +190,8 @@ def _fix_notes(fixed: fixer.FixOutcome, path: str, config: Config) -> list[Findi
     return [n for n in notes if n.code in enabled]
 
 
-def check_path(path: str, config: Config, mode: Mode, roots: list[str]) -> Outcome:
+def check_path(path: str, config: Config, mode: Mode, roots: list[str],
+               keep_text: bool = False) -> Outcome:
     """Read, check, and (with ``mode.fix``) write one file. Never raises."""
     try:
         with open(path, "rb", buffering=0) as handle:  # (read whole: no buffer needed)
@@ -195,7 +199,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str]) -> Outco
             data = handle.read()
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
-    outcome = check_data(data, path, config, mode)
+    outcome = check_data(data, path, config, mode, keep_text)
     import hashlib  # (imported on first use: one-file runs without a cache need none)
 
     outcome.digest = hashlib.sha256(data).hexdigest()
@@ -222,20 +226,38 @@ def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
 
 # -- parallel workers ----------------------------------------------------------------------
 
-_worker_state: tuple[Config, Mode, list[str], Callable[[str], Any] | None] | None = None
+# Lays out a file's findings for the text report, given the file's text.
+Render = Callable[[list[Finding], str], tuple[bool, str] | None]
 
 
-def _init_worker(config: Config, mode: Mode, roots: list[str], cache_lines: bool) -> None:
+def _checked(path: str, config: Config, mode: Mode, roots: list[str],
+             render: Render | None) -> Outcome:
+    """``check_path``, and with ``render`` the file's lines of the text report, made while
+    its text is at hand (the report then need not read the file again)."""
+    outcome = check_path(path, config, mode, roots, keep_text=render is not None)
+    if render is not None:
+        if outcome.text is not None:
+            outcome.block = render(outcome.result.findings, outcome.text)
+        outcome.text = None
+    return outcome
+
+
+_worker_state: tuple[Config, Mode, list[str], Callable[[str], Any] | None,
+                     Render | None] | None = None
+
+
+def _init_worker(config: Config, mode: Mode, roots: list[str], cache_lines: bool,
+                 render: Render | None) -> None:
     global _worker_state
     from .cache import dep_stamps
 
-    _worker_state = (config, mode, roots, dep_stamps() if cache_lines else None)
+    _worker_state = (config, mode, roots, dep_stamps() if cache_lines else None, render)
 
 
 def _work(paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
-    config, mode, roots, dep_stamp = _worker_state
-    outcomes = [check_path(path, config, mode, roots) for path in paths]
+    config, mode, roots, dep_stamp, render = _worker_state
+    outcomes = [_checked(path, config, mode, roots, render) for path in paths]
     for outcome in outcomes:
         outcome.packed()
         if dep_stamp is not None:  # (the main process only writes the lines)
@@ -246,17 +268,18 @@ def _work(paths: list[str]) -> list[Outcome]:
 
 
 def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
-                progress: Callable[[int], None] | None = None, cache_lines: bool = False
-                ) -> Iterable[Outcome]:
+                progress: Callable[[int], None] | None = None, cache_lines: bool = False,
+                render: Render | None = None) -> Iterable[Outcome]:
     """Outcomes of ``paths``, in no set order; ``jobs`` processes check them in large runs.
 
     This process is one of them: it checks chunks of files itself while ``jobs - 1`` forked
     workers check others, and takes in their outcomes between its own chunks. With
-    ``cache_lines``, workers also make each outcome's result cache line.
+    ``cache_lines``, workers also make each outcome's result cache line; with ``render``,
+    each outcome's lines of the text report (``Outcome.block``).
     """
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         for path in paths:
-            yield check_path(path, config, mode, roots)
+            yield _checked(path, config, mode, roots, render)
             if progress:
                 progress(1)
         return
@@ -283,10 +306,10 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
             return future.result()
         except BrokenProcessPool:
             broken = True
-            return [check_path(path, config, mode, roots) for path in chunk]
+            return [_checked(path, config, mode, roots, render) for path in chunk]
 
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config, mode, roots, cache_lines)) as pool:
+                             initargs=(config, mode, roots, cache_lines, render)) as pool:
         while True:
             if not broken:
                 for chunk in itertools.islice(chunks, _IN_FLIGHT * workers - len(pending)):
@@ -305,7 +328,7 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
             if own is None:
                 break
             for path in own:
-                yield check_path(path, config, mode, roots)
+                yield _checked(path, config, mode, roots, render)
             if progress:
                 progress(len(own))
         for future in list(pending):

@@ -46,12 +46,14 @@ class Spill:
                 self._file = io.BytesIO()
         return self._file
 
-    def add(self, path: str, findings: list[list[Any]], entries: list[list[Any]]) -> None:
+    def add(self, path: str, findings: list[list[Any]], entries: list[list[Any]],
+            block: str | None = None) -> None:
         """Keep one file's findings and index entries, as rows (``Finding.to_row``,
-        ``IndexEntry.to_row``); once per file."""
+        ``IndexEntry.to_row``), and its lines of the text report if they were made; once
+        per file."""
         if not findings and not entries:
             return
-        line = pickle.dumps((path, findings, entries), pickle.HIGHEST_PROTOCOL)
+        line = pickle.dumps((path, findings, entries, block), pickle.HIGHEST_PROTOCOL)
         offset = self._end
         self._pending += line
         self._end += len(line)
@@ -99,7 +101,7 @@ class Spill:
             self._file.close()
         self._file = kept
 
-    def _read(self, offset: int) -> tuple[str, list[Finding], list[IndexEntry]]:
+    def _read(self, offset: int) -> tuple[str, list[Finding], list[IndexEntry], str | None]:
         self._flush()
         assert self._file is not None
         if self._reader is None:
@@ -109,9 +111,9 @@ class Spill:
             self._reader = self._file if in_memory else open(  # noqa: SIM115
                 self._file.fileno(), "rb", closefd=False)
         self._reader.seek(offset)
-        path, findings, entries = pickle.load(self._reader)
+        path, findings, entries, block = pickle.load(self._reader)
         return (path, [Finding.from_row(path, row) for row in findings],
-                [IndexEntry.from_row(path, row) for row in entries])
+                [IndexEntry.from_row(path, row) for row in entries], block)
 
     def shared_entries(self) -> list[IndexEntry]:
         """The index entries whose key some other entry has too (only those can meet)."""
@@ -126,17 +128,18 @@ class Spill:
         out: list[IndexEntry] = []
         lines = sorted({files[i] for i in range(len(hashes)) if hashes[i] in shared})
         for offset in lines:
-            _path, _findings, entries = self._read(offset)
+            _path, _findings, entries, _block = self._read(offset)
             out.extend(e for e in entries if hash((e.code, e.key)) in shared)
         return out
 
-    def findings(self, path: str) -> list[Finding]:
-        """The findings kept for ``path`` (none if it had none)."""
+    def findings(self, path: str) -> tuple[list[Finding], str | None]:
+        """The findings kept for ``path`` (none if it had none), and its lines of the text
+        report if they were made."""
         offset = self._more.get(path, self._offsets.get(hash(path)))
         if offset is None:
-            return []
-        stored, findings, _entries = self._read(offset)
-        return findings if stored == path else []
+            return [], None
+        stored, findings, _entries, block = self._read(offset)
+        return (findings, block) if stored == path else ([], None)
 
     def _close_reader(self) -> None:
         if self._reader is not None and self._reader is not self._file:
@@ -164,6 +167,7 @@ class SortedFindings:
         for finding in extra:
             self._extra.setdefault(finding.path or "", []).append(finding)
         self._count = count  # all of them, ``extra`` included
+        self._block: tuple[str, str | None] | None = None  # of the file being walked
 
     def __len__(self) -> int:
         return self._count
@@ -173,6 +177,18 @@ class SortedFindings:
 
     def __iter__(self) -> Iterator[Finding]:
         for path in sorted({*self._paths, *self._extra}):
-            found = self._spill.findings(path) + self._extra.get(path, [])
+            found, block = self._spill.findings(path)
+            extra = self._extra.get(path)
+            # (a file that checks across files added to is laid out anew)
+            self._block = (path, None if extra else block)
+            if extra:
+                found += extra
             found.sort(key=Finding.sort_key)
             yield from found
+        self._block = None
+
+    def block(self, path: str) -> str | None:
+        """The text report's lines of ``path`` as made when it was checked, while its
+        findings are being walked; None when they were not made, or when checks across
+        files added findings to it."""
+        return self._block[1] if self._block is not None and self._block[0] == path else None

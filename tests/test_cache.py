@@ -126,7 +126,17 @@ def test_no_cache_reads_and_writes_nothing(cli, site: Path) -> None:
     assert not (site / ".fmlint_cache").exists()
 
 
-def test_a_stored_row_of_the_wrong_shape_is_a_miss(cli, site: Path, checks: list[str]) -> None:
+def _short_rows(result: list) -> None:
+    result[0] = [row[:9] for row in result[0]]  # one value short
+
+
+def _odd_lines(result: list) -> None:
+    result[4] = ["yes", 1]  # the report's lines: not [in colour, text]
+
+
+@pytest.mark.parametrize("damage", [_short_rows, _odd_lines])
+def test_a_stored_result_of_the_wrong_shape_is_a_miss(cli, site: Path, checks: list[str],
+                                                      damage) -> None:
     first = run(cli)
     (stored,) = (site / ".fmlint_cache").glob("results-*")
     lines = stored.read_text("utf-8").splitlines(keepends=True)
@@ -134,7 +144,7 @@ def test_a_stored_row_of_the_wrong_shape_is_a_miss(cli, site: Path, checks: list
         name, tab, rest = line.partition("\t")
         if tab and "seed.md" in name:
             sha, stat, result = json.loads(rest)
-            result[0] = [row[:9] for row in result[0]]  # one value short
+            damage(result)
             lines[i] = name + "\t" + json.dumps([sha, stat, result]) + "\n"
     stored.write_text("".join(lines), "utf-8")
     checks.clear()

@@ -4,6 +4,7 @@ report reads them back."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -161,3 +162,32 @@ def test_a_worker_that_dies_costs_time_not_findings(cli, news: Path,
     run = cli(["check", "_news", "--isolated", "--no-cache", "--now", NOW, "--jobs", "2",
                "--output-format", "json"])
     assert run.out == expected and run.code == 1
+
+
+@pytest.mark.parametrize("color", ["never", "always"])
+def test_report_lines_made_where_files_are_checked_read_as_if_laid_out_at_the_end(
+        cli, news: Path, color: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text report's lines of each file are made by the process that checked it and kept
+    in the cache; the report reads the same as one laid out from the findings at the end,
+    filled or warm, and from a cache filled in the other colour. Only files that checks
+    across files added findings to (FM207) are read again for the report."""
+    from linter import check
+    from linter.output import text
+
+    argv = ["check", "_news", "--isolated", "--now", NOW, "--jobs", "2", "--color", color]
+    other = "always" if color == "never" else "never"
+    filled = cli([*argv, "--cache-dir", "same"]).out
+    cli([*argv[:-1], other, "--cache-dir", "other"])
+    read_again: list[str] = []
+    real = check._source_lines
+    monkeypatch.setattr(check, "_source_lines", lambda texts: (
+        lambda path: read_again.append(path) or real(texts)(path)))
+    warm = cli([*argv, "--cache-dir", "same"]).out
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", warm)
+    across = {line.split(":")[0] for line in plain.splitlines() if " FM207 " in line}
+    assert across and set(read_again) == across
+    warm_other = cli([*argv, "--cache-dir", "other"]).out
+    monkeypatch.setattr(text, "render_file", lambda findings, source, *, color: None)
+    laid_out = cli([*argv, "--no-cache"]).out
+    assert "FM102" in laid_out and "FM207" in laid_out
+    assert filled == warm == warm_other == laid_out

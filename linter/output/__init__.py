@@ -91,6 +91,8 @@ class Report:
     summary: bool = True  # end text and concise output with the summary (not with --quiet)
     # Findings per severity, when the run counted them (else the summary counts them).
     severities: Mapping[str, int] | None = None
+    # A file's lines of the text format, made when the file was checked (None: lay them out).
+    rendered: Callable[[str], str | None] | None = None
 
 
 def render(fmt: str, report: Report) -> str:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from linter.finding import Finding
 from linter.output import display_path
 from linter.output.ansi import BLUE, BOLD, CYAN, SEVERITY_COLORS, paint
 from linter.output.excerpt import make_excerpt
 from linter.output.safe_text import safe_text
 from linter.output.summary import summary_lines
+from linter.source import Lines
 
 if TYPE_CHECKING:
-    from linter.finding import Finding
     from linter.output import Report
+
+
+_NO_PATH = object()  # (before the first finding)
 
 
 def render(report: Report) -> str:
@@ -22,17 +26,40 @@ def render(report: Report) -> str:
 
 
 def chunks(report: Report) -> Iterator[str]:
-    """The output piece by piece; only one file's lines are held at a time."""
-    current: tuple[str | None, list[str] | None] = (None, None)
+    """The output piece by piece; only one file's lines are held at a time. A file whose
+    lines were made when it was checked (``Report.rendered``) is not read again."""
+    current: object = _NO_PATH
+    lines: Sequence[str] | None = None
+    block: str | None = None
     for finding in report.findings:
-        if finding.path != current[0]:
-            current = (finding.path, _lines(report, finding.path))
-        out = [finding_header(finding, report.color),
-               *excerpt_lines(finding, current[1], report.color), ""]
-        yield "\n".join(out) + "\n"
+        if finding.path != current:
+            current = path = finding.path
+            block = report.rendered(path) if report.rendered and path is not None else None
+            if block is not None:
+                yield block
+            else:
+                lines = _lines(report, path)
+        if block is None:
+            yield finding_lines(finding, lines, report.color)
     summary = summary_lines(report)
     if summary:
         yield "\n".join(summary) + "\n"
+
+
+def finding_lines(finding: Finding, lines: Sequence[str] | None, color: bool) -> str:
+    """One finding: its header, its excerpt, and a blank line."""
+    return "\n".join([finding_header(finding, color), *excerpt_lines(finding, lines, color),
+                      ""]) + "\n"
+
+
+def render_file(findings: list[Finding], text: str, *, color: bool) -> tuple[bool, str] | None:
+    """A file's findings as this format lays them out, from the file's text (made where the
+    file was checked), and whether in colour; None without findings."""
+    if not findings:
+        return None
+    lines = Lines(text)
+    return color, "".join(finding_lines(finding, lines, color)
+                          for finding in sorted(findings, key=Finding.sort_key))
 
 
 def finding_header(finding: Finding, color: bool) -> str:
@@ -48,7 +75,7 @@ def has_safe_fix(finding: Finding) -> bool:
     return finding.fix is not None and finding.fix.applicability == "safe"
 
 
-def excerpt_lines(finding: Finding, lines: list[str] | None, color: bool) -> list[str]:
+def excerpt_lines(finding: Finding, lines: Sequence[str] | None, color: bool) -> list[str]:
     """The finding's source line under a line-number gutter, and carets under the value."""
     if lines is None or not 1 <= finding.line <= len(lines):
         return []
