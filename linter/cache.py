@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -114,7 +115,7 @@ def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]],
             and isinstance(row[1], str) for row in entries)):
         raise TypeError("not a stored result")
     return FileResult(
-        suppressions=None if sup is None else Suppressions(
+        suppressions=None if sup is None or sup == [[], []] else Suppressions(
             [Directive(line, col, end, whole, dict(codes))
              for line, col, end, whole, codes in sup[0]],
             [tuple(p) for p in sup[1]],  # type: ignore[misc]
@@ -298,8 +299,13 @@ def dep_stamps() -> Callable[[str], list[int] | None]:
     return stamp_of
 
 
+_PLAIN_NAME = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII that JSON writes as it is
+
+
 def _name(path: str) -> bytes:
     """A path as a cache line starts with it: JSON, ASCII (undecodable names survive)."""
+    if _PLAIN_NAME.fullmatch(path):  # (the common case, without the encoder)
+        return b'"' + path.encode("ascii") + b'"'
     return json.dumps(path).encode("ascii")
 
 
