@@ -172,5 +172,8 @@ def _show_rule(code: str, out: TextIO) -> int:
 
 
 def console_main() -> None:
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with it closed: what goes there is dropped
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     sys.exit(main())
 

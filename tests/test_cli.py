@@ -235,3 +235,17 @@ def test_progress_bar_on_a_terminal(many_records: Path) -> None:
     code, err = run("--no-progress")
     assert code == 0
     assert err == ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes a file descriptor")
+def test_a_closed_standard_output_is_no_traceback(tmp_path: Path) -> None:
+    """Started with standard output closed (``fmlint check ... >&-``): the report goes
+    nowhere, the exit status still says what was found."""
+    from .conftest import SEED
+
+    result = subprocess.run(
+        [sys.executable, "-m", "linter", "check", str(SEED), "--no-cache"],
+        stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path, text=True,
+        preexec_fn=lambda: os.close(1), timeout=120, check=False)
+    assert result.returncode == 1  # the seed's one warning
+    assert "Traceback" not in result.stderr
