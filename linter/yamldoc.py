@@ -423,10 +423,7 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
             broken = _over_limits(yaml_text)
         if broken is None:
             try:
-                try:
-                    return _from_events(yaml_text, offset)
-                except _NeedsComposer:
-                    return _from_nodes(yaml_text, offset)
+                return _build(yaml_text, offset)
             except _TooDeep:
                 broken = "depth"
         message = (
@@ -458,11 +455,25 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
                                                     index)])
 
 
+def _build(yaml_text: str, offset: int) -> Document:
+    """The document from the parser's events, or from the node tree where only PyYAML's
+    composer will do."""
+    try:
+        return _from_events(yaml_text, offset)
+    except _NeedsComposer:
+        return _from_nodes(yaml_text, offset)
+
+
+def _empty(offset: int) -> Document:
+    """The document of front matter with nothing in it: an empty mapping."""
+    return Document({}, {"": Span(offset, offset, style="map", tag=_MAP)})
+
+
 def _from_nodes(yaml_text: str, offset: int) -> Document:
     """The document built from PyYAML's node tree (anchors, aliases and merge keys)."""
     root = yaml.compose(yaml_text, Loader=_Loader)
     if root is None:
-        return Document({}, {"": Span(offset, offset, style="map", tag=_MAP)})
+        return _empty(offset)
     builder = _Builder(offset, aliases="*" in yaml_text)
     record = builder.build(root, "", None)
     shared = {node_id for node_id, count in builder.seen.items() if count > 1}
@@ -483,7 +494,7 @@ def _from_events(yaml_text: str, offset: int) -> Document:
         get()  # the stream's start
         event = get()
         if type(event) is yaml.StreamEndEvent:
-            return Document({}, {"": Span(offset, offset, style="map", tag=_MAP)})
+            return _empty(offset)
         builder = _Builder(offset, aliases=False)
         record = builder.build_events(get(), get, "", None)
         get()  # the document's end
