@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
             cache = Cache.open(args.cache_dir, config)
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
         if args.output_format == "text" and not (
-                args.statistics or args.add_ignore or args.fix_only or mode.fix or mode.diff):
+                args.statistics or args.add_ignore or mode.fix or mode.diff):
             totals.block_color = _use_color(args, sys.stdout)  # lay files out as they come
         for outcome in _run_files(files, config, mode, paths, jobs, cache, progress,
                                   totals.block_color):
