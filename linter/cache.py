@@ -135,7 +135,6 @@ class Cache:
     def __init__(self, file: Path, config_key: str) -> None:
         self.file = file
         self.key = config_key
-        self.dirty = False
         self._old: BinaryIO | None = None
         self._offsets: dict[int, int] = {}  # hash of a path's name -> offset of its line
         self._new: BinaryIO | None = None  # lines written this run
@@ -198,7 +197,6 @@ class Cache:
         self._new_paths.append(key)
         self._new.write(line)
         self._new_end += len(line)
-        self.dirty = True
 
     def get(self, path: str) -> tuple[FileResult, tuple[list[Any], list[Any]],
                                       tuple[bool, str] | None] | None:
@@ -239,7 +237,7 @@ class Cache:
         run's lines (streamed: nothing is held in memory)."""
         temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
         try:
-            if not self.dirty or self._new is None:
+            if self._new is None:  # nothing new this run
                 return
             ignore = self.file.parent / ".gitignore"
             if not ignore.exists():
@@ -311,6 +309,6 @@ def _name(path: str) -> bytes:
 
 def _line(path: str, stored: list[Any]) -> bytes:
     """A cache file's line: the path as JSON (``_name``), a tab, the stored result as JSON."""
-    return (json.dumps(path) + "\t" + json.dumps(
+    return _name(path) + b"\t" + (json.dumps(
         stored, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8",
                                                                          "surrogatepass")

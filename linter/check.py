@@ -15,6 +15,7 @@ from . import __version__, engine
 from .config import Config
 from .finding import SEVERITY_RANK, Finding
 from .runner import Mode, Outcome, check_data, check_paths
+from .source import DecodeError, Lines, decode
 from .spill import SortedFindings, Spill
 from .suppress import Suppressions
 
@@ -163,13 +164,11 @@ class Totals:
 
     def __init__(self) -> None:
         self.spill = Spill()
-        self.found = 0
         self.codes: Counter[str] = Counter()  # findings per code
         self.severities: Counter[str] = Counter()  # findings per severity
         self.fixable: Counter[str] = Counter()  # findings with a fix, per code
         self.fixable_safe = 0
         self.fixable_unsafe = 0
-        self.worst = -1  # the highest severity rank found
         self.suppressions: dict[str, Suppressions] = {}
         self.files = 0
         self.fixed = 0
@@ -198,14 +197,21 @@ class Totals:
             self.fixed_texts[path] = outcome.fixed_text
 
 
+    @property
+    def found(self) -> int:
+        return sum(self.codes.values())
+
+    @property
+    def worst(self) -> int:
+        """The highest severity rank found (-1: none)."""
+        return max((SEVERITY_RANK[s] for s, n in self.severities.items() if n), default=-1)
+
     def tally(self, findings: list[list[Any]]) -> None:
         """Count findings (as rows, ``Finding.to_row``) for the summary, the statistics and
         the exit status."""
         for _l, _c, _el, _ec, code, _rule, severity, _message, _pointer, fix in findings:
-            self.found += 1
             self.codes[code] += 1
             self.severities[severity] += 1
-            self.worst = max(self.worst, SEVERITY_RANK[severity])
             if fix is not None:
                 self.fixable[code] += 1
                 if fix[0] == "safe":
@@ -277,11 +283,9 @@ def _source_lines(texts: dict[str, str]):
         if text is None:
             try:
                 with open(path, "rb", buffering=0) as handle:
-                    text = handle.read().decode("utf-8").removeprefix("\ufeff")
-            except (OSError, UnicodeDecodeError):
+                    text, _bom = decode(handle.read())
+            except (OSError, DecodeError):
                 return None
-        from .source import Lines
-
         return Lines(text)  # split only as far as the report reads
 
     return lines

@@ -34,7 +34,6 @@ class Spill:
         self._key_files = array("q")  # offset of the line that holds the entry
         self._pending = bytearray()  # lines not yet written out
         self._written = 0  # bytes in the file
-        self._end = 0  # where the next line goes (the file and the pending lines)
 
     def _out(self) -> IO[bytes]:
         if self._file is None:
@@ -54,9 +53,8 @@ class Spill:
         if not findings and not entries:
             return
         line = pickle.dumps((path, findings, entries, block), pickle.HIGHEST_PROTOCOL)
-        offset = self._end
+        offset = self._written + len(self._pending)
         self._pending += line
-        self._end += len(line)
         if len(self._pending) >= _BATCH:
             self._flush()
         if findings and self._offsets.setdefault(hash(path), offset) != offset:

@@ -223,13 +223,10 @@ class _Builder:
         node_id = id(node)
         offset = self.offset
         tag = node.tag
-        if key is None:
-            span = Span(node.start_mark.index + offset, node.end_mark.index + offset, None, None,
-                        None, tag, None, node_id)
-        else:
-            span = Span(node.start_mark.index + offset, node.end_mark.index + offset,
-                        key.start_mark.index + offset, key.end_mark.index + offset, None, tag,
-                        None, node_id)
+        span = Span(node.start_mark.index + offset, node.end_mark.index + offset,
+                    None if key is None else key.start_mark.index + offset,
+                    None if key is None else key.end_mark.index + offset, None, tag, None,
+                    node_id)
         # Recorded even past the limit, so that findings on later keys keep their place.
         self.spans[pointer] = span
         if self.visits > MAX_NODES:
