@@ -104,16 +104,19 @@ def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]],
     left as rows (``Finding.from_row`` reads them when the report needs them), and the
     file's lines of the text report with whether they are in colour, if they were made."""
     findings, entries, sup, deps, block = data
-    if block is not None and not (isinstance(block, list) and len(block) == 2
-                                  and isinstance(block[0], bool) and isinstance(block[1], str)):
+    if block is not None and not (type(block) is list and len(block) == 2
+                                  and type(block[0]) is bool and type(block[1]) is str):
         raise TypeError("not a stored result")
-    if not (isinstance(findings, list) and all(
-            isinstance(row, list) and len(row) == 10 and row[6] in SEVERITY_RANK
-            and isinstance(row[4], str) for row in findings)
-            and isinstance(entries, list) and all(
-            isinstance(row, list) and len(row) == 8 and isinstance(row[0], str)
-            and isinstance(row[1], str) for row in entries)):
+    if type(findings) is not list or type(entries) is not list:
         raise TypeError("not a stored result")
+    for row in findings:  # (a plain loop: most files have few rows, often none)
+        if type(row) is not list or len(row) != 10 or row[6] not in SEVERITY_RANK or type(
+                row[4]) is not str:
+            raise TypeError("not a stored result")
+    for row in entries:
+        if type(row) is not list or len(row) != 8 or type(row[0]) is not str or type(
+                row[1]) is not str:
+            raise TypeError("not a stored result")
     return FileResult(
         suppressions=None if sup is None or sup == [[], []] else Suppressions(
             [Directive(line, col, end, whole, dict(codes))
@@ -215,8 +218,9 @@ class Cache:
                 if sha != self._content_key(path):
                     return None
                 self._write(path, _line(path, [sha, _settled(stamp), result]), again=True)
-            if any(self._dep_stamp(dep) != known for dep, known in result[3].items()):
-                return None
+            for dep, known in result[3].items():
+                if self._dep_stamp(dep) != known:
+                    return None
             return _decode(result)
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return None

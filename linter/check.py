@@ -328,7 +328,7 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
         severities=totals.severities,
         version=__version__,
         summary=not args.quiet,
-        rendered=findings.block if totals.block_color is color else None,
+        files=partial(findings.files, blocks=True) if totals.block_color is color else None,
     )
     try:
         target = open(args.output_file, "w", encoding="utf-8") if args.output_file else None  # noqa: SIM115

@@ -99,7 +99,9 @@ class Spill:
             self._file.close()
         self._file = kept
 
-    def _read(self, offset: int) -> tuple[str, list[Finding], list[IndexEntry], str | None]:
+    def _read(self, offset: int) -> tuple[str, list[list[Any]], list[list[Any]], str | None]:
+        """The line at ``offset``: a path, its findings and index entries as rows, and its
+        lines of the text report (or None)."""
         self._flush()
         assert self._file is not None
         if self._reader is None:
@@ -109,9 +111,7 @@ class Spill:
             self._reader = self._file if in_memory else open(  # noqa: SIM115
                 self._file.fileno(), "rb", closefd=False)
         self._reader.seek(offset)
-        path, findings, entries, block = pickle.load(self._reader)
-        return (path, [Finding.from_row(path, row) for row in findings],
-                [IndexEntry.from_row(path, row) for row in entries], block)
+        return pickle.load(self._reader)
 
     def shared_entries(self) -> list[IndexEntry]:
         """The index entries whose key some other entry has too (only those can meet)."""
@@ -126,13 +126,14 @@ class Spill:
         out: list[IndexEntry] = []
         lines = sorted({files[i] for i in range(len(hashes)) if hashes[i] in shared})
         for offset in lines:
-            _path, _findings, entries, _block = self._read(offset)
-            out.extend(e for e in entries if hash((e.code, e.key)) in shared)
+            path, _findings, entries, _block = self._read(offset)
+            out.extend(IndexEntry.from_row(path, row) for row in entries
+                       if hash((row[0], row[1])) in shared)
         return out
 
-    def findings(self, path: str) -> tuple[list[Finding], str | None]:
-        """The findings kept for ``path`` (none if it had none), and its lines of the text
-        report if they were made."""
+    def stored(self, path: str) -> tuple[list[list[Any]], str | None]:
+        """The findings kept for ``path`` as rows (none if it had none), and its lines of
+        the text report if they were made."""
         offset = self._more.get(path, self._offsets.get(hash(path)))
         if offset is None:
             return [], None
@@ -165,7 +166,6 @@ class SortedFindings:
         for finding in extra:
             self._extra.setdefault(finding.path or "", []).append(finding)
         self._count = count  # all of them, ``extra`` included
-        self._block: tuple[str, str | None] | None = None  # of the file being walked
 
     def __len__(self) -> int:
         return self._count
@@ -174,19 +174,23 @@ class SortedFindings:
         return self._count > 0
 
     def __iter__(self) -> Iterator[Finding]:
+        for _path, found, _block in self.files():
+            yield from found
+
+    def files(self, blocks: bool = False) -> Iterator[tuple[str, list[Finding], str | None]]:
+        """Each file with findings, in path order: its findings in order, or with ``blocks``
+        its lines of the text report where they were made when it was checked (its findings
+        are then not read: an empty list). A file that checks across files added findings
+        to is laid out anew."""
         for path in sorted({*self._paths, *self._extra}):
-            found, block = self._spill.findings(path)
+            rows, block = self._spill.stored(path)
             extra = self._extra.get(path)
-            # (a file that checks across files added to is laid out anew)
-            self._block = (path, None if extra else block)
+            if blocks and block is not None and not extra:
+                yield path, [], block
+                continue
+            found = [Finding.from_row(path, row) for row in rows]
             if extra:
                 found += extra
             found.sort(key=Finding.sort_key)
-            yield from found
-        self._block = None
-
-    def block(self, path: str) -> str | None:
-        """The text report's lines of ``path`` as made when it was checked, while its
-        findings are being walked; None when they were not made, or when checks across
-        files added findings to it."""
-        return self._block[1] if self._block is not None and self._block[0] == path else None
+            if found:
+                yield path, found, None

@@ -5,7 +5,7 @@ Each format lives in its own module, imported only when that format is asked for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Literal, Protocol, TextIO
@@ -91,8 +91,10 @@ class Report:
     summary: bool = True  # end text and concise output with the summary (not with --quiet)
     # Findings per severity, when the run counted them (else the summary counts them).
     severities: Mapping[str, int] | None = None
-    # A file's lines of the text format, made when the file was checked (None: lay them out).
-    rendered: Callable[[str], str | None] | None = None
+    # Each file's findings in order, or its lines of the text format where they were made
+    # when it was checked (then no findings): (path, findings, lines or None). Without it,
+    # the text format lays out every file from ``findings``.
+    files: Callable[[], Iterable[tuple[str | None, list[Finding], str | None]]] | None = None
 
 
 def render(fmt: str, report: Report) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from linter.finding import Finding
@@ -17,9 +18,6 @@ if TYPE_CHECKING:
     from linter.output import Report
 
 
-_NO_PATH = object()  # (before the first finding)
-
-
 def render(report: Report) -> str:
     """Findings as `path:line:col: CODE message`, each with its excerpt, then the summary."""
     return "".join(chunks(report))
@@ -27,23 +25,23 @@ def render(report: Report) -> str:
 
 def chunks(report: Report) -> Iterator[str]:
     """The output piece by piece; only one file's lines are held at a time. A file whose
-    lines were made when it was checked (``Report.rendered``) is not read again."""
-    current: object = _NO_PATH
-    lines: Sequence[str] | None = None
-    block: str | None = None
-    for finding in report.findings:
-        if finding.path != current:
-            current = path = finding.path
-            block = report.rendered(path) if report.rendered and path is not None else None
-            if block is not None:
-                yield block
-            else:
-                lines = _lines(report, path)
-        if block is None:
+    lines were made when it was checked (``Report.files``) is not read again."""
+    for path, findings, block in report.files() if report.files else _by_file(report.findings):
+        if block is not None:
+            yield block
+            continue
+        lines = _lines(report, path)
+        for finding in findings:
             yield finding_lines(finding, lines, report.color)
     summary = summary_lines(report)
     if summary:
         yield "\n".join(summary) + "\n"
+
+
+def _by_file(findings: Iterable[Finding]) -> Iterator[tuple[str | None, list[Finding], None]]:
+    """Sorted findings grouped by file."""
+    for path, group in groupby(findings, key=lambda finding: finding.path):
+        yield path, list(group), None
 
 
 def finding_lines(finding: Finding, lines: Sequence[str] | None, color: bool) -> str:
