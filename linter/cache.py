@@ -75,6 +75,26 @@ def _stamp(path: str) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns]
 
 
+class Stamps:
+    """The [size, mtime_ns] of many files, read once for the run (two numbers a file)."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self._numbers = array("q")
+        for path in paths:
+            stamp = _stamp(path)
+            self._numbers.extend(stamp if stamp is not None else (-1, -1))
+
+    def __getitem__(self, index: int) -> list[int] | None:
+        """The stamp of the ``index``-th path (None: it could not be read)."""
+        size = self._numbers[2 * index]
+        return None if size < 0 else [size, self._numbers[2 * index + 1]]
+
+    def settled(self) -> bool:
+        """Whether every file was read and none changed too recently to trust (``_settled``)."""
+        sizes, times = self._numbers[0::2], self._numbers[1::2]
+        return (not sizes or min(sizes) >= 0) and _settled([0, max(times, default=0)]) is not None
+
+
 def _settled(stamp: list[int] | None) -> list[int] | None:
     """A stamp to trust later, or None for a file changed in the last two seconds (a second
     change within the clock's resolution could keep size and time: hash it next time)."""
@@ -145,7 +165,8 @@ class Cache:
         self._new_paths = array("q")  # hashes of their names
         self._renewed: dict[int, int] = {}  # hash of a path's name -> its line, for lines
         # written again this run (a new stamp): the file may be asked for again
-        self._dep_stamp = dep_stamps()  # of the files results depend on, read once a run
+        # [size, mtime_ns] of the files results depend on, read once a run
+        self.dep_stamp = dep_stamps()
         try:
             self._old = open(file, "rb")  # noqa: SIM115  (closed by save or close)
             if json.loads(self._old.readline()).get("key") != config_key:
@@ -166,6 +187,19 @@ class Cache:
             os.path.dirname(config.source) if config.source else ".") / DIR_NAME
         key = _config_digest(config)
         return cls(base / f"results-{key}.jsonl", key)
+
+    def folder(self) -> Path:
+        """The cache folder, made (with a ``.gitignore`` of its own) if it is not there."""
+        folder = self.file.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
+        return folder
+
+    def stamp(self) -> list[int] | None:
+        """The stored results file's [size, mtime_ns] (None: there is none)."""
+        return _stamp(str(self.file))
 
     @staticmethod
     def _content_key(path: str) -> str | None:
@@ -189,8 +223,7 @@ class Cache:
 
     def _write(self, path: str, line: bytes, again: bool = False) -> None:
         if self._new is None:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            self._new = tempfile.TemporaryFile(dir=self.file.parent, prefix="new-")  # noqa: SIM115
+            self._new = tempfile.TemporaryFile(dir=self.folder(), prefix="new-")  # noqa: SIM115
             self._new_end = 0
         elif self._new.tell() != self._new_end:  # (a stored line was read back since)
             self._new.seek(self._new_end)
@@ -201,40 +234,41 @@ class Cache:
         self._new.write(line)
         self._new_end += len(line)
 
-    def get(self, path: str) -> tuple[FileResult, tuple[list[Any], list[Any]],
-                                      tuple[bool, str] | None] | None:
+    def get(self, path: str, stamp: list[int] | None) -> tuple[
+            FileResult, tuple[list[Any], list[Any]], tuple[bool, str] | None] | None:
         """The stored result if the file (and what its check read) is unchanged.
 
-        A file whose size and modification time are as stored is not read again; otherwise
-        its content hash decides.
+        A file whose size and modification time (``stamp``, read for the run: ``Stamps``)
+        are as stored is not read again; otherwise its content hash decides.
         """
         try:
             line = self._line(path)
             if line is None:
                 return None
             sha, stat, result = json.loads(line.decode("utf-8", "surrogatepass"))
-            stamp = _stamp(path)
             if stamp is None or stat != stamp:
                 if sha != self._content_key(path):
                     return None
                 self._write(path, _line(path, [sha, _settled(stamp), result]), again=True)
             for dep, known in result[3].items():
-                if self._dep_stamp(dep) != known:
+                if self.dep_stamp(dep) != known:
                     return None
             return _decode(result)
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return None
 
-    def put(self, outcome: Outcome) -> None:
-        """Store the result of checking a file (its line, when a worker made it already)."""
+    def put(self, outcome: Outcome) -> bool:
+        """Store the result of checking a file (its line, when a worker made it already);
+        False when it is not kept (an internal error, an unreadable file, a full disk)."""
         line = outcome.cache_line if outcome.cache_line is not None else encode_line(
-            outcome, self._dep_stamp)
+            outcome, self.dep_stamp)
         if not line:
-            return
+            return False
         try:
             self._write(outcome.path, line)
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            return False  # a cache that cannot be written only costs time
+        return True
 
     def save(self) -> None:
         """Write the cache file anew: the stored lines this run did not replace, then this
@@ -243,9 +277,7 @@ class Cache:
         try:
             if self._new is None:  # nothing new this run
                 return
-            ignore = self.file.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
+            self.folder()
             with open(temporary, "wb") as out:
                 out.write(json.dumps({"key": self.key}).encode() + b"\n")
                 if self._old is not None:

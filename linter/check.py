@@ -117,6 +117,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         mode = Mode(fix=args.fix or args.fix_only, unsafe=args.unsafe_fixes)
     totals = Totals()
+    last_run = None  # the last run's report, to print again or to keep
     if paths == ["-"]:
         outcome = _check_stdin(args, config, mode)
         files = [outcome.path]
@@ -129,17 +130,27 @@ def _run(args: argparse.Namespace) -> int:
         jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
         progress = _Progress(len(files)) if (
             not args.no_progress and sys.stderr.isatty() and len(files) > 200) else None
-        cache = None
+        cache = stamps = None
         if not (args.no_cache or mode.fix or mode.diff or args.add_ignore or config.online):
-            from .cache import Cache
+            from .cache import Cache, Stamps
 
             cache = Cache.open(args.cache_dir, config)
+            stamps = Stamps(files)
+            if args.output_file is None:
+                from .lastrun import LastRun
+
+                last_run = LastRun(cache, _request(args), files, stamps)
+                kept = last_run.report()
+                if kept is not None:  # the same run as the last one: its report again
+                    cache.close()
+                    sys.stdout.write(kept[0])
+                    return kept[1]
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
         if args.output_format == "text" and not (
                 args.statistics or args.add_ignore or mode.fix or mode.diff):
             totals.block_color = _use_color(args, sys.stdout)  # lay files out as they come
-        for outcome in _run_files(files, config, mode, paths, jobs, cache, progress,
-                                  totals.block_color):
+        for outcome in _run_files(files, config, mode, paths, jobs, cache, stamps, progress,
+                                  totals.block_color, last_run):
             if outcome.path in explicit or not _plain_page(outcome):
                 totals.add(outcome)
         if progress:
@@ -150,7 +161,10 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.add_ignore:
             return _add_ignores(list(findings))
-        return _report(args, config, totals, findings, mode)
+        status = _report(args, config, totals, findings, mode, last_run)
+        if last_run is not None:
+            last_run.save(status)
+        return status
     finally:
         totals.spill.close()
 
@@ -221,9 +235,12 @@ class Totals:
 
 
 def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
-               cache, progress, block_color: bool | None) -> Iterator[Outcome]:
-    """Outcomes of every file (from the cache where it holds them), as they come; with
-    ``block_color``, each with its lines of the text report (``Outcome.block``)."""
+               cache, stamps, progress, block_color: bool | None,
+               last_run=None) -> Iterator[Outcome]:
+    """Outcomes of every file (from the cache where it holds them, with the files' ``stamps``
+    read for the run), as they come; with
+    ``block_color``, each with its lines of the text report (``Outcome.block``); each told
+    to ``last_run``, which keeps the report only if every result is in the cache."""
     render = None
     if block_color is not None:
         from .output.text import render_file
@@ -233,19 +250,23 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
         yield from check_paths(files, config, mode, roots, jobs, progress, render=render)
         return
     todo: list[str] = []
-    for path in files:
-        hit = cache.get(path)
+    for index, path in enumerate(files):
+        hit = cache.get(path, stamps[index])
         if hit is None:
             todo.append(path)
             continue
         if progress:
             progress(1)
         result, rows, block = hit
+        if last_run is not None:
+            last_run.add(result.deps, True)
         usable = block is not None and block[0] is block_color
         yield Outcome(path, result, rows=rows, block=block if usable else None)
     for outcome in check_paths(todo, config, mode, roots, jobs, progress, cache_lines=True,
                                render=render):
-        cache.put(outcome)
+        stored = cache.put(outcome)
+        if last_run is not None:
+            last_run.add(outcome.result.deps, stored)
         yield outcome
     cache.save()
 
@@ -291,8 +312,17 @@ def _source_lines(texts: dict[str, str]):
     return lines
 
 
+def _request(args: argparse.Namespace) -> dict[str, Any]:
+    """What a run's report depends on besides the files and the configuration: the
+    arguments (not those of speed or the cache's place), the colour, the working folder."""
+    request = {name: value for name, value in vars(args).items()
+               if name not in ("jobs", "no_progress", "cache_dir")}
+    request.update(color=_use_color(args, sys.stdout), cwd=os.getcwd())
+    return request
+
+
 def _report(args: argparse.Namespace, config: Config, totals: Totals,
-            findings: SortedFindings, mode: Mode) -> int:
+            findings: SortedFindings, mode: Mode, last_run=None) -> int:
     from .output import Report, write
     from .registry import RULES
 
@@ -316,6 +346,8 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
             out.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
         return EXIT_CLEAN
     color = _use_color(args, out)
+    if last_run is not None:
+        out = last_run.tee(out)  # (kept to print again)
     report = Report(
         findings=findings,
         rules=RULES,

@@ -161,3 +161,120 @@ def test_a_stored_name_that_is_not_a_path_drops_the_cache(cli, site: Path,
     checks.clear()
     assert run(cli) == first
     assert len(checks) == 2
+
+
+# -- the last run's report ------------------------------------------------------------------
+
+def _text_run(cli, *extra: str):
+    runner.clear_caches()
+    return cli(["check", "--jobs", "1", "--now", "2026-01-01T00:00:00Z", *extra])
+
+
+def _kept_reports(site: Path) -> list[Path]:
+    return sorted((site / ".fmlint_cache").glob("report-*"))
+
+
+def test_the_same_run_again_prints_the_last_report_without_reading_results(
+        cli, site: Path, checks: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.cache import Cache
+
+    first = _text_run(cli)
+    assert first.code == 1 and "FM403" in first.out and "FM101" in first.out
+    assert len(_kept_reports(site)) == 1
+    checks.clear()
+
+    def no_reading(self, path, stamp):
+        raise AssertionError(f"read the stored result of {path}")
+
+    monkeypatch.setattr(Cache, "get", no_reading)
+    again = _text_run(cli)
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert checks == []
+
+
+def test_another_request_gets_its_own_report(cli, site: Path) -> None:
+    text = _text_run(cli)
+    as_json = _text_run(cli, "--output-format", "json")
+    quiet = _text_run(cli, "--quiet")
+    assert json.loads(as_json.out) and "Found" not in quiet.out and "Found" in text.out
+    assert _text_run(cli).out == text.out
+    assert _text_run(cli, "--output-format", "json").out == as_json.out
+    assert len(_kept_reports(site)) == 3
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "image"])
+def test_a_changed_site_is_not_answered_with_the_last_report(cli, site: Path,
+                                                             change: str) -> None:
+    first = _text_run(cli).out
+    record = site / "_news" / "2024-01-22-seed.md"
+    old = 1_700_000_100  # (settled: the new state may be kept in its turn)
+    changed = [record]
+    if change == "edit":
+        record.write_text(record.read_text("utf-8").replace("Metâ€™s", "Met’s"), "utf-8")
+    elif change == "add":
+        changed = [site / "_news" / "2024-01-23-copy.md"]
+        shutil.copy(record, changed[0])
+    elif change == "remove":
+        record.unlink()
+        changed = []
+    else:  # a file the results read
+        changed = [site / "assets" / "images" / "organizations" / LOGO]
+        shutil.copy(CORPUS / "assets" / "images" / "organizations" / "bbc.com-400x400.jpg",
+                    changed[0])
+    for path in changed:
+        os.utime(path, (old, old))
+    second = _text_run(cli).out
+    assert second != first
+    assert _text_run(cli).out == second  # (and that one is kept in its turn)
+    runner.clear_caches()
+    assert cli(["check", "--jobs", "1", "--now", "2026-01-01T00:00:00Z", "--no-cache"]
+               ).out == second
+
+
+def test_a_file_changed_just_now_keeps_no_report(cli, site: Path) -> None:
+    (site / "_news" / "2024-01-22-seed.md").touch()  # (its size and time prove nothing yet)
+    first = _text_run(cli)
+    assert _kept_reports(site) == []
+    assert _text_run(cli).out == first.out
+
+
+def test_a_damaged_kept_report_is_ignored(cli, site: Path, checks: list[str]) -> None:
+    first = _text_run(cli)
+    (kept,) = _kept_reports(site)
+    kept.write_text('{"files": 1}\nnot the report\n', "utf-8")
+    checks.clear()
+    assert _text_run(cli).out == first.out
+    assert checks == []  # (the results are still stored)
+    kept.write_bytes(b"\xff\x00")
+    assert _text_run(cli).out == first.out
+
+
+def test_damaged_results_are_not_answered_with_the_last_report(cli, site: Path,
+                                                               checks: list[str]) -> None:
+    first = _text_run(cli)
+    (stored,) = (site / ".fmlint_cache").glob("results-*")
+    stored.write_text("{not json", "utf-8")
+    checks.clear()
+    assert _text_run(cli).out == first.out
+    assert len(checks) == 2
+
+
+def test_no_report_is_kept_when_a_result_is_not_cached(cli, site: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.cache import Cache
+
+    monkeypatch.setattr(Cache, "put", lambda self, outcome: False)  # e.g. a full disk
+    _text_run(cli)
+    assert _kept_reports(site) == []
+
+
+def test_no_report_is_kept_for_an_output_file_or_a_very_large_report(
+        cli, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter import lastrun
+
+    _text_run(cli, "--output-file", "report.txt")
+    assert (site / "report.txt").read_text("utf-8").count("FM403") == 1
+    assert _kept_reports(site) == []
+    monkeypatch.setattr(lastrun, "LIMIT", 100)
+    first = _text_run(cli)
+    assert len(first.out) > 100 and _kept_reports(site) == []
