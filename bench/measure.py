@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -274,19 +275,24 @@ class Result:
 
 
 def measure(result: Result, command: Command, runs: int, *, warmup: int = 0,
-            long_run: float | None = None, waiter: QuietWaiter | None = None) -> Result:
+            long_run: float | None = None, waiter: QuietWaiter | None = None,
+            prepare: Callable[[], None] | None = None) -> Result:
     """Run ``command`` ``warmup`` times untimed, then ``runs`` times, into ``result``.
 
     With ``long_run``, stops after a run when the runs left would take more than that many
-    seconds in all (noted in the result).
+    seconds in all (noted in the result). ``prepare`` runs (untimed) before every run.
     """
     label = log_label(result)
     for index in range(warmup):
+        if prepare:
+            prepare()
         sample = run_once(command, f"{label}-warmup{index}", waiter=waiter)
         if sample.returncode not in command.ok_codes:
             result.failed = _failure(sample, f"{label}-warmup{index}")
             return result
     for index in range(runs):
+        if prepare:
+            prepare()
         sample = run_once(command, f"{label}-{index}", waiter=waiter)
         if sample.returncode not in command.ok_codes:
             result.failed = _failure(sample, f"{label}-{index}")

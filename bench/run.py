@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -25,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,7 @@ from report import (
     STDIN,
     WARM,
     WARM_1,
+    WARM_EDIT,
     YAMLLINT,
     linearity,
     render,
@@ -443,6 +446,11 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
             warm.note = ("fmlint's source changed during these runs, which empties its "
                          "cache: warm times may be cold ones")
         bench.add(warm)
+        if jobs is None:
+            with _record_editor(size) as edit:
+                bench.add(measure(Result(FMLINT, target, WARM_EDIT),
+                                  fmlint_command(target, cache=cache, jobs=jobs), max(runs, 3),
+                                  waiter=bench.waiter, prepare=edit))
     for tool in peers:
         result = Result(tool, target)
         command = peer_command(tool, target)
@@ -457,6 +465,24 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
             continue
         bench.add(measure(result, command, runs, long_run=bench.max_peer_seconds,
                           waiter=bench.waiter))
+
+
+@contextlib.contextmanager
+def _record_editor(size: int) -> Iterator[Callable[[], None]]:
+    """An edit of one record to make before each run (its text ends with a line break, then
+    without), as someone re-running fmlint after changing a file; the record is put back."""
+    folder = make_corpus.corpus_dir(size) / "site" / COLLECTIONS[0]
+    record = min(folder.glob("*.md"))
+    original = record.read_bytes()
+    edits = itertools.count()
+
+    def edit() -> None:
+        record.write_bytes(original + b"\n" if next(edits) % 2 == 0 else original)
+
+    try:
+        yield edit
+    finally:
+        record.write_bytes(original)
 
 
 def predict(bench: Bench, tool: str, size: int) -> float | None:
