@@ -140,11 +140,10 @@ def _run(args: argparse.Namespace) -> int:
                 from .lastrun import LastRun
 
                 last_run = LastRun(cache, _request(args), files, stamps)
-                kept = last_run.report()
-                if kept is not None:  # the same run as the last one: its report again
+                status = last_run.replay(sys.stdout)  # the same run as the last one?
+                if status is not None:
                     cache.close()
-                    sys.stdout.write(kept[0])
-                    return kept[1]
+                    return status
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
         if args.output_format == "text" and not (
                 args.statistics or args.add_ignore or mode.fix or mode.diff):
@@ -167,6 +166,8 @@ def _run(args: argparse.Namespace) -> int:
         return status
     finally:
         totals.spill.close()
+        if last_run is not None:
+            last_run.close()
 
 
 class Totals:

@@ -6,22 +6,25 @@ modification time can then be trusted, as the result cache trusts them) and ever
 went into the cache. It is used again only for the same request (arguments, colour, working
 folder), the same cache (configuration, schemas, fmlint itself, and the stored results file
 as the run left it), the same files with the same sizes and times, and the same files their
-results read (``_config.yml``, images).
+results read (``_config.yml``, images). The report goes to disk as it is written and is read
+back in pieces: memory does not grow with it.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
-import io
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
-from typing import Any, TextIO, cast
+from typing import IO, Any, TextIO, cast
 
 from .cache import Cache, Stamps
 
-LIMIT = 16 << 20  # characters of report kept at most (a larger one is not kept)
+_PIECE = 1 << 20  # bytes read at a time
 
 
 def _files_digest(files: list[str], stamps: Stamps) -> str | None:
@@ -43,27 +46,38 @@ class LastRun:
             "utf-8", "surrogatepass")).hexdigest()[:16]
         self.file = cache.file.parent / f"report-{cache.key}-{digest}.txt"
         self._files = _files_digest(files, stamps)
-        self._kept: io.StringIO | None = None
-        self._size = 0
+        self._body: IO[bytes] | None = None  # the report being written, as UTF-8
+        self._body_hash = hashlib.sha256()
         self._deps: set[str] = set()  # the files the results read
         self._cached = True  # whether every result is in the cache
 
-    def report(self) -> tuple[str, int] | None:
-        """The kept report and exit status, when this run would print the same."""
+    def replay(self, out: TextIO) -> int | None:
+        """When this run would print the same as the kept report: write that to ``out`` and
+        return the exit status it ended with. Else None, and nothing is written."""
         if self._files is None:
             return None
         try:
             with open(self.file, "rb") as handle:
                 head = json.loads(handle.readline())
-                if head["files"] != self._files or head["results"] != self._cache.stamp():
+                status = head["exit"]
+                if type(status) is not int or head["files"] != self._files or head[
+                        "results"] != self._cache.stamp():
                     return None
                 for dep, stamp in head["deps"].items():
                     if self._cache.dep_stamp(dep) != stamp:
                         return None
-                status = head["exit"]
-                if type(status) is not int:
+                start = handle.tell()
+                body = hashlib.sha256()
+                while piece := handle.read(_PIECE):  # (whole and intact before any is written)
+                    body.update(piece)
+                if body.hexdigest() != head["body"]:
                     return None
-                return handle.read().decode("utf-8", "surrogatepass"), status
+                handle.seek(start)
+                decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+                while piece := handle.read(_PIECE):
+                    out.write(decoder.decode(piece))
+                out.write(decoder.decode(b"", final=True))
+                return status
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -73,34 +87,40 @@ class LastRun:
         self._cached = self._cached and cached
 
     def tee(self, out: TextIO) -> TextIO:
-        """``out``, also keeping what is written to it (up to ``LIMIT``)."""
+        """``out``, also keeping what is written to it (in a temporary file)."""
         if self._files is None:
             return out
-        self._kept = io.StringIO()
+        try:
+            self._body = tempfile.TemporaryFile(dir=self._cache.folder(), prefix="report-")  # noqa: SIM115
+        except OSError:
+            return out  # (a report that cannot be kept only costs time next run)
         return cast(TextIO, _Tee(out, self._keep))
 
     def _keep(self, text: str) -> None:
-        if self._kept is None:
+        if self._body is None:
             return
-        self._size += len(text)
-        if self._size > LIMIT:
-            self._kept = None  # too large to keep
-        else:
-            self._kept.write(text)
+        data = text.encode("utf-8", "surrogatepass")
+        self._body_hash.update(data)
+        try:
+            self._body.write(data)
+        except OSError:
+            self.close()
 
     def save(self, status: int) -> None:
         """Keep the report written through ``tee`` when every result (``add``) is in the
         cache; the run ended with ``status``. Call it after the result cache is saved."""
-        if self._kept is None or not self._cached:
+        if self._body is None or not self._cached:
+            self.close()
             return
         head = {"files": self._files, "results": self._cache.stamp(), "exit": status,
-                "deps": {dep: self._cache.dep_stamp(dep) for dep in sorted(self._deps)}}
+                "deps": {dep: self._cache.dep_stamp(dep) for dep in sorted(self._deps)},
+                "body": self._body_hash.hexdigest()}
         temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
         try:
-            self._cache.folder()
             with open(temporary, "wb") as out:
                 out.write(json.dumps(head).encode("utf-8", "surrogatepass") + b"\n")
-                out.write(self._kept.getvalue().encode("utf-8", "surrogatepass"))
+                self._body.seek(0)
+                shutil.copyfileobj(self._body, out)
             os.replace(temporary, self.file)
             for old in self.file.parent.glob("report-*.txt"):
                 if not old.name.startswith(f"report-{self._cache.key}-"):
@@ -112,6 +132,15 @@ class LastRun:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
             raise
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Drop the report being kept (its temporary file)."""
+        if self._body is not None:
+            with contextlib.suppress(OSError):
+                self._body.close()
+            self._body = None
 
 
 class _Tee:

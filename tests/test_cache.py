@@ -268,13 +268,19 @@ def test_no_report_is_kept_when_a_result_is_not_cached(cli, site: Path,
     assert _kept_reports(site) == []
 
 
-def test_no_report_is_kept_for_an_output_file_or_a_very_large_report(
-        cli, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from linter import lastrun
-
+def test_no_report_is_kept_for_an_output_file(cli, site: Path) -> None:
     _text_run(cli, "--output-file", "report.txt")
     assert (site / "report.txt").read_text("utf-8").count("FM403") == 1
     assert _kept_reports(site) == []
-    monkeypatch.setattr(lastrun, "LIMIT", 100)
+
+
+def test_a_kept_report_with_a_damaged_body_prints_nothing_of_it(cli, site: Path,
+                                                                checks: list[str]) -> None:
     first = _text_run(cli)
-    assert len(first.out) > 100 and _kept_reports(site) == []
+    (kept,) = _kept_reports(site)
+    head, _newline, body = kept.read_bytes().partition(b"\n")
+    kept.write_bytes(head + b"\n" + body.replace(b"FM403", b"FM999"))
+    checks.clear()
+    again = _text_run(cli)
+    assert again.out == first.out and "FM999" not in again.out
+    assert checks == []  # (the results are still stored)
