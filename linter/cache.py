@@ -254,7 +254,7 @@ class Cache:
                 if self.dep_stamp(dep) != known:
                     return None
             return _decode(result)
-        except (OSError, KeyError, TypeError, ValueError, IndexError):
+        except (OSError, KeyError, TypeError, ValueError, IndexError, RecursionError):
             return None
 
     def put(self, outcome: Outcome) -> bool:
@@ -312,12 +312,12 @@ class Cache:
 def encode_line(outcome: Outcome, dep_stamp: Callable[[str], list[int] | None]) -> bytes:
     """The cache line of a checked file: its bytes' SHA-256 is ``outcome.digest``,
     ``outcome.stamp`` the file's [size, mtime_ns] taken before they were read, ``dep_stamp``
-    gives those of the files the check read. Empty for a result not to keep (an internal
-    error, an unreadable file)."""
+    gives those of the files the check read (kept in ``outcome.dep_stamps`` too). Empty for a
+    result not to keep (an internal error, an unreadable file)."""
     findings, _entries = outcome.packed()
     if outcome.digest is None or any(row[4] in ("FM009", "FM017") for row in findings):
         return b""
-    deps = {dep: dep_stamp(dep) for dep in outcome.result.deps}
+    deps = outcome.dep_stamps = {dep: dep_stamp(dep) for dep in outcome.result.deps}
     return _line(outcome.path, [outcome.digest, _settled(outcome.stamp), _encode(outcome, deps)])
 
 

@@ -260,14 +260,14 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
             progress(1)
         result, rows, block = hit
         if last_run is not None:
-            last_run.add(result.deps, True)
+            last_run.add({dep: cache.dep_stamp(dep) for dep in result.deps}, True)
         usable = block is not None and block[0] is block_color
         yield Outcome(path, result, rows=rows, block=block if usable else None)
     for outcome in check_paths(todo, config, mode, roots, jobs, progress, cache_lines=True,
                                render=render):
         stored = cache.put(outcome)
         if last_run is not None:
-            last_run.add(outcome.result.deps, stored)
+            last_run.add(outcome.dep_stamps, stored)
         yield outcome
     cache.save()
 

@@ -25,6 +25,7 @@ from typing import IO, Any, TextIO, cast
 from .cache import Cache, Stamps
 
 _PIECE = 1 << 20  # bytes read at a time
+KEEP = 8  # reports kept for one configuration (the latest)
 
 
 def _files_digest(files: list[str], stamps: Stamps) -> str | None:
@@ -48,7 +49,7 @@ class LastRun:
         self._files = _files_digest(files, stamps)
         self._body: IO[bytes] | None = None  # the report being written, as UTF-8
         self._body_hash = hashlib.sha256()
-        self._deps: set[str] = set()  # the files the results read
+        self._deps: dict[str, list[int] | None] = {}  # the files the results read, stamped
         self._cached = True  # whether every result is in the cache
 
     def replay(self, out: TextIO) -> int | None:
@@ -57,34 +58,51 @@ class LastRun:
         if self._files is None:
             return None
         try:
-            with open(self.file, "rb") as handle:
-                head = json.loads(handle.readline())
-                status = head["exit"]
-                if type(status) is not int or head["files"] != self._files or head[
-                        "results"] != self._cache.stamp():
-                    return None
-                for dep, stamp in head["deps"].items():
-                    if self._cache.dep_stamp(dep) != stamp:
-                        return None
-                start = handle.tell()
-                body = hashlib.sha256()
-                while piece := handle.read(_PIECE):  # (whole and intact before any is written)
-                    body.update(piece)
-                if body.hexdigest() != head["body"]:
-                    return None
-                handle.seek(start)
-                decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
-                while piece := handle.read(_PIECE):
-                    out.write(decoder.decode(piece))
-                out.write(decoder.decode(b"", final=True))
-                return status
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            handle = open(self.file, "rb")  # noqa: SIM115  (closed below)
+        except OSError:
             return None
+        with handle:
+            try:
+                status = self._intact(handle)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                return None
+            if status is None:
+                return None
+            decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+            while piece := handle.read(_PIECE):  # (errors writing to ``out`` are the run's)
+                out.write(decoder.decode(piece))
+            decoder.decode(b"", final=True)  # (the text was whole: its digest matched)
+            return status
 
-    def add(self, deps: list[str], cached: bool) -> None:
-        """Note a file's result: the files it read, and whether it is in the cache."""
-        self._deps.update(deps)
-        self._cached = self._cached and cached
+    def _intact(self, handle: IO[bytes]) -> int | None:
+        """The exit status in the kept report's header if the report answers this run and
+        its text is whole (the file is then at the text's start); else None."""
+        head = json.loads(handle.readline())
+        status = head["exit"]
+        if type(status) is not int or head["files"] != self._files or head[
+                "results"] != self._cache.stamp():
+            return None
+        for dep, stamp in head["deps"].items():
+            if self._cache.dep_stamp(dep) != stamp:
+                return None
+        start = handle.tell()
+        body = hashlib.sha256()
+        while piece := handle.read(_PIECE):
+            body.update(piece)
+        if body.hexdigest() != head["body"]:
+            return None
+        handle.seek(start)
+        return status
+
+    def add(self, deps: dict[str, list[int] | None] | None, cached: bool) -> None:
+        """Note a file's result: whether it is in the cache, and the [size, mtime_ns] of the
+        files it read as its cache line records them."""
+        if not cached or deps is None:
+            self._cached = False
+            return
+        for dep, stamp in deps.items():
+            if self._deps.setdefault(dep, stamp) != stamp:
+                self._cached = False  # (read at two times: it changed during the run)
 
     def tee(self, out: TextIO) -> TextIO:
         """``out``, also keeping what is written to it (in a temporary file)."""
@@ -113,7 +131,7 @@ class LastRun:
             self.close()
             return
         head = {"files": self._files, "results": self._cache.stamp(), "exit": status,
-                "deps": {dep: self._cache.dep_stamp(dep) for dep in sorted(self._deps)},
+                "deps": dict(sorted(self._deps.items())),
                 "body": self._body_hash.hexdigest()}
         temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
         try:
@@ -122,9 +140,7 @@ class LastRun:
                 self._body.seek(0)
                 shutil.copyfileobj(self._body, out)
             os.replace(temporary, self.file)
-            for old in self.file.parent.glob("report-*.txt"):
-                if not old.name.startswith(f"report-{self._cache.key}-"):
-                    old.unlink(missing_ok=True)  # (another configuration's)
+            self._prune()
         except OSError:  # a report that cannot be kept only costs time next run
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
@@ -134,6 +150,18 @@ class LastRun:
             raise
         finally:
             self.close()
+
+    def _prune(self) -> None:
+        """Remove other configurations' reports, and all but this configuration's ``KEEP``
+        latest (each request keeps its own: pre-commit names other files every time)."""
+        ours = []
+        for path in self.file.parent.glob("report-*.txt"):
+            if path.name.startswith(f"report-{self._cache.key}-"):
+                ours.append((path.stat().st_mtime_ns, path.name, path))
+            else:
+                path.unlink(missing_ok=True)
+        for *_order, path in sorted(ours, reverse=True)[KEEP:]:
+            path.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Drop the report being kept (its temporary file)."""

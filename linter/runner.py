@@ -42,6 +42,9 @@ class Outcome:
     # cache): ``result`` then holds only the suppressions and dependencies.
     rows: tuple[list[Any], list[Any]] | None = None
     cache_line: bytes | None = None  # the result cache's line, made by a worker
+    # The [size, mtime_ns] of the files the result read (images, ``_config.yml``), as its
+    # cache line records them.
+    dep_stamps: dict[str, list[int] | None] | None = None
     # The text report's lines for the file (made while its text is at hand), and whether
     # they are in colour.
     block: tuple[bool, str] | None = None

@@ -3,14 +3,17 @@ answer — the file, an image it declares, the configuration — makes fmlint ch
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from linter import engine, runner
+from linter.cli import main
 
 from .conftest import CORPUS, SEED
 
@@ -284,3 +287,90 @@ def test_a_kept_report_with_a_damaged_body_prints_nothing_of_it(cli, site: Path,
     again = _text_run(cli)
     assert again.out == first.out and "FM999" not in again.out
     assert checks == []  # (the results are still stored)
+
+
+def test_images_gone_while_workers_checked_are_not_answered_with_the_last_report(
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept report records an image as the check saw it (in a worker process), not as
+    it is when the run ends."""
+    from linter import check
+
+    for folder in ("_data", "_news", "assets"):
+        shutil.copytree(CORPUS / folder, tmp_path / folder)
+    shutil.copy(CORPUS / "_config.yml", tmp_path)
+    old = 1_700_000_000
+    for path in tmp_path.rglob("*"):
+        os.utime(path, (old, old))
+    monkeypatch.chdir(tmp_path)
+    # Only its organization's record shows this logo; the organizations come first, and the
+    # first files go to the worker process.
+    logo = tmp_path / "assets" / "images" / "organizations" / "amazon.com-400x400.jpg"
+    real = check._run_files
+
+    def logo_removed_after_checking(*args, **kwargs):
+        yield from real(*args, **kwargs)
+        logo.unlink()
+
+    monkeypatch.setattr(check, "_run_files", logo_removed_after_checking)
+    argv = ["check", "_data", "_news", "--jobs", "2", "--now", "2026-01-01T00:00:00Z"]
+    runner.clear_caches()
+    cli(argv)
+    monkeypatch.setattr(check, "_run_files", real)
+    runner.clear_caches()
+    again = cli(argv)
+    runner.clear_caches()
+    fresh = cli([*argv, "--no-cache"])
+    assert "amazon.com-400x400.jpg is not in the site" in fresh.out
+    assert (again.code, again.out) == (fresh.code, fresh.out)
+
+
+def test_a_report_that_cannot_be_written_out_is_not_printed_twice(
+        cli, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error writing the kept report out is the run's error, as it would be writing the
+    report itself: the run does not start again and print the report a second time."""
+    _text_run(cli)
+
+    class FullOnce(io.StringIO):
+        failed = False
+
+        def write(self, text: str) -> int:
+            if not self.failed:
+                self.failed = True
+                raise OSError(28, "No space left on device")
+            return super().write(text)
+
+    out = FullOnce()
+    monkeypatch.setattr(sys, "stdout", out)
+    runner.clear_caches()
+    with pytest.raises(OSError):
+        main(["check", "--jobs", "1", "--now", "2026-01-01T00:00:00Z"])
+    assert out.getvalue() == ""
+
+
+def test_kept_reports_are_few(cli, site: Path) -> None:
+    """Each request keeps its own report (pre-commit names other files on every commit);
+    only the latest few are kept."""
+    from linter import lastrun
+    from linter.output import FORMATS
+
+    requests = [[*quiet, "--output-format", fmt] for fmt in FORMATS for quiet in ([], ["-q"])]
+    assert len(requests) > lastrun.KEEP
+    for request in requests:
+        _text_run(cli, *request)
+    assert len(_kept_reports(site)) == lastrun.KEEP
+    assert _text_run(cli, *requests[-1]).out == _text_run(cli, *requests[-1], "--no-cache").out
+
+
+def test_a_deeply_nested_stored_line_or_report_header_is_a_miss(cli, site: Path,
+                                                                checks: list[str]) -> None:
+    first = _text_run(cli)
+    deep = "[" * 100_000
+    (kept,) = _kept_reports(site)
+    kept.write_text(deep + "\n", "utf-8")
+    (stored,) = (site / ".fmlint_cache").glob("results-*")
+    lines = stored.read_text("utf-8").splitlines(keepends=True)
+    stored.write_text("".join(lines[:1] + [f"{line.split(chr(9))[0]}\t{deep}\n"
+                                           for line in lines[1:]]), "utf-8")
+    checks.clear()
+    assert _text_run(cli).out == first.out
+    assert len(checks) == 2

@@ -432,6 +432,25 @@ def test_no_format_prints_a_bidi_file_name_raw(fmt: str) -> None:
     assert BIDI.findall(render(fmt, report)) == []
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="needs file names that are not UTF-8")
+@pytest.mark.parametrize("fmt", ["text", "concise", "github", "junit", "json", "json-lines",
+                                 "sarif", "gitlab"])
+def test_every_format_reports_a_file_whose_name_is_not_utf8(cli, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           fmt: str) -> None:
+    (tmp_path / "_news").mkdir()
+    name = os.fsdecode(b"_news/caf\xe9.md")
+    Path(tmp_path / name).write_bytes(SEED_BYTES)
+    monkeypatch.chdir(tmp_path)
+    result = cli(["check", "_news", "--no-cache", "--output-format", fmt])
+    assert result.code == 1 and "Traceback" not in result.err
+    if fmt == "sarif":
+        (run,) = json.loads(result.out)["runs"]
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in run["results"]}
+        assert uris == {"_news/caf%E9.md"}
+
+
 # -- found by fuzzing and by the property tests ----------------------------------------------
 
 

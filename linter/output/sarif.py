@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -53,7 +54,7 @@ def artifact_uri(path: str) -> str:
     pure = PurePath(path)
     if pure.is_absolute():
         return pure.as_uri()
-    return quote(pure.as_posix(), safe=_URI_SAFE)
+    return quote(os.fsencode(pure.as_posix()), safe=_URI_SAFE)  # (bytes: any file name)
 
 
 def _artifact(path: str | None) -> dict[str, Any]:
