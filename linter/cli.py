@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from datetime import datetime
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from . import __version__
 
@@ -134,6 +134,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_CLEAN
+    except OSError as err:  # writing the report failed (a full disk, a closed terminal)
+        _complain(err)
+        return EXIT_ERROR
+
+
+def _complain(err: OSError) -> None:
+    """Say what went wrong with a file or stream, in one line (if stderr takes it)."""
+    where = f"{os.fsdecode(err.filename)}: " if err.filename else ""
+    try:
+        sys.stderr.write(f"fmlint: {where}{err.strerror or err}\n")
+    except (OSError, ValueError):
+        pass
 
 
 def _list_rules(fmt: str, out: TextIO) -> int:
@@ -171,9 +183,21 @@ def _show_rule(code: str, out: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def console_main() -> None:
+def console_main() -> NoReturn:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # started with it closed: what goes there is dropped
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-    sys.exit(main())
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # (a closed pipe: what is left is dropped)
+            pass
+        except OSError as err:  # (the report is incomplete)
+            _complain(err)
+            status = EXIT_ERROR
+    # Leave without tearing the interpreter down: freeing every module and object a run
+    # made takes longer than checking one file (mypy ends the same way). Everything the run
+    # writes is closed by then; its temporary files are gone already.
+    os._exit(status)
 

@@ -249,3 +249,19 @@ def test_a_closed_standard_output_is_no_traceback(tmp_path: Path) -> None:
         preexec_fn=lambda: os.close(1), timeout=120, check=False)
     assert result.returncode == 1  # the seed's one warning
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_report_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path,
+                                                                     output: str) -> None:
+    from .conftest import SEED
+
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "linter", "check", str(SEED), "--no-cache",
+             "--output-format", output],
+            stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE, cwd=tmp_path,
+            text=True, timeout=120, check=False)
+    assert result.returncode == 2
+    assert result.stderr == "fmlint: No space left on device\n"
