@@ -305,7 +305,8 @@ class Cache:
     def close(self) -> None:
         for handle in (self._old, self._new):
             if handle is not None:
-                handle.close()
+                with contextlib.suppress(OSError):  # (a full disk: only costs time)
+                    handle.close()
         self._old = self._new = None
 
 

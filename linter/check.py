@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections import Counter
@@ -136,11 +137,17 @@ def _run(args: argparse.Namespace) -> int:
 
             cache = Cache.open(args.cache_dir, config)
             stamps = Stamps(files)
-            if args.output_file is None:
+            request = _request(args) if args.output_file is None else None
+            if request is not None:
                 from .lastrun import LastRun
 
-                last_run = LastRun(cache, _request(args), files, stamps)
-                status = last_run.replay(sys.stdout)  # the same run as the last one?
+                last_run = LastRun(cache, request, files, stamps)
+                try:
+                    status = last_run.replay(sys.stdout)  # the same run as the last one?
+                except BrokenPipeError:
+                    raise
+                except OSError as err:
+                    return _cannot_write(err, None)
                 if status is not None:
                     cache.close()
                     return status
@@ -313,12 +320,17 @@ def _source_lines(texts: dict[str, str]):
     return lines
 
 
-def _request(args: argparse.Namespace) -> dict[str, Any]:
+def _request(args: argparse.Namespace) -> dict[str, Any] | None:
     """What a run's report depends on besides the files and the configuration: the
-    arguments (not those of speed or the cache's place), the colour, the working folder."""
+    arguments (not those of speed or the cache's place), the colour, the working folder
+    (None: it is gone)."""
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return None
     request = {name: value for name, value in vars(args).items()
                if name not in ("jobs", "no_progress", "cache_dir")}
-    request.update(color=_use_color(args, sys.stdout), cwd=os.getcwd())
+    request.update(color=_use_color(args, sys.stdout), cwd=cwd)
     return request
 
 
@@ -374,14 +386,29 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
             (target or out).write(_statistics(totals, RULES))
         else:
             write(args.output_format, report, target or out)
-    finally:
         if target is not None:
             target.close()
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        return _cannot_write(err, args.output_file)
+    finally:
+        if target is not None:
+            with contextlib.suppress(OSError):
+                target.close()
     if totals.codes["FM009"]:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if totals.worst >= SEVERITY_RANK["warning"] else EXIT_CLEAN
+
+
+def _cannot_write(err: OSError, output_file: str | None) -> int:
+    """Say that the report could not be written (a full disk), and how the run ends."""
+    where = f" to {output_file}" if output_file else ""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"fmlint: cannot write the report{where}: {err.strerror or err}\n")
+    return EXIT_ERROR
 
 
 def _use_color(args: argparse.Namespace, out) -> bool:

@@ -139,11 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _complain(err: OSError) -> None:
+def _complain(err: OSError, what: str = "") -> None:
     """Say what went wrong with a file or stream, in one line (if stderr takes it)."""
     where = f"{os.fsdecode(err.filename)}: " if err.filename else ""
     try:
-        sys.stderr.write(f"fmlint: {where}{err.strerror or err}\n")
+        sys.stderr.write(f"fmlint: {what}{where}{err.strerror or err}\n")
     except (OSError, ValueError):
         pass
 
@@ -194,8 +194,10 @@ def console_main() -> NoReturn:
         except (BrokenPipeError, ValueError):  # (a closed pipe: what is left is dropped)
             pass
         except OSError as err:  # (the report is incomplete)
-            _complain(err)
+            _complain(err, "cannot write the report: ")
             status = EXIT_ERROR
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(status)  # (a profiler or a coverage tool writes its data at exit)
     # Leave without tearing the interpreter down: freeing every module and object a run
     # made takes longer than checking one file (mypy ends the same way). Everything the run
     # writes is closed by then; its temporary files are gone already.

@@ -72,7 +72,9 @@ class LastRun:
             while piece := handle.read(_PIECE):  # (errors writing to ``out`` are the run's)
                 out.write(decoder.decode(piece))
             decoder.decode(b"", final=True)  # (the text was whole: its digest matched)
-            return status
+        with contextlib.suppress(OSError):
+            os.utime(self.file)  # (used: pruning keeps the reports used last)
+        return status
 
     def _intact(self, handle: IO[bytes]) -> int | None:
         """The exit status in the kept report's header if the report answers this run and
@@ -152,16 +154,19 @@ class LastRun:
             self.close()
 
     def _prune(self) -> None:
-        """Remove other configurations' reports, and all but this configuration's ``KEEP``
-        latest (each request keeps its own: pre-commit names other files every time)."""
-        ours = []
+        """Remove other configurations' reports, and all but the ``KEEP`` used last of this
+        configuration's, this one among them (each request keeps its own: pre-commit names
+        other files every time)."""
+        others = []
         for path in self.file.parent.glob("report-*.txt"):
-            if path.name.startswith(f"report-{self._cache.key}-"):
-                ours.append((path.stat().st_mtime_ns, path.name, path))
-            else:
-                path.unlink(missing_ok=True)
-        for *_order, path in sorted(ours, reverse=True)[KEEP:]:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # (another run may remove it first)
+                if not path.name.startswith(f"report-{self._cache.key}-"):
+                    path.unlink()
+                elif path != self.file:
+                    others.append((path.stat().st_mtime_ns, path.name, path))
+        for *_order, path in sorted(others, reverse=True)[KEEP - 1:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def close(self) -> None:
         """Drop the report being kept (its temporary file)."""

@@ -345,7 +345,7 @@ def test_a_report_that_cannot_be_written_out_is_not_printed_twice(
     runner.clear_caches()
     assert main(["check", "--jobs", "1", "--now", "2026-01-01T00:00:00Z"]) == 2
     assert out.getvalue() == ""
-    assert err.getvalue() == "fmlint: No space left on device\n"
+    assert err.getvalue() == "fmlint: cannot write the report: No space left on device\n"
 
 
 def test_kept_reports_are_few(cli, site: Path) -> None:
@@ -375,3 +375,35 @@ def test_a_deeply_nested_stored_line_or_report_header_is_a_miss(cli, site: Path,
     checks.clear()
     assert _text_run(cli).out == first.out
     assert len(checks) == 2
+
+
+def test_the_report_just_kept_survives_pruning(cli, site: Path) -> None:
+    """Reports of the same configuration used later (a clock ahead, a restored cache) do not
+    push out the one this run keeps."""
+    from linter import lastrun
+
+    _text_run(cli)
+    (kept,) = _kept_reports(site)
+    later = kept.stat().st_mtime + 3600
+    for n in range(lastrun.KEEP):
+        other = kept.with_name(kept.name.replace(".txt", f"{n}.txt"))
+        other.write_text("{}\n", "utf-8")
+        os.utime(other, (later, later))
+    kept.unlink()
+    _text_run(cli)
+    assert kept.exists() and len(_kept_reports(site)) == lastrun.KEEP
+
+
+def test_a_cache_that_cannot_be_finished_still_prints_the_report(
+        cli, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk while the cache is written only costs time."""
+    from linter import cache
+
+    class FullOnClose(io.BytesIO):
+        def close(self) -> None:
+            super().close()
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.tempfile, "TemporaryFile", lambda **_kwargs: FullOnClose())
+    result = _text_run(cli, "--no-progress")
+    assert result.code == 1 and "FM403" in result.out and result.err == ""

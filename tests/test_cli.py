@@ -264,4 +264,20 @@ def test_a_report_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: P
             stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE, cwd=tmp_path,
             text=True, timeout=120, check=False)
     assert result.returncode == 2
-    assert result.stderr == "fmlint: No space left on device\n"
+    assert result.stderr == "fmlint: cannot write the report: No space left on device\n"
+
+
+def test_a_profiler_still_gets_its_data(tmp_path: Path) -> None:
+    """fmlint leaves without the interpreter's clean-up, except under a profiler or a
+    coverage tool, which write their data at exit."""
+    from .conftest import SEED
+
+    profile = tmp_path / "run.prof"
+    result = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "linter", "check",
+         str(SEED), "--no-cache"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        cwd=tmp_path, timeout=120, check=False)
+    assert "FM101" in result.stdout  # (cProfile ends with its own exit status)
+    import pstats
+
+    assert pstats.Stats(str(profile)).total_calls > 0
