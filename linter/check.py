@@ -245,10 +245,10 @@ class Totals:
 def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
                cache, stamps, progress, block_color: bool | None,
                last_run=None) -> Iterator[Outcome]:
-    """Outcomes of every file (from the cache where it holds them, with the files' ``stamps``
-    read for the run), as they come; with
-    ``block_color``, each with its lines of the text report (``Outcome.block``); each told
-    to ``last_run``, which keeps the report only if every result is in the cache."""
+    """Outcomes of every file, as they come: from the cache where it holds them (judged by
+    the files' ``stamps``, read once for the run), else checked. With ``block_color``, each
+    with its lines of the text report (``Outcome.block``). Each is told to ``last_run``,
+    which keeps the report only if every result is in the cache."""
     render = None
     if block_color is not None:
         from .output.text import render_file
