@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -134,6 +133,8 @@ def check_text(text: str, path: str | None, config: Config, *, site: Site | None
     try:
         return _check_text(text, path, config, site or Site(), image_sizer)
     except Exception as err:  # a bug in fmlint must not stop the run
+        import traceback  # (only for an internal error)
+
         where = traceback.extract_tb(err.__traceback__)[-1]
         message = (f"internal error while checking this file: {type(err).__name__}: {err} "
                    f"(at {where.name}, {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); "
@@ -225,6 +226,8 @@ def _run(context: Context, result: FileResult) -> None:
         try:
             result.findings.extend(rule.check(context))
         except Exception as err:  # one broken rule must not hide the others
+            import traceback  # (only for an internal error)
+
             where = traceback.extract_tb(err.__traceback__)[-1]
             result.findings.append(_finding(
                 INTERNAL, path, f"internal error in rule {rule.code} {rule.name}: "

@@ -8,12 +8,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import engine, files, fixer, source
+from . import engine, files, source
 from .config import Config
 from .context import ImageSizer, Site
 from .finding import Finding
+
+if TYPE_CHECKING:
+    from .fixer import FixOutcome
 
 PARALLEL_THRESHOLD = 48
 _IN_FLIGHT = 4  # chunks queued per worker: enough that a worker never waits for the next
@@ -153,6 +156,8 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
     outcome = Outcome(path, result, text=text if keep_text else None)
     if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):
         return outcome
+    from . import fixer  # (only when fixing)
+
     fixed = fixer.fix_text(text, check, unsafe=mode.unsafe)
     final = engine.check_text(fixed.text, path, config, site=site, image_sizer=sizer)
     final.findings.extend(_fix_notes(fixed, path, config))
@@ -171,7 +176,8 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
     return outcome
 
 
-def _fix_notes(fixed: fixer.FixOutcome, path: str, config: Config) -> list[Finding]:
+def _fix_notes(fixed: FixOutcome, path: str, config: Config) -> list[Finding]:
+    from .fixer import MAX_PASSES
     from .registry import RULES
 
     notes = []
@@ -187,7 +193,7 @@ def _fix_notes(fixed: fixer.FixOutcome, path: str, config: Config) -> list[Findi
         rule = RULES["FM016"]
         notes.append(Finding(path, 1, 1, 1, 1, rule.code, rule.name,
                              config.severity_of(rule),  # type: ignore[arg-type]
-                             f"fixes were still changing the file after {fixer.MAX_PASSES} "
+                             f"fixes were still changing the file after {MAX_PASSES} "
                              "passes; stopped", None))
     enabled = config.enabled()
     return [n for n in notes if n.code in enabled]

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 from ..context import Context
 from ..finding import SEVERITY_RANK, Finding
-from ..online.facts import lookup, verdict
 from ..registry import rule
 from .images import _images, _local_size, real_size
 
@@ -54,6 +53,8 @@ def url_reachable(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.config.online_facts is None:
         return
+    from ..online.facts import lookup, verdict  # (offline runs need none of it)
+
     accept = _accept(ctx)
     for pointer in ctx.notes.with_format(*_URL_FORMATS):
         url = ctx.value(pointer)
@@ -89,6 +90,8 @@ def image_remote_size(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.config.online_facts is None:
         return
+    from ..online.facts import lookup
+
     for image in _images(ctx):
         if image.url is None or image.width_pointer is None or image.height_pointer is None:
             continue
