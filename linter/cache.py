@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,13 +189,8 @@ class Cache:
         return cls(base / f"results-{key}.jsonl", key)
 
     def folder(self) -> Path:
-        """The cache folder, made (with a ``.gitignore`` of its own) if it is not there."""
-        folder = self.file.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
-        return folder
+        """The cache folder, made if it is not there (``cache_folder``)."""
+        return cache_folder(self.file.parent)
 
     def stamp(self) -> list[int] | None:
         """The stored results file's [size, mtime_ns] (None: there is none)."""
@@ -273,12 +268,11 @@ class Cache:
     def save(self) -> None:
         """Write the cache file anew: the stored lines this run did not replace, then this
         run's lines (streamed: nothing is held in memory)."""
-        temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
         try:
             if self._new is None:  # nothing new this run
                 return
             self.folder()
-            with open(temporary, "wb") as out:
+            with replacing(self.file) as out:
                 out.write(json.dumps({"key": self.key}).encode() + b"\n")
                 if self._old is not None:
                     written = set(self._new_paths)
@@ -288,17 +282,11 @@ class Cache:
                             out.write(self._old.readline())
                 self._new.seek(0)
                 shutil.copyfileobj(self._new, out)
-            os.replace(temporary, self.file)
             for old in self.file.parent.glob("results-*.json*"):
                 if old != self.file:
                     old.unlink(missing_ok=True)
         except OSError:  # a cache that cannot be written only costs time
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-        except BaseException:  # interrupted: leave no half-written file behind
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-            raise
+            pass
         finally:
             self.close()
 
@@ -308,6 +296,31 @@ class Cache:
                 with contextlib.suppress(OSError):  # (a full disk: only costs time)
                     handle.close()
         self._old = self._new = None
+
+
+def cache_folder(folder: Path) -> Path:
+    """A cache folder (results, kept reports, online answers), made with a ``.gitignore`` of
+    its own if it is not there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
+    return folder
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[BinaryIO]:
+    """A file to write ``target``'s new content to: it takes ``target``'s place when the
+    block ends, and is removed when the block fails (nothing half-written is left)."""
+    temporary = target.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as out:
+            yield out
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
 
 
 def encode_line(outcome: Outcome, dep_stamp: Callable[[str], list[int] | None]) -> bytes:

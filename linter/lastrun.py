@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable
 from typing import IO, Any, TextIO, cast
 
-from .cache import Cache, Stamps
+from .cache import Cache, Stamps, replacing
 
 _PIECE = 1 << 20  # bytes read at a time
 KEEP = 8  # reports kept for one configuration (the latest)
@@ -135,21 +135,14 @@ class LastRun:
         head = {"files": self._files, "results": self._cache.stamp(), "exit": status,
                 "deps": dict(sorted(self._deps.items())),
                 "body": self._body_hash.hexdigest()}
-        temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
         try:
-            with open(temporary, "wb") as out:
+            with replacing(self.file) as out:
                 out.write(json.dumps(head).encode("utf-8", "surrogatepass") + b"\n")
                 self._body.seek(0)
                 shutil.copyfileobj(self._body, out)
-            os.replace(temporary, self.file)
             self._prune()
         except OSError:  # a report that cannot be kept only costs time next run
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-            raise
+            pass
         finally:
             self.close()
 

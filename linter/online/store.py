@@ -9,7 +9,6 @@ not reused.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from time import time as _now
 
@@ -68,13 +67,11 @@ class Store:
                     kept[url] = data
             except (KeyError, TypeError, ValueError, IndexError):
                 continue
+        from ..cache import cache_folder, replacing
+
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.file.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
-            temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"key": self.key, "urls": kept}), "utf-8")
-            os.replace(temporary, self.file)
+            cache_folder(self.file.parent)
+            with replacing(self.file) as out:
+                out.write(json.dumps({"key": self.key, "urls": kept}).encode("utf-8"))
         except OSError:
             pass
