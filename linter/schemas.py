@@ -44,10 +44,11 @@ class SchemaProblem:
 class Schema:
     """A schema with its validators, built once and shared by every record.
 
-    Records are first checked by jsonschema-rs, a compiled validator, with fmlint's own format
-    checks; only a record it finds invalid is given to jsonschema for detailed errors. The
-    two agree on every corpus record and on mutated ones (tests/test_schema_fastpath.py);
-    jsonschema is the authority on what is reported.
+    Records are checked by jsonschema-rs, a compiled validator, with fmlint's own format
+    checks; its errors explain most failures, and jsonschema is asked only where it alone
+    can (``anyOf``, ``oneOf``), or where jsonschema-rs cannot take the record. Verdicts and
+    explanations agree on every corpus record and on mutated ones
+    (tests/test_schema_fastpath.py); jsonschema is the authority on what is reported.
     """
 
     def __init__(self, source: str, document: dict[str, Any], digest: str, *,
@@ -95,9 +96,47 @@ class Schema:
         """Every failure of the record, one per problem, most specific first."""
         if self.is_valid(record):
             return []
+        found = self._compiled_problems(record)
+        return self.detailed_problems(record) if found is None else found
+
+    def detailed_problems(self, record: Any) -> list[SchemaProblem]:
+        """The record's failures as jsonschema finds them."""
         found: dict[SchemaProblem, None] = {}  # one per problem: jsonschema repeats some
         for error in self.validator.iter_errors(record):
             found.update(dict.fromkeys(_explain(error)))
+        return list(found)
+
+    def _compiled_problems(self, record: Any) -> list[SchemaProblem] | None:
+        """The record's failures from the compiled validator's errors, where each names a
+        keyword of this document whose failure reads the same as jsonschema's (the test
+        suite compares the two); None where only jsonschema can tell (``anyOf``...)."""
+        if self._fast is None:
+            return None
+        try:
+            errors = list(self._fast.iter_errors(record))
+        except Exception:  # values jsonschema-rs cannot take
+            return None
+        own = self.document.get("$id")
+        failures = []
+        for error in errors:
+            *where, keyword = error.schema_path
+            location = getattr(error, "absolute_keyword_location", None)
+            schema = json_pointer.resolve(self.document, json_pointer.join(where))
+            if keyword not in _COMPILED_KEYWORDS or not isinstance(schema, dict) or (
+                    keyword not in schema) or (
+                    location is not None and location.partition("#")[0] != own):
+                return None
+            failures.append((json_pointer.join(error.instance_path), list(schema).index(keyword),
+                             keyword, schema, error))
+        # jsonschema takes a schema's keywords in the order they are written: so here too,
+        # for failures of one value (the report keeps their order when they share a place).
+        first = {pointer: n for n, (pointer, *_rest) in reversed(list(enumerate(failures)))}
+        failures.sort(key=lambda failure: (first[failure[0]], failure[1]))
+        found: dict[SchemaProblem, None] = {}
+        for pointer, _index, keyword, schema, error in failures:
+            found.update(dict.fromkeys(_explain_failure(
+                keyword, schema[keyword], error.instance, list(error.instance_path), pointer,
+                schema)))
         return list(found)
 
 
@@ -202,15 +241,24 @@ def _suggest(word: str, choices: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def _explain(error: Any) -> Iterator[SchemaProblem]:
-    from jsonschema.exceptions import best_match
+# Keywords whose failure is explained from the keyword, its value, the failing value and
+# its place alone (not ``anyOf``/``oneOf``: those need jsonschema's choice of the closest
+# branch).
+_COMPILED_KEYWORDS = frozenset({
+    "type", "enum", "const", "pattern", "minLength", "maxLength", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "required",
+    "additionalProperties", "format", "not", "multipleOf", "minProperties", "maxProperties",
+})
 
+
+def _explain(error: Any) -> Iterator[SchemaProblem]:
+    """The problems one jsonschema error stands for."""
     validator = error.validator
     pointer = json_pointer.join(error.absolute_path)
-    where = friendly_path(pointer)
-    value = error.instance
     schema = error.schema if isinstance(error.schema, dict) else {}
     if validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         # The branch that came closest (jsonschema's own heuristics: deepest, right type);
         # its errors already carry their absolute path.
         best = best_match([error])
@@ -218,9 +266,20 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
             yield from _explain(best)
             return
         options = _alternatives(error.validator_value)
+        where = friendly_path(pointer)
+        value = error.instance
         wanted = f"should be {options}" if options else "matches none of the allowed forms"
         yield SchemaProblem("schema", pointer, f"{where} {wanted}, but it is {describe(value)}")
         return
+    yield from _explain_failure(validator, error.validator_value, error.instance,
+                                list(error.absolute_path), pointer, schema)
+
+
+def _explain_failure(validator: str, expected: Any, value: Any, path: list[Any], pointer: str,
+                     schema: dict[str, Any]) -> Iterator[SchemaProblem]:
+    """The problems of one failed keyword (``validator``, whose value in ``schema`` is
+    ``expected``) at the value ``value``, found at ``path`` (``pointer``)."""
+    where = friendly_path(pointer)
     if validator in ("additionalProperties", "unevaluatedProperties") and isinstance(value, dict):
         known = list(schema.get("properties", {}))
         patterns = list(schema.get("patternProperties", {}))
@@ -236,11 +295,11 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
                 message += f": did you mean '{hint}'?"
             elif known:
                 message += f"; the keys allowed here are: {', '.join(sorted(known))}"
-            where_key = json_pointer.join([*error.absolute_path, key])
+            where_key = json_pointer.join([*path, key])
             yield SchemaProblem("unknown-key", where_key, message, at_key=True)
         return
     if validator == "required":
-        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        missing = [k for k in expected if isinstance(value, dict) and k not in value]
         for key in missing:
             inside = f" in {where}" if pointer else ""
             yield SchemaProblem("missing-key", pointer, f"missing required key '{key}'{inside}",
@@ -250,11 +309,10 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
         yield SchemaProblem(
             "format",
             pointer,
-            f"{where} is not a valid {error.validator_value}: {describe(value)}",
+            f"{where} is not a valid {expected}: {describe(value)}",
         )
         return
-    yield SchemaProblem("schema", pointer, _message(validator, error.validator_value, value,
-                                                    where, schema))
+    yield SchemaProblem("schema", pointer, _message(validator, expected, value, where, schema))
 
 
 def _alternatives(branches: Any) -> str:
