@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__, engine
 from .config import Config
+from .files import read_whole
 from .finding import SEVERITY_RANK, Finding
 from .runner import Mode, Outcome, check_data, check_paths
 from .source import DecodeError, Lines, decode
@@ -311,8 +312,7 @@ def _source_lines(texts: dict[str, str]):
         text = texts.get(path)
         if text is None:
             try:
-                with open(path, "rb", buffering=0) as handle:
-                    text, _bom = decode(handle.read())
+                text, _bom = decode(read_whole(path)[1])
             except (OSError, DecodeError):
                 return None
         return Lines(text)  # split only as far as the report reads

@@ -126,16 +126,12 @@ class Config:
         """``path`` relative to the configuration's folder, with '/' separators."""
         import os
 
-        base = _absolute_folder(self.base_dir, os.getcwd())
-        absolute = os.path.abspath(path)
-        if absolute.startswith(base):  # the common case, without os.path.relpath's work
-            rel = absolute[len(base):]
-        else:
-            try:
-                rel = os.path.relpath(absolute, base)
-            except ValueError:
-                rel = path
-        return rel.replace(os.sep, "/")
+        cwd = os.getcwd()
+        directory, name = os.path.split(path)
+        if name in ("", ".", ".."):
+            return _relative(path, self.base_dir, cwd)
+        folder = _relative(directory or ".", self.base_dir, cwd)  # (files share folders)
+        return name if folder == "." else f"{folder}/{name}"
 
     def schema_for(self, path: str | None) -> str:
         """The schema that applies to a file: the first ``schemas`` mapping whose globs match,
@@ -164,12 +160,21 @@ class Config:
         return os.path.normpath(os.path.join(self.base_dir, reference))
 
 
-@lru_cache(maxsize=64)
-def _absolute_folder(folder: str, cwd: str) -> str:
-    """The absolute form of ``folder`` (relative to ``cwd``), ending in a separator."""
+@lru_cache(maxsize=1024)
+def _relative(path: str, base_dir: str, cwd: str) -> str:
+    """``path`` (relative to ``cwd``) relative to ``base_dir``, with '/' separators."""
     import os
 
-    return os.path.join(os.path.normpath(os.path.join(cwd, folder)), "")
+    base = os.path.join(os.path.normpath(os.path.join(cwd, base_dir)), "")
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    if absolute.startswith(base):  # the common case, without os.path.relpath's work
+        rel = absolute[len(base):]
+    else:
+        try:
+            rel = os.path.relpath(absolute, base)
+        except ValueError:
+            rel = path
+    return rel.replace(os.sep, "/")
 
 
 def glob_match(relative: str, pattern: str) -> bool:

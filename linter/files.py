@@ -144,6 +144,19 @@ def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, s
     return included
 
 
+def read_whole(path: str) -> tuple[os.stat_result, bytes]:
+    """A file's status (as it was opened) and all its bytes; raises ``OSError``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        parts = [os.read(fd, info.st_size + 1)]  # (a regular file: all of it, in one read)
+        while parts[-1]:  # (a pipe, or a file that grew)
+            parts.append(os.read(fd, 1 << 16))
+        return info, b"".join(parts)
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: str, data: bytes, expected: bytes, roots: list[str]) -> None:
     """Replace ``path`` with ``data`` in one step, keeping its permissions.
 

@@ -203,9 +203,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
                keep_text: bool = False) -> Outcome:
     """Read, check, and (with ``mode.fix``) write one file. Never raises."""
     try:
-        with open(path, "rb", buffering=0) as handle:  # (read whole: no buffer needed)
-            info = os.fstat(handle.fileno())
-            data = handle.read()
+        info, data = files.read_whole(path)
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text)
