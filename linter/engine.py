@@ -80,7 +80,9 @@ def prepare(config: Config) -> None:
     library) up front: before forking workers, so that they share it instead of each
     loading it."""
     load_all()
-    import ftfy  # noqa: F401  (the text rules import it on first use)
+    from .texttools import import_ftfy
+
+    import_ftfy()  # (the text rules import it on first use)
 
     try:
         _walker(schemas.load(config.schema_for(None)))

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+import types
 import unicodedata
 from collections.abc import Sequence
 
@@ -285,6 +287,43 @@ def unremarkable(text: str) -> bool:
     return _UNREMARKABLE_RE.fullmatch(text) is not None
 
 
+def import_ftfy() -> types.ModuleType:
+    """ftfy, imported without its ``formatting`` module, which is loaded on first use.
+
+    ``import ftfy`` loads ``ftfy.formatting`` (text widths on a terminal, and with it
+    wcwidth's tables: a third of ftfy's import time), which fmlint never calls: a one-file
+    run does not pay for it. A stand-in takes its place and loads it when anything asks.
+    """
+    if "ftfy" not in sys.modules and "ftfy.formatting" not in sys.modules:
+        sys.modules["ftfy.formatting"] = _formatting_stand_in()
+    import ftfy
+
+    return ftfy
+
+
+def _formatting_stand_in() -> types.ModuleType:
+    stand_in = types.ModuleType("ftfy.formatting", "Loads ftfy.formatting on first use.")
+
+    def real() -> types.ModuleType:
+        if sys.modules.get("ftfy.formatting") is stand_in:
+            del sys.modules["ftfy.formatting"]
+        import ftfy.formatting
+
+        return ftfy.formatting
+
+    def display_ljust(*args: object, **kwargs: object) -> str:  # (what ftfy imports of it)
+        return real().display_ljust(*args, **kwargs)
+
+    def attribute(name: str) -> object:
+        if name.startswith("__"):  # (what the import system asks of any module)
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    stand_in.display_ljust = display_ljust  # type: ignore[attr-defined]
+    stand_in.__getattr__ = attribute  # type: ignore[method-assign]
+    return stand_in
+
+
 def find_mojibake(text: str) -> list[TextProblem]:
     """Text decoded with the wrong encoding, such as ``Metâ€™s`` for ``Met’s``.
 
@@ -294,11 +333,10 @@ def find_mojibake(text: str) -> list[TextProblem]:
     """
     if text.isascii():
         return []
-    from ftfy.badness import is_bad
-
-    if not is_bad(text) and not _SURROGATE_RE.search(text):
+    ftfy = import_ftfy()
+    if not ftfy.badness.is_bad(text) and not _SURROGATE_RE.search(text):
         return []
-    from ftfy import TextFixerConfig, fix_and_explain
+    TextFixerConfig, fix_and_explain = ftfy.TextFixerConfig, ftfy.fix_and_explain
 
     config = TextFixerConfig(
         unescape_html=False,

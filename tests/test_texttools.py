@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,6 +152,23 @@ def test_mojibake_in_corpus_is_exactly_the_upguard_title(
 @pytest.mark.parametrize("text", [*CORRECT_TEXT, "", "plain ASCII AT&T"])
 def test_mojibake_leaves_correct_text_alone(text: str) -> None:
     assert find_mojibake(text) == []
+
+
+def test_mojibake_is_found_without_loading_ftfy_s_formatting() -> None:
+    """ftfy's terminal-width module (and wcwidth) stays unloaded until something uses it."""
+    script = (
+        "import sys\n"
+        "from linter.texttools import find_mojibake\n"
+        "found = find_mojibake('Met\\u00e2\\u20ac\\u2122s')\n"
+        "print(found[0].replacement, 'wcwidth' in sys.modules)\n"
+        "from ftfy import display_ljust\n"
+        "from ftfy.formatting import display_center\n"
+        "print(display_ljust('ab', 4, '.'), display_center('x', 5, '*'),"
+        " 'wcwidth' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, encoding="utf-8")
+    assert done.stdout.split("\n")[:2] == ["Met\u2019s False", "ab.. **x** True"]
 
 
 def test_double_mojibake_is_undone_in_one_exact_fix() -> None:
