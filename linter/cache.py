@@ -331,17 +331,36 @@ def encode_line(outcome: Outcome, dep_stamp: Callable[[str], list[int] | None]) 
     findings, _entries = outcome.packed()
     if outcome.digest is None or any(row[4] in ("FM009", "FM017") for row in findings):
         return b""
-    deps = outcome.dep_stamps = {dep: dep_stamp(dep) for dep in outcome.result.deps}
+    deps = outcome.dep_stamps = {dep: _settled_dep(dep_stamp(dep)) for dep in outcome.result.deps}
     return _line(outcome.path, [outcome.digest, _settled(outcome.stamp), _encode(outcome, deps)])
 
 
+# Stored for a dependency changed too recently to trust (``_settled``): matches no stamp, so
+# the file that read it is checked again next time.
+_UNSETTLED = [-1, -1]
+
+
+def _settled_dep(stamp: list[int] | None) -> list[int] | None:
+    """A dependency's stamp to store. Each is read once a run, just after the first check
+    that read the file: one changed in between is recent, and so not trusted."""
+    if stamp is not None and len(stamp) == 2 and _settled(stamp) is None:
+        return _UNSETTLED
+    return stamp
+
+
 def dep_stamps() -> Callable[[str], list[int] | None]:
-    """A stamp reader for the files results depend on, reading each once (for one run)."""
+    """A stamp reader for what results depend on, reading each once (for one run): files,
+    and which ``_config.yml`` is nearest above a folder (``runner.SITE_ROOT_ABOVE``)."""
     stamps: dict[str, list[int] | None] = {}
 
     def stamp_of(path: str) -> list[int] | None:
         if path not in stamps:
-            stamps[path] = _stamp(path)
+            if path.startswith("\0"):
+                from .runner import site_root_stamp
+
+                stamps[path] = site_root_stamp(path)
+            else:
+                stamps[path] = _stamp(path)
         return stamps[path]
 
     return stamp_of

@@ -77,6 +77,24 @@ def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict]:
     return str(root), site_settings(text)
 
 
+# A dependency that is no file: which ``_config.yml`` is the nearest above a folder, so that
+# a stored result notices one added or removed there (``site_root_stamp``).
+SITE_ROOT_ABOVE = "\0site root above "
+
+
+def site_root_stamp(dependency: str) -> list[int]:
+    """The stamp of a ``SITE_ROOT_ABOVE`` dependency: how many folders up the nearest
+    ``_config.yml`` is, or -1 for none."""
+    from .imagetools import find_site_root
+
+    folder = Path(dependency.removeprefix(SITE_ROOT_ABOVE))
+    root = find_site_root(folder)
+    try:
+        return [-1] if root is None else [len(folder.resolve().parts) - len(root.parts)]
+    except OSError:
+        return [-1]
+
+
 def site_for(path: str | None, config: Config) -> Site:
     """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
     root, settings = (None, {})
@@ -141,6 +159,9 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
     """Check (and fix, per ``mode``) one file's bytes. Writes nothing."""
     site = site_for(path, config)
     deps: list[str] = [os.path.join(site.root, "_config.yml")] if site.root else []
+    if path and path != "-":
+        deps.append(SITE_ROOT_ABOVE + os.path.normpath(os.path.join(
+            os.getcwd(), os.path.dirname(path))))
     sizer = image_sizer(site, deps)
     try:
         text, bom = source.decode(data)

@@ -91,6 +91,41 @@ def test_a_changed_image_invalidates_the_record_that_declares_it(cli, site: Path
     assert checks == ["_data/organizations/electrek.co.md"]
 
 
+def test_an_image_changed_just_now_is_not_trusted_to_stay_as_read(cli, site: Path,
+                                                                   checks: list[str]) -> None:
+    """An image changed in the last two seconds may change again within the same clock tick
+    (or did, between its check and its stamp): the result that read it is checked again."""
+    logo = site / "assets" / "images" / "organizations" / LOGO
+    os.utime(logo)  # (now)
+    first = run(cli)
+    checks.clear()
+    assert run(cli) == first
+    assert checks == ["_data/organizations/electrek.co.md"]
+    os.utime(logo, (1_700_000_000, 1_700_000_000))
+    run(cli)  # (stores the image's stamp: it is settled now)
+    checks.clear()
+    assert run(cli) == first
+    assert checks == []
+
+
+def test_a_site_config_added_above_the_records_is_noticed(cli, site: Path,
+                                                          checks: list[str]) -> None:
+    """Which ``_config.yml`` is nearest decides the site (its images, its time zone): one
+    added where there was none makes the records below it be checked again."""
+    config = site / "_config.yml"
+    config.unlink()
+    assert ("_data/organizations/electrek.co.md", "FM403") not in run(cli)
+    config.write_text("url: https://example.org\n", "utf-8")
+    os.utime(config, (1_700_000_000, 1_700_000_000))
+    checks.clear()
+    assert ("_data/organizations/electrek.co.md", "FM403") in run(cli)
+    assert len(checks) == 2
+    (site / "_data" / "_config.yml").write_text("url: https://example.org\n", "utf-8")
+    checks.clear()
+    run(cli)  # (a nearer one, between the other and the record)
+    assert checks == ["_data/organizations/electrek.co.md"]
+
+
 def test_another_configuration_does_not_use_the_results(cli, site: Path,
                                                         checks: list[str]) -> None:
     run(cli)
