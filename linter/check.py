@@ -145,8 +145,6 @@ def _run(args: argparse.Namespace) -> int:
                 last_run = LastRun(cache, request, files, stamps)
                 try:
                     status = last_run.replay(sys.stdout)  # the same run as the last one?
-                except BrokenPipeError:
-                    raise
                 except OSError as err:
                     return _cannot_write(err, None)
                 if status is not None:
@@ -388,8 +386,9 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
             write(args.output_format, report, target or out)
         if target is not None:
             target.close()
-    except BrokenPipeError:
-        raise
+    except BrokenPipeError:  # the reader stopped early (``| head``): the status still says
+        if last_run is not None:  # what was found, and what was kept is not the whole report
+            last_run.close()
     except OSError as err:
         return _cannot_write(err, args.output_file)
     finally:

@@ -69,8 +69,11 @@ class LastRun:
             if status is None:
                 return None
             decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
-            while piece := handle.read(_PIECE):  # (errors writing to ``out`` are the run's)
-                out.write(decoder.decode(piece))
+            try:
+                while piece := handle.read(_PIECE):  # (other errors writing to ``out`` are
+                    out.write(decoder.decode(piece))  # the run's)
+            except BrokenPipeError:  # the reader stopped early (``| head``): the status
+                pass  # still says what was found
             decoder.decode(b"", final=True)  # (the text was whole: its digest matched)
         with contextlib.suppress(OSError):
             os.utime(self.file)  # (used: pruning keeps the reports used last)

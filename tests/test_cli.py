@@ -251,6 +251,29 @@ def test_a_closed_standard_output_is_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a shell pipeline")
+@pytest.mark.parametrize("cache", ["--no-cache", "--cache-dir=cache"])
+def test_a_reader_that_stops_early_does_not_turn_findings_into_success(tmp_path: Path,
+                                                                       cache: str) -> None:
+    """``fmlint check | head -1``: the report is cut short, but the exit status still says
+    what was found, and a cut report is not kept to be printed again."""
+    from .conftest import CORPUS
+
+    command = (f"{shlex.quote(sys.executable)} -m linter check --isolated {cache} "
+               f"{shlex.quote(str(CORPUS))} | head -1; echo \"status ${{PIPESTATUS[0]}}\"")
+    for _ in range(3):  # (the second and third runs with the cache: stored results)
+        result = subprocess.run(["bash", "-c", command], stdin=subprocess.DEVNULL,
+                                capture_output=True, cwd=tmp_path, text=True, timeout=300,
+                                check=False)
+        assert result.stdout.splitlines()[-1] == "status 1"
+        assert "Traceback" not in result.stderr
+    whole = subprocess.run([sys.executable, "-m", "linter", "check", "--isolated", cache,
+                            str(CORPUS)], stdin=subprocess.DEVNULL, capture_output=True,
+                           cwd=tmp_path, text=True, timeout=300, check=False)
+    assert whole.returncode == 1
+    assert re.search(r"^Found \d+ problems", whole.stdout, re.MULTILINE)
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("output", ["text", "json"])
 def test_a_report_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path: Path,
