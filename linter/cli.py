@@ -122,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             _parser().print_help()
             return EXIT_ERROR
+        try:
+            os.getcwd()
+        except OSError as err:  # (paths, the configuration and the cache are found from it)
+            _complain(err, "the current folder cannot be read (was it removed?): ")
+            return EXIT_ERROR
         import gc
 
         gc.disable()  # importing makes many objects and no garbage: collect none meanwhile

@@ -251,6 +251,22 @@ def test_a_closed_standard_output_is_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.skipif(os.name != "posix", reason="removes the folder it runs in")
+def test_a_removed_current_folder_is_said_plainly(tmp_path: Path) -> None:
+    from .conftest import SEED
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = (f"import os, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
+              f"from linter.cli import main; sys.exit(main(['check', {str(SEED)!r}]))")
+    result = subprocess.run([sys.executable, "-c", script], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=120, check=False,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert result.returncode == 2
+    assert result.stderr == ("fmlint: the current folder cannot be read (was it removed?): "
+                             "No such file or directory\n")
+
+
 @pytest.mark.skipif(os.name != "posix", reason="a shell pipeline")
 @pytest.mark.parametrize("cache", ["--no-cache", "--cache-dir=cache"])
 def test_a_reader_that_stops_early_does_not_turn_findings_into_success(tmp_path: Path,
