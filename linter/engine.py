@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from . import schemas, source, suppress, yamldoc
@@ -220,10 +221,7 @@ def _run(context: Context, result: FileResult) -> None:
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))
     context.notes = _walker(schema).annotate(context.record)
-    for code in sorted(enabled):
-        rule = RULES[code]
-        if rule.check is None:
-            continue
+    for rule in _checks(enabled):
         context.rule = rule
         try:
             result.findings.extend(rule.check(context))
@@ -237,6 +235,12 @@ def _run(context: Context, result: FileResult) -> None:
                 f"{where.lineno}); please report it", config))
     result.entries.extend(context.entries)
     context.rule = None
+
+
+@lru_cache(maxsize=16)
+def _checks(enabled: frozenset[str]) -> tuple[Rule, ...]:
+    """The enabled rules that check each record, in code order."""
+    return tuple(RULES[code] for code in sorted(enabled) if RULES[code].check is not None)
 
 
 def _supersede(findings: list[Finding]) -> list[Finding]:

@@ -53,7 +53,7 @@ def parse(text: str, doc: Document | None, limit: int | None = None) -> Suppress
     from .registry import resolve
 
     found = Suppressions()
-    if "fmlint:" not in text[:limit]:
+    if text.find("fmlint:", 0, len(text) if limit is None else limit) < 0:
         return found
     index = LineIndex(text)
     scalars = [
