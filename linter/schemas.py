@@ -110,7 +110,8 @@ class Schema:
         """The record's failures from the compiled validator's errors, where each names a
         keyword of this document whose failure reads the same as jsonschema's (the test
         suite compares the two); None where only jsonschema can tell (``anyOf``...)."""
-        if self._fast is None:
+        if self._fast is None or any(f"draft-0{n}" in str(self.document.get("$schema"))
+                                     for n in (3, 4)):  # (minimum, maximum: other meanings)
             return None
         try:
             errors = list(self._fast.iter_errors(record))
@@ -129,7 +130,8 @@ class Schema:
             failures.append((json_pointer.join(error.instance_path), list(schema).index(keyword),
                              keyword, schema, error))
         # jsonschema takes a schema's keywords in the order they are written: so here too,
-        # for failures of one value (the report keeps their order when they share a place).
+        # for failures of one value (the report keeps their order when they share a place;
+        # failures of different values have places of their own).
         first = {pointer: n for n, (pointer, *_rest) in reversed(list(enumerate(failures)))}
         failures.sort(key=lambda failure: (first[failure[0]], failure[1]))
         found: dict[SchemaProblem, None] = {}
