@@ -355,12 +355,10 @@ def dep_stamps() -> Callable[[str], list[int] | None]:
 
     def stamp_of(path: str) -> list[int] | None:
         if path not in stamps:
-            if path.startswith("\0"):
-                from .runner import site_root_stamp
+            from .runner import SITE_ROOT_ABOVE, site_root_stamp
 
-                stamps[path] = site_root_stamp(path)
-            else:
-                stamps[path] = _stamp(path)
+            stamps[path] = (site_root_stamp(path) if path.startswith(SITE_ROOT_ABOVE)
+                            else _stamp(path))
         return stamps[path]
 
     return stamp_of
