@@ -27,6 +27,11 @@ _TYPE_WORDS = {
 }
 
 
+# Records with more values than this (no real front matter comes close) have their schema
+# failures explained by jsonschema (``_modest``).
+MODEST_VALUES = 10_000
+
+
 class SchemaError(Exception):
     """A schema that cannot be used: unreadable, not JSON, or not a valid JSON Schema."""
 
@@ -111,35 +116,55 @@ class Schema:
         keyword of this document whose failure reads the same as jsonschema's (the test
         suite compares the two); None where only jsonschema can tell (``anyOf``...)."""
         if self._fast is None or any(f"draft-0{n}" in str(self.document.get("$schema"))
-                                     for n in (3, 4)):  # (minimum, maximum: other meanings)
-            return None
-        try:
-            errors = list(self._fast.iter_errors(record))
-        except Exception:  # values jsonschema-rs cannot take
-            return None
+                                     for n in (3, 4)) or not _modest(record):
+            return None  # (draft-03/04: minimum and maximum mean other things)
         own = self.document.get("$id")
         failures = []
-        for error in errors:
-            *where, keyword = error.schema_path
-            location = getattr(error, "absolute_keyword_location", None)
-            schema = json_pointer.resolve(self.document, json_pointer.join(where))
-            if keyword not in _COMPILED_KEYWORDS or not isinstance(schema, dict) or (
-                    keyword not in schema) or (
-                    location is not None and location.partition("#")[0] != own):
-                return None
-            failures.append((json_pointer.join(error.instance_path), list(schema).index(keyword),
-                             keyword, schema, error))
+        try:
+            # Each error holds a copy of the failing value and a message quoting it: only
+            # the places are kept (the value is read from the record).
+            for error in self._fast.iter_errors(record):
+                *where, keyword = error.schema_path
+                path = list(error.instance_path)
+                location = getattr(error, "absolute_keyword_location", None)
+                del error
+                schema = json_pointer.resolve(self.document, json_pointer.join(where))
+                if keyword not in _COMPILED_KEYWORDS or not isinstance(schema, dict) or (
+                        keyword not in schema) or (
+                        location is not None and location.partition("#")[0] != own):
+                    return None
+                pointer = json_pointer.join(path)
+                failures.append((pointer, list(schema).index(keyword), keyword, schema, path))
+        except Exception:  # values jsonschema-rs cannot take
+            return None
         # jsonschema takes a schema's keywords in the order they are written: so here too,
         # for failures of one value (the report keeps their order when they share a place;
         # failures of different values have places of their own).
         first = {pointer: n for n, (pointer, *_rest) in reversed(list(enumerate(failures)))}
         failures.sort(key=lambda failure: (first[failure[0]], failure[1]))
         found: dict[SchemaProblem, None] = {}
-        for pointer, _index, keyword, schema, error in failures:
-            found.update(dict.fromkeys(_explain_failure(
-                keyword, schema[keyword], error.instance, list(error.instance_path), pointer,
-                schema)))
+        for pointer, _index, keyword, schema, path in failures:
+            value = json_pointer.resolve(record, pointer)
+            found.update(dict.fromkeys(_explain_failure(keyword, schema[keyword], value, path,
+                                                        pointer, schema)))
         return list(found)
+
+
+def _modest(record: Any, most: int = MODEST_VALUES) -> bool:
+    """Whether the record holds at most ``most`` values. jsonschema-rs gives each error a
+    copy of the failing value: of a huge record (aliases repeating a subtree), many copies;
+    jsonschema refers to the record's own values."""
+    pending = [record]
+    while pending:
+        value = pending.pop()
+        most -= 1
+        if most < 0:
+            return False
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return True
 
 
 def _fast_validator(document: dict[str, Any]) -> Any:

@@ -153,10 +153,25 @@ def test_command_reports_without_traceback(case: Case, tmp_path: Path, cli) -> N
 
 
 # The child limits itself first, so a runaway stops: 4 s of processor time, 3 GB of memory.
+# It writes its own peak memory where FMLINT_TEST_PEAK says, as it exits: ru_maxrss would
+# also count the test process's peak, which Linux carries over into a child it starts.
 _LIMITED = """
-import resource, runpy, sys
+import atexit, os, resource, runpy, sys
 resource.setrlimit(resource.RLIMIT_CPU, (4, 4))
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+def own_peak():
+    try:
+        with open("/proc/self/status") as status:
+            kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+        with open(os.environ["FMLINT_TEST_PEAK"], "w") as out:
+            out.write(kb)
+    except (OSError, KeyError, StopIteration):
+        pass
+
+atexit.register(own_peak)
+quick_exit = os._exit
+os._exit = lambda status: (own_peak(), quick_exit(status))
 mode, target, *rest = sys.argv[1:]
 if mode == "-m":
     sys.argv = [target, *rest]
@@ -171,15 +186,18 @@ def _run_child(args: list[str], tmp_path: Path) -> tuple[int, float, float, str,
     """Run ``python -m ...`` or ``python -c ...`` in a child: its exit code, processor
     seconds, peak memory (MB), stdout and stderr."""
     out, err = tmp_path / "child.out", tmp_path / "child.err"
+    peak_file = tmp_path / "child.peak"
     started = time.perf_counter()
     with out.open("wb") as stdout, err.open("wb") as stderr:
         child = subprocess.Popen([sys.executable, "-c", _LIMITED, *args], cwd=ROOT,
-                                 stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+                                 stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
+                                 env={**os.environ, "FMLINT_TEST_PEAK": str(peak_file)})
         _pid, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
     assert time.perf_counter() - started < 3 * WALL
     seconds = usage.ru_utime + usage.ru_stime
-    return (child.returncode, seconds, usage.ru_maxrss / 1024, out.read_text("utf-8", "replace"),
+    peak_kb = int(peak_file.read_text()) if peak_file.exists() else usage.ru_maxrss
+    return (child.returncode, seconds, peak_kb / 1024, out.read_text("utf-8", "replace"),
             err.read_text("utf-8", "replace"))
 
 
@@ -187,14 +205,34 @@ _ENGINE_CHILD = """
 import json, resource, sys, time
 from linter import engine
 from linter.config import Config
+
+def peak_kb():  # (VmHWM: this process's own; ru_maxrss may hold its parent's)
+    try:
+        with open("/proc/self/status") as status:
+            return int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
 data = open(sys.argv[1], "rb").read()
 engine.check_bytes(b"---\\ntitle: warm\\n---\\n", "x.md", Config())
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = peak_kb()
 started = time.process_time()
 findings = engine.check_bytes(data, "_news/hostile.md", Config()).findings
 print(json.dumps({"seconds": time.process_time() - started, "codes": [f.code for f in findings],
-                  "grew_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024}))
+                  "grew_mb": (peak_kb() - base) / 1024}))
 """
+
+
+def test_a_record_expanded_by_aliases_is_explained_in_bounded_memory(tmp_path: Path) -> None:
+    """A billion-laughs record (100,000 values, most of them shared) that fails its schema:
+    its failures are explained without a copy of the record per failure."""
+    path = tmp_path / "laughs.md"
+    path.write_bytes(_laughs())
+    code, _seconds, _peak, out, err = _run_child(["-c", _ENGINE_CHILD, str(path)], tmp_path)
+    assert code == 0, err
+    result = json.loads(out)
+    assert {"FM006", "FM011"} <= set(result["codes"])
+    assert result["grew_mb"] < 64
 
 
 @pytest.mark.parametrize("name", sorted(BIG))

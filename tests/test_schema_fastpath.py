@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from linter.schemas import load
+from linter.schemas import MODEST_VALUES, load
 from linter.source import split
 from linter.yamldoc import parse
 
@@ -144,3 +144,15 @@ def test_problems_come_from_jsonschema_where_only_it_can_explain(tmp_path) -> No
         'size does not have the expected form (pattern ^[0-9]+$): the string "big"',
         "unknown key 'sizes': did you mean 'size'?",
     ]
+
+
+def test_a_huge_record_is_explained_by_jsonschema() -> None:
+    """jsonschema-rs copies the failing value into each error: a record of more values than
+    any real front matter holds is explained by jsonschema, which refers to them."""
+    schema = load("article")
+    record = _record(article_records()[0])
+    record["extras"] = list(range(MODEST_VALUES))
+    assert schema._compiled_problems(record) is None
+    assert [p.message for p in schema.problems(record) if p.kind == "unknown-key"] == [
+        "unknown key 'extras'; the keys allowed here are: " + ", ".join(
+            sorted(schema.document["properties"]))]
