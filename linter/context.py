@@ -189,7 +189,8 @@ class Context:
             if span is None or span.aliased or span.style in ("map", "seq"):
                 return None
             kept = span.style if style == "keep" else style
-            written = scalars.render(new_value, kept, span.tag)
+            written = scalars.render(new_value, kept, span.tag,
+                                     self.text[span.start:span.end])
             line, column, end_line, end_column = self.range_of(pointer)
             edits.append(Edit(line, column, end_line, end_column, written))
         return Fix("safe" if safe else "unsafe", message, tuple(edits))

@@ -47,9 +47,10 @@ def is_plain_string(text: str, tag: str = _STR_TAG) -> bool:
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == tag
 
 
-def render(value: str | int | float | bool | None, style: str | None, tag: str = _STR_TAG
-           ) -> str:
-    """YAML source for ``value``, keeping ``style`` (None plain, '"', "'") where it can.
+def render(value: str | int | float | bool | None, style: str | None, tag: str = _STR_TAG,
+           source: str | None = None) -> str:
+    """YAML source for ``value``, keeping ``style`` (None plain, '"', "'", '|', '>') where it
+    can; ``source`` is the old value's source, which a block scalar is written like.
 
     A plain string stays plain only if it still reads back with the old ``tag`` (a plain
     timestamp stays a plain timestamp; a string that would read as a boolean gets quotes).
@@ -62,7 +63,56 @@ def render(value: str | int | float | bool | None, style: str | None, tag: str =
         return repr(value)
     if style == "'":
         return single_quoted(value) or double_quoted(value)
+    if style in ("|", ">") and source is not None:
+        return block(value, source) or double_quoted(value)
     if style is None and is_plain_string(value, tag if tag != "tag:yaml.org,2002:bool" else
                                          _STR_TAG):
         return value
     return double_quoted(value)
+
+
+_FOLD_AT = re.compile(r"(?<=\S) (?=\S)")  # a single space between words: a folded line break
+
+
+def block(value: str, source: str) -> str | None:
+    """``value`` as a block scalar written like ``source``, the old one, with the same header
+    line (style, chomping, comment) and indentation, folded text wrapped at the old lines'
+    width. It replaces ``source`` up to its last line break (what ``Context.range_of``
+    covers): the line breaks after it stay. None where the value cannot be written so: each
+    rendering is read back, and only one that gives ``value`` again is used."""
+    kept = source.rstrip("\n")
+    header, newline, rest = kept.partition("\n")
+    lines = [line for line in rest.split("\n") if line.strip()]
+    if not newline or not lines or "\r" in source or any(c.isdigit() for c in header):
+        return None  # (an explicit indentation counts from the parent's: kept as written)
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" "))]
+    body = value.rstrip("\n")
+    if header.startswith(">"):
+        width = max(len(line) for line in lines) - len(indent)
+        # A run of n line breaks is written as n blank lines; lines are cut at single
+        # spaces between words, which fold back into spaces.
+        body = "\n".join("\n".join(_wrapped(line, width)) for line in re.sub(
+            r"\n+", lambda run: "\n" * (len(run.group()) + 1), body).split("\n"))
+    rendered = header + "\n" + "\n".join(indent + line if line else ""
+                                         for line in body.split("\n"))
+    try:
+        read = yaml.load("value: " + rendered + source[len(kept):],
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    return rendered if isinstance(read, dict) and read.get("value") == value else None
+
+
+def _wrapped(line: str, width: int) -> list[str]:
+    """``line`` cut at single spaces between words into lines of at most ``width`` characters
+    where it can be."""
+    out = []
+    while len(line) > width:
+        cuts = [m.start() for m in _FOLD_AT.finditer(line, 1, width + 2) if m.start() <= width]
+        cut = cuts[-1] if cuts else next((m.start() for m in _FOLD_AT.finditer(line)), None)
+        if cut is None:  # (one long word)
+            break
+        out.append(line[:cut])
+        line = line[cut + 1:]
+    out.append(line)
+    return out

@@ -99,8 +99,18 @@ def test_fix_keeps_the_files_own_bytes(variant: str, tmp_path: Path, cli) -> Non
     ('excerpt: "As part of the Metâ€™s work"', 'excerpt: "As part of the Met’s work"'),
     ("excerpt: 'As part of the Metâ€™s work'", "excerpt: 'As part of the Met’s work'"),
     ("excerpt: As part of the Metâ€™s work", "excerpt: As part of the Met’s work"),
-    # A folded block cannot be written back as one; it becomes the same text, quoted.
+    # Blocks stay blocks, with their header, indentation and (folded) width.
     ("excerpt: >-\n      As part of the\n      Metâ€™s work",
+     "excerpt: >-\n      As part of the\n      Met’s work"),
+    ("excerpt: |\n      As part of the\n      Metâ€™s work\n",
+     "excerpt: |\n      As part of the\n      Met’s work\n"),
+    ("excerpt: > # wrapped\n      As part of the Metâ€™s\n      work, and more\n\n      words\n\n",
+     "excerpt: > # wrapped\n      As part of the Met’s\n      work, and more\n\n      words\n\n"),
+    ("excerpt: |+\n      As part of the\n\n      Metâ€™s work\n\n",
+     "excerpt: |+\n      As part of the\n\n      Met’s work\n\n"),
+    # An explicit indentation counts from the parent's: that block becomes quoted text
+    # (whose leading spaces the whitespace fix trims).
+    ("excerpt: >2-\n        As part of the Metâ€™s work",
      'excerpt: "As part of the Met’s work"'),
 ])
 def test_fix_keeps_the_quoting_style(written: str, expected: str, tmp_path: Path,
