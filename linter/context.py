@@ -249,12 +249,16 @@ def _line_break(text: str, i: int) -> int:
 
 
 def _char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
-    """(start, end) offsets in ``text`` of each character of a flow scalar's value.
+    """(start, end) offsets in ``text`` of each character of a scalar's value.
 
-    Follows YAML's rules for escapes, doubled single quotes and line folding; None when the
-    scalar is a block scalar or the result does not spell ``span.raw`` exactly.
+    Follows YAML's rules for escapes, doubled single quotes, line folding and block scalars;
+    None when the result does not spell ``span.raw`` exactly.
     """
-    if span.raw is None or span.style not in (None, "", '"', "'"):
+    if span.raw is None:
+        return None
+    if span.style in ("|", ">"):
+        return _block_char_spans(text, span)
+    if span.style not in (None, "", '"', "'"):
         return None
     quoted = not _plain(span)
     lo, hi = (span.start + 1, span.end - 1) if quoted else (span.start, span.end)
@@ -316,3 +320,62 @@ def _char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
     if "".join(c for c, *_ in out) != span.raw:
         return None
     return [(start, end) for _c, start, end, _e in out]
+
+
+def _block_char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
+    """``_char_spans`` of a ``|`` or ``>`` block scalar (None for an explicit indentation,
+    which counts from the parent's, or for what does not spell ``span.raw``)."""
+    assert span.raw is not None
+    end = span.end
+    i = span.start
+    while i < end and not _line_break(text, i):
+        i += 1
+    if i >= end or any(c.isdigit() for c in text[span.start:i].partition("#")[0]):
+        return None
+    i += _line_break(text, i)
+    lines: list[tuple[int, int, int]] = []  # (start, end of the text, end of the break)
+    while i < end:
+        j = i
+        while j < end and not _line_break(text, j):
+            j += 1
+        after = j + (_line_break(text, j) if j < end else 0)
+        lines.append((i, j, after))
+        i = after
+    written = [n for n, (a, b, _) in enumerate(lines) if text[a:b].strip(" ")]
+    if not written:
+        return None
+    first_start, first_end, _ = lines[written[0]]
+    first = text[first_start:first_end]
+    indent = len(first) - len(first.lstrip(" "))
+    folded = text[span.start] == ">"
+    out: list[tuple[str, int, int]] = []
+    previous: bool | None = None  # whether the last text line was folded text (None: none yet)
+    last_break = (span.start, span.start)  # the break after that line
+    blanks: list[tuple[int, int]] = []  # the breaks of the empty lines since
+    with_text = set(written)
+    for n in range(written[-1] + 1):
+        a, b, after = lines[n]
+        if n not in with_text and b - a <= indent:  # an empty line
+            blanks.append((b, after))
+            continue
+        content = a + indent
+        normal = folded and text[content:content + 1] not in (" ", "\t")
+        if previous is not None:
+            gap = blanks if previous and normal and blanks else [last_break, *blanks]
+            if previous and normal and not blanks:
+                out.append((" ", *last_break))
+            else:
+                out.extend(("\n", x, y) for x, y in gap)
+        else:
+            out.extend(("\n", x, y) for x, y in blanks)
+        blanks = []
+        out.extend((text[k], k, k + 1) for k in range(content, b))
+        previous, last_break = normal, (b, after)
+    trailing = len(span.raw) - len(span.raw.rstrip("\n"))
+    breaks = [last_break, *[(b, after) for a, b, after in lines[written[-1] + 1:]]]
+    if trailing > len(breaks):
+        return None
+    out.extend(("\n", x, y) for x, y in breaks[:trailing])
+    if "".join(c for c, *_ in out) != span.raw:
+        return None
+    return [(start, stop) for _c, start, stop in out]

@@ -281,3 +281,61 @@ def test_an_unquoted_yes_outside_the_schema_is_not_reported() -> None:
     """Values the schema does not type (here: an unknown key) are left to the schema check."""
     findings = lint(seed_with("published: true", "published: true\nshown: yes"))
     assert [f.code for f in findings if f.pointer == "/shown"] == ["FM011"]
+
+
+# --- places inside | and > blocks -------------------------------------------------------------
+
+BLOCK_OLD = ('    excerpt: "As part of the Metâ€™s ongoing work to reduce serious violence in the '
+             'Croydon area officers made five arrests using LFR."')
+
+
+@pytest.mark.parametrize("header", [">-", ">", "|", "|+", "> # folded"])
+def test_findings_in_a_block_point_at_the_characters(header: str) -> None:
+    """Inside a block scalar a finding points at its characters, as in a quoted one, also
+    across a folded line break."""
+    text = seed_with(BLOCK_OLD, f"    excerpt: {header}\n      As part of the Metâ€™s\n"
+                                "      ongoing work, &amp; more\n\n      said  the Met.\n")
+    findings = {f.code: f for f in lint(text)}
+    assert at(findings["FM101"])[:5] == ("FM101", 50, 25, 50, 28)  # â€™
+    assert at(findings["FM102"])[:5] == ("FM102", 51, 21, 51, 26)  # &amp;
+    assert at(findings["FM105"])[:5] == ("FM105", 53, 11, 53, 13)
+    repaired = text
+    for code in ("FM101", "FM102", "FM105"):
+        [finding] = only(lint(repaired), code)
+        repaired = fixed(repaired, finding)
+    assert repaired == seed_with(BLOCK_OLD, (
+        f"    excerpt: {header}\n      As part of the Met’s\n      ongoing work, & more\n\n"
+        "      said the Met.\n"))
+
+
+def test_block_scalar_places_spell_the_value() -> None:
+    """Every character of a block scalar's value maps to itself in the text, or (a line
+    break, a folded space) to a line break: checked on blocks of every style and chomping."""
+    import random
+
+    from linter import source, yamldoc
+    from linter.context import _char_spans
+
+    rng = random.Random(20261126)
+    mapped = 0
+    for _ in range(600):
+        indent = " " * rng.choice([2, 4])
+        lines = [rng.choice(["", indent + "  more indented", indent + "".join(
+            rng.choice("ab c") for _ in range(rng.randint(1, 9))).strip() or indent + "z"])
+                 for _ in range(rng.randint(1, 6))]
+        text = ("---\nk: " + rng.choice(["|", "|-", "|+", ">", ">-", ">+"]) + "\n"
+                + "\n".join(lines) + "\n" * rng.randint(1, 3) + "n: 1\n---\n")
+        front = source.split(text)
+        document = yamldoc.parse(text[front.start:front.end], front.start)
+        span = document.spans.get("/k")
+        if span is None or span.raw is None:
+            continue  # (not YAML: a more indented first line, then a less indented one)
+        places = _char_spans(text, span)
+        if places is None:
+            assert not span.raw.strip(), text  # (only blocks without text are left out)
+            continue
+        assert len(places) == len(span.raw)
+        for char, (start, end) in zip(span.raw, places, strict=True):
+            assert text[start:end] == char or (char in " \n" and text[start:end] == "\n")
+        mapped += 1
+    assert mapped > 300
