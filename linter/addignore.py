@@ -34,7 +34,7 @@ def add_ignores(text: str, findings: list[Finding]) -> tuple[str, int, int]:
     whole_file: list[str] = []
     skipped = 0
     for finding in findings:
-        line = finding.end_line
+        line = blocked.get(finding.end_line) or finding.end_line  # (a block: its first line)
         if finding.code in UNSUPPRESSIBLE:
             skipped += 1
         elif first_line <= line <= last_line and line not in blocked and _can_comment(
@@ -54,18 +54,20 @@ def add_ignores(text: str, findings: list[Finding]) -> tuple[str, int, int]:
     return text, 0, len(findings)
 
 
-def _blocked_lines(doc: Document, index: LineIndex) -> set[int]:
-    """Lines where a comment would become part of a value: inside multi-line scalars."""
-    blocked: set[int] = set()
+def _blocked_lines(doc: Document, index: LineIndex) -> dict[int, int | None]:
+    """Lines where a comment would become part of a value (inside multi-line scalars), each
+    with the line where a comment covers it: a ``|`` or ``>`` block's first line (None for
+    a quoted or plain scalar over several lines)."""
+    blocked: dict[int, int | None] = {}
     for span in doc.spans.values():
         if span.style in ("map", "seq"):
             continue
         start_line = index.position(span.start)[0]
         end_line = index.position(max(span.start, span.end - 1))[0]
         if span.style in ("|", ">"):
-            blocked.update(range(start_line + 1, end_line + 1))
+            blocked.update(dict.fromkeys(range(start_line + 1, end_line + 1), start_line))
         elif end_line > start_line:
-            blocked.update(range(start_line, end_line))
+            blocked.update(dict.fromkeys(range(start_line, end_line)))
     return blocked
 
 
@@ -106,6 +108,5 @@ def _same_record(before: Document, text: str, new_text: str) -> bool:
 
 
 def _can_comment(line: str) -> bool:
-    """A line ending in a block-scalar indicator cannot take a comment safely."""
-    stripped = line.rstrip()
-    return not re.search(r"[|>][-+0-9]*$", stripped)
+    """Whether a comment can end the line (not one that holds only a block header)."""
+    return not re.fullmatch(r"\s*(?:-\s*)?[|>][-+0-9]*\s*", line)

@@ -111,7 +111,8 @@ def _encode(outcome: Outcome, deps: dict[str, list[int] | None]) -> list[Any]:
         findings,
         entries,
         None if sup is None else [
-            [[d.line, d.column, d.end_column, d.whole_file, d.codes] for d in sup.directives],
+            [[d.line, d.column, d.end_column, d.whole_file, d.codes, d.last_line]
+             for d in sup.directives],
             sup.problems],
         deps,
         None if outcome.block is None else list(outcome.block),
@@ -139,8 +140,8 @@ def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]],
             raise TypeError("not a stored result")
     return FileResult(
         suppressions=None if sup is None or sup == [[], []] else Suppressions(
-            [Directive(line, col, end, whole, dict(codes))
-             for line, col, end, whole, codes in sup[0]],
+            [Directive(line, col, end, whole, dict(codes), last_line=last)
+             for line, col, end, whole, codes, last in sup[0]],
             [tuple(p) for p in sup[1]],  # type: ignore[misc]
         ),
         deps=list(deps),

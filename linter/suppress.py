@@ -28,6 +28,7 @@ class Directive:
     whole_file: bool
     codes: dict[str, str]  # code -> the selector as written
     used: set[str] = field(default_factory=set)
+    last_line: int = 0  # on a ``|`` or ``>`` block's first line: the block's last line
 
 
 @dataclass(slots=True)
@@ -37,7 +38,9 @@ class Suppressions:
 
     def covers(self, finding: Finding) -> bool:
         for directive in self.directives:
-            if not directive.whole_file and directive.line not in (finding.line, finding.end_line):
+            if not directive.whole_file and directive.line not in (
+                    finding.line, finding.end_line) and not (
+                    directive.line < finding.line <= directive.last_line):
                 continue
             if ALL in directive.codes:
                 directive.used.add(ALL)
@@ -56,10 +59,14 @@ def parse(text: str, doc: Document | None, limit: int | None = None) -> Suppress
     if text.find("fmlint:", 0, len(text) if limit is None else limit) < 0:
         return found
     index = LineIndex(text)
-    scalars = [
-        (s.start, s.end) for s in (doc.spans.values() if doc else []) if s.style not in ("map",
-                                                                                         "seq")
+    scalars = [  # where a '#' is part of a value (a block's first line holds no text of it)
+        (_after_header(text, s.start) if s.style in ("|", ">") else s.start, s.end)
+        for s in (doc.spans.values() if doc else []) if s.style not in ("map", "seq")
     ]
+    blocks = {  # a block's first line -> its last line (a comment there covers the block)
+        index.position(s.start)[0]: index.position(s.start + len(
+            text[s.start:s.end].rstrip("\r\n")))[0]
+        for s in (doc.spans.values() if doc else []) if s.style in ("|", ">")}
     for match in _COMMENT.finditer(text, 0, limit if limit is not None else len(text)):
         start = match.start()
         if start > 0 and text[start - 1] not in " \t\r\n":
@@ -90,7 +97,7 @@ def parse(text: str, doc: Document | None, limit: int | None = None) -> Suppress
                 found.problems.append((line, column, column + len(match.group()),
                                        f"unknown rule '{selector}' in a suppression comment"))
         found.directives.append(Directive(line, column, column + len(match.group()), whole_file,
-                                          codes))
+                                          codes, last_line=blocks.get(line, 0)))
     return found
 
 
@@ -128,3 +135,9 @@ def apply(findings: list[Finding], sup: Suppressions, path: str | None, config: 
                                     config.severity_of(rule),  # type: ignore[arg-type]
                                     f"this suppression silences nothing: {names}", None))
     return kept
+
+
+def _after_header(text: str, start: int) -> int:
+    """Where the line after a block scalar's header starts."""
+    breaks = [i for i in (text.find("\n", start), text.find("\r", start)) if i >= 0]
+    return min(breaks, default=len(text))

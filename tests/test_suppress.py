@@ -62,6 +62,18 @@ def test_a_comment_silences_only_the_codes_it_names() -> None:
     assert found(with_line(text, 49, f"{line}  # fmlint: ignore")) == []  # every code
 
 
+def test_a_comment_on_a_block_s_first_line_covers_the_block() -> None:
+    """Inside a ``|`` or ``>`` block no comment can go: one on its first line covers it."""
+    block = "    excerpt: >-{}\n      As part of the Metâ€™s\n      ongoing work."
+    text = seed().replace(LINE49, block.format(""))
+    assert found(text) == [("FM101", 50)]
+    assert found(text.replace(LINE49, "")) == [("FM101", 50)]
+    silenced = seed().replace(LINE49, block.format("  # fmlint: ignore[FM101]"))
+    assert found(silenced) == []
+    after = found(silenced.replace("\n      ongoing work.", "\n    title: Metâ€™s"))
+    assert ("FM101", 51) in after  # (the next value is not the block's)
+
+
 def test_a_comment_on_another_line_does_nothing() -> None:
     text = with_line(seed(), 48, seed().split("\n")[47] + "  # fmlint: ignore[FM101]")
     assert found(text) == [("FM101", 49)]
@@ -206,4 +218,21 @@ def test_add_ignore_keeps_multi_line_values_intact(cli, tmp_path: Path,
         ("FM102", 3), ("FM101", 50)]
     cli(["check", "_news", "--add-ignore"])
     assert front_matter(Path(PATH)) == before
+    assert cli(["check", "_news", "--no-cache"]).code == 0
+
+
+@pytest.mark.parametrize("header", ["|", ">-", "> # a note"])
+def test_add_ignore_covers_a_block_from_its_first_line(cli, tmp_path: Path, header: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = seed().replace(LINE49, f"    excerpt: {header}\n      As part of the Metâ€™s\n"
+                                  "      ongoing work &amp; more.")
+    Path("_news").mkdir()
+    Path(PATH).write_text(text, "utf-8")
+    before = front_matter(Path(PATH))
+    cli(["check", "_news", "--add-ignore"])
+    written = Path(PATH).read_text("utf-8")
+    assert front_matter(Path(PATH)) == before
+    assert f"    excerpt: {header}  # fmlint: ignore[FM101, FM102]\n" in written
+    assert "ignore-file" not in written
     assert cli(["check", "_news", "--no-cache"]).code == 0
