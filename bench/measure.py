@@ -306,6 +306,23 @@ def measure(result: Result, command: Command, runs: int, *, warmup: int = 0,
     return result
 
 
+def measure_in_turn(pairs: list[tuple[Result, Command]], runs: int, *, warmup: int = 0,
+                    waiter: QuietWaiter | None = None) -> list[Result]:
+    """``measure`` for several commands at once, taking turns (A B C A B C ...), so that a
+    spell of a slower machine falls on every command alike and not on one of them."""
+    for index in range(warmup + runs):
+        for result, command in pairs:
+            if result.failed:
+                continue
+            label = f"{log_label(result)}-{'warmup' if index < warmup else ''}{index}"
+            sample = run_once(command, label, waiter=waiter)
+            if sample.returncode not in command.ok_codes:
+                result.failed = _failure(sample, label)
+            elif index >= warmup:
+                result.samples.append(sample)
+    return [result for result, _command in pairs]
+
+
 def log_label(result: Result) -> str:
     text = f"{result.tool}-{result.target}-{result.variant}"
     return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-").lower()

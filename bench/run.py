@@ -42,6 +42,7 @@ from measure import (
     child_env,
     log_label,
     measure,
+    measure_in_turn,
     run_once,
 )
 from report import (
@@ -273,7 +274,7 @@ def source_stamp() -> str:
 
 
 def default_runs(target: str) -> int:
-    return {ONE: 7, "1000": 5, "10000": 3}.get(target, 1)
+    return {ONE: 11, "1000": 5, "10000": 3}.get(target, 1)
 
 
 def machine() -> dict[str, Any]:
@@ -375,10 +376,14 @@ def available_peers(bench: Bench) -> list[str]:
 
 def bench_one_file(bench: Bench, peers: list[str]) -> None:
     runs = bench.runs_for(ONE)
-    print(f"one file ({SEED_RECORD.relative_to(REPO)}), {runs} runs", flush=True)
-    bench.add(measure(Result(FMLINT, ONE, COLD), fmlint_command(ONE, cache=None, jobs=None),
-                      runs, warmup=1,
-                          waiter=bench.waiter))
+    print(f"one file ({SEED_RECORD.relative_to(REPO)}), {runs} runs, the tools taking turns",
+          flush=True)
+    # fmlint (cold) and the peers take turns, run by run: the ratios between them do not
+    # depend on when the machine was slower.
+    in_turn = [(Result(FMLINT, ONE, COLD), fmlint_command(ONE, cache=None, jobs=None))]
+    in_turn += [(Result(tool, ONE), peer_command(tool, ONE)) for tool in peers]
+    cold, *peer_results = measure_in_turn(in_turn, runs, warmup=1, waiter=bench.waiter)
+    bench.add(cold)
     cache = WORK / "cache-one"
     shutil.rmtree(cache, ignore_errors=True)
     warm = Result(FMLINT, ONE, WARM)
@@ -389,9 +394,8 @@ def bench_one_file(bench: Bench, peers: list[str]) -> None:
     bench.add(measure(Result(FMLINT, ONE, STDIN),
                       fmlint_command(ONE, cache=None, jobs=None, stdin=True), runs,
                       waiter=bench.waiter))
-    for tool in peers:
-        bench.add(measure(Result(tool, ONE), peer_command(tool, ONE), runs, warmup=1,
-                          waiter=bench.waiter))
+    for result in peer_results:
+        bench.add(result)
     if shutil.which("hyperfine"):
         bench.extra["hyperfine_one"] = hyperfine_one(peers, runs)
 
