@@ -308,10 +308,13 @@ def measure(result: Result, command: Command, runs: int, *, warmup: int = 0,
 
 def measure_in_turn(pairs: list[tuple[Result, Command]], runs: int, *, warmup: int = 0,
                     waiter: QuietWaiter | None = None) -> list[Result]:
-    """``measure`` for several commands at once, taking turns (A B C A B C ...), so that a
-    spell of a slower machine falls on every command alike and not on one of them."""
+    """``measure`` for several commands at once, taking turns, so that a spell of a slower
+    machine falls on every command alike and not on one of them. Each round starts one
+    command later (A B C, B C A, C A B ...): a command run just after a heavy one is slower
+    (one file after remark: by about 25 ms), and so each follows each other as often."""
     for index in range(warmup + runs):
-        for result, command in pairs:
+        shift = index % len(pairs)
+        for result, command in pairs[shift:] + pairs[:shift]:
             if result.failed:
                 continue
             label = f"{log_label(result)}-{'warmup' if index < warmup else ''}{index}"
