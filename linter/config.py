@@ -22,6 +22,8 @@ DEFAULT_EXCLUDE = (".git", "node_modules", "_site", "vendor", ".*")
 
 @dataclass(frozen=True, slots=True)
 class SchemaMapping:
+    """Files (globs) and the schema that applies to them."""
+
     files: tuple[str, ...]
     schema: str
 

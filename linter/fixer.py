@@ -19,6 +19,8 @@ Check = Callable[[str], list[Finding]]
 
 @dataclass
 class FixOutcome:
+    """The fixed text, the fixes applied and rejected, and whether the passes ran out."""
+
     text: str
     applied: list[Finding] = field(default_factory=list)  # findings whose fix was applied
     rejected: list[Finding] = field(default_factory=list)  # fixes dropped by verification
@@ -61,6 +63,8 @@ def _flatten(value: Any, pointer: str = "", out: dict[str, Any] | None = None) -
 
 @dataclass
 class _Parsed:
+    """A text's record, flattened, for comparing values before and after a fix."""
+
     values: dict[str, Any]  # flattened record: pointer -> value
     spans: list[tuple[int, int, str]]  # (start, end, pointer) of every scalar and key
 

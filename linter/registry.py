@@ -27,6 +27,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule: its code, name, defaults, documentation and check."""
+
     code: str
     name: str
     severity: str

@@ -33,6 +33,8 @@ class Mode:
 
 @dataclass(slots=True)
 class Outcome:
+    """What checking (and fixing) one file gave."""
+
     path: str
     result: engine.FileResult
     fixed: int = 0

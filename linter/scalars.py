@@ -83,7 +83,8 @@ def block(value: str, source: str) -> str | None:
     kept = source.rstrip("\n")
     header, newline, rest = kept.partition("\n")
     lines = [line for line in rest.split("\n") if line.strip()]
-    if not newline or not lines or "\r" in source or any(c.isdigit() for c in header):
+    if not newline or not lines or "\r" in source or any(
+            c.isdigit() for c in header.partition("#")[0]):
         return None  # (an explicit indentation counts from the parent's: kept as written)
     indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" "))]
     body = value.rstrip("\n")

@@ -22,6 +22,8 @@ ALL = "*"
 
 @dataclass(slots=True)
 class Directive:
+    """One suppression comment: where it is and which codes it silences."""
+
     line: int
     column: int
     end_column: int
@@ -33,6 +35,8 @@ class Directive:
 
 @dataclass(slots=True)
 class Suppressions:
+    """A file's suppression comments, and the problems found in them."""
+
     directives: list[Directive] = field(default_factory=list)
     problems: list[tuple[int, int, int, str]] = field(default_factory=list)  # line, col, end, msg
 

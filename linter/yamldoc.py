@@ -132,6 +132,8 @@ class YamlProblem:
 
 @dataclass(slots=True)
 class Document:
+    """Parsed front matter: the record, where each value is written, and YAML problems."""
+
     record: Any
     spans: dict[str, Span] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)

@@ -51,6 +51,8 @@ class Response:
 
 @dataclass(frozen=True, slots=True)
 class Target:
+    """A URL taken apart for a request: scheme, host, port and path."""
+
     scheme: str
     host: str  # lower-case ASCII, without brackets
     port: int

@@ -17,6 +17,8 @@ GROUP = "images"
 
 @dataclass(frozen=True, slots=True)
 class _Image:
+    """An image value of the record and what it declares."""
+
     pointer: str
     url: str | None
     url_pointer: str | None
