@@ -149,10 +149,11 @@ def read_whole(path: str) -> tuple[os.stat_result, bytes]:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         info = os.fstat(fd)
-        parts = [os.read(fd, info.st_size + 1)]  # (a regular file: all of it, in one read)
-        while parts[-1]:  # (a pipe, or a file that grew)
-            parts.append(os.read(fd, 1 << 16))
-        return info, b"".join(parts)
+        data = os.read(fd, info.st_size + 1)  # (a regular file: all of it, in one read)
+        parts = [data]
+        while more := data and os.read(fd, 1 << 16):  # (a pipe, or a file that grew)
+            parts.append(more)
+        return info, data if len(parts) == 1 else b"".join(parts)  # (one copy of the bytes)
     finally:
         os.close(fd)
 
