@@ -286,24 +286,33 @@ def measure(result: Result, command: Command, runs: int, *, warmup: int = 0,
     for index in range(warmup):
         if prepare:
             prepare()
-        sample = run_once(command, f"{label}-warmup{index}", waiter=waiter)
-        if sample.returncode not in command.ok_codes:
-            result.failed = _failure(sample, f"{label}-warmup{index}")
+        if not _run_into(result, command, f"{label}-warmup{index}", waiter, keep=False):
             return result
     for index in range(runs):
         if prepare:
             prepare()
-        sample = run_once(command, f"{label}-{index}", waiter=waiter)
-        if sample.returncode not in command.ok_codes:
-            result.failed = _failure(sample, f"{label}-{index}")
+        if not _run_into(result, command, f"{label}-{index}", waiter, keep=True):
             return result
-        result.samples.append(sample)
         left = runs - index - 1
+        sample = result.samples[-1]
         if long_run is not None and left and sample.seconds * left > long_run:
             result.note = (f"{index + 1} run(s): one run takes {sample.seconds:.0f} s, the "
                            f"other {left} would take more than {long_run:.0f} s")
             break
     return result
+
+
+def _run_into(result: Result, command: Command, log: str, waiter: QuietWaiter | None, *,
+              keep: bool) -> bool:
+    """Run ``command`` once; keep its sample in ``result`` (``keep``), or note its failure
+    there and say so (False)."""
+    sample = run_once(command, log, waiter=waiter)
+    if sample.returncode not in command.ok_codes:
+        result.failed = _failure(sample, log)
+        return False
+    if keep:
+        result.samples.append(sample)
+    return True
 
 
 def measure_in_turn(pairs: list[tuple[Result, Command]], runs: int, *, warmup: int = 0,
@@ -315,14 +324,10 @@ def measure_in_turn(pairs: list[tuple[Result, Command]], runs: int, *, warmup: i
     for index in range(warmup + runs):
         shift = index % len(pairs)
         for result, command in pairs[shift:] + pairs[:shift]:
-            if result.failed:
-                continue
-            label = f"{log_label(result)}-{'warmup' if index < warmup else ''}{index}"
-            sample = run_once(command, label, waiter=waiter)
-            if sample.returncode not in command.ok_codes:
-                result.failed = _failure(sample, label)
-            elif index >= warmup:
-                result.samples.append(sample)
+            if not result.failed:
+                run = f"warmup{index}" if index < warmup else str(index - warmup)
+                _run_into(result, command, f"{log_label(result)}-{run}", waiter,
+                          keep=index >= warmup)
     return [result for result, _command in pairs]
 
 

@@ -6,6 +6,7 @@ import re
 
 from .finding import Finding
 from .source import LineIndex, split
+from .suppress import block_lines
 from .yamldoc import Document, parse
 
 _EXISTING = re.compile(r"#\s*fmlint:\s*ignore\[([^\]]*)\]\s*$")
@@ -30,15 +31,16 @@ def add_ignores(text: str, findings: list[Finding]) -> tuple[str, int, int]:
     first_line = index.position(front.start)[0]
     last_line = index.position(front.end)[0] - 1 if front.end > front.start else first_line - 1
     blocked = _blocked_lines(doc, index)
+    in_block = {line: first for first, last in block_lines(text, doc, index).items()
+                for line in range(first + 1, last + 1)}
     per_line: dict[int, list[str]] = {}
     whole_file: list[str] = []
     skipped = 0
     for finding in findings:
-        line = blocked.get(finding.end_line) or finding.end_line  # (a block: its first line)
+        line = in_block.get(finding.end_line, finding.end_line)  # (a block: its first line)
         if finding.code in UNSUPPRESSIBLE:
             skipped += 1
-        elif first_line <= line <= last_line and line not in blocked and _can_comment(
-                index.line_text(line)):
+        elif first_line <= line <= last_line and line not in blocked:
             per_line.setdefault(line, []).append(finding.code)
         else:
             whole_file.append(finding.code)
@@ -54,20 +56,15 @@ def add_ignores(text: str, findings: list[Finding]) -> tuple[str, int, int]:
     return text, 0, len(findings)
 
 
-def _blocked_lines(doc: Document, index: LineIndex) -> dict[int, int | None]:
-    """Lines where a comment would become part of a value (inside multi-line scalars), each
-    with the line where a comment covers it: a ``|`` or ``>`` block's first line (None for
-    a quoted or plain scalar over several lines)."""
-    blocked: dict[int, int | None] = {}
+def _blocked_lines(doc: Document, index: LineIndex) -> set[int]:
+    """Lines where a comment would become part of a value: inside a quoted or plain scalar
+    written over several lines (blocks: ``suppress.block_lines``)."""
+    blocked: set[int] = set()
     for span in doc.spans.values():
-        if span.style in ("map", "seq"):
-            continue
-        start_line = index.position(span.start)[0]
-        end_line = index.position(max(span.start, span.end - 1))[0]
-        if span.style in ("|", ">"):
-            blocked.update(dict.fromkeys(range(start_line + 1, end_line + 1), start_line))
-        elif end_line > start_line:
-            blocked.update(dict.fromkeys(range(start_line, end_line)))
+        if span.style not in ("map", "seq", "|", ">"):
+            start_line = index.position(span.start)[0]
+            end_line = index.position(max(span.start, span.end - 1))[0]
+            blocked.update(range(start_line, end_line))
     return blocked
 
 
@@ -106,7 +103,3 @@ def _same_record(before: Document, text: str, new_text: str) -> bool:
     return [problem.kind for problem in after.problems] == kinds and (
         repr(after.record) == repr(before.record))
 
-
-def _can_comment(line: str) -> bool:
-    """Whether a comment can end the line (not one that holds only a block header)."""
-    return not re.fullmatch(r"\s*(?:-\s*)?[|>][-+0-9]*\s*", line)

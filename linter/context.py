@@ -12,7 +12,7 @@ from . import pointer as json_pointer
 from . import scalars
 from .finding import Edit, Finding, Fix
 from .source import LineIndex
-from .yamldoc import Span
+from .yamldoc import Span, block_header, block_text_end
 
 if TYPE_CHECKING:
     from .annotate import Annotations
@@ -140,7 +140,7 @@ class Context:
                 last = min(max(sub[1], sub[0] + 1), len(chars)) - 1
                 start, end = chars[first][0], chars[max(last, first)][1]
         if span.style in ("|", ">") and self.text is not None and not sub:
-            end = start + len(self.text[start:end].rstrip("\r\n"))
+            end = block_text_end(self.text, start, end)
         line, column = self.index.position(start)
         end_line, end_column = self.index.position(max(end, start))
         return line, column, end_line, end_column
@@ -189,8 +189,8 @@ class Context:
             if span is None or span.aliased or span.style in ("map", "seq"):
                 return None
             kept = span.style if style == "keep" else style
-            written = scalars.render(new_value, kept, span.tag,
-                                     self.text[span.start:span.end])
+            written = scalars.render(new_value, kept, span.tag, self.text[
+                span.start:span.end] if kept in ("|", ">") else None)
             line, column, end_line, end_column = self.range_of(pointer)
             edits.append(Edit(line, column, end_line, end_column, written))
         return Fix("safe" if safe else "unsafe", message, tuple(edits))
@@ -326,14 +326,11 @@ def _block_char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
     """``_char_spans`` of a ``|`` or ``>`` block scalar (None for an explicit indentation,
     which counts from the parent's, or for what does not spell ``span.raw``)."""
     assert span.raw is not None
-    end = span.end
-    i = span.start
-    while i < end and not _line_break(text, i):
-        i += 1
-    if i >= end or any(c.isdigit() for c in text[span.start:i].partition("#")[0]):
+    header = block_header(text, span.start, span.end)
+    if header is None or header[1]:
         return None
-    i += _line_break(text, i)
     lines: list[tuple[int, int, int]] = []  # (start, end of the text, end of the break)
+    i, end = header[0], span.end
     while i < end:
         j = i
         while j < end and not _line_break(text, j):
@@ -347,32 +344,27 @@ def _block_char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
     first_start, first_end, _ = lines[written[0]]
     first = text[first_start:first_end]
     indent = len(first) - len(first.lstrip(" "))
-    folded = text[span.start] == ">"
+    folded = span.style == ">"
     out: list[tuple[str, int, int]] = []
     previous: bool | None = None  # whether the last text line was folded text (None: none yet)
     last_break = (span.start, span.start)  # the break after that line
     blanks: list[tuple[int, int]] = []  # the breaks of the empty lines since
-    with_text = set(written)
-    for n in range(written[-1] + 1):
-        a, b, after = lines[n]
-        if n not in with_text and b - a <= indent:  # an empty line
+    for a, b, after in lines[:written[-1] + 1]:
+        if b - a <= indent and not text[a:b].strip(" "):  # an empty line
             blanks.append((b, after))
             continue
         content = a + indent
         normal = folded and text[content:content + 1] not in (" ", "\t")
-        if previous is not None:
-            gap = blanks if previous and normal and blanks else [last_break, *blanks]
-            if previous and normal and not blanks:
-                out.append((" ", *last_break))
-            else:
-                out.extend(("\n", x, y) for x, y in gap)
-        else:
-            out.extend(("\n", x, y) for x, y in blanks)
+        if previous and normal and not blanks:  # folded: one line break reads as a space
+            out.append((" ", *last_break))
+        else:  # each empty line is a line break; so is the one before, unless folded
+            kept = [] if previous is None or (previous and normal) else [last_break]
+            out.extend(("\n", x, y) for x, y in kept + blanks)
         blanks = []
         out.extend((text[k], k, k + 1) for k in range(content, b))
         previous, last_break = normal, (b, after)
     trailing = len(span.raw) - len(span.raw.rstrip("\n"))
-    breaks = [last_break, *[(b, after) for a, b, after in lines[written[-1] + 1:]]]
+    breaks = [last_break, *[(b, after) for _a, b, after in lines[written[-1] + 1:]]]
     if trailing > len(breaks):
         return None
     out.extend(("\n", x, y) for x, y in breaks[:trailing])

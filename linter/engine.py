@@ -136,12 +136,8 @@ def check_text(text: str, path: str | None, config: Config, *, site: Site | None
     try:
         return _check_text(text, path, config, site or Site(), image_sizer)
     except Exception as err:  # a bug in fmlint must not stop the run
-        import traceback  # (only for an internal error)
-
-        where = traceback.extract_tb(err.__traceback__)[-1]
         message = (f"internal error while checking this file: {type(err).__name__}: {err} "
-                   f"(at {where.name}, {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); "
-                   "please report it")
+                   f"({_raised_at(err, function=True)}); please report it")
         return FileResult([_finding(INTERNAL, path, message, config)])
 
 
@@ -226,15 +222,21 @@ def _run(context: Context, result: FileResult) -> None:
         try:
             result.findings.extend(rule.check(context))
         except Exception as err:  # one broken rule must not hide the others
-            import traceback  # (only for an internal error)
-
-            where = traceback.extract_tb(err.__traceback__)[-1]
             result.findings.append(_finding(
                 INTERNAL, path, f"internal error in rule {rule.code} {rule.name}: "
-                f"{type(err).__name__}: {err} (at {where.filename.rsplit('/', 1)[-1]}:"
-                f"{where.lineno}); please report it", config))
+                f"{type(err).__name__}: {err} ({_raised_at(err)}); please report it", config))
     result.entries.extend(context.entries)
     context.rule = None
+
+
+def _raised_at(err: Exception, function: bool = False) -> str:
+    """``at file.py:line`` (with ``function``: ``at name, file.py:line``) where ``err`` was
+    raised."""
+    import traceback  # (only for an internal error)
+
+    where = traceback.extract_tb(err.__traceback__)[-1]
+    name = f"{where.name}, " if function else ""
+    return f"at {name}{where.filename.rsplit('/', 1)[-1]}:{where.lineno}"
 
 
 @lru_cache(maxsize=16)

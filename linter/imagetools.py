@@ -768,9 +768,10 @@ def site_settings(config_text: str) -> dict[str, Any]:
     """
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from .yamldoc import LOADER
+
     try:
-        data = yaml.load(config_text, Loader=loader)
+        data = yaml.load(config_text, Loader=LOADER)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         return {}
     if data is None:  # an empty file: every setting takes its default

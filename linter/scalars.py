@@ -6,6 +6,8 @@ import re
 
 import yaml
 
+from .yamldoc import LOADER, block_header, block_text_end
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@`")
@@ -64,7 +66,7 @@ def render(value: str | int | float | bool | None, style: str | None, tag: str =
     if style == "'":
         return single_quoted(value) or double_quoted(value)
     if style in ("|", ">") and source is not None:
-        return block(value, source) or double_quoted(value)
+        return block(value, source, folded=style == ">") or double_quoted(value)
     if style is None and is_plain_string(value, tag if tag != "tag:yaml.org,2002:bool" else
                                          _STR_TAG):
         return value
@@ -74,31 +76,32 @@ def render(value: str | int | float | bool | None, style: str | None, tag: str =
 _FOLD_AT = re.compile(r"(?<=\S) (?=\S)")  # a single space between words: a folded line break
 
 
-def block(value: str, source: str) -> str | None:
+def block(value: str, source: str, *, folded: bool) -> str | None:
     """``value`` as a block scalar written like ``source``, the old one, with the same header
-    line (style, chomping, comment) and indentation, folded text wrapped at the old lines'
-    width. It replaces ``source`` up to its last line break (what ``Context.range_of``
-    covers): the line breaks after it stay. None where the value cannot be written so: each
-    rendering is read back, and only one that gives ``value`` again is used."""
-    kept = source.rstrip("\n")
-    header, newline, rest = kept.partition("\n")
-    lines = [line for line in rest.split("\n") if line.strip()]
-    if not newline or not lines or "\r" in source or any(
-            c.isdigit() for c in header.partition("#")[0]):
+    line (tag or anchor, style, chomping, comment) and indentation, folded text wrapped at
+    the old lines' width. It replaces ``source`` up to its last line break (what
+    ``Context.range_of`` covers): the line breaks after it stay. None where the value cannot
+    be written so: each rendering is read back, and only one that gives ``value`` again is
+    used."""
+    header = block_header(source, 0, len(source))
+    if header is None or header[1] or "\r" in source:
         return None  # (an explicit indentation counts from the parent's: kept as written)
+    kept = source[:block_text_end(source, 0, len(source))]
+    lines = [line for line in kept[header[0]:].split("\n") if line.strip()]
+    if not lines:
+        return None
     indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" "))]
     body = value.rstrip("\n")
-    if header.startswith(">"):
+    if folded:
         width = max(len(line) for line in lines) - len(indent)
         # A run of n line breaks is written as n blank lines; lines are cut at single
         # spaces between words, which fold back into spaces.
         body = "\n".join("\n".join(_wrapped(line, width)) for line in re.sub(
             r"\n+", lambda run: "\n" * (len(run.group()) + 1), body).split("\n"))
-    rendered = header + "\n" + "\n".join(indent + line if line else ""
-                                         for line in body.split("\n"))
+    rendered = source[:header[0]] + "\n".join(indent + line if line else ""
+                                             for line in body.split("\n"))
     try:
-        read = yaml.load("value: " + rendered + source[len(kept):],
-                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        read = yaml.load("value: " + rendered + source[len(kept):], Loader=LOADER)
     except yaml.YAMLError:
         return None
     return rendered if isinstance(read, dict) and read.get("value") == value else None

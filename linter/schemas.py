@@ -65,6 +65,10 @@ class Schema:
         if not trusted:
             self._meta_check()
         self._fast = _fast_validator(document)
+        # Whether the compiled validator's errors can explain failures (not of draft-03/04,
+        # where minimum and maximum mean other things).
+        self._explains = self._fast is not None and not any(
+            f"draft-0{n}" in str(document.get("$schema")) for n in (3, 4))
 
     def _meta_check(self) -> None:
         from jsonschema import validators
@@ -115,9 +119,8 @@ class Schema:
         """The record's failures from the compiled validator's errors, where each names a
         keyword of this document whose failure reads the same as jsonschema's (the test
         suite compares the two); None where only jsonschema can tell (``anyOf``...)."""
-        if self._fast is None or any(f"draft-0{n}" in str(self.document.get("$schema"))
-                                     for n in (3, 4)) or not _modest(record):
-            return None  # (draft-03/04: minimum and maximum mean other things)
+        if not self._explains or not _modest(record):
+            return None
         own = self.document.get("$id")
         failures = []
         try:
@@ -133,8 +136,8 @@ class Schema:
                         keyword not in schema) or (
                         location is not None and location.partition("#")[0] != own):
                     return None
-                pointer = json_pointer.join(path)
-                failures.append((pointer, list(schema).index(keyword), keyword, schema, path))
+                failures.append((json_pointer.join(path), list(schema).index(keyword), keyword,
+                                 schema))
         except Exception:  # values jsonschema-rs cannot take
             return None
         # jsonschema takes a schema's keywords in the order they are written: so here too,
@@ -143,10 +146,10 @@ class Schema:
         first = {pointer: n for n, (pointer, *_rest) in reversed(list(enumerate(failures)))}
         failures.sort(key=lambda failure: (first[failure[0]], failure[1]))
         found: dict[SchemaProblem, None] = {}
-        for pointer, _index, keyword, schema, path in failures:
+        for pointer, _index, keyword, schema in failures:
             value = json_pointer.resolve(record, pointer)
-            found.update(dict.fromkeys(_explain_failure(keyword, schema[keyword], value, path,
-                                                        pointer, schema)))
+            found.update(dict.fromkeys(_explain_failure(keyword, schema[keyword], value, pointer,
+                                                        schema)))
         return list(found)
 
 
@@ -298,14 +301,14 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
         wanted = f"should be {options}" if options else "matches none of the allowed forms"
         yield SchemaProblem("schema", pointer, f"{where} {wanted}, but it is {describe(value)}")
         return
-    yield from _explain_failure(validator, error.validator_value, error.instance,
-                                list(error.absolute_path), pointer, schema)
+    yield from _explain_failure(validator, error.validator_value, error.instance, pointer,
+                                schema)
 
 
-def _explain_failure(validator: str, expected: Any, value: Any, path: list[Any], pointer: str,
+def _explain_failure(validator: str, expected: Any, value: Any, pointer: str,
                      schema: dict[str, Any]) -> Iterator[SchemaProblem]:
     """The problems of one failed keyword (``validator``, whose value in ``schema`` is
-    ``expected``) at the value ``value``, found at ``path`` (``pointer``)."""
+    ``expected``) at the value ``value``, found at ``pointer``."""
     where = friendly_path(pointer)
     if validator in ("additionalProperties", "unevaluatedProperties") and isinstance(value, dict):
         known = list(schema.get("properties", {}))
@@ -322,7 +325,7 @@ def _explain_failure(validator: str, expected: Any, value: Any, path: list[Any],
                 message += f": did you mean '{hint}'?"
             elif known:
                 message += f"; the keys allowed here are: {', '.join(sorted(known))}"
-            where_key = json_pointer.join([*path, key])
+            where_key = f"{pointer}/{json_pointer.escape(key)}"
             yield SchemaProblem("unknown-key", where_key, message, at_key=True)
         return
     if validator == "required":

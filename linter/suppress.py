@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .config import Config
 from .finding import Finding
 from .source import LineIndex
-from .yamldoc import Document
+from .yamldoc import Document, block_header, block_text_end
 
 _COMMENT = re.compile(r"#\s*fmlint:\s*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
 INVALID = "FM901"
@@ -63,14 +63,11 @@ def parse(text: str, doc: Document | None, limit: int | None = None) -> Suppress
     if text.find("fmlint:", 0, len(text) if limit is None else limit) < 0:
         return found
     index = LineIndex(text)
-    scalars = [  # where a '#' is part of a value (a block's first line holds no text of it)
-        (_after_header(text, s.start) if s.style in ("|", ">") else s.start, s.end)
-        for s in (doc.spans.values() if doc else []) if s.style not in ("map", "seq")
-    ]
-    blocks = {  # a block's first line -> its last line (a comment there covers the block)
-        index.position(s.start)[0]: index.position(s.start + len(
-            text[s.start:s.end].rstrip("\r\n")))[0]
-        for s in (doc.spans.values() if doc else []) if s.style in ("|", ">")}
+    spans = doc.spans.values() if doc else []
+    scalars = [  # where a '#' is part of a value (a block's header line holds none of it)
+        ((block_header(text, s.start, s.end) or (s.start,))[0] if s.style in ("|", ">")
+         else s.start, s.end) for s in spans if s.style not in ("map", "seq")]
+    blocks = block_lines(text, doc, index)
     for match in _COMMENT.finditer(text, 0, limit if limit is not None else len(text)):
         start = match.start()
         if start > 0 and text[start - 1] not in " \t\r\n":
@@ -141,7 +138,9 @@ def apply(findings: list[Finding], sup: Suppressions, path: str | None, config: 
     return kept
 
 
-def _after_header(text: str, start: int) -> int:
-    """Where the line after a block scalar's header starts."""
-    breaks = [i for i in (text.find("\n", start), text.find("\r", start)) if i >= 0]
-    return min(breaks, default=len(text))
+def block_lines(text: str, doc: Document | None, index: LineIndex) -> dict[int, int]:
+    """The first line of each ``|`` or ``>`` block -> its last line of text: no comment can
+    go inside a block, and one on its first line covers it."""
+    return {
+        index.position(s.start)[0]: index.position(block_text_end(text, s.start, s.end))[0]
+        for s in (doc.spans.values() if doc else []) if s.style in ("|", ">")}

@@ -18,15 +18,16 @@ import yaml
 from . import pointer as json_pointer
 
 try:
-    _BaseLoader: type = yaml.CSafeLoader
+    LOADER: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
-    _BaseLoader = yaml.SafeLoader
+    LOADER = yaml.SafeLoader
+"""The safe loader, libyaml's when installed."""
 
 
 # Implicit tag resolvers of plain scalars, by first character (with those for any character).
-_ANY_FIRST = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, []))
+_ANY_FIRST = tuple(LOADER.yaml_implicit_resolvers.get(None, []))
 _RESOLVERS = {first: tuple(found) + _ANY_FIRST
-              for first, found in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
+              for first, found in LOADER.yaml_implicit_resolvers.items() if first is not None}
 
 
 def _scalar_tag(value: str, implicit: tuple[bool, bool]) -> str:
@@ -38,7 +39,7 @@ def _scalar_tag(value: str, implicit: tuple[bool, bool]) -> str:
     return _STR
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(LOADER):  # type: ignore[misc, valid-type]
     """The safe loader, with the tag resolution of plain scalars done in one lookup."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
@@ -87,6 +88,28 @@ _SHALLOW = 60  # block prefixes shorter than this need no closer look
 _LONG_PREFIX = re.compile(rf"[\n\r\x85\u2028\u2029][ \t\-?:]{{{_SHALLOW}}}")
 _LONG_LF_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_SHALLOW}}}")  # (the same, for text whose
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # only line break is LF: much faster)
+
+
+# A block scalar's header after any tag or anchor: the indicator, chomping and indentation,
+# then an optional comment and the line break.
+_BLOCK_HEADER = re.compile(r"[|>]([-+0-9]*)[ \t]*(?:#[^\r\n]*)?(?:\r\n|\r|\n)")
+
+
+def block_header(text: str, start: int, end: int) -> tuple[int, bool] | None:
+    """For the ``|`` or ``>`` block scalar written at ``text[start:end]`` (from its tag or
+    anchor, if it has one): where its first line after the header starts, and whether the
+    header gives an explicit indentation (which counts from the parent's). None when the
+    header is not followed by a line."""
+    match = _BLOCK_HEADER.search(text, start, end)
+    if match is None:
+        return None
+    return match.end(), any(c.isdigit() for c in match.group(1))
+
+
+def block_text_end(text: str, start: int, end: int) -> int:
+    """Where a block scalar written at ``text[start:end]`` ends without the line breaks
+    after its last line."""
+    return start + len(text[start:end].rstrip("\r\n"))
 
 
 class _Place(Protocol):

@@ -108,6 +108,8 @@ def test_fix_keeps_the_files_own_bytes(variant: str, tmp_path: Path, cli) -> Non
      "excerpt: > # wrapped\n      As part of the Met’s\n      work, and more\n\n      words\n\n"),
     ("excerpt: |+\n      As part of the\n\n      Metâ€™s work\n\n",
      "excerpt: |+\n      As part of the\n\n      Met’s work\n\n"),
+    ("excerpt: !!str >-\n      As part of the\n      Metâ€™s work",
+     "excerpt: !!str >-\n      As part of the\n      Met’s work"),
     # An explicit indentation counts from the parent's: that block becomes quoted text
     # (whose leading spaces the whitespace fix trims).
     ("excerpt: >2-\n        As part of the Metâ€™s work",
