@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from . import __version__
 from .config import Config
 from .engine import FileResult
+from .files import read_whole
 from .finding import SEVERITY_RANK
 from .suppress import Directive, Suppressions
 
@@ -160,7 +161,8 @@ class Cache:
         self.file = file
         self.key = config_key
         self._old: BinaryIO | None = None
-        self._offsets: dict[int, int] = {}  # hash of a path's name -> offset of its line
+        self._offsets: dict[int, int] | None = None  # (``_stored``: built on first use)
+        self._start = 0  # where the stored lines start
         self._new: BinaryIO | None = None  # lines written this run
         self._new_end = 0  # where the next of them goes
         self._new_paths = array("q")  # hashes of their names
@@ -172,15 +174,27 @@ class Cache:
             self._old = open(file, "rb")  # noqa: SIM115  (closed by save or close)
             if json.loads(self._old.readline()).get("key") != config_key:
                 raise ValueError("another configuration")
-            offset = self._old.tell()
-            for line in self._old:
-                name, tab, _rest = line.partition(b"\t")
-                if tab:  # (keyed by the path as written: ``get`` writes it the same way)
-                    self._offsets[hash(name)] = offset
-                offset += len(line)
+            self._start = self._old.tell()
         except (OSError, ValueError, AttributeError, TypeError, RecursionError):
             self.close()
+
+    def _stored(self) -> dict[int, int]:
+        """Hash of a path's name -> offset of its line in the stored results file, read on
+        first use (a run that prints the last report again needs none)."""
+        if self._offsets is None:
             self._offsets = {}
+            if self._old is not None:
+                try:
+                    self._old.seek(self._start)
+                    offset = self._start
+                    for line in self._old:
+                        name, tab, _rest = line.partition(b"\t")
+                        if tab:  # (keyed by the path as written: ``get`` writes it the same)
+                            self._offsets[hash(name)] = offset
+                        offset += len(line)
+                except OSError:
+                    self._offsets = {}
+        return self._offsets
 
     @classmethod
     def open(cls, directory: str | None, config: Config) -> Cache | None:
@@ -200,7 +214,7 @@ class Cache:
     @staticmethod
     def _content_key(path: str) -> str | None:
         try:
-            return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            return hashlib.sha256(read_whole(path)[1]).hexdigest()
         except OSError:
             return None
 
@@ -208,7 +222,7 @@ class Cache:
         """The stored line of ``path`` (after the tab), from this run's lines or the file."""
         name = _name(path)
         key = hash(name)
-        for source, offsets in ((self._new, self._renewed), (self._old, self._offsets)):
+        for source, offsets in ((self._new, self._renewed), (self._old, self._stored())):
             offset = offsets.get(key)
             if source is None or offset is None:
                 continue
@@ -272,12 +286,11 @@ class Cache:
         try:
             if self._new is None:  # nothing new this run
                 return
-            self.folder()
             with replacing(self.file) as out:
                 out.write(json.dumps({"key": self.key}).encode() + b"\n")
                 if self._old is not None:
                     written = set(self._new_paths)
-                    for key, offset in self._offsets.items():
+                    for key, offset in self._stored().items():
                         if key not in written:
                             self._old.seek(offset)
                             out.write(self._old.readline())
@@ -344,22 +357,18 @@ _UNSETTLED = [-1, -1]
 def _settled_dep(stamp: list[int] | None) -> list[int] | None:
     """A dependency's stamp to store. Each is read once a run, just after the first check
     that read the file: one changed in between is recent, and so not trusted."""
-    if stamp is not None and len(stamp) == 2 and _settled(stamp) is None:
+    if stamp is not None and _settled(stamp) is None:
         return _UNSETTLED
     return stamp
 
 
 def dep_stamps() -> Callable[[str], list[int] | None]:
-    """A stamp reader for what results depend on, reading each once (for one run): files,
-    and which ``_config.yml`` is nearest above a folder (``runner.SITE_ROOT_ABOVE``)."""
+    """A stamp reader for the files results depend on, reading each once (for one run)."""
     stamps: dict[str, list[int] | None] = {}
 
     def stamp_of(path: str) -> list[int] | None:
         if path not in stamps:
-            from .runner import SITE_ROOT_ABOVE, site_root_stamp
-
-            stamps[path] = (site_root_stamp(path) if path.startswith(SITE_ROOT_ABOVE)
-                            else _stamp(path))
+            stamps[path] = _stamp(path)
         return stamps[path]
 
     return stamp_of

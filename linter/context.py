@@ -32,6 +32,9 @@ class Site:
     url: str | None = None
     baseurl: str = ""
     timezone: str | None = None
+    # The `_config.yml` paths the site was found through, there or not: a result that used
+    # the site depends on each (one added nearer to the record changes the site).
+    looked: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

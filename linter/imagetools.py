@@ -786,13 +786,17 @@ def site_settings(config_text: str) -> dict[str, Any]:
     return {"url": text("url"), "baseurl": text("baseurl") or "", "timezone": text("timezone")}
 
 
-def find_site_root(start: Path) -> Path | None:
-    """The nearest directory at or above `start` that holds a `_config.yml` file."""
+def find_site_root(start: Path, looked: list[str] | None = None) -> Path | None:
+    """The nearest directory at or above `start` that holds a `_config.yml` file; each
+    `_config.yml` path it looks for is added to `looked`."""
     try:
         here = start.resolve()
         directory = here if here.is_dir() else here.parent
         for candidate in (directory, *directory.parents):
-            if (candidate / "_config.yml").is_file():
+            config = candidate / "_config.yml"
+            if looked is not None:
+                looked.append(str(config))
+            if config.is_file():
                 return candidate
     except OSError:
         return None

@@ -65,52 +65,40 @@ class Outcome:
 
 
 @lru_cache(maxsize=512)
-def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict]:
-    """The site root above ``directory`` (relative to ``cwd``) and its settings."""
+def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str, ...]]:
+    """The site root above ``directory`` (relative to ``cwd``), its settings, and the
+    ``_config.yml`` paths looked for on the way (``Site.looked``)."""
     from .imagetools import find_site_root, site_settings
 
-    root = find_site_root(Path(os.path.normpath(os.path.join(cwd, directory))))
+    looked: list[str] = []
+    root = find_site_root(Path(os.path.normpath(os.path.join(cwd, directory))), looked)
     if root is None:
-        return None, {}
+        return None, {}, tuple(looked)
     try:
         text = (root / "_config.yml").read_text("utf-8", errors="replace")
     except OSError:
-        return str(root), {}
-    return str(root), site_settings(text)
-
-
-# A dependency that is no file: which ``_config.yml`` is the nearest above a folder, so that
-# a stored result notices one added or removed there (``site_root_stamp``).
-SITE_ROOT_ABOVE = "\0site root above "
-
-
-def site_root_stamp(dependency: str) -> list[int]:
-    """The stamp of a ``SITE_ROOT_ABOVE`` dependency: how many folders up the nearest
-    ``_config.yml`` is, or -1 for none."""
-    from .imagetools import find_site_root
-
-    folder = Path(dependency.removeprefix(SITE_ROOT_ABOVE))
-    root = find_site_root(folder)
-    try:
-        return [-1] if root is None else [len(folder.resolve().parts) - len(root.parts)]
-    except OSError:
-        return [-1]
+        return str(root), {}, tuple(looked)
+    return str(root), site_settings(text), tuple(looked)
 
 
 def site_for(path: str | None, config: Config) -> Site:
     """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
-    root, settings = (None, {})
+    root, settings, looked = None, {}, ()
     if path and path != "-":
         directory = os.path.dirname(path)
-        root, settings = _site_in(directory, "" if os.path.isabs(directory) else os.getcwd())
+        root, settings, looked = _site_in(directory,
+                                          "" if os.path.isabs(directory) else os.getcwd())
     if config.site_root:
         root = config.site_root
-        settings = settings or _site_in(config.site_root)[1]
+        if not settings:
+            _root, settings, more = _site_in(config.site_root)
+            looked += more
     return Site(
         root=root,
         url=config.site_url or settings.get("url"),
         baseurl=config.baseurl or settings.get("baseurl") or "",
         timezone=config.timezone or settings.get("timezone"),
+        looked=looked,
     )
 
 
@@ -160,10 +148,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
                keep_text: bool = False) -> Outcome:
     """Check (and fix, per ``mode``) one file's bytes. Writes nothing."""
     site = site_for(path, config)
-    deps: list[str] = [os.path.join(site.root, "_config.yml")] if site.root else []
-    if path and path != "-":
-        deps.append(SITE_ROOT_ABOVE + os.path.normpath(os.path.join(
-            os.getcwd(), os.path.dirname(path))))
+    deps = list(site.looked)
     sizer = image_sizer(site, deps)
     try:
         text, bom = source.decode(data)

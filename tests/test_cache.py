@@ -126,6 +126,22 @@ def test_a_site_config_added_above_the_records_is_noticed(cli, site: Path,
     assert checks == ["_data/organizations/electrek.co.md"]
 
 
+def test_the_site_settings_read_are_a_dependency_with_a_configured_site_root(
+        cli, site: Path, checks: list[str]) -> None:
+    """With ``site-root`` configured, a record still takes the site's URL and time zone from
+    the ``_config.yml`` found above it: a change there makes it be checked again."""
+    (site / "public").mkdir()
+    (site / "fmlint.toml").write_text('site-root = "public"\n', "utf-8")
+    os.utime(site / "fmlint.toml", (1_700_000_000, 1_700_000_000))
+    run(cli)
+    config = site / "_config.yml"
+    config.write_text("url: https://example.net\n", "utf-8")
+    os.utime(config, (1_700_000_100, 1_700_000_100))
+    checks.clear()
+    run(cli)
+    assert sorted(checks) == ["_data/organizations/electrek.co.md", "_news/2024-01-22-seed.md"]
+
+
 def test_another_configuration_does_not_use_the_results(cli, site: Path,
                                                         checks: list[str]) -> None:
     run(cli)
