@@ -120,11 +120,13 @@ def _encode(outcome: Outcome, deps: dict[str, list[int] | None]) -> list[Any]:
     ]
 
 
-def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]],
-                                       tuple[bool, str] | None]:
-    """The stored result: suppressions and dependencies decoded, findings and index entries
-    left as rows (``Finding.from_row`` reads them when the report needs them), and the
-    file's lines of the text report with whether they are in colour, if they were made."""
+def _decode(path: str, data: list[Any]) -> Outcome:
+    """The stored result of ``path``: suppressions decoded, findings and index entries left
+    as rows (``Finding.from_row`` reads them when the report needs them), the stamps of the
+    files it read, and the file's lines of the text report with whether they are in colour,
+    if they were made."""
+    from .runner import Outcome
+
     findings, entries, sup, deps, block = data
     if block is not None and not (type(block) is list and len(block) == 2
                                   and type(block[0]) is bool and type(block[1]) is str):
@@ -139,14 +141,16 @@ def _decode(data: list[Any]) -> tuple[FileResult, tuple[list[Any], list[Any]],
         if type(row) is not list or len(row) != 8 or type(row[0]) is not str or type(
                 row[1]) is not str:
             raise TypeError("not a stored result")
-    return FileResult(
+    result = FileResult(
         suppressions=None if sup is None or sup == [[], []] else Suppressions(
             [Directive(line, col, end, whole, dict(codes), last_line=last)
              for line, col, end, whole, codes, last in sup[0]],
             [tuple(p) for p in sup[1]],  # type: ignore[misc]
         ),
         deps=list(deps),
-    ), (findings, entries), None if block is None else (block[0], block[1])
+    )
+    return Outcome(path, result, rows=(findings, entries), dep_stamps=deps,
+                   block=None if block is None else (block[0], block[1]))
 
 
 class Cache:
@@ -244,9 +248,8 @@ class Cache:
         self._new.write(line)
         self._new_end += len(line)
 
-    def get(self, path: str, stamp: list[int] | None) -> tuple[
-            FileResult, tuple[list[Any], list[Any]], tuple[bool, str] | None] | None:
-        """The stored result if the file (and what its check read) is unchanged.
+    def get(self, path: str, stamp: list[int] | None) -> Outcome | None:
+        """The stored outcome if the file (and what its check read) is unchanged.
 
         A file whose size and modification time (``stamp``, read for the run: ``Stamps``)
         are as stored is not read again; otherwise its content hash decides.
@@ -263,7 +266,7 @@ class Cache:
             for dep, known in result[3].items():
                 if self.dep_stamp(dep) != known:
                     return None
-            return _decode(result)
+            return _decode(path, result)
         except (OSError, KeyError, TypeError, ValueError, IndexError, RecursionError):
             return None
 

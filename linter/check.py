@@ -138,11 +138,10 @@ def _run(args: argparse.Namespace) -> int:
 
             cache = Cache.open(args.cache_dir, config)
             stamps = Stamps(files)
-            request = _request(args) if args.output_file is None else None
-            if request is not None:
+            if args.output_file is None:
                 from .lastrun import LastRun
 
-                last_run = LastRun(cache, request, files, stamps)
+                last_run = LastRun(cache, _request(args), files, stamps)
                 try:
                     status = last_run.replay(sys.stdout)  # the same run as the last one?
                 except OSError as err:
@@ -264,11 +263,11 @@ def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], j
             continue
         if progress:
             progress(1)
-        result, rows, block = hit
         if last_run is not None:
-            last_run.add({dep: cache.dep_stamp(dep) for dep in result.deps}, True)
-        usable = block is not None and block[0] is block_color
-        yield Outcome(path, result, rows=rows, block=block if usable else None)
+            last_run.add(hit.dep_stamps, True)
+        if hit.block is not None and hit.block[0] is not block_color:
+            hit.block = None  # (made in the other colour, or not wanted)
+        yield hit
     for outcome in check_paths(todo, config, mode, roots, jobs, progress, cache_lines=True,
                                render=render):
         stored = cache.put(outcome)
@@ -318,17 +317,13 @@ def _source_lines(texts: dict[str, str]):
     return lines
 
 
-def _request(args: argparse.Namespace) -> dict[str, Any] | None:
+def _request(args: argparse.Namespace) -> dict[str, Any]:
     """What a run's report depends on besides the files and the configuration: the
     arguments (not those of speed or the cache's place), the colour, the working folder
-    (None: it is gone)."""
-    try:
-        cwd = os.getcwd()
-    except OSError:
-        return None
+    (``cli.main`` has made sure there is one)."""
     request = {name: value for name, value in vars(args).items()
                if name not in ("jobs", "no_progress", "cache_dir")}
-    request.update(color=_use_color(args, sys.stdout), cwd=cwd)
+    request.update(color=_use_color(args, sys.stdout), cwd=os.getcwd())
     return request
 
 
@@ -376,9 +371,7 @@ def _report(args: argparse.Namespace, config: Config, totals: Totals,
     try:
         target = open(args.output_file, "w", encoding="utf-8") if args.output_file else None  # noqa: SIM115
     except OSError as err:
-        sys.stderr.write(f"fmlint: cannot write the report to {args.output_file}: "
-                         f"{err.strerror}\n")
-        return EXIT_ERROR
+        return _cannot_write(err, args.output_file)
     try:
         if args.statistics:
             (target or out).write(_statistics(totals, RULES))

@@ -74,7 +74,6 @@ class LastRun:
                     out.write(decoder.decode(piece))  # the run's)
             except BrokenPipeError:  # the reader stopped early (``| head``): the status
                 pass  # still says what was found
-            decoder.decode(b"", final=True)  # (the text was whole: its digest matched)
         with contextlib.suppress(OSError):
             os.utime(self.file)  # (used: pruning keeps the reports used last)
         return status
@@ -110,8 +109,9 @@ class LastRun:
                 self._cached = False  # (read at two times: it changed during the run)
 
     def tee(self, out: TextIO) -> TextIO:
-        """``out``, also keeping what is written to it (in a temporary file)."""
-        if self._files is None:
+        """``out``, also keeping what is written to it (in a temporary file), when it is to
+        be kept (every result is in the cache: ``add``)."""
+        if self._files is None or not self._cached:
             return out
         try:
             self._body = tempfile.TemporaryFile(dir=self._cache.folder(), prefix="report-")  # noqa: SIM115
