@@ -165,35 +165,46 @@ class Walker:
 
     def annotate(self, record: Any) -> Annotations:
         notes = Annotations()
-        values = notes.values
+        values, types_of, required_of = notes.values, notes.types, notes.required
+        formats, media_of, role_of = notes.formats, notes.media, notes.role_of
         kind = _json_type(record)
         root = self._shape(self.expand(self.root, kind), kind)
         stack: list[tuple[Any, str, _Shape, str | None]] = [(record, "", root, None)]
+        pop, push, escape, kind_of = stack.pop, stack.append, pointer.escape, _JSON_TYPES.get
         while stack:
-            value, where, shape, parent = stack.pop()
+            value, where, shape, parent = pop()
             values[where] = value
-            kind = shape.kind
             types, required, fmt, media, role = shape.summary
             if types:
-                notes.types[where] = types
+                types_of[where] = types
             if required:
-                notes.required[where] = required
+                required_of[where] = required
             if fmt is not None:
-                notes.formats[where] = fmt
+                formats[where] = fmt
             if media is not None:
-                notes.media[where] = media
+                media_of[where] = media
             if role is not None:
-                notes.role_of[where] = role
+                role_of[where] = role
                 notes.roles.setdefault(role, []).append(where)
                 if parent is not None:  # later siblings are taken first: the first one wins
                     notes.child_roles.setdefault(parent, {})[role] = where
+            kind = shape.kind
             if kind == "object":
+                kids = shape.kids
                 for key, child in value.items():
-                    stack.append((child, f"{where}/{pointer.escape(key)}",
-                                  self._kid(shape, key, child), where))
+                    kid = kids.get((key, kind_of(type(child), "object")))
+                    if kid is None:
+                        kid = self._kid(shape, key, child)
+                    name = key if type(key) is str and "/" not in key and "~" not in key else (
+                        escape(key))
+                    push((child, f"{where}/{name}", kid, where))
             elif kind == "array":
+                kids = shape.kids
                 for i, child in enumerate(value):
-                    stack.append((child, f"{where}/{i}", self._kid(shape, i, child), None))
+                    kid = kids.get((i, kind_of(type(child), "object")))
+                    if kid is None:
+                        kid = self._kid(shape, i, child)
+                    push((child, f"{where}/{i}", kid, None))
         return notes
 
 

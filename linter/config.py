@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -109,7 +109,7 @@ class Config:
         relative = self.relative(path)
         out: set[str] = set()
         for pattern, codes in self.per_file_ignores.items():
-            if glob_match(relative, pattern):
+            if glob_any(relative, (pattern,)):
                 out |= resolve(codes)
         return frozenset(out)
 
@@ -142,12 +142,12 @@ class Config:
         if path:
             relative = self.relative(path)
             for mapping in self.schemas:
-                if any(glob_match(relative, pattern) for pattern in mapping.files):
+                if glob_any(relative, mapping.files):
                     return self.resolve_path(mapping.schema)
             from .schemas import builtin_files
 
             for name, patterns in builtin_files().items():
-                if any(glob_match(relative, pattern) for pattern in patterns):
+                if glob_any(relative, patterns):
                     return name
         return self.resolve_path(self.default_schema)
 
@@ -179,26 +179,38 @@ def _relative(path: str, base_dir: str, cwd: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def glob_match(relative: str, pattern: str) -> bool:
-    """gitignore-like matching: ``**`` spans folders; a pattern without '/' matches a name."""
-    return _glob(pattern)(relative)
+def glob_any(relative: str, patterns: Iterable[str]) -> bool:
+    """Whether ``relative`` matches any of ``patterns``, gitignore-like: ``**`` spans
+    folders; a pattern without '/' matches a name; ``dir/`` and ``dir/**`` match what is
+    below ``dir``."""
+    return _globs(tuple(patterns))(relative)
 
 
-@lru_cache(maxsize=1024)
-def _glob(pattern: str) -> Callable[[str], bool]:
-    """The test of one pattern, compiled once."""
-    pattern = pattern.strip()
-    if pattern.endswith("/"):
-        pattern += "**"
-    if "/" not in pattern:
-        name = re.compile(fnmatch.translate(pattern)).match
-        return lambda relative: any(name(part) for part in relative.split("/")
-                                    if part not in ("", "."))
-    pattern = pattern.lstrip("/")
-    tests = [re.compile(fnmatch.translate(pattern)).match]
-    if pattern.startswith("**/"):
-        tests.append(re.compile(fnmatch.translate(pattern[3:])).match)
-    # "dir/**" also matches everything below dir.
-    below = pattern[:-2] if pattern.endswith("/**") else None
-    return lambda relative: any(test(relative) for test in tests) or (
-        below is not None and (relative == below[:-1] or relative.startswith(below)))
+@lru_cache(maxsize=256)
+def _globs(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """The test of a list of patterns, compiled once into (at most) two expressions."""
+    whole: list[str] = []
+    names: list[str] = []
+    for pattern in patterns:
+        pattern = pattern.strip()
+        if pattern.endswith("/"):
+            pattern += "**"
+        if "/" not in pattern:
+            names.append(fnmatch.translate(pattern))
+            continue
+        pattern = pattern.lstrip("/")
+        whole.append(fnmatch.translate(pattern))
+        if pattern.startswith("**/"):
+            whole.append(fnmatch.translate(pattern[3:]))
+        if pattern.endswith("/**"):  # the folder itself, and anything below it
+            whole.append(f"(?s:{re.escape(pattern[:-3])}(?:/.*)?)\\Z")
+    match_whole = re.compile("|".join(f"(?:{w})" for w in whole)).match if whole else None
+    match_name = re.compile("|".join(f"(?:{n})" for n in names)).match if names else None
+
+    def test(relative: str) -> bool:
+        if match_whole is not None and match_whole(relative):
+            return True
+        return match_name is not None and any(
+            match_name(part) for part in relative.split("/") if part not in ("", "."))
+
+    return test

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .config import DEFAULT_EXCLUDE, Config, glob_match
+from .config import DEFAULT_EXCLUDE, Config, glob_any
 
 
 class WriteRefused(Exception):
@@ -75,16 +75,16 @@ def _excluded_name(name: str) -> bool:
 def _excluded(relative: str, name: str, config: Config) -> bool:
     if _excluded_name(name):
         return True
-    return any(glob_match(relative, pattern) for pattern in config.exclude)
+    return glob_any(relative, config.exclude)
 
 
 def _excluded_file(path: str, config: Config) -> bool:
     """Whether a named file lies where walking would not go, or matches ``exclude``."""
     relative = config.relative(path)
     parts = [p for p in relative.split("/") if p not in ("", ".", "..")]
-    if any(glob_match(part, pattern) for part in parts for pattern in DEFAULT_EXCLUDE):
+    if any(glob_any(part, DEFAULT_EXCLUDE) for part in parts):
         return True
-    return any(glob_match(relative, pattern) for pattern in config.exclude)
+    return glob_any(relative, config.exclude)
 
 
 def discover(paths: list[str], config: Config, force_exclude: bool = False) -> Iterator[str]:
@@ -139,7 +139,7 @@ def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, s
     def included(name: str, path: str) -> bool:
         if by_name.match(name):
             return True
-        return bool(paths) and any(glob_match(config.relative(path), p) for p in paths)
+        return bool(paths) and glob_any(config.relative(path), paths)
 
     return included
 

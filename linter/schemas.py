@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +224,7 @@ def load(reference: str) -> Schema:
     return Schema(reference, document, digest, trusted=reference in BUILTIN)
 
 
+@lru_cache(maxsize=1024)  # (records of one schema share their places)
 def friendly_path(pointer: str) -> str:
     """``/related/1/excerpt`` -> ``related[1].excerpt``; ``""`` -> ``the record``."""
     if not pointer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 EXAMPLE = "2024-01-22T18:23:00Z"
 _WANT = f"RFC 3339 wants one like {EXAMPLE}"
@@ -74,6 +75,7 @@ class Diagnosis:
     value: datetime | None
 
 
+@lru_cache(maxsize=1024)  # (the format check and each timestamp rule read the same text)
 def parse_rfc3339(text: str) -> datetime | None:
     """Read a strict RFC 3339 date-time (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`).
 

@@ -48,6 +48,8 @@ DEFAULT_TRACKING_PARAMS: tuple[str, ...] = (
 
 _URI_RE = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.DOTALL)
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_SCHEME_PREFIX_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):(//)?")
+_WEB_SCHEMES = frozenset({"http", "https"})
 _ENTITY_RE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|AMP|quot|QUOT|apos|lt|LT|gt|GT|nbsp);"
 )
@@ -430,10 +432,12 @@ def repair_together(url: str, own: UrlProblem, problems: list[UrlProblem]) -> st
 
 
 def scheme_problem(
-    url: str, *, allowed: frozenset[str] = frozenset({"http", "https"})
+    url: str, *, allowed: frozenset[str] = _WEB_SCHEMES
 ) -> tuple[str, str | None] | None:
     """(message, https replacement or None) if the scheme is http or not allowed, else None."""
-    m = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):(//)?", url)
+    if url.startswith("https://") and allowed is _WEB_SCHEMES:
+        return None  # (most URLs)
+    m = _SCHEME_PREFIX_RE.match(url)
     if m is None or ("." in m.group(1) and not m.group(2)):  # 'www.bbc.com:8080' has no scheme
         return None
     scheme = m.group(1).lower()
@@ -535,6 +539,7 @@ def host_of(url: str) -> str | None:
     return host_to_ascii(unquote(host))
 
 
+@functools.lru_cache(maxsize=256)  # (records share a handful of providers)
 def is_bare_domain(value: str) -> tuple[bool, str | None, str]:
     """(ok, fixed value or None, message) for a field that must hold a bare domain name."""
     text = value.strip()
@@ -575,6 +580,7 @@ def is_bare_domain(value: str) -> tuple[bool, str | None, str]:
     return False, text, message
 
 
+@functools.lru_cache(maxsize=1024)
 def host_matches_domain(host: str, domain: str) -> bool:
     """True if ``host`` is ``domain`` or a subdomain of it (whole labels, IDNA-aware)."""
     h, d = host_to_ascii(host.strip()), host_to_ascii(domain.strip())

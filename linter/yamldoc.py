@@ -306,7 +306,9 @@ class _Builder:
                 continue
             name = key_node.value
             child = f"{pointer}/{json_pointer.escape(name)}"
-            self._duplicate(name, child, key_node, key_lines)
+            if name in key_lines:
+                self._duplicate(name, child, key_node, key_lines[name])
+            key_lines[name] = key_node
             result[name] = self.build(value_node, child, key_node)
         for merge in merges:
             sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
@@ -344,18 +346,15 @@ class _Builder:
             pointer,
         )
 
-    def _duplicate(self, name: str, child: str, place: _Place,
-                   key_lines: dict[str, _Place]) -> None:
-        if name in key_lines:
-            first = key_lines[name].start_mark.line + 2  # the file's line 1 is '---'
-            self._problem(
-                "duplicate-key",
-                f"duplicate key '{name}': the key already appears on line {first}; "
-                "PyYAML keeps this later value, other tools keep the first",
-                place,
-                child,
-            )
-        key_lines[name] = place
+    def _duplicate(self, name: str, child: str, place: _Place, first: _Place) -> None:
+        line = first.start_mark.line + 2  # the file's line 1 is '---'
+        self._problem(
+            "duplicate-key",
+            f"duplicate key '{name}': the key already appears on line {line}; "
+            "PyYAML keeps this later value, other tools keep the first",
+            place,
+            child,
+        )
 
     def _problem(self, kind: str, message: str, place: _Place, pointer: str | None) -> None:
         self.problems.append(
@@ -373,55 +372,75 @@ class _Builder:
         """The value that starts with the parser's ``event``, read from the events that
         follow (``get``): no node tree is made. Raises ``_NeedsComposer`` at an anchor, an
         alias, a merge key or a key that is not a scalar (rare: the composer's path)."""
-        offset = self.offset
         kind = type(event)
         if event.anchor is not None or kind is yaml.AliasEvent:
             raise _NeedsComposer
-        tag = event.tag
-        span = Span(event.start_mark.index + offset, event.end_mark.index + offset)
-        if key is not None:
-            span.key_start = key.start_mark.index + offset
-            span.key_end = key.end_mark.index + offset
-        self.spans[pointer] = span
         if kind is yaml.ScalarEvent:
-            value = span.raw = event.value
-            span.style = event.style or None  # libyaml reports the plain style as ''
-            if tag is None or tag == "!":
-                tag = _scalar_tag(value, event.implicit)
-            span.tag = tag
-            return value if tag == _STR else self._scalar(tag, value, event, pointer)
+            return self._scalar_event(event, pointer, key)
+        offset = self.offset
+        tag = event.tag
+        sequence = kind is yaml.SequenceStartEvent
+        if tag is None or tag == "!":
+            tag = _SEQ if sequence else _MAP
+        span = self.spans[pointer] = Span(
+            event.start_mark.index + offset, event.end_mark.index + offset,
+            None if key is None else key.start_mark.index + offset,
+            None if key is None else key.end_mark.index + offset,
+            "seq" if sequence else "map", tag)
         self.depth += 1
         if self.depth > MAX_DEPTH:  # (the depth bound before parsing is not exact)
             raise _TooDeep
-        sequence = kind is yaml.SequenceStartEvent
-        span.tag = (_SEQ if sequence else _MAP) if tag is None or tag == "!" else tag
         tag_problem = None
-        if span.tag not in _KNOWN_COLLECTION_TAGS:
+        if tag not in _KNOWN_COLLECTION_TAGS:
             tag_problem = len(self.problems)  # (its end is the collection's: set below)
-            self._tag_problem(span.tag, event, pointer)
-        value: list[Any] | dict[str, Any]
-        if sequence:
-            span.style = "seq"
-            value = []
-            while type(event := get()) is not yaml.SequenceEndEvent:
-                value.append(self.build_events(event, get, f"{pointer}/{len(value)}", None))
-        else:
-            span.style = "map"
-            value = {}
-            key_lines: dict[str, _Place] = {}
-            while type(event := get()) is not yaml.MappingEndEvent:
-                if type(event) is not yaml.ScalarEvent or event.anchor is not None or (
+            self._tag_problem(tag, event, pointer)
+        items: list[Any] = []
+        mapping: dict[str, Any] = {}
+        key_lines: dict[str, _Place] = {}
+        end = yaml.SequenceEndEvent if sequence else yaml.MappingEndEvent
+        scalar, escape = yaml.ScalarEvent, json_pointer.escape
+        while type(event := get()) is not end:
+            if sequence:
+                child, key = f"{pointer}/{len(items)}", None
+            else:
+                if type(event) is not scalar or event.anchor is not None or (
                         event.tag is not None and event.tag != "!") or event.value == "<<":
                     raise _NeedsComposer  # (a merge key, or a key that may be one)
+                key = event
                 name = event.value
-                child = f"{pointer}/{json_pointer.escape(name)}"
-                self._duplicate(name, child, event, key_lines)
-                value[name] = self.build_events(get(), get, child, event)
+                child = f"{pointer}/{escape(name) if '/' in name or '~' in name else name}"
+                if name in key_lines:
+                    self._duplicate(name, child, event, key_lines[name])
+                key_lines[name] = event
+                event = get()
+            if type(event) is scalar and event.anchor is None:
+                item = self._scalar_event(event, child, key)
+            else:
+                item = self.build_events(event, get, child, key)
+            if sequence:
+                items.append(item)
+            else:
+                mapping[name] = item
         span.end = event.end_mark.index + offset
         if tag_problem is not None:
             self.problems[tag_problem].end = span.end
         self.depth -= 1
-        return value
+        return items if sequence else mapping
+
+    def _scalar_event(self, event: Any, pointer: str, key: Any) -> Any:
+        """The value of a scalar event (without an anchor), its span recorded."""
+        offset = self.offset
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _scalar_tag(value, event.implicit)
+        self.spans[pointer] = Span(
+            event.start_mark.index + offset, event.end_mark.index + offset,
+            None if key is None else key.start_mark.index + offset,
+            None if key is None else key.end_mark.index + offset,
+            event.style or None,  # libyaml reports the plain style as ''
+            tag, value)
+        return value if tag == _STR else self._scalar(tag, value, event, pointer)
 
 
 def parse(yaml_text: str, offset: int = 0) -> Document:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import configfile, engine, fixer, runner
-from ..config import Config, glob_match
+from ..config import Config, glob_any
 from ..finding import Finding
 from ..source import BOM
 
@@ -105,8 +105,7 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
         snapshot.problem = f"fmlint configuration error: {err}"
         return snapshot
     try:
-        if path and config.exclude and any(
-                glob_match(config.relative(path), pattern) for pattern in config.exclude):
+        if path and config.exclude and glob_any(config.relative(path), config.exclude):
             return snapshot
         site = runner.site_for(path, config)
         sizer = runner.image_sizer(site, [])
