@@ -6,6 +6,9 @@ import ipaddress
 import re
 from collections.abc import Callable
 
+from .timetools import parse_rfc3339
+from .urltools import url_syntax_ok
+
 _DURATION = re.compile(
     r"P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
     r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?"
@@ -18,26 +21,20 @@ _HOSTNAME = re.compile(
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-def _uri(value: str, absolute: bool = True) -> bool:
+def _uri(value: str) -> bool:
     """RFC 3986 syntax; advice beyond the RFC (entities, scheme case) is url-syntax's."""
-    from .urltools import ADVISORY_KINDS, check_url_syntax
-
-    return all(p.kind in ADVISORY_KINDS for p in check_url_syntax(value, absolute=absolute))
+    return url_syntax_ok(value, absolute=True)
 
 
 def _uri_reference(value: str) -> bool:
-    return _uri(value, absolute=False)
+    return url_syntax_ok(value, absolute=False)
 
 
 def _date_time(value: str) -> bool:
-    from .timetools import parse_rfc3339
-
     return parse_rfc3339(value) is not None
 
 
 def _date(value: str) -> bool:
-    from .timetools import parse_rfc3339
-
     return _DATE.fullmatch(value) is not None and parse_rfc3339(value + "T00:00:00Z") is not None
 
 

@@ -114,6 +114,7 @@ _CLD_SIGNATURE = re.compile(r"s--[A-Za-z0-9_-]{8,}--")
 _CLD_EXACT_MODES = {None, "fill", "fill_pad", "pad", "scale"}
 _CLD_BOUND_MODES = {"fit", "limit", "lfill", "lpad", "thumb", "crop"}
 _INT = re.compile(r"[1-9][0-9]{0,4}")
+_HAS_DIGIT = re.compile(r"[0-9]")
 _DPR = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
 _PATH_GEOMETRY = re.compile(
     r"/(?P<op>resize|crop)/(?P<src>(?P<w>[1-9][0-9]{0,4})?x(?P<h>[1-9][0-9]{0,4})?"
@@ -386,6 +387,8 @@ def size_hints(url: str) -> list[SizeHint]:
     """Every statement about the image's size that the URL makes, in URL order."""
     if not isinstance(url, str) or not url or len(url) > 8192:
         return []
+    if not _HAS_DIGIT.search(url) and "default." not in url:
+        return []  # every size statement has a digit, but YouTube's names (maxresdefault.jpg)
     host, path_start, path_end, query_start, query_end = _split(url)
     hints = (
         _name_hints(url, path_start, path_end)

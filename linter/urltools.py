@@ -334,6 +334,12 @@ def check_url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
     return list(_check_url_syntax(url, absolute))
 
 
+def url_syntax_ok(url: str, *, absolute: bool) -> bool:
+    """Whether ``url`` is valid RFC 3986 syntax (advice beyond it, such as an entity or an
+    upper-case scheme, does not count): the ``uri`` formats of the schema."""
+    return all(p.kind in ADVISORY_KINDS for p in _check_url_syntax(url, absolute))
+
+
 @functools.lru_cache(maxsize=512)
 def _check_url_syntax(url: str, absolute: bool) -> tuple[UrlProblem, ...]:
     # Memoised: the schema's format check and the url-syntax rule ask about the same URLs.
