@@ -41,6 +41,7 @@ def _load_config(args: argparse.Namespace, anchor: str) -> Config:
                         ignore=args.ignore)
     if args.now is not None:
         config.now = args.now
+    config.cwd = os.getcwd()  # (the run does not change it; ``cli.main`` made sure it exists)
     try:
         config.enabled()
     except KeyError as err:

@@ -13,6 +13,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .schemas import BUILTIN, builtin_files
+
 if TYPE_CHECKING:
     from .registry import Rule
 
@@ -64,6 +66,8 @@ class Config:
     overrides: list[Selection] = field(default_factory=list)
     source: str | None = None  # the file this came from
     base_dir: str = "."  # globs and relative paths are relative to this folder
+    # The working folder, where a run fixes it once (the command line); None: asked each time.
+    cwd: str | None = field(default=None, repr=False, compare=False)
     _enabled: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     # -- rule selection --------------------------------------------------------------------
@@ -128,12 +132,18 @@ class Config:
         """``path`` relative to the configuration's folder, with '/' separators."""
         import os
 
-        cwd = os.getcwd()
+        cwd = self.working_folder()
         directory, name = os.path.split(path)
         if name in ("", ".", ".."):
             return _relative(path, self.base_dir, cwd)
         folder = _relative(directory or ".", self.base_dir, cwd)  # (files share folders)
         return name if folder == "." else f"{folder}/{name}"
+
+    def working_folder(self) -> str:
+        """The folder relative paths start from."""
+        import os
+
+        return self.cwd or os.getcwd()
 
     def schema_for(self, path: str | None) -> str:
         """The schema that applies to a file: the first ``schemas`` mapping whose globs match,
@@ -144,8 +154,6 @@ class Config:
             for mapping in self.schemas:
                 if glob_any(relative, mapping.files):
                     return self.resolve_path(mapping.schema)
-            from .schemas import builtin_files
-
             for name, patterns in builtin_files().items():
                 if glob_any(relative, patterns):
                     return name
@@ -153,8 +161,6 @@ class Config:
 
     def resolve_path(self, reference: str) -> str:
         """A schema or folder reference relative to the configuration file's folder."""
-        from .schemas import BUILTIN
-
         if reference in BUILTIN:
             return reference
         import os

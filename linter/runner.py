@@ -86,8 +86,8 @@ def site_for(path: str | None, config: Config) -> Site:
     root, settings, looked = None, {}, ()
     if path and path != "-":
         directory = os.path.dirname(path)
-        root, settings, looked = _site_in(directory,
-                                          "" if os.path.isabs(directory) else os.getcwd())
+        cwd = "" if os.path.isabs(directory) else config.working_folder()
+        root, settings, looked = _site_in(directory, cwd)
     if config.site_root:
         root = config.site_root
         if not settings:

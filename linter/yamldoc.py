@@ -17,11 +17,12 @@ import yaml
 
 from . import pointer as json_pointer
 
-try:
+if yaml.__with_libyaml__:
     LOADER: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    LOADER = yaml.SafeLoader
-"""The safe loader, libyaml's when installed."""
+    """The safe loader, libyaml's when installed."""
+    _EVENTS: type = yaml.cyaml.CParser  # (the events alone: no constructor to set up)
+else:  # pragma: no cover - libyaml missing
+    LOADER = _EVENTS = yaml.SafeLoader
 
 
 # Implicit tag resolvers of plain scalars, by first character (with those for any character).
@@ -529,7 +530,7 @@ def _from_events(yaml_text: str, offset: int) -> Document:
     """The document built straight from the parser's events (most front matter): no node
     tree, no alias bookkeeping. Raises ``_NeedsComposer`` for what needs the composer,
     including a second document (the composer reports it)."""
-    loader = _Loader(yaml_text)
+    loader = _EVENTS(yaml_text)
     try:
         get = loader.get_event
         get()  # the stream's start
