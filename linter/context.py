@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from . import pointer as json_pointer
 from . import scalars
 from .finding import Edit, Finding, Fix
+from .schemas import friendly_path
 from .source import LineIndex
 from .yamldoc import Span, block_header, block_text_end
 
@@ -108,8 +109,6 @@ class Context:
     @staticmethod
     def where(pointer: str) -> str:
         """A value's place in words: ``related[1].excerpt``."""
-        from .schemas import friendly_path
-
         return friendly_path(pointer)
 
     @staticmethod

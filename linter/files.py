@@ -144,12 +144,17 @@ def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, s
     return included
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
 def read_whole(path: str) -> tuple[os.stat_result, bytes]:
     """A file's status (as it was opened) and all its bytes; raises ``OSError``."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
         info = os.fstat(fd)
         data = os.read(fd, info.st_size + 1)  # (a regular file: all of it, in one read)
+        if len(data) == info.st_size and stat.S_ISREG(info.st_mode):
+            return info, data  # (the whole file as its status gave it: no read to find its end)
         parts = [data]
         while more := data and os.read(fd, 1 << 16):  # (a pipe, or a file that grew)
             parts.append(more)

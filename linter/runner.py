@@ -208,16 +208,18 @@ def _fix_notes(fixed: FixOutcome, path: str, config: Config) -> list[Finding]:
 
 
 def check_path(path: str, config: Config, mode: Mode, roots: list[str],
-               keep_text: bool = False) -> Outcome:
-    """Read, check, and (with ``mode.fix``) write one file. Never raises."""
+               keep_text: bool = False, digest: bool = False) -> Outcome:
+    """Read, check, and (with ``mode.fix``) write one file. Never raises. With ``digest``,
+    the outcome carries the SHA-256 of the bytes checked (for the result cache)."""
     try:
         info, data = files.read_whole(path)
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text)
-    import hashlib  # (imported on first use: one-file runs without a cache need none)
+    if digest:
+        import hashlib  # (only with a cache)
 
-    outcome.digest = hashlib.sha256(data).hexdigest()
+        outcome.digest = hashlib.sha256(data).hexdigest()
     outcome.stamp = [info.st_size, info.st_mtime_ns]
     if mode.fix and not mode.diff and outcome.fixed_text is not None:
         try:
@@ -246,10 +248,11 @@ Render = Callable[[list[Finding], str], tuple[bool, str] | None]
 
 
 def _checked(path: str, config: Config, mode: Mode, roots: list[str],
-             render: Render | None) -> Outcome:
+             render: Render | None, digest: bool) -> Outcome:
     """``check_path``, and with ``render`` the file's lines of the text report, made while
     its text is at hand (the report then need not read the file again)."""
-    outcome = check_path(path, config, mode, roots, keep_text=render is not None)
+    outcome = check_path(path, config, mode, roots, keep_text=render is not None,
+                         digest=digest)
     if render is not None:
         if outcome.text is not None:
             outcome.block = render(outcome.result.findings, outcome.text)
@@ -272,7 +275,8 @@ def _init_worker(config: Config, mode: Mode, roots: list[str], cache_lines: bool
 def _work(paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
     config, mode, roots, dep_stamp, render = _worker_state
-    outcomes = [_checked(path, config, mode, roots, render) for path in paths]
+    outcomes = [_checked(path, config, mode, roots, render, dep_stamp is not None)
+                for path in paths]
     for outcome in outcomes:
         outcome.packed()
         if dep_stamp is not None:  # (the main process only writes the lines)
@@ -289,12 +293,13 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
 
     This process is one of them: it checks chunks of files itself while ``jobs - 1`` forked
     workers check others, and takes in their outcomes between its own chunks. With
-    ``cache_lines``, workers also make each outcome's result cache line; with ``render``,
-    each outcome's lines of the text report (``Outcome.block``).
+    ``cache_lines``, each outcome carries its bytes' digest and workers also make its
+    result cache line; with ``render``, each outcome's lines of the text report
+    (``Outcome.block``).
     """
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         for path in paths:
-            yield _checked(path, config, mode, roots, render)
+            yield _checked(path, config, mode, roots, render, cache_lines)
             if progress:
                 progress(1)
         return
@@ -321,7 +326,7 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
             return future.result()
         except BrokenProcessPool:
             broken = True
-            return [_checked(path, config, mode, roots, render) for path in chunk]
+            return [_checked(path, config, mode, roots, render, cache_lines) for path in chunk]
 
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(config, mode, roots, cache_lines, render)) as pool:
@@ -343,7 +348,7 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
             if own is None:
                 break
             for path in own:
-                yield _checked(path, config, mode, roots, render)
+                yield _checked(path, config, mode, roots, render, cache_lines)
             if progress:
                 progress(len(own))
         for future in list(pending):
