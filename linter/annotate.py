@@ -14,6 +14,7 @@ from . import pointer
 
 ROLE_KEYWORD = "x-fmlint-role"
 _MAX_KIDS = 512  # child shapes remembered per place
+_MAX_RECORD_SHAPES = 1024  # whole-record shapes remembered per schema
 _JSON_TYPES = {
     dict: "object",
     list: "array",
@@ -38,6 +39,13 @@ class Annotations:
     values: dict[str, Any] = field(default_factory=dict)  # every value, by pointer
     # Mapping pointer -> role -> its first child with that role.
     child_roles: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def with_values(self, values: dict[str, Any]) -> Annotations:
+        """These notes for a record of the same shape: what is said of each place is
+        shared (never changed once made), the values and the answers so far are its own."""
+        return Annotations(formats=self.formats, media=self.media, roles=self.roles,
+                           role_of=self.role_of, types=self.types, required=self.required,
+                           values=values, child_roles=self.child_roles)
 
     def with_role(self, role: str) -> list[str]:
         return self.roles.get(role, [])
@@ -78,6 +86,7 @@ class Walker:
         self.root = document
         self._expanded: dict[tuple[int, str], tuple[dict, ...]] = {}
         self._shapes: dict[tuple[tuple[int, ...], str], _Shape] = {}
+        self._records: dict[tuple[tuple[str, ...], tuple[type, ...]], Annotations] = {}
 
     def _resolve(self, ref: str) -> dict | None:
         if not ref.startswith("#"):
@@ -163,7 +172,25 @@ class Walker:
                 shape.kids[memo] = found
         return found
 
-    def annotate(self, record: Any) -> Annotations:
+    def annotate(self, record: Any, values: dict[str, Any] | None = None) -> Annotations:
+        """What the schema says of each value of ``record``.
+
+        With ``values`` (every value of the record by pointer, in document order), records
+        of one shape (the same places holding the same types, as the records of one site
+        mostly are) share what the schema says of their places: it is worked out once.
+        """
+        if values is None:
+            return self._walk(record)
+        shape = (tuple(values), tuple(map(type, values.values())))
+        known = self._records.get(shape)
+        if known is None:
+            notes = self._walk(record)
+            if len(self._records) < _MAX_RECORD_SHAPES:  # (memory stays flat)
+                self._records[shape] = notes.with_values({})
+            return notes
+        return known.with_values(values)
+
+    def _walk(self, record: Any) -> Annotations:
         notes = Annotations()
         values, types_of, required_of = notes.values, notes.types, notes.required
         formats, media_of, role_of = notes.formats, notes.media, notes.role_of

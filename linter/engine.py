@@ -179,7 +179,7 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
         return _finish(result, path, config)
     context = Context(path=path, record=record, notes=Annotations(), config=config,
                       now=config.now or datetime.now(UTC), text=text, spans=doc.spans,
-                      index=index, image_sizer=image_sizer, site=site)
+                      index=index, image_sizer=image_sizer, site=site, parsed=doc.values)
     _run(context, result)
     return _finish(result, path, config)
 
@@ -216,7 +216,10 @@ def _run(context: Context, result: FileResult) -> None:
         context.rule = RULES[code]
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))
-    context.notes = _walker(schema).annotate(context.record)
+    parsed = context.parsed
+    if parsed is not None and "/$schema" in parsed:
+        parsed = None  # (the record's own $schema is not one of its values)
+    context.notes = _walker(schema).annotate(context.record, parsed)
     for rule in _checks(enabled):
         context.rule = rule
         try:
@@ -257,7 +260,8 @@ def _supersede(findings: list[Finding]) -> list[Finding]:
 
 
 def _finish(result: FileResult, path: str | None, config: Config) -> FileResult:
-    enabled = config.enabled() - config.ignored_for(path)
+    ignored = config.ignored_for(path)
+    enabled = config.enabled() - ignored if ignored else config.enabled()
     findings = [f for f in result.findings if f.code in enabled or f.code == INTERNAL]
     findings = _supersede(findings)
     if result.suppressions is not None:

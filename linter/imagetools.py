@@ -451,9 +451,11 @@ def check_declared(
     bounds = [hint for hint in used if not hint.exact]
     widths = {hint.width for hint in exact if hint.width is not None}
     heights = {hint.height for hint in exact if hint.height is not None}
-    from fractions import Fraction  # (imported when needed: start-up stays short)
+    aspects: set[Any] = set()  # (fractions)
+    if any(hint.aspect is not None for hint in exact):
+        from fractions import Fraction  # (imported when needed: start-up stays short)
 
-    aspects = {Fraction(*hint.aspect) for hint in exact if hint.aspect is not None}
+        aspects = {Fraction(*hint.aspect) for hint in exact if hint.aspect is not None}
     max_w = min((h.width for h in bounds if h.width is not None), default=None)
     max_h = min((h.height for h in bounds if h.height is not None), default=None)
 

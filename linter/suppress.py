@@ -57,11 +57,11 @@ class Suppressions:
 
 def parse(text: str, doc: Document | None, limit: int | None = None) -> Suppressions:
     """Find suppression comments (only real comments: not inside a value)."""
-    from .registry import resolve
-
     found = Suppressions()
     if text.find("fmlint:", 0, len(text) if limit is None else limit) < 0:
         return found
+    from .registry import resolve
+
     index = LineIndex(text)
     spans = doc.spans.values() if doc else []
     scalars = [  # where a '#' is part of a value (a block's header line holds none of it)
@@ -105,6 +105,8 @@ def parse(text: str, doc: Document | None, limit: int | None = None) -> Suppress
 def apply(findings: list[Finding], sup: Suppressions, path: str | None, config: Config
           ) -> list[Finding]:
     """Drop suppressed findings; report unknown codes and (if enabled) unused suppressions."""
+    if not sup.directives and not sup.problems:
+        return findings  # (most files)
     from .registry import RULES
 
     kept = [f for f in findings if not sup.covers(f)]

@@ -472,6 +472,8 @@ def _tracking_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 def tracking_params(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> list[str]:
     """Names of tracking parameters in the query of ``url``, as written, in order, once each."""
+    if "?" not in url:
+        return []
     q0, q1 = split_url(url).query
     if q0 < 0:
         return []
@@ -482,6 +484,8 @@ def tracking_params(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS)
 
 def strip_tracking(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> str:
     """``url`` without tracking parameters; everything else is kept exactly as written."""
+    if "?" not in url:
+        return url
     q0, q1 = split_url(url).query
     if q0 < 0:
         return url

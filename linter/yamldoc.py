@@ -161,6 +161,9 @@ class Document:
     record: Any
     spans: dict[str, Span] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)
+    # Every value by pointer, in document order, where the record is a plain tree read
+    # without a problem (no alias, merge or duplicate key); else None.
+    values: dict[str, Any] | None = None
 
 
 def _plain_problem(err: yaml.MarkedYAMLError) -> str:
@@ -237,6 +240,7 @@ class _Builder:
         self.offset = offset
         self.aliases = aliases  # whether nodes may be shared (the text has an alias)
         self.spans: dict[str, Span] = {}
+        self.values: dict[str, Any] = {}  # (events only)
         self.problems: list[YamlProblem] = []
         self.visits = 0
         self.seen: dict[int, int] = {}
@@ -397,6 +401,7 @@ class _Builder:
             self._tag_problem(tag, event, pointer)
         items: list[Any] = []
         mapping: dict[str, Any] = {}
+        self.values[pointer] = items if sequence else mapping
         key_lines: dict[str, _Place] = {}
         end = yaml.SequenceEndEvent if sequence else yaml.MappingEndEvent
         scalar, escape = yaml.ScalarEvent, json_pointer.escape
@@ -441,7 +446,10 @@ class _Builder:
             None if key is None else key.end_mark.index + offset,
             event.style or None,  # libyaml reports the plain style as ''
             tag, value)
-        return value if tag == _STR else self._scalar(tag, value, event, pointer)
+        if tag != _STR:
+            value = self._scalar(tag, value, event, pointer)
+        self.values[pointer] = value
+        return value
 
 
 def parse(yaml_text: str, offset: int = 0) -> Document:
@@ -508,7 +516,8 @@ def _build(yaml_text: str, offset: int) -> Document:
 
 def _empty(offset: int) -> Document:
     """The document of front matter with nothing in it: an empty mapping."""
-    return Document({}, {"": Span(offset, offset, style="map", tag=_MAP)})
+    record: dict[str, Any] = {}
+    return Document(record, {"": Span(offset, offset, style="map", tag=_MAP)}, [], {"": record})
 
 
 def _from_nodes(yaml_text: str, offset: int) -> Document:
@@ -542,6 +551,7 @@ def _from_events(yaml_text: str, offset: int) -> Document:
         get()  # the document's end
         if type(get()) is not yaml.StreamEndEvent:
             raise _NeedsComposer
-        return Document(record, builder.spans, builder.problems)
+        return Document(record, builder.spans, builder.problems,
+                        None if builder.problems else builder.values)
     finally:
         loader.dispose()
