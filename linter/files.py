@@ -53,11 +53,12 @@ def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, object], .
     return own + _gitignores(parent, stop)
 
 
-def _ignored_by_git(folder: str, name: str, is_dir: bool, stop: str | None) -> bool:
-    """Whether any .gitignore from ``stop`` (the repository root) down to ``name`` in the
-    absolute ``folder`` ignores it."""
+def _ignored_by_git(folder: str, name: str, is_dir: bool,
+                    specs: tuple[tuple[str, object], ...]) -> bool:
+    """Whether any of the .gitignore ``specs`` that apply in the absolute ``folder``
+    (``_gitignores``) ignores ``name`` there."""
     absolute = os.path.join(folder, name)
-    for directory, spec in _gitignores(folder, stop):
+    for directory, spec in specs:
         relative = absolute[len(directory):].lstrip(os.sep).replace(os.sep, "/")
         if spec.match_file(relative + ("/" if is_dir else "")):  # type: ignore[attr-defined]
             return True
@@ -75,7 +76,7 @@ def _excluded_name(name: str) -> bool:
 def _excluded(relative: str, name: str, config: Config) -> bool:
     if _excluded_name(name):
         return True
-    return glob_any(relative, config.exclude)
+    return bool(config.exclude) and glob_any(relative, config.exclude)
 
 
 def _excluded_file(path: str, config: Config) -> bool:
@@ -106,24 +107,28 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
             continue
         stop = _repo_root(given)
         included = _includer(tuple(config.include), config)
+        # Report "_news/a.md", not "./_news/a.md": CI annotations and code quality reports
+        # need paths relative to the repository, as git writes them.
+        strip = given in (".", "./") or given.startswith("./")
         for directory, dirnames, filenames in os.walk(given):
             folder = os.path.abspath(directory)
+            specs = _gitignores(folder, stop)
             dirnames[:] = sorted(
                 d for d in dirnames
                 if not _excluded(config.relative(os.path.join(directory, d))
                                  if config.exclude else d, d, config)
-                and not _ignored_by_git(folder, d, True, stop)
+                and not (specs and _ignored_by_git(folder, d, True, specs))
             )
+            prefix = os.path.join(directory, "")
+            if strip:
+                prefix = prefix.removeprefix("./")
             for name in sorted(filenames):
-                path = os.path.join(directory, name)
-                if given in (".", "./") or given.startswith("./"):
-                    # Report "_news/a.md", not "./_news/a.md": CI annotations and code quality
-                    # reports need paths relative to the repository, as git writes them.
-                    path = path.removeprefix("./")
+                path = prefix + name
                 if not included(name, path):
                     continue
                 relative = config.relative(path) if config.exclude else name
-                if _excluded(relative, name, config) or _ignored_by_git(folder, name, False, stop):
+                if _excluded(relative, name, config) or (
+                        specs and _ignored_by_git(folder, name, False, specs)):
                     continue
                 if path not in seen:
                     seen.add(path)

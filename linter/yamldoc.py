@@ -34,6 +34,8 @@ _RESOLVERS = {first: tuple(found) + _ANY_FIRST
 def _scalar_tag(value: str, implicit: tuple[bool, bool]) -> str:
     """The tag of a scalar written without one, as the safe loader resolves it."""
     if implicit[0]:
+        if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
+            return _INT  # a plain decimal (a width, a year): what the resolvers say, sooner
         for tag, pattern in _RESOLVERS.get(value[:1], _ANY_FIRST):
             if pattern.match(value):
                 return tag

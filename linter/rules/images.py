@@ -28,7 +28,19 @@ class _Image:
     height_pointer: str | None
 
 
-def _images(ctx: Context) -> Iterator[_Image]:
+_IMAGES = ("images",)
+
+
+def _images(ctx: Context) -> list[_Image]:
+    """The record's images (found once per record: each image rule reads them)."""
+    memo = ctx.notes.memo
+    found = memo.get(_IMAGES)
+    if found is None:
+        found = memo[_IMAGES] = list(_find_images(ctx))
+    return found
+
+
+def _find_images(ctx: Context) -> Iterator[_Image]:
     for pointer in ctx.notes.with_role("image"):
         if not isinstance(ctx.value(pointer), dict):
             continue
