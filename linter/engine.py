@@ -15,6 +15,7 @@ from .annotate import Annotations, Walker
 from .config import Config
 from .context import Context, ImageSizer, IndexEntry, Site
 from .finding import Finding
+from .pickling import by_fields
 from .registry import RULES, Rule, load_all
 
 # Codes of the checks the engine itself makes (registered in rules/core.py).
@@ -50,6 +51,7 @@ _walkers: dict[str, Walker] = {}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@by_fields
 @dataclass(slots=True)
 class FileResult:
     """Everything one file gives: its findings and its keys for checks across records."""

@@ -14,6 +14,7 @@ from . import engine, files, source
 from .config import Config
 from .context import ImageSizer, Site
 from .finding import Finding
+from .pickling import by_fields
 
 if TYPE_CHECKING:
     from .fixer import FixOutcome
@@ -31,6 +32,7 @@ class Mode:
     diff: bool = False
 
 
+@by_fields
 @dataclass(slots=True)
 class Outcome:
     """What checking (and fixing) one file gave."""
@@ -283,6 +285,7 @@ def _work(paths: list[str]) -> list[Outcome]:
             from .cache import encode_line
 
             outcome.cache_line = encode_line(outcome, dep_stamp)
+        outcome.result.deps = []  # (only the cache line reads them)
     return outcomes
 
 

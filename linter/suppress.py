@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .finding import Finding
+from .pickling import by_fields
 from .source import LineIndex
 from .yamldoc import Document, block_header, block_text_end
 
@@ -20,6 +21,7 @@ UNUSED = "FM902"
 ALL = "*"
 
 
+@by_fields
 @dataclass(slots=True)
 class Directive:
     """One suppression comment: where it is and which codes it silences."""
@@ -33,6 +35,7 @@ class Directive:
     last_line: int = 0  # on a ``|`` or ``>`` block's first line: the block's last line
 
 
+@by_fields
 @dataclass(slots=True)
 class Suppressions:
     """A file's suppression comments, and the problems found in them."""
