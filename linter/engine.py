@@ -124,14 +124,15 @@ def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | N
         position = (err.line, err.column, err.line, err.column + 1)
         return _finish(FileResult([_finding(ENCODING, path, err.message, config, position)]),
                        path, config)
-    return check_text(text, path, config, site=site, image_sizer=image_sizer)
+    return check_text(text, path, config, site=site, image_sizer=image_sizer, decoded=True)
 
 
 def check_text(text: str, path: str | None, config: Config, *, site: Site | None = None,
-               image_sizer: ImageSizer | None = None) -> FileResult:
-    """Check one record's text (without BOM). Never raises on bad input."""
+               image_sizer: ImageSizer | None = None, decoded: bool = False) -> FileResult:
+    """Check one record's text (without BOM). Never raises on bad input. ``decoded``: the
+    text was decoded from UTF-8 (so it holds no lone surrogate)."""
     load_all()
-    if not text.isascii() and _SURROGATE.search(text):
+    if not decoded and not text.isascii() and _SURROGATE.search(text):
         # Lone surrogates (from a buffer, never from decoded UTF-8) cannot be parsed; the
         # replacement keeps every position where it was.
         text = _SURROGATE.sub("\ufffd", text)

@@ -161,7 +161,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
         return engine.check_text(candidate, path, config, site=site,
                                  image_sizer=sizer).findings
 
-    result = engine.check_text(text, path, config, site=site, image_sizer=sizer)
+    result = engine.check_text(text, path, config, site=site, image_sizer=sizer, decoded=True)
     result.deps = sorted(set(deps))
     outcome = Outcome(path, result, text=text if keep_text else None)
     if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):

@@ -337,7 +337,8 @@ def check_url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
 def url_syntax_ok(url: str, *, absolute: bool) -> bool:
     """Whether ``url`` is valid RFC 3986 syntax (advice beyond it, such as an entity or an
     upper-case scheme, does not count): the ``uri`` formats of the schema."""
-    return all(p.kind in ADVISORY_KINDS for p in _check_url_syntax(url, absolute))
+    problems = _check_url_syntax(url, absolute)
+    return not problems or all(p.kind in ADVISORY_KINDS for p in problems)
 
 
 @functools.lru_cache(maxsize=512)
