@@ -28,7 +28,11 @@ _JSON_TYPES = {
 
 @dataclass(slots=True)
 class Annotations:
-    """Per JSON Pointer: the format, media type, roles and expected types the schema gives."""
+    """Per JSON Pointer: the format, media type, roles and expected types the schema gives.
+
+    Records of one shape share what is said of each place (every field but ``values`` and
+    ``memo``): read it, never change it.
+    """
 
     formats: dict[str, str] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)
@@ -41,8 +45,8 @@ class Annotations:
     child_roles: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def with_values(self, values: dict[str, Any]) -> Annotations:
-        """These notes for a record of the same shape: what is said of each place is
-        shared (never changed once made), the values and the answers so far are its own."""
+        """These notes for another record of the same shape: what is said of each place is
+        shared; its values are its own, and its memo starts empty."""
         return Annotations(formats=self.formats, media=self.media, roles=self.roles,
                            role_of=self.role_of, types=self.types, required=self.required,
                            values=values, child_roles=self.child_roles)
@@ -185,53 +189,42 @@ class Walker:
         known = self._records.get(shape)
         if known is None:
             notes = self._walk(record)
-            if len(self._records) < _MAX_RECORD_SHAPES:  # (memory stays flat)
+            if len(self._records) < _MAX_RECORD_SHAPES:  # (memory stays bounded)
                 self._records[shape] = notes.with_values({})
             return notes
         return known.with_values(values)
 
     def _walk(self, record: Any) -> Annotations:
         notes = Annotations()
-        values, types_of, required_of = notes.values, notes.types, notes.required
-        formats, media_of, role_of = notes.formats, notes.media, notes.role_of
+        values = notes.values
         kind = _json_type(record)
         root = self._shape(self.expand(self.root, kind), kind)
         stack: list[tuple[Any, str, _Shape, str | None]] = [(record, "", root, None)]
-        pop, push, escape, kind_of = stack.pop, stack.append, pointer.escape, _JSON_TYPES.get
         while stack:
-            value, where, shape, parent = pop()
+            value, where, shape, parent = stack.pop()
             values[where] = value
+            kind = shape.kind
             types, required, fmt, media, role = shape.summary
             if types:
-                types_of[where] = types
+                notes.types[where] = types
             if required:
-                required_of[where] = required
+                notes.required[where] = required
             if fmt is not None:
-                formats[where] = fmt
+                notes.formats[where] = fmt
             if media is not None:
-                media_of[where] = media
+                notes.media[where] = media
             if role is not None:
-                role_of[where] = role
+                notes.role_of[where] = role
                 notes.roles.setdefault(role, []).append(where)
                 if parent is not None:  # later siblings are taken first: the first one wins
                     notes.child_roles.setdefault(parent, {})[role] = where
-            kind = shape.kind
             if kind == "object":
-                kids = shape.kids
                 for key, child in value.items():
-                    kid = kids.get((key, kind_of(type(child), "object")))
-                    if kid is None:
-                        kid = self._kid(shape, key, child)
-                    name = key if type(key) is str and "/" not in key and "~" not in key else (
-                        escape(key))
-                    push((child, f"{where}/{name}", kid, where))
+                    stack.append((child, f"{where}/{pointer.escape(key)}",
+                                  self._kid(shape, key, child), where))
             elif kind == "array":
-                kids = shape.kids
                 for i, child in enumerate(value):
-                    kid = kids.get((i, kind_of(type(child), "object")))
-                    if kid is None:
-                        kid = self._kid(shape, i, child)
-                    push((child, f"{where}/{i}", kid, None))
+                    stack.append((child, f"{where}/{i}", self._kid(shape, i, child), None))
         return notes
 
 

@@ -81,9 +81,6 @@ class Context:
     site: Site = field(default_factory=Site)
     rule: Rule | None = None
     entries: list[IndexEntry] = field(default_factory=list)
-    # Every value by pointer, in document order, as the YAML reader built them (None when
-    # it could not tell them plainly: see ``yamldoc.Document.values``).
-    parsed: dict[str, Any] | None = None
 
     # -- reading ---------------------------------------------------------------------------
 

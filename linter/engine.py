@@ -48,6 +48,7 @@ _SCHEMA_KINDS = {
     "format": FORMAT,
 }
 _walkers: dict[str, Walker] = {}
+_MAX_WALKERS = 16
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -74,6 +75,8 @@ def _finding(code: str, path: str | None, message: str, config: Config,
 def _walker(schema: schemas.Schema) -> Walker:
     walker = _walkers.get(schema.digest)
     if walker is None:
+        if len(_walkers) >= _MAX_WALKERS:  # (a long-running editor session sees schemas change)
+            _walkers.clear()
         walker = _walkers[schema.digest] = Walker(schema.document)
     return walker
 
@@ -182,8 +185,8 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
         return _finish(result, path, config)
     context = Context(path=path, record=record, notes=Annotations(), config=config,
                       now=config.now or datetime.now(UTC), text=text, spans=doc.spans,
-                      index=index, image_sizer=image_sizer, site=site, parsed=doc.values)
-    _run(context, result)
+                      index=index, image_sizer=image_sizer, site=site)
+    _run(context, result, doc.values)
     return _finish(result, path, config)
 
 
@@ -203,7 +206,9 @@ def check_record(record: Any, config: Config | None = None, *, path: str | None 
     return _finish(result, path, config).findings
 
 
-def _run(context: Context, result: FileResult) -> None:
+def _run(context: Context, result: FileResult, values: dict[str, Any] | None = None) -> None:
+    """Check ``context``'s record against its schema and the rules, into ``result``;
+    ``values``: every value by pointer, as the YAML reader listed them (``Document.values``)."""
     config = context.config
     path = context.path
     enabled = config.enabled()
@@ -219,10 +224,9 @@ def _run(context: Context, result: FileResult) -> None:
         context.rule = RULES[code]
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))
-    parsed = context.parsed
-    if parsed is not None and "/$schema" in parsed:
-        parsed = None  # (the record's own $schema is not one of its values)
-    context.notes = _walker(schema).annotate(context.record, parsed)
+    if values is not None and "/$schema" in values:
+        values = None  # (``_schema_reference`` took the record's own $schema out of it)
+    context.notes = _walker(schema).annotate(context.record, values)
     for rule in _checks(enabled):
         context.rule = rule
         try:

@@ -83,7 +83,7 @@ def _excluded_file(path: str, config: Config) -> bool:
     """Whether a named file lies where walking would not go, or matches ``exclude``."""
     relative = config.relative(path)
     parts = [p for p in relative.split("/") if p not in ("", ".", "..")]
-    if any(glob_any(part, DEFAULT_EXCLUDE) for part in parts):
+    if any(_excluded_name(part) for part in parts):
         return True
     return glob_any(relative, config.exclude)
 

@@ -42,8 +42,11 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 __all__ = [
     "HintVerdict",
@@ -451,7 +454,7 @@ def check_declared(
     bounds = [hint for hint in used if not hint.exact]
     widths = {hint.width for hint in exact if hint.width is not None}
     heights = {hint.height for hint in exact if hint.height is not None}
-    aspects: set[Any] = set()  # (fractions)
+    aspects: set[Fraction] = set()
     if any(hint.aspect is not None for hint in exact):
         from fractions import Fraction  # (imported when needed: start-up stays short)
 

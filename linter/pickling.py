@@ -15,10 +15,14 @@ T = TypeVar("T")
 
 def by_fields(cls: type[T]) -> type[T]:
     """Pickle instances of the dataclass ``cls`` as a call of ``cls`` with its fields."""
-    fields = attrgetter(*(field.name for field in dataclasses.fields(cls)))  # type: ignore[arg-type]
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if any(not field.init for field in fields):
+        raise TypeError(f"{cls.__name__} has a field its constructor does not take")
+    names = [field.name for field in fields]
+    get = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
 
     def __reduce__(self: Any) -> tuple[type[T], tuple[Any, ...]]:
-        return cls, fields(self)
+        return cls, get(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment, method-assign]
     return cls

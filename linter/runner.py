@@ -210,15 +210,15 @@ def _fix_notes(fixed: FixOutcome, path: str, config: Config) -> list[Finding]:
 
 
 def check_path(path: str, config: Config, mode: Mode, roots: list[str],
-               keep_text: bool = False, digest: bool = False) -> Outcome:
-    """Read, check, and (with ``mode.fix``) write one file. Never raises. With ``digest``,
+               keep_text: bool = False, with_digest: bool = False) -> Outcome:
+    """Read, check, and (with ``mode.fix``) write one file. Never raises. ``with_digest``:
     the outcome carries the SHA-256 of the bytes checked (for the result cache)."""
     try:
         info, data = files.read_whole(path)
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text)
-    if digest:
+    if with_digest:
         import hashlib  # (only with a cache)
 
         outcome.digest = hashlib.sha256(data).hexdigest()
@@ -250,11 +250,11 @@ Render = Callable[[list[Finding], str], tuple[bool, str] | None]
 
 
 def _checked(path: str, config: Config, mode: Mode, roots: list[str],
-             render: Render | None, digest: bool) -> Outcome:
+             render: Render | None, *, with_digest: bool) -> Outcome:
     """``check_path``, and with ``render`` the file's lines of the text report, made while
     its text is at hand (the report then need not read the file again)."""
     outcome = check_path(path, config, mode, roots, keep_text=render is not None,
-                         digest=digest)
+                         with_digest=with_digest)
     if render is not None:
         if outcome.text is not None:
             outcome.block = render(outcome.result.findings, outcome.text)
@@ -277,7 +277,7 @@ def _init_worker(config: Config, mode: Mode, roots: list[str], cache_lines: bool
 def _work(paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
     config, mode, roots, dep_stamp, render = _worker_state
-    outcomes = [_checked(path, config, mode, roots, render, dep_stamp is not None)
+    outcomes = [_checked(path, config, mode, roots, render, with_digest=dep_stamp is not None)
                 for path in paths]
     for outcome in outcomes:
         outcome.packed()
@@ -302,7 +302,7 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
     """
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         for path in paths:
-            yield _checked(path, config, mode, roots, render, cache_lines)
+            yield _checked(path, config, mode, roots, render, with_digest=cache_lines)
             if progress:
                 progress(1)
         return
@@ -329,7 +329,8 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
             return future.result()
         except BrokenProcessPool:
             broken = True
-            return [_checked(path, config, mode, roots, render, cache_lines) for path in chunk]
+            return [_checked(path, config, mode, roots, render, with_digest=cache_lines)
+                    for path in chunk]
 
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(config, mode, roots, cache_lines, render)) as pool:
@@ -351,7 +352,7 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
             if own is None:
                 break
             for path in own:
-                yield _checked(path, config, mode, roots, render, cache_lines)
+                yield _checked(path, config, mode, roots, render, with_digest=cache_lines)
             if progress:
                 progress(len(own))
         for future in list(pending):

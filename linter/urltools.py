@@ -338,7 +338,7 @@ def url_syntax_ok(url: str, *, absolute: bool) -> bool:
     """Whether ``url`` is valid RFC 3986 syntax (advice beyond it, such as an entity or an
     upper-case scheme, does not count): the ``uri`` formats of the schema."""
     problems = _check_url_syntax(url, absolute)
-    return not problems or all(p.kind in ADVISORY_KINDS for p in problems)
+    return not problems or all(p.kind in ADVISORY_KINDS for p in problems)  # (most: none)
 
 
 @functools.lru_cache(maxsize=512)

@@ -34,12 +34,18 @@ _RESOLVERS = {first: tuple(found) + _ANY_FIRST
 def _scalar_tag(value: str, implicit: tuple[bool, bool]) -> str:
     """The tag of a scalar written without one, as the safe loader resolves it."""
     if implicit[0]:
-        if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
-            return _INT  # a plain decimal (a width, a year): what the resolvers say, sooner
+        if _plain_decimal(value):
+            return _INT  # (what the resolvers say, sooner)
         for tag, pattern in _RESOLVERS.get(value[:1], _ANY_FIRST):
             if pattern.match(value):
                 return tag
     return _STR
+
+
+def _plain_decimal(value: str) -> bool:
+    """Whether a scalar is a plain decimal number (a width, a year): ASCII digits, no leading
+    zero (YAML 1.1 reads ``012`` as octal)."""
+    return value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1)
 
 
 class _Loader(LOADER):  # type: ignore[misc, valid-type]
@@ -330,8 +336,7 @@ class _Builder:
         return result
 
     def _scalar(self, tag: str, value: str, place: _Place, pointer: str) -> Any:
-        if tag == _INT and len(value) < 19 and value.isdigit() and value.isascii() and (
-                value[0] != "0" or len(value) == 1):  # a plain decimal (a width, a year)
+        if tag == _INT and len(value) < 19 and _plain_decimal(value):
             return int(value)
         if tag in _CONSTRUCT:
             try:
@@ -409,22 +414,23 @@ class _Builder:
         scalar, escape = yaml.ScalarEvent, json_pointer.escape
         while type(event := get()) is not end:
             if sequence:
-                child, key = f"{pointer}/{len(items)}", None
+                child, key_event = f"{pointer}/{len(items)}", None
             else:
                 if type(event) is not scalar or event.anchor is not None or (
                         event.tag is not None and event.tag != "!") or event.value == "<<":
                     raise _NeedsComposer  # (a merge key, or a key that may be one)
-                key = event
+                key_event = event
                 name = event.value
+                # (``escape``'s own test, made here: this runs for every key of every record)
                 child = f"{pointer}/{escape(name) if '/' in name or '~' in name else name}"
                 if name in key_lines:
                     self._duplicate(name, child, event, key_lines[name])
                 key_lines[name] = event
                 event = get()
             if type(event) is scalar and event.anchor is None:
-                item = self._scalar_event(event, child, key)
+                item = self._scalar_event(event, child, key_event)
             else:
-                item = self.build_events(event, get, child, key)
+                item = self.build_events(event, get, child, key_event)
             if sequence:
                 items.append(item)
             else:

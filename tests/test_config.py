@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from linter import configfile
-from linter.config import Config
+from linter.config import Config, glob_any
 from linter.files import discover
 from tests.conftest import CORPUS, SEED
 
@@ -385,3 +385,31 @@ def test_a_flag_brings_back_a_rule_the_file_ignores(cli, site: Path, flag: str) 
     write(site / "fmlint.toml", 'ignore = ["FM101"]\n')
     write(site / "_news" / NAME, seed())
     assert codes(cli, "_news", flag, "FM101") == Counter({"FM101": 1})
+
+
+_GLOBS = ["*.md", "_drafts/", "_drafts/**", "**/_data/organizations/**", "docs/*.md", "/root.md",
+          "**/x", "a/**/b.md", "_site", "vendor/**", "[ab]*/c", "**/", " _news/ ", ".*",
+          "docs/*/**", ""]
+_GLOB_PATHS = ["a.md", "_drafts", "_drafts/x.md", "_drafts/a/b.md", "s/_data/organizations/o.yml",
+               "_data/organizations/y", "docs/a.md", "docs/b/a.md", "root.md", "q/root.md", "x",
+               "a/x", "a/b.md", "a/c/d/b.md", "_site/x", "vendor", "vendor/a", "b/c", "a1/c",
+               ".git", "z/.hidden/q", "_news/a.md", "_news", "./a.md", "a//b"]
+
+
+@pytest.mark.parametrize("pattern", _GLOBS)
+def test_a_list_of_globs_matches_what_one_of_them_matches(pattern: str) -> None:
+    """``exclude``, ``per-file-ignores`` and schema ``files`` lists are tested as one: a path
+    matches the list when it matches one of its patterns."""
+    for other in _GLOBS:
+        for path in _GLOB_PATHS:
+            alone = glob_any(path, [pattern]) or glob_any(path, [other])
+            assert glob_any(path, [pattern, other]) == alone, (pattern, other, path)
+
+
+@pytest.mark.parametrize(("pattern", "path", "matches"), [
+    ("_drafts/", "_drafts", True), ("_drafts/", "_drafts/a/b.md", True),
+    ("_drafts/", "x/_drafts/a.md", False), ("*.md", "a/b/c.md", True),
+    ("docs/*.md", "docs/a.md", True), ("**/_data/organizations/**", "_data/organizations/y",
+                                        True), ("/root.md", "q/root.md", False)])
+def test_glob_patterns_match_as_gitignore_does(pattern: str, path: str, matches: bool) -> None:
+    assert glob_any(path, [pattern]) is matches

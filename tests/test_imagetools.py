@@ -664,3 +664,15 @@ def test_hint_is_a_value() -> None:
     assert hint.exact and not hint.transform
     with pytest.raises(AttributeError):
         hint.width = 3  # type: ignore[misc]
+
+
+def test_a_youtube_id_without_a_digit_still_states_the_size() -> None:
+    (hint,) = size_hints("https://i.ytimg.com/vi/abcdefGHIJK/maxresdefault.jpg")
+    assert (hint.width, hint.height) == (1280, 720)
+
+
+@pytest.mark.parametrize("url", ["https://example.com/images/photo-large.jpg",
+                                 "https://res.cloudinary.com/x/image/upload/c_fill/photo.jpg",
+                                 "https://example.com/resize/x/a.jpg?w=auto"])
+def test_urls_without_a_digit_state_no_size(url: str) -> None:
+    assert size_hints(url) == []

@@ -174,3 +174,16 @@ def test_a_value_its_tag_cannot_take_stays_text(text: str) -> None:
 
 def test_a_syntax_error_after_a_value_its_tag_cannot_take_is_reported() -> None:
     assert codes("---\na: !!bool x\nb: [\n---\n") == [("FM004", 4, 1)]
+
+
+@pytest.mark.parametrize("plain", ["0", "7", "1280", "2024", "007", "08", "0o17", "1_000", "12:30",
+                                   "1.5", "99999999999999999999", "²", "١٢", "１２", "0x1F", "-3"])
+def test_plain_numbers_are_read_as_pyyaml_reads_them(plain: str) -> None:
+    """Widths, years and the YAML 1.1 number forms get the value and type PyYAML gives them."""
+    import yaml
+
+    from linter import yamldoc
+
+    expected = yaml.load(f"v: {plain}\n", Loader=yaml.CSafeLoader)["v"]
+    record = yamldoc.parse(f"v: {plain}\n").record
+    assert record["v"] == expected and type(record["v"]) is type(expected)
