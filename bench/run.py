@@ -378,21 +378,21 @@ def bench_one_file(bench: Bench, peers: list[str]) -> None:
     runs = bench.runs_for(ONE)
     print(f"one file ({SEED_RECORD.relative_to(REPO)}), {runs} runs, the tools taking turns",
           flush=True)
-    # fmlint (cold) and the peers take turns, run by run: the ratios between them do not
-    # depend on when the machine was slower.
-    in_turn = [(Result(FMLINT, ONE, COLD), fmlint_command(ONE, cache=None, jobs=None))]
+    # fmlint (cold, a file and standard input) and the peers take turns, run by run: the
+    # ratios between them do not depend on when the machine was slower.
+    in_turn = [(Result(FMLINT, ONE, COLD), fmlint_command(ONE, cache=None, jobs=None)),
+               (Result(FMLINT, ONE, STDIN),
+                fmlint_command(ONE, cache=None, jobs=None, stdin=True))]
     in_turn += [(Result(tool, ONE), peer_command(tool, ONE)) for tool in peers]
-    cold, *peer_results = measure_in_turn(in_turn, runs, warmup=1, waiter=bench.waiter)
+    cold, stdin, *peer_results = measure_in_turn(in_turn, runs, warmup=1, waiter=bench.waiter)
     bench.add(cold)
+    bench.add(stdin)
     cache = WORK / "cache-one"
     shutil.rmtree(cache, ignore_errors=True)
     warm = Result(FMLINT, ONE, WARM)
     warm.fill = run_once(fmlint_command(ONE, cache=cache, jobs=None), log_label(warm) + "-fill",
                          waiter=bench.waiter)
     bench.add(measure(warm, fmlint_command(ONE, cache=cache, jobs=None), runs,
-                      waiter=bench.waiter))
-    bench.add(measure(Result(FMLINT, ONE, STDIN),
-                      fmlint_command(ONE, cache=None, jobs=None, stdin=True), runs,
                       waiter=bench.waiter))
     for result in peer_results:
         bench.add(result)

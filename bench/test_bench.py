@@ -138,11 +138,13 @@ def test_report_judges_the_targets() -> None:
         result(report.CJS_CLIB, "10000", "", 9.0),
         result(report.PARSE, "10000", "", 2.5),
         result(report.FMLINT, report.ONE, report.COLD, 0.15),
+        result(report.FMLINT, report.ONE, report.STDIN, 0.09),
         result(report.CJS, report.ONE, "", 0.2),
     ]}
     verdicts = {name: ok for name, _m, _c, _g, ok in report.targets(data)}
     assert verdicts["10,000 records, cold, vs check-jsonschema + ruamel.yaml.clib"] is True
     assert verdicts["10,000 records, cold, vs the plain read-split-parse script"] is True
-    assert verdicts["one file vs check-jsonschema on one file"] is False
+    assert verdicts["one file (a file) vs check-jsonschema on one file"] is False
+    assert verdicts["one file (standard input) vs check-jsonschema on one file"] is True
     assert verdicts["warm re-run over 10,000 unchanged records"] is True
     assert verdicts["language server answers a change"] is None
