@@ -54,7 +54,7 @@ class Annotations:
     def with_role(self, role: str) -> list[str]:
         return self.roles.get(role, [])
 
-    memo: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)  # answers so far
+    memo: dict[tuple[str, ...], Any] = field(default_factory=dict)  # the record's answers so far
 
     def with_format(self, *names: str) -> list[str]:
         key = ("format", *names)

@@ -41,6 +41,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -437,6 +438,7 @@ def _sources(hints: list[SizeHint]) -> str:
     return ", ".join(dict.fromkeys(hint.source for hint in hints))
 
 
+@lru_cache(maxsize=1024)  # (records share images: logos, channel art)
 def check_declared(
     url: str, width: int | None, height: int | None, *, tolerance: float = 0.01
 ) -> HintVerdict | None:

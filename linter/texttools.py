@@ -40,6 +40,8 @@ TextProblem = Problem
 
 def _visible(text: str) -> str:
     """`text` with control, format and unusual space characters written as escapes."""
+    if text.isprintable():
+        return text  # (most snippets)
     out: list[str] = []
     for ch in text:
         if ch == " " or ch.isprintable():

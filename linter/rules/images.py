@@ -62,10 +62,18 @@ def _size(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
+_LOCAL_SIZES = ("local-sizes",)
+
+
 def _local_size(ctx: Context, image: _Image) -> tuple[int, int] | str | None:
+    """The real size of an image the site serves, "missing", or None (another site's
+    image); read once per record, whichever image rule asks first."""
     if ctx.image_sizer is None or image.url is None:
         return None
-    return ctx.image_sizer(image.url, ctx.path)
+    sizes = ctx.notes.memo.setdefault(_LOCAL_SIZES, {})
+    if image.url not in sizes:
+        sizes[image.url] = ctx.image_sizer(image.url, ctx.path)
+    return sizes[image.url]
 
 
 @rule("FM401", "image-dimensions", severity="error", group=GROUP, replaces=("FM010",),

@@ -187,6 +187,7 @@ def _platform_set(platforms: tuple[str, ...]) -> frozenset[str]:
     return frozenset(p.lower().strip(".") for p in platforms)
 
 
+@lru_cache(maxsize=1024)  # (records share hosts)
 def _on_platform(host: str, platforms: frozenset[str]) -> bool:
     """Whether ``host`` (lower-case ASCII) is a platform or a subdomain of one."""
     labels = host.split(".")
