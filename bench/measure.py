@@ -315,15 +315,32 @@ def _run_into(result: Result, command: Command, log: str, waiter: QuietWaiter | 
     return True
 
 
+def turn_orders(count: int) -> list[list[int]]:
+    """Orders of ``count`` commands, one per round, in which each command runs right after
+    each other one equally often (a Williams design: ``count`` rounds, twice as many for an
+    odd count)."""
+    first = [0]
+    low, high = 1, count - 1
+    while len(first) < count:
+        first.append(low)
+        low += 1
+        if len(first) < count:
+            first.append(high)
+            high -= 1
+    rows = [[(command + shift) % count for command in first] for shift in range(count)]
+    return rows + [row[::-1] for row in rows] if count % 2 else rows
+
+
 def measure_in_turn(pairs: list[tuple[Result, Command]], runs: int, *, warmup: int = 0,
                     waiter: QuietWaiter | None = None) -> list[Result]:
     """``measure`` for several commands at once, taking turns, so that a spell of a slower
-    machine falls on every command alike and not on one of them. Each round starts one
-    command later (A B C, B C A, C A B ...): a command run just after a heavy one is slower
-    (one file after remark: by about 25 ms), and so each follows each other as often."""
+    machine falls on every command alike and not on one of them. The rounds follow
+    ``turn_orders``: a command run just after a heavy one is slower (one file after remark:
+    by about 25 ms), and so each follows each other as often as the rounds allow."""
+    orders = turn_orders(len(pairs))
     for index in range(warmup + runs):
-        shift = index % len(pairs)
-        for result, command in pairs[shift:] + pairs[:shift]:
+        for position in orders[index % len(orders)]:
+            result, command = pairs[position]
             if not result.failed:
                 run = f"warmup{index}" if index < warmup else str(index - warmup)
                 _run_into(result, command, f"{log_label(result)}-{run}", waiter,

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -148,3 +149,15 @@ def test_report_judges_the_targets() -> None:
     assert verdicts["one file (standard input) vs check-jsonschema on one file"] is True
     assert verdicts["warm re-run over 10,000 unchanged records"] is True
     assert verdicts["language server answers a change"] is None
+
+
+@pytest.mark.parametrize("count", range(1, 10))
+def test_each_tool_runs_after_each_other_equally_often(count: int) -> None:
+    orders = measure.turn_orders(count)
+    assert all(sorted(order) == list(range(count)) for order in orders)
+    follows: dict[tuple[int, int], int] = {}
+    for order in orders:
+        for before, after in itertools.pairwise(order):
+            follows[before, after] = follows.get((before, after), 0) + 1
+    assert len(follows) == count * (count - 1)
+    assert len(set(follows.values())) <= 1

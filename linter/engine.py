@@ -225,7 +225,7 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))
     if values is not None and "/$schema" in values:
-        values = None  # (``_schema_reference`` took the record's own $schema out of it)
+        values = None  # (``_schema_reference`` took $schema out of the record, not the list)
     context.notes = _walker(schema).annotate(context.record, values)
     for rule in _checks(enabled):
         context.rule = rule

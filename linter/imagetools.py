@@ -438,7 +438,7 @@ def _sources(hints: list[SizeHint]) -> str:
     return ", ".join(dict.fromkeys(hint.source for hint in hints))
 
 
-@lru_cache(maxsize=1024)  # (records share images: logos, channel art)
+@lru_cache(maxsize=1024, typed=True)  # (records share images: logos, channel art)
 def check_declared(
     url: str, width: int | None, height: int | None, *, tolerance: float = 0.01
 ) -> HintVerdict | None:

@@ -16,10 +16,11 @@ T = TypeVar("T")
 def by_fields(cls: type[T]) -> type[T]:
     """Pickle instances of the dataclass ``cls`` as a call of ``cls`` with its fields."""
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    if any(not field.init for field in fields):
-        raise TypeError(f"{cls.__name__} has a field its constructor does not take")
+    if any(not field.init or field.kw_only for field in fields):
+        raise TypeError(f"{cls.__name__} has a field its constructor does not take in order")
     names = [field.name for field in fields]
-    get = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+    get = attrgetter(*names) if len(names) > 1 else (
+        lambda obj: tuple(getattr(obj, name) for name in names))
 
     def __reduce__(self: Any) -> tuple[type[T], tuple[Any, ...]]:
         return cls, get(self)

@@ -411,5 +411,6 @@ def test_a_list_of_globs_matches_what_one_of_them_matches(pattern: str) -> None:
     ("_drafts/", "x/_drafts/a.md", False), ("*.md", "a/b/c.md", True),
     ("docs/*.md", "docs/a.md", True), ("**/_data/organizations/**", "_data/organizations/y",
                                         True), ("/root.md", "q/root.md", False)])
-def test_glob_patterns_match_as_gitignore_does(pattern: str, path: str, matches: bool) -> None:
+def test_glob_patterns_match_folders_names_and_paths(pattern: str, path: str,
+                                                     matches: bool) -> None:
     assert glob_any(path, [pattern]) is matches

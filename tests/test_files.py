@@ -1,4 +1,4 @@
-"""Reading a record's bytes whole: regular files, files that grow, pipes."""
+"""Reading a record's bytes whole: regular and empty files, pipes, missing files."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_a_pipe_is_read_to_its_end(tmp_path: Path) -> None:
         with open(fifo, "wb") as out:
             out.write(data)
 
-    writer = threading.Thread(target=write)
+    writer = threading.Thread(target=write, daemon=True)
     writer.start()
     _info, read = read_whole(str(fifo))
     writer.join(10)

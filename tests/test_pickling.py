@@ -33,11 +33,17 @@ def test_a_one_field_dataclass_crosses_whole() -> None:
     assert pickle.loads(pickle.dumps(One("x"))) == One("x")
 
 
-def test_a_field_the_constructor_does_not_take_is_refused() -> None:
+def test_a_field_the_constructor_does_not_take_in_order_is_refused() -> None:
     @dataclass
     class Derived:
         name: str
         length: int = field(init=False, default=0)
 
-    with pytest.raises(TypeError):
-        by_fields(Derived)
+    @dataclass
+    class Named:
+        name: str
+        size: int = field(kw_only=True, default=0)
+
+    for cls in (Derived, Named):
+        with pytest.raises(TypeError):
+            by_fields(cls)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+import yaml
 
-from linter import lint_text
+from linter import lint_text, yamldoc
 from linter.config import Config
 
 from .conftest import CORPUS, article_records, organization_records
@@ -180,10 +181,6 @@ def test_a_syntax_error_after_a_value_its_tag_cannot_take_is_reported() -> None:
                                    "1.5", "99999999999999999999", "²", "١٢", "１２", "0x1F", "-3"])
 def test_plain_numbers_are_read_as_pyyaml_reads_them(plain: str) -> None:
     """Widths, years and the YAML 1.1 number forms get the value and type PyYAML gives them."""
-    import yaml
-
-    from linter import yamldoc
-
     expected = yaml.load(f"v: {plain}\n", Loader=yaml.CSafeLoader)["v"]
     record = yamldoc.parse(f"v: {plain}\n").record
     assert record["v"] == expected and type(record["v"]) is type(expected)

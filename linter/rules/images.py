@@ -66,8 +66,8 @@ _LOCAL_SIZES = ("local-sizes",)
 
 
 def _local_size(ctx: Context, image: _Image) -> tuple[int, int] | str | None:
-    """The real size of an image the site serves, "missing", or None (another site's
-    image); read once per record, whichever image rule asks first."""
+    """The real size of an image the site serves, "missing", or None (another site's image,
+    or a header that cannot be read); read once per record, whichever image rule asks."""
     if ctx.image_sizer is None or image.url is None:
         return None
     sizes = ctx.notes.memo.setdefault(_LOCAL_SIZES, {})
