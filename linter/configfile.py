@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, SchemaMapping
+from .lazyre import compile_later
 
 NAMES = (".fmlint.toml", "fmlint.toml", "pyproject.toml")
 
@@ -48,9 +49,9 @@ def find(start: str) -> str | None:
 
 _BARE = r"[A-Za-z0-9_-]+"
 _KEY = rf"(?:{_BARE}|\"(?:[^\"\\]|\\.)*\"|'[^']*')"
-_DOTTED = re.compile(rf"{_KEY}(?:\s*\.\s*{_KEY})*")
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED.pattern})\s*\]\]?\s*(?:#.*)?$")
-_ASSIGN = re.compile(rf"^\s*({_DOTTED.pattern})\s*=")
+_DOTTED = compile_later(rf"{_KEY}(?:\s*\.\s*{_KEY})*")
+_HEADER = compile_later(rf"^\s*(\[\[?)\s*({_DOTTED.pattern})\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = compile_later(rf"^\s*({_DOTTED.pattern})\s*=")
 
 
 def _split_key(dotted: str) -> tuple[str, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ from .annotate import Annotations, Walker
 from .config import Config
 from .context import Context, ImageSizer, IndexEntry, Site
 from .finding import Finding
+from .lazyre import compile_later
 from .pickling import by_fields
 from .registry import RULES, Rule, load_all
 
@@ -49,7 +49,7 @@ _SCHEMA_KINDS = {
 }
 _walkers: dict[str, Walker] = {}
 _MAX_WALKERS = 16
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = compile_later("[\ud800-\udfff]")
 
 
 @by_fields

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import DEFAULT_EXCLUDE, Config, glob_any
+from .lazyre import compile_later
 
 
 class WriteRefused(Exception):
@@ -65,7 +66,7 @@ def _ignored_by_git(folder: str, name: str, is_dir: bool,
     return False
 
 
-_EXCLUDED_NAME = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in DEFAULT_EXCLUDE))
+_EXCLUDED_NAME = compile_later("|".join(f"(?:{fnmatch.translate(p)})" for p in DEFAULT_EXCLUDE))
 
 
 def _excluded_name(name: str) -> bool:

@@ -6,10 +6,11 @@ import ipaddress
 import re
 from collections.abc import Callable
 
+from .lazyre import compile_later
 from .timetools import parse_rfc3339
 from .urltools import url_syntax_ok
 
-_DURATION = re.compile(
+_DURATION = compile_later(
     r"P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
     r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?"
 )

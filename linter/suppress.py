@@ -6,16 +6,16 @@ on a line of its own silences them for the whole file. Without brackets, every c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .config import Config
 from .finding import Finding
+from .lazyre import compile_later
 from .pickling import by_fields
 from .source import LineIndex
 from .yamldoc import Document, block_header, block_text_end
 
-_COMMENT = re.compile(r"#\s*fmlint:\s*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
+_COMMENT = compile_later(r"#\s*fmlint:\s*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
 INVALID = "FM901"
 UNUSED = "FM902"
 ALL = "*"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
+from .lazyre import compile_later
+
 EXAMPLE = "2024-01-22T18:23:00Z"
 _WANT = f"RFC 3339 wants one like {EXAMPLE}"
 
@@ -20,13 +22,13 @@ _RFC3339 = re.compile(
     r"(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 # ISO-like text RFC 3339 would accept after small repairs (or that has impossible fields).
-_LOOSE = re.compile(
+_LOOSE = compile_later(
     r"(?P<y>[0-9]{4})(?P<dsep>[-/.])(?P<mo>[0-9]{1,2})(?P=dsep)(?P<d>[0-9]{1,2})"
     r"(?:(?P<sep>[ \t]*[Tt][ \t]*|[ \t]+|_)"
     r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{1,2})(?::(?P<s>[0-9]{1,2})(?P<frac>[.,][0-9]+)?)?"
     r"(?P<zsp>[ \t]*)(?P<zone>[Zz]|(?i:UTC|GMT)|[+-][0-9]{1,2}(?::?[0-9]{2})?)?)?"
 )
-_BASIC = re.compile(
+_BASIC = compile_later(
     r"(?P<y>[0-9]{4})(?P<mo>[0-9]{2})(?P<d>[0-9]{2})"
     r"(?:[Tt](?P<h>[0-9]{2})(?P<mi>[0-9]{2})(?P<s>[0-9]{2})?(?P<frac>[.,][0-9]+)?"
     r"(?P<zone>[Zz]|[+-][0-9]{2}(?:[0-9]{2})?)?)?"
@@ -34,9 +36,9 @@ _BASIC = re.compile(
 _NUMERIC_DMY = re.compile(
     r"(?P<a>[0-9]{1,2})(?P<dsep>[-/.])(?P<b>[0-9]{1,2})(?P=dsep)(?P<y>[0-9]{4})(?P<rest>.*)"
 )
-_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}(?:[ \t].*)?")
+_SHORT_YEAR = compile_later(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}(?:[ \t].*)?")
 _ORDINAL = r"(?:st|nd|rd|th)?"
-_WORDY = re.compile(
+_WORDY = compile_later(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
     rf"(?:(?P<d1>[0-9]{{1,2}}){_ORDINAL}[ \t]+(?:of[ \t]+)?(?P<m1>[a-z]+)\.?,?"
     rf"|(?P<m2>[a-z]+)\.?[ \t]+(?P<d2>[0-9]{{1,2}}){_ORDINAL},?)"

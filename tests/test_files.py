@@ -44,3 +44,4 @@ def test_a_pipe_is_read_to_its_end(tmp_path: Path) -> None:
 def test_a_missing_file_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         read_whole(str(tmp_path / "gone.md"))
+
