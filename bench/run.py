@@ -423,7 +423,9 @@ def _shell_quote(text: str) -> str:
 
 
 def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
-    """fmlint cold and warm, with every core and with one, then the baselines and peers.
+    """fmlint cold, with every core and with one, taking turns with the peers its targets
+    compare it with (the plain parse, check-jsonschema with ruamel.yaml.clib), so that a spell
+    of a slower machine falls on all of them alike; then fmlint warm, and the other peers.
 
     The run that fills the cache for the warm runs is a cold run too; for every core it also
     samples the memory of the whole process tree (timed runs do not sample).
@@ -431,10 +433,16 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
     target = str(size)
     runs = bench.runs_for(target)
     print(f"{size} records, {runs} run(s)", flush=True)
+    in_turn = [(Result(FMLINT, target, COLD), fmlint_command(target, cache=None, jobs=None)),
+               (Result(FMLINT, target, COLD_1), fmlint_command(target, cache=None, jobs=1))]
+    for tool in (PARSE, CJS_CLIB):
+        if tool in peers and not _skipped(bench, tool, size):
+            in_turn.append((Result(tool, target), peer_command(tool, target)))
+    measured = measure_in_turn(in_turn, runs, waiter=bench.waiter)
+    colds = {result.variant: result for result in measured[:2]}
     for jobs, cold_name, warm_name in ((None, COLD, WARM), (1, COLD_1, WARM_1)):
         stamp = source_stamp()
-        cold = measure(Result(FMLINT, target, cold_name),
-                       fmlint_command(target, cache=None, jobs=jobs), runs, waiter=bench.waiter)
+        cold = colds[cold_name]
         cache = WORK / f"cache-{size}-{'all' if jobs is None else jobs}"
         shutil.rmtree(cache, ignore_errors=True)
         warm = Result(FMLINT, target, warm_name)
@@ -455,20 +463,34 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
                 bench.add(measure(Result(FMLINT, target, WARM_EDIT),
                                   fmlint_command(target, cache=cache, jobs=jobs), max(runs, 3),
                                   waiter=bench.waiter, prepare=edit))
+    for result in measured[2:]:
+        bench.add(result)
+    done = {result.tool for result in measured[2:]}
     for tool in peers:
+        if tool in done:
+            continue
         result = Result(tool, target)
         command = peer_command(tool, target)
-        if tool in (PARSE, PARSE_SCHEMA):
+        if tool == PARSE_SCHEMA:
             bench.add(measure(result, command, runs, waiter=bench.waiter))
             continue
-        predicted = predict(bench, tool, size)
-        if predicted is not None and predicted > bench.max_peer_seconds:
-            result.note = (f"skipped: one run would take about {predicted:.0f} s "
-                           f"(> {bench.max_peer_seconds:.0f} s), judging by the smaller corpus")
+        if _skipped(bench, tool, size):
+            result.note = (f"skipped: one run would take about {predict(bench, tool, size):.0f}"
+                           f" s (> {bench.max_peer_seconds:.0f} s), judging by the smaller "
+                           "corpus")
             bench.add(result)
             continue
         bench.add(measure(result, command, runs, long_run=bench.max_peer_seconds,
                           waiter=bench.waiter))
+
+
+def _skipped(bench: Bench, tool: str, size: int) -> bool:
+    """Whether one run of a peer would take longer than allowed, judging by a smaller size
+    (the baselines are always run)."""
+    if tool in (PARSE, PARSE_SCHEMA):
+        return False
+    predicted = predict(bench, tool, size)
+    return predicted is not None and predicted > bench.max_peer_seconds
 
 
 @contextlib.contextmanager
