@@ -436,13 +436,11 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
     in_turn = [(Result(FMLINT, target, COLD), fmlint_command(target, cache=None, jobs=None)),
                (Result(FMLINT, target, COLD_1), fmlint_command(target, cache=None, jobs=1))]
     for tool in (PARSE, CJS_CLIB):
-        if tool in peers and not _skipped(bench, tool, size):
+        if tool in peers and _too_long(bench, tool, size) is None:
             in_turn.append((Result(tool, target), peer_command(tool, target)))
-    measured = measure_in_turn(in_turn, runs, waiter=bench.waiter)
-    colds = {result.variant: result for result in measured[:2]}
-    for jobs, cold_name, warm_name in ((None, COLD, WARM), (1, COLD_1, WARM_1)):
+    cold_all, cold_1, *turn_peers = measure_in_turn(in_turn, runs, waiter=bench.waiter)
+    for jobs, cold, warm_name in ((None, cold_all, WARM), (1, cold_1, WARM_1)):
         stamp = source_stamp()
-        cold = colds[cold_name]
         cache = WORK / f"cache-{size}-{'all' if jobs is None else jobs}"
         shutil.rmtree(cache, ignore_errors=True)
         warm = Result(FMLINT, target, warm_name)
@@ -463,34 +461,31 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
                 bench.add(measure(Result(FMLINT, target, WARM_EDIT),
                                   fmlint_command(target, cache=cache, jobs=jobs), max(runs, 3),
                                   waiter=bench.waiter, prepare=edit))
-    for result in measured[2:]:
+    for result in turn_peers:
         bench.add(result)
-    done = {result.tool for result in measured[2:]}
+    done = {result.tool for result in turn_peers}
     for tool in peers:
         if tool in done:
             continue
         result = Result(tool, target)
-        command = peer_command(tool, target)
-        if tool == PARSE_SCHEMA:
-            bench.add(measure(result, command, runs, waiter=bench.waiter))
-            continue
-        if _skipped(bench, tool, size):
-            result.note = (f"skipped: one run would take about {predict(bench, tool, size):.0f}"
-                           f" s (> {bench.max_peer_seconds:.0f} s), judging by the smaller "
-                           "corpus")
+        predicted = _too_long(bench, tool, size)
+        if predicted is not None:
+            result.note = (f"skipped: one run would take about {predicted:.0f} s "
+                           f"(> {bench.max_peer_seconds:.0f} s), judging by the smaller corpus")
             bench.add(result)
             continue
-        bench.add(measure(result, command, runs, long_run=bench.max_peer_seconds,
-                          waiter=bench.waiter))
+        baseline = tool in (PARSE, PARSE_SCHEMA)
+        bench.add(measure(result, peer_command(tool, target), runs, waiter=bench.waiter,
+                          long_run=None if baseline else bench.max_peer_seconds))
 
 
-def _skipped(bench: Bench, tool: str, size: int) -> bool:
-    """Whether one run of a peer would take longer than allowed, judging by a smaller size
-    (the baselines are always run)."""
+def _too_long(bench: Bench, tool: str, size: int) -> float | None:
+    """The predicted seconds of one run of a peer, judging by a smaller size, when that is
+    longer than allowed; else None (the baselines are always run)."""
     if tool in (PARSE, PARSE_SCHEMA):
-        return False
+        return None
     predicted = predict(bench, tool, size)
-    return predicted is not None and predicted > bench.max_peer_seconds
+    return predicted if predicted is not None and predicted > bench.max_peer_seconds else None
 
 
 @contextlib.contextmanager

@@ -147,7 +147,6 @@ def _decode(path: str, data: list[Any]) -> Outcome:
              for line, col, end, whole, codes, last in sup[0]],
             [tuple(p) for p in sup[1]],  # type: ignore[misc]
         ),
-        deps=list(deps),
     )
     return Outcome(path, result, rows=(findings, entries), dep_stamps=deps,
                    block=None if block is None else (block[0], block[1]))

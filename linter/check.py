@@ -142,7 +142,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.output_file is None:
                 from .lastrun import LastRun
 
-                last_run = LastRun(cache, _request(args), files, stamps)
+                last_run = LastRun(cache, _request(args, config), files, stamps)
                 try:
                     status = last_run.replay(sys.stdout)  # the same run as the last one?
                 except OSError as err:
@@ -318,13 +318,13 @@ def _source_lines(texts: dict[str, str]):
     return lines
 
 
-def _request(args: argparse.Namespace) -> dict[str, Any]:
+def _request(args: argparse.Namespace, config: Config) -> dict[str, Any]:
     """What a run's report depends on besides the files and the configuration: the
     arguments (not those of speed or the cache's place), the colour, the working folder
     (``cli.main`` has made sure there is one)."""
     request = {name: value for name, value in vars(args).items()
                if name not in ("jobs", "no_progress", "cache_dir")}
-    request.update(color=_use_color(args, sys.stdout), cwd=os.getcwd())
+    request.update(color=_use_color(args, sys.stdout), cwd=config.working_folder())
     return request
 
 

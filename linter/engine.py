@@ -225,7 +225,9 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))
     if values is not None and "/$schema" in values:
-        values = None  # (``_schema_reference`` took $schema out of the record, not the list)
+        # ``_schema_reference`` took $schema out of the record: out of the list of its values too
+        for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:
+            del values[pointer]
     context.notes = _walker(schema).annotate(context.record, values)
     for rule in _checks(enabled):
         context.rule = rule

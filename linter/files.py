@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import stat
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from .config import DEFAULT_EXCLUDE, Config, glob_any
-from .lazyre import compile_later
 
 
 class WriteRefused(Exception):
@@ -66,12 +63,9 @@ def _ignored_by_git(folder: str, name: str, is_dir: bool,
     return False
 
 
-_EXCLUDED_NAME = compile_later("|".join(f"(?:{fnmatch.translate(p)})" for p in DEFAULT_EXCLUDE))
-
-
 def _excluded_name(name: str) -> bool:
     """A file or folder name walking never enters (.git, node_modules, hidden...)."""
-    return _EXCLUDED_NAME.match(name) is not None
+    return glob_any(name, DEFAULT_EXCLUDE)
 
 
 def _excluded(relative: str, name: str, config: Config) -> bool:
@@ -137,13 +131,12 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
 
 
 def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, str], bool]
-    """Whether a file (name, path) matches ``include``: name patterns as one expression."""
-    names = [p for p in patterns if "/" not in p]
+    """Whether a file (name, path) matches ``include``: name patterns tested on the name."""
+    names = tuple(p for p in patterns if "/" not in p)
     paths = [p for p in patterns if "/" in p]
-    by_name = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in names) or "(?!)")
 
     def included(name: str, path: str) -> bool:
-        if by_name.match(name):
+        if glob_any(name, names):
             return True
         return bool(paths) and glob_any(config.relative(path), paths)
 

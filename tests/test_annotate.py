@@ -111,3 +111,22 @@ def test_findings_do_not_depend_on_which_records_came_before(
     for name, text in texts:
         assert [f.to_row() for f in engine.check_text(text, name, config).findings] == (
             first[name]), name
+
+
+def test_a_record_naming_its_own_schema_is_read_as_without_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record's own ``$schema`` picks the schema and is not one of its values: the same
+    findings as without it, whether its shape was seen before or not."""
+    config = Config(now=datetime(2026, 11, 26, tzinfo=UTC))
+    path = article_records()[0]
+    text = path.read_text("utf-8")
+    own = text.replace("---\n", "---\n$schema: article\n", 1)
+    assert own != text
+    monkeypatch.setattr(engine, "_walkers", {})
+
+    def rows(source: str) -> list:
+        return [(f.code, f.message) for f in engine.check_text(source, str(path), config)
+                .findings]
+
+    expected = rows(text)
+    assert rows(own) == expected and rows(own) == expected  # (cold, then its shape seen)
