@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -145,19 +145,61 @@ def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, s
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
+MAX_FILE_BYTES = 16 * 1024 * 1024  # the largest record, schema or data file fmlint reads
 
-def read_whole(path: str) -> tuple[os.stat_result, bytes]:
-    """A file's status (as it was opened) and all its bytes; raises ``OSError``."""
+
+class ReadRefused(OSError):
+    """A file fmlint will not read; the message says why (not a regular file, a link that
+    leads outside the checked folders, or larger than the limit)."""
+
+
+def inside(path: str, roots: Iterable[str]) -> bool:
+    """Whether ``path``, with every symbolic link resolved, lies within one of ``roots``."""
+    real = os.path.realpath(path)
+    for root in roots:
+        top = os.path.realpath(root)
+        if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def _readable_kind(mode: int) -> bool:
+    return stat.S_ISREG(mode) or stat.S_ISFIFO(mode)
+
+
+def read_whole(path: str, roots: Iterable[str] | None = None,
+               limit: int = MAX_FILE_BYTES) -> tuple[os.stat_result, bytes]:
+    """A regular file's status (as it was opened) and all its bytes.
+
+    With ``roots``, the file (links resolved) must lie within one of them. Raises
+    ``ReadRefused`` for a device, a socket, a folder, a file over ``limit`` bytes, or one
+    outside ``roots``, and ``OSError`` when it cannot be read. A named pipe (``<(command)``)
+    is read to its end. Never reads more than ``limit + 1`` bytes, whatever the file claims.
+    """
+    if roots is not None and not inside(path, roots):
+        raise ReadRefused(f"{path} leads outside the checked folders "
+                          f"(to {os.path.realpath(path)}); not reading it")
+    if not _readable_kind(os.stat(path).st_mode):  # (before opening: a device is not opened)
+        raise ReadRefused(f"{path} is not a regular file; not reading it")
     fd = os.open(path, _READ_FLAGS)
     try:
         info = os.fstat(fd)
-        data = os.read(fd, info.st_size + 1)  # (a regular file: all of it, in one read)
-        if len(data) == info.st_size and stat.S_ISREG(info.st_mode):
-            return info, data  # (the whole file as its status gave it: no read to find its end)
-        parts = [data]
-        while more := data and os.read(fd, 1 << 16):  # (a pipe, or a file that grew)
+        if not _readable_kind(info.st_mode):
+            raise ReadRefused(f"{path} is not a regular file; not reading it")
+        if info.st_size > limit:
+            raise ReadRefused(f"{path} is {info.st_size:,} bytes, over fmlint's limit of "
+                              f"{limit:,}; not reading it")
+        data = os.read(fd, info.st_size + 1)  # (all of it, in one read)
+        if len(data) == info.st_size:
+            return info, data  # (the whole file as its status gave it)
+        parts, size = [data], len(data)
+        while size <= limit and (more := os.read(fd, 1 << 16)):  # (a file that grew)
             parts.append(more)
-        return info, data if len(parts) == 1 else b"".join(parts)  # (one copy of the bytes)
+            size += len(more)
+        if size > limit:
+            raise ReadRefused(f"{path} grew over fmlint's limit of {limit:,} bytes "
+                              "while it was read; not reading it")
+        return info, b"".join(parts)
     finally:
         os.close(fd)
 
