@@ -149,6 +149,11 @@ class Config:
         """The schema that applies to a file: the first ``schemas`` mapping whose globs match,
         else a built-in schema whose own ``x-fmlint-files`` globs match (organization records
         in ``_data/organizations/``), else the default schema."""
+        return self.mapped_schema(path) or self.resolve_path(self.default_schema)
+
+    def mapped_schema(self, path: str | None) -> str | None:
+        """The schema the ``schemas`` mappings, or a built-in schema's own files, name for a
+        file; None when none does."""
         if path:
             relative = self.relative(path)
             for mapping in self.schemas:
@@ -157,7 +162,7 @@ class Config:
             for name, patterns in builtin_files().items():
                 if glob_any(relative, patterns):
                     return name
-        return self.resolve_path(self.default_schema)
+        return None
 
     def resolve_path(self, reference: str) -> str:
         """A schema or folder reference relative to the configuration file's folder."""

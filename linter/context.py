@@ -81,6 +81,8 @@ class Context:
     site: Site = field(default_factory=Site)
     rule: Rule | None = None
     entries: list[IndexEntry] = field(default_factory=list)
+    # Writes a new value in the file's format (YAML, TOML, JSON), keeping the style it can.
+    render: Callable[..., str] = scalars.render
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -191,8 +193,7 @@ class Context:
             if span is None or span.aliased or span.style in ("map", "seq"):
                 return None
             kept = span.style if style == "keep" else style
-            written = scalars.render(new_value, kept, span.tag, self.text[
-                span.start:span.end] if kept in ("|", ">") else None)
+            written = self.render(new_value, kept, span.tag, self.text[span.start:span.end])
             line, column, end_line, end_column = self.range_of(pointer)
             edits.append(Edit(line, column, end_line, end_column, written))
         return Fix("safe" if safe else "unsafe", message, tuple(edits))

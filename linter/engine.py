@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from . import schemas, source, suppress, yamldoc
+from . import recordfile, schemas, source, suppress
 from .annotate import Annotations, Walker
 from .config import Config
 from .context import Context, ImageSizer, IndexEntry, Site
@@ -103,7 +103,10 @@ def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annota
     return _walker(schema).annotate(record)
 
 
-def _schema_reference(record: Any, path: str | None, config: Config) -> str:
+def _schema_reference(record: Any, path: str | None, config: Config, data: bool = False
+                      ) -> str | None:
+    """The schema a record names itself, else the configured one; a data file's record has
+    none unless the configuration (or a built-in schema's own files) names one."""
     declared = record.pop("$schema", None) if isinstance(record, dict) else None
     if isinstance(declared, str) and declared:
         for name in schemas.BUILTIN:
@@ -114,7 +117,7 @@ def _schema_reference(record: Any, path: str | None, config: Config) -> str:
 
             return os.path.normpath(os.path.join(os.path.dirname(path), declared))
         return declared
-    return config.schema_for(path)
+    return config.mapped_schema(path) if data else config.schema_for(path)
 
 
 def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | None = None,
@@ -151,43 +154,59 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
                 image_sizer: ImageSizer | None) -> FileResult:
     result = FileResult()
     try:
-        front = source.split(text)
+        read = recordfile.read(text, path)
     except source.SplitError as err:
         code = NO_FRONT_MATTER if err.kind == "missing" else UNTERMINATED
         width = min(3, len(source.LineIndex(text).line_text(1)))  # '---', or what line 1 has
         result.findings.append(_finding(code, path, err.message, config, (1, 1, 1, width + 1)))
         return _finish(result, path, config)
     index = source.LineIndex(text)
-    doc = yamldoc.parse(text[front.start:front.end], front.start)
-    result.suppressions = suppress.parse(text, doc, front.end)
+    doc = read.doc
+    result.suppressions = suppress.parse(text, doc, read.front.end)
 
     def at(start: int, end: int) -> tuple[int, int, int, int]:
         line, column = index.position(start)
         end_line, end_column = index.position(max(end, start + 1) if end <= len(text) else start)
         return line, column, end_line, end_column
 
+    kinds = {**_YAML_KINDS, "syntax": recordfile.SYNTAX_CODES[read.front.format]}
     for problem in doc.problems:
         start, end = problem.start, problem.end
         span = doc.spans.get(problem.pointer or "\0")
         if problem.kind == "duplicate-key" and span is not None and span.key_start is not None:
             start, end = span.key_start, span.key_end or span.key_start
-        result.findings.append(_finding(_YAML_KINDS[problem.kind], path, problem.message, config,
+        result.findings.append(_finding(kinds[problem.kind], path, problem.message, config,
                                         at(start, end), problem.pointer))
     if doc.record is None:
         return _finish(result, path, config)
-    record = doc.record
-    if not isinstance(record, dict):
+    if not read.data and not isinstance(doc.record, dict):
         span = doc.spans.get("")
         position = at(span.start, span.end) if span else (2, 1, 2, 1)
         result.findings.append(_finding(
             SCHEMA, path, f"the front matter must be a mapping of keys to values, but it is "
-            f"{schemas.describe(record)}", config, position, ""))
+            f"{schemas.describe(doc.record)}", config, position, ""))
         return _finish(result, path, config)
-    context = Context(path=path, record=record, notes=Annotations(), config=config,
-                      now=config.now or datetime.now(UTC), text=text, spans=doc.spans,
-                      index=index, image_sizer=image_sizer, site=site)
-    _run(context, result, doc.values)
+    for prefix, record in read.records():
+        context = Context(path=path, record=record, notes=Annotations(), config=config,
+                          now=config.now or datetime.now(UTC), text=text,
+                          spans=recordfile.spans_under(doc.spans, prefix) if prefix
+                          else doc.spans, index=index, image_sizer=image_sizer, site=site,
+                          render=read.render)
+        first = len(result.findings), len(result.entries)
+        _run(context, result, None if prefix else doc.values, data=read.data)
+        if prefix:
+            _move_under(result, prefix, *first)
     return _finish(result, path, config)
+
+
+def _move_under(result: FileResult, prefix: str, findings: int, entries: int) -> None:
+    """Name the findings and entries from ``findings`` and ``entries`` on by their place in
+    the whole file: under ``prefix``, the pointer of their record in a data file's list."""
+    result.findings[findings:] = [
+        dataclasses.replace(f, pointer=prefix + f.pointer) if f.pointer is not None else f
+        for f in result.findings[findings:]]
+    for entry in result.entries[entries:]:
+        entry.pointer = prefix + entry.pointer
 
 
 def check_record(record: Any, config: Config | None = None, *, path: str | None = None
@@ -206,14 +225,19 @@ def check_record(record: Any, config: Config | None = None, *, path: str | None 
     return _finish(result, path, config).findings
 
 
-def _run(context: Context, result: FileResult, values: dict[str, Any] | None = None) -> None:
+def _run(context: Context, result: FileResult, values: dict[str, Any] | None = None,
+         data: bool = False) -> None:
     """Check ``context``'s record against its schema and the rules, into ``result``;
-    ``values``: every value by pointer, as the YAML reader listed them (``Document.values``)."""
+    ``values``: every value by pointer, as the YAML reader listed them (``Document.values``);
+    ``data``: the record is in a data file (with no schema, only the file itself is checked)."""
     config = context.config
     path = context.path
     enabled = config.enabled()
+    reference = _schema_reference(context.record, path, config, data)
+    if reference is None:
+        return
     try:
-        schema = schemas.load(_schema_reference(context.record, path, config))
+        schema = schemas.load(reference)
     except schemas.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import DEFAULT_EXCLUDE, Config, glob_any
+from .recordfile import data_format
 
 
 class WriteRefused(Exception):
@@ -84,7 +85,8 @@ def _excluded_file(path: str, config: Config) -> bool:
 
 
 def discover(paths: list[str], config: Config, force_exclude: bool = False) -> Iterator[str]:
-    """Files to check: explicit files as given, directories walked for Markdown records.
+    """Files to check: explicit files as given, directories walked for Markdown records and
+    for data files that are records (``_data_record``).
 
     Walking skips ``.git``, ``node_modules``, ``_site``, ``vendor``, hidden folders, the
     configured ``exclude`` globs and whatever ``.gitignore`` files ignore. With
@@ -117,9 +119,10 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
             prefix = os.path.join(directory, "")
             if strip:
                 prefix = prefix.removeprefix("./")
+            in_data = _DATA_FOLDER in folder.split(os.sep)
             for name in sorted(filenames):
                 path = prefix + name
-                if not included(name, path):
+                if not included(name, path) and not _data_record(name, path, in_data, config):
                     continue
                 relative = config.relative(path) if config.exclude else name
                 if _excluded(relative, name, config) or (
@@ -128,6 +131,20 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 if path not in seen:
                     seen.add(path)
                     yield path
+
+
+_DATA_FOLDER = "_data"
+
+
+def _data_record(name: str, path: str, in_data: bool, config: Config) -> bool:
+    """Whether a walked file is a data file that holds records: a ``*.yml``, ``*.yaml``,
+    ``*.json``, ``*.toml`` or ``*.jsonl`` file in a Jekyll ``_data`` folder (``in_data``), or
+    one that a ``schemas`` mapping names. Other data files (``package.json``, a site's
+    generated ``api/**.json``) are not records."""
+    if data_format(name) is None:
+        return False
+    return in_data or (bool(config.schemas) and any(
+        glob_any(config.relative(path), mapping.files) for mapping in config.schemas))
 
 
 def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, str], bool]

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import recordfile
 from .finding import Edit, Finding, Fix
-from .source import LineIndex, split
-from .yamldoc import parse
+from .source import LineIndex
 
 MAX_PASSES = 10
 Check = Callable[[str], list[Finding]]
@@ -69,12 +69,11 @@ class _Parsed:
     spans: list[tuple[int, int, str]]  # (start, end, pointer) of every scalar and key
 
 
-def _parse(text: str) -> _Parsed | None:
+def _parse(text: str, path: str | None) -> _Parsed | None:
     try:
-        front = split(text)
+        doc = recordfile.read(text, path).doc
     except Exception:
         return None
-    doc = parse(text[front.start:front.end], front.start)
     if doc.record is None or any(p.kind in ("syntax", "limits") for p in doc.problems):
         return None
     spans = []
@@ -115,10 +114,12 @@ def _changes_only(before: _Parsed | None, after: _Parsed | None, targets: set[st
     return all(old.get(k) == new.get(k) for k in keys if not targeted(k))
 
 
-def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
+def fix_text(text: str, check: Check, *, unsafe: bool = False,
+             path: str | None = None) -> FixOutcome:
     """Apply every safe (and, with ``unsafe``, unsafe) fix that ``check`` reports, in passes.
 
-    ``check`` lints a text and returns its findings. Each pass applies the non-overlapping
+    ``check`` lints a text and returns its findings; ``path`` names the file (a data file is
+    read by its name's format). Each pass applies the non-overlapping
     fixes together, verifies the result, then checks again.
     """
     outcome = FixOutcome(text)
@@ -139,14 +140,14 @@ def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
                 continue
             chosen.append(finding)
             taken.extend(spans)
-        before = _parse(outcome.text)
+        before = _parse(outcome.text, path)
         new_text = _apply(outcome.text, chosen)
-        if not _changes_only(before, _parse(new_text), _targets(before, index, chosen)):
+        if not _changes_only(before, _parse(new_text, path), _targets(before, index, chosen)):
             # Find the culprits one by one; keep the fixes that verify on their own.
             good: list[Finding] = []
             for finding in chosen:
                 trial = _apply(outcome.text, [*good, finding])
-                if _changes_only(before, _parse(trial), _targets(before, index,
+                if _changes_only(before, _parse(trial, path), _targets(before, index,
                                                                  [*good, finding])):
                     good.append(finding)
                 else:

@@ -168,7 +168,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
         return outcome
     from . import fixer  # (only when fixing)
 
-    fixed = fixer.fix_text(text, check, unsafe=mode.unsafe)
+    fixed = fixer.fix_text(text, check, unsafe=mode.unsafe, path=path)
     final = engine.check_text(fixed.text, path, config, site=site, image_sizer=sizer)
     final.findings.extend(_fix_notes(fixed, path, config))
     final.findings.sort(key=Finding.sort_key)
