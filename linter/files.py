@@ -140,8 +140,8 @@ def _data_record(name: str, path: str, in_data: bool, config: Config) -> bool:
     """Whether a walked file is a data file that holds records: a ``*.yml``, ``*.yaml``,
     ``*.json``, ``*.toml`` or ``*.jsonl`` file in a Jekyll ``_data`` folder (``in_data``), or
     one that a ``schemas`` mapping names. Other data files (``package.json``, a site's
-    generated ``api/**.json``) are not records."""
-    if data_format(name) is None:
+    generated ``api/**.json``) are not records, nor is a site's ``_config.yml``."""
+    if data_format(name) is None or name.startswith("_config."):
         return False
     return in_data or (bool(config.schemas) and any(
         glob_any(config.relative(path), mapping.files) for mapping in config.schemas))

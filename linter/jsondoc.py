@@ -51,10 +51,8 @@ def parse_lines(text: str) -> Document:
     spans: dict[str, Span] = {"": Span(0, len(text), style="seq", tag=_SEQ)}
     problems: list[YamlProblem] = []
     for line in _LINE.finditer(text):
-        start, end = line.start(), line.end()
-        if start == end or not text[start:end].strip():
-            if start == len(text):
-                break
+        start, end = line.start(), line.start() + len(line.group().rstrip("\r\n"))
+        if not text[start:end].strip():
             continue
         found = _parse(text, start, end, f"/{len(records)}")
         if isinstance(found, YamlProblem):

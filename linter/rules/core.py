@@ -13,7 +13,8 @@ def _core(code: str, name: str, severity: str, summary: str, doc: str, *,
 
 _core("FM001", "no-front-matter", "error", "The file has no front matter.", """
 A record is a Markdown file whose first line is `---`, followed by YAML and a closing `---`
-(or `...`). A file without it is not a record: the site generator treats it as a plain page
+(or `...`); or `+++`, TOML and a closing `+++` (Hugo, Zola); or a JSON object that opens the
+file (Hugo). A file without it is not a record: the site generator treats it as a plain page
 and every field the templates expect is missing.
 
 ```markdown
