@@ -62,10 +62,11 @@ def read(text: str, path: str | None) -> RecordFile:
     matter is missing or never closes."""
     fmt = data_format(path)
     front = source.split(text) if fmt is None else source.FrontMatter(0, len(text), fmt)
-    return RecordFile(front, _parse(text, front), fmt is not None)
+    return RecordFile(front, parse_front(text, front), fmt is not None)
 
 
-def _parse(text: str, front: source.FrontMatter) -> Document:
+def parse_front(text: str, front: source.FrontMatter) -> Document:
+    """The document written at ``front``, read in its format."""
     if front.format == "toml":
         return tomldoc.parse(text, front.start, front.end)
     if front.format == "json":

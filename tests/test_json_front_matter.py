@@ -3,6 +3,7 @@ news record: findings at the value's line, fixes written back as JSON strings.""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,3 +91,13 @@ def test_braces_in_strings_and_the_body_do_not_end_the_object() -> None:
     assert not only(findings, "FM021")
     assert only(findings, "FM012")  # (excerpt, type...: the record was read)
     assert not [f for f in only(findings, "FM012") if "'title'" in f.message]
+
+
+def test_add_ignore_leaves_json_front_matter_as_it_was(
+        tmp_path: Path, cli: Callable[..., Run]) -> None:
+    """JSON holds no comments: writing one would break the record."""
+    record = tmp_path / "_news" / "post.md"
+    record.parent.mkdir()
+    shutil.copy(RECORD, record)
+    cli(["check", "--no-cache", "--add-ignore", str(record)])
+    assert record.read_bytes() == RECORD.read_bytes()

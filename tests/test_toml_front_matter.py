@@ -207,3 +207,18 @@ def test_toml_dates_are_timestamps(written: str, code: str | None, fix: str | No
         if not written.rstrip("'").endswith(("Z", "0")):
             assert "zone" in findings[0].message
         assert fixed(text, findings[0]) == text.replace(f"date = {written}", f"date = {fix}")
+
+
+def test_add_ignore_writes_toml_comments_that_silence_the_findings(
+        tmp_path: Path, cli: Callable[..., Run]) -> None:
+    (tmp_path / "fmlint.toml").write_text(
+        f'[[schemas]]\nfiles = ["**"]\nschema = "{SCHEMA.as_posix()}"\n', "utf-8")
+    record = tmp_path / "_index.md"
+    text = injected("_index.md", '"release announcements"', '"Metâ€™s announcements"')
+    record.write_text(text, "utf-8")
+    assert cli(["check", "--no-cache", str(record)]).code == 1
+    cli(["check", "--no-cache", "--add-ignore", str(record)])
+    assert changed_lines(text, record.read_text("utf-8")) == [(
+        'text = "Metâ€™s announcements"\n',
+        'text = "Metâ€™s announcements"  # fmlint: ignore[FM101]\n')]
+    assert cli(["check", "--no-cache", str(record)]).code == 0
