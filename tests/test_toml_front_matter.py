@@ -222,3 +222,11 @@ def test_add_ignore_writes_toml_comments_that_silence_the_findings(
         'text = "Metâ€™s announcements"\n',
         'text = "Metâ€™s announcements"  # fmlint: ignore[FM101]\n')]
     assert cli(["check", "--no-cache", str(record)]).code == 0
+
+
+def test_online_checks_gather_the_urls_of_toml_front_matter() -> None:
+    from linter.online.collect import needs_in
+
+    config = Config(schemas=ZOLA.schemas, extend_select=["FM501"])
+    needs = needs_in((POSTS / "Updating-musl-1.2.5.md").read_bytes(), "content/post.md", config)
+    assert "https://www.rust-lang.org/governance/teams/compiler" in needs
