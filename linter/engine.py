@@ -186,12 +186,10 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
             SCHEMA, path, f"the front matter must be a mapping of keys to values, but it is "
             f"{schemas.describe(doc.record)}", config, position, ""))
         return _finish(result, path, config)
-    for prefix, record in read.records():
+    for prefix, record, spans in read.records():
         context = Context(path=path, record=record, notes=Annotations(), config=config,
-                          now=config.now or datetime.now(UTC), text=text,
-                          spans=recordfile.spans_under(doc.spans, prefix) if prefix
-                          else doc.spans, index=index, image_sizer=image_sizer, site=site,
-                          render=read.render)
+                          now=config.now or datetime.now(UTC), text=text, spans=spans,
+                          index=index, image_sizer=image_sizer, site=site, render=read.render)
         first = len(result.findings), len(result.entries)
         _run(context, result, None if prefix else doc.values, data=read.data)
         if prefix:

@@ -126,7 +126,7 @@ class _Reader:
         match = (_STRING if first == '"' else _LITERAL).match(self.text, i)
         assert match is not None
         raw = match.group()
-        value = json.loads(raw)
+        value = _string(raw) if first == '"' else json.loads(raw)
         if first == '"':
             self.spans[pointer] = Span(i, match.end(), key_start, key_end, '"', STR, value)
         else:
@@ -140,7 +140,7 @@ class _Reader:
         while self.text[i] != "}":
             match = _STRING.match(self.text, i)
             assert match is not None
-            name = json.loads(match.group())
+            name = _string(match.group())
             child = f"{pointer}/{json_pointer.escape(name)}"
             if name in keys:
                 line = self.index.position(keys[name])[0]
@@ -166,6 +166,11 @@ class _Reader:
             if self.text[i] == ",":
                 i = self.blank(i + 1)
         return i + 1, items
+
+
+def _string(written: str) -> str:
+    """The value of a JSON string as written (with its quotes)."""
+    return written[1:-1] if "\\" not in written else json.loads(written)
 
 
 def render(value: Any, style: str | None = None, tag: str = STR,

@@ -46,15 +46,24 @@ class RecordFile:
         """Writes a new value in this file's format: ``render(value, style, tag, source)``."""
         return _RENDER[self.front.format]
 
-    def records(self) -> list[tuple[str, Any]]:
-        """(pointer, record) of each record: the front matter, a data file's mapping, or each
-        mapping in a data file's list (other values in a data file are data, not records)."""
+    def records(self) -> list[tuple[str, Any, dict[str, Span]]]:
+        """(pointer, record, its spans by pointer within it) of each record: the front
+        matter, a data file's mapping, or each mapping in a data file's list (other values
+        in a data file are data, not records)."""
         record = self.doc.record
-        if not self.data:
-            return [("", record)]
-        if isinstance(record, list):
-            return [(f"/{i}", item) for i, item in enumerate(record) if isinstance(item, dict)]
-        return [("", record)] if isinstance(record, dict) else []
+        spans = self.doc.spans
+        if not self.data or isinstance(record, dict):
+            return [("", record, spans)]
+        if not isinstance(record, list):
+            return []
+        by_item: dict[str, dict[str, Span]] = {}
+        for pointer, span in spans.items():
+            if pointer:
+                cut = pointer.find("/", 1)
+                item = pointer if cut < 0 else pointer[:cut]
+                by_item.setdefault(item, {})[pointer[len(item):]] = span
+        return [(f"/{i}", item, by_item.get(f"/{i}", {})) for i, item in enumerate(record)
+                if isinstance(item, dict)]
 
 
 def read(text: str, path: str | None) -> RecordFile:
@@ -74,10 +83,3 @@ def parse_front(text: str, front: source.FrontMatter) -> Document:
     if front.format == "jsonl":
         return jsondoc.parse_lines(text)
     return yamldoc.parse(text[front.start:front.end], front.start)
-
-
-def spans_under(spans: dict[str, Span], prefix: str) -> dict[str, Span]:
-    """The spans of the value at ``prefix``, keyed by their pointers within it."""
-    size = len(prefix)
-    return {pointer[size:]: span for pointer, span in spans.items()
-            if pointer == prefix or pointer.startswith(prefix + "/")}

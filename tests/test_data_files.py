@@ -104,3 +104,13 @@ def test_a_toml_data_file() -> None:
     text = 'title = "Metâ€™s"\n'
     found = linter.lint_text(text, "_data/menu.toml", config)
     assert [(f.code, f.line, f.pointer) for f in found] == [("FM101", 1, "/title")]
+
+
+def test_many_json_lines_take_linear_time() -> None:
+    """20,000 records (each record's places were once sought among all of them: minutes)."""
+    import time
+
+    line = json.dumps({"title": "A title", "excerpt": "An excerpt."})
+    started = time.monotonic()
+    linter.lint_text((line + "\n") * 20_000, "_data/feed.jsonl", ARTICLES)
+    assert time.monotonic() - started < 30
