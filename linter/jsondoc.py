@@ -78,7 +78,8 @@ def _parse(text: str, start: int, end: int, root: str = ""
         json.loads(source)
     except json.JSONDecodeError as err:
         at = start + err.pos
-        return YamlProblem("syntax", f"JSON syntax error: {err.msg[:1].lower()}{err.msg[1:]}",
+        message = err.msg.removesuffix(" at")  # ("Invalid control character at")
+        return YamlProblem("syntax", f"JSON syntax error: {message[:1].lower()}{message[1:]}",
                            at, at)
     except RecursionError:
         return _too_deep(start)

@@ -101,3 +101,10 @@ def test_add_ignore_leaves_json_front_matter_as_it_was(
     shutil.copy(RECORD, record)
     cli(["check", "--no-cache", "--add-ignore", str(record)])
     assert record.read_bytes() == RECORD.read_bytes()
+
+
+def test_a_line_break_in_a_string_is_named() -> None:
+    text = injected(TITLE, '"title": "Public preview\nof new custom connector enhancements"')
+    findings = lint(text)
+    assert [(f.code, f.line, f.column) for f in findings] == [("FM021", 2, 27)]
+    assert findings[0].message == "JSON syntax error: invalid control character"
