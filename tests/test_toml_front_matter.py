@@ -230,3 +230,14 @@ def test_online_checks_gather_the_urls_of_toml_front_matter() -> None:
     config = Config(schemas=ZOLA.schemas, extend_select=["FM501"])
     needs = needs_in((POSTS / "Updating-musl-1.2.5.md").read_bytes(), "content/post.md", config)
     assert "https://www.rust-lang.org/governance/teams/compiler" in needs
+
+
+def test_the_last_line_break_of_a_multi_line_string_is_its_style() -> None:
+    """As for a YAML block: the line break before the closing quotes is how the string is
+    written, not whitespace in the text; a fix keeps it."""
+    text = injected("Rust-1.88.0.md", 'title = "Announcing Rust 1.88.0"',
+                    'title = """\nAnnouncing Rust 1.88.0\n"""')
+    assert lint(text) == []
+    text = text.replace("Announcing Rust", "Announcing  Rust")
+    finding = one(lint(text), "FM105")
+    assert fixed(text, finding) == text.replace("Announcing  Rust", "Announcing Rust")
