@@ -183,8 +183,9 @@ def group(root: str, found: Records, site: Site) -> list[Collection]:
 
 # -- commands -----------------------------------------------------------------------------
 
-def run_infer(paths: list[str], out: TextIO = sys.stdout) -> int:
+def run_infer(paths: list[str], out: TextIO | None = None) -> int:
     """``fmlint schema infer``: one schema for every record under ``paths``, printed."""
+    out = out or sys.stdout
     found = read_records(paths)
     _report_skipped(found)
     if not found.records:
@@ -195,8 +196,9 @@ def run_infer(paths: list[str], out: TextIO = sys.stdout) -> int:
 
 
 def run_init(root: str, *, schema_dir: str = "schemas", dry_run: bool = False,
-             force: bool = False, out: TextIO = sys.stdout) -> int:
+             force: bool = False, out: TextIO | None = None) -> int:
     """``fmlint init``: a schema per collection and the configuration mapping files to them."""
+    out = out or sys.stdout
     if not os.path.isdir(root):
         sys.stderr.write(f"fmlint: {root} is not a folder\n")
         return EXIT_ERROR
