@@ -339,7 +339,8 @@ def _summarize(collections: list[Collection], schemas: list[dict[str, Any]],
         summary = infer.summarize(schema)
         out.write(f"{collection.name} ({', '.join(collection.globs()[:3])}"
                   f"{', ...' if len(collection.globs()) > 3 else ''}): "
-                  f"{len(collection.records)} records, {len(summary.keys)} keys"
+                  f"{_count(len(collection.records), 'record')}, "
+                  f"{_count(len(summary.keys), 'key')}"
                   f"{' (closed: no other key allowed)' if summary.closed else ''}\n")
         out.write(f"  required: {', '.join(summary.required) or '-'}\n")
         out.write("  formats: " + (", ".join(f"{place} {fmt}" for place, fmt in summary.formats)
@@ -349,3 +350,7 @@ def _summarize(collections: list[Collection], schemas: list[dict[str, Any]],
         if summary.roles:
             out.write("  roles: " + ", ".join(f"{place} {role}"
                                               for place, role in summary.roles) + "\n")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
