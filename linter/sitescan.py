@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -302,12 +303,25 @@ def _create(path: str, data: bytes, replace: bool) -> None:
         if replace:
             os.replace(temporary, path)
         else:
-            os.link(temporary, path)  # (fails if the file appeared meanwhile)
+            _link(temporary, path)
     finally:
         try:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+
+
+def _link(temporary: str, path: str) -> None:
+    """Give ``temporary``'s file the name ``path`` unless that exists (even if it appeared
+    a moment ago); where the file system has no hard links, after a look."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "exists already", path) from None
+        os.replace(temporary, path)
 
 
 def _umask() -> int:
