@@ -213,38 +213,60 @@ def run_init(root: str, *, schema_dir: str = "schemas", dry_run: bool = False,
     writes = [(os.path.join(schema_dir, f"{c.name}.schema.json"), _json(schema))
               for c, schema in zip(collections, schemas, strict=True)]
     config_path, config_text, appended = _configuration(root, collections, writes)
+    refusal = None if dry_run else _refusal(root, writes, config_path, appended, force)
+    if refusal:
+        sys.stderr.write(f"fmlint: {refusal}\n")
+        return EXIT_ERROR
+    writes.append((config_path, config_text))
+    if not _write_all(root, writes, appended, dry_run=dry_run, force=force, out=out):
+        return EXIT_ERROR
+    _summarize(collections, schemas, out)
+    return EXIT_CLEAN
+
+
+def _refusal(root: str, writes: list[tuple[str, str]], config_path: str,
+             appended: bytes | None, force: bool) -> str | None:
+    """Why the files cannot be written as they are, or None."""
+    if appended is not None:
+        pyproject = os.path.join(root, config_path)
+        try:
+            import tomllib
+
+            tool = tomllib.loads(appended.decode("utf-8")).get("tool", {})
+        except (UnicodeDecodeError, ValueError) as err:  # (TOMLDecodeError is a ValueError)
+            return f"{pyproject} is not valid TOML ({err}); not adding [tool.fmlint] to it"
+        if isinstance(tool, dict) and "fmlint" in tool:
+            return (f"{pyproject} already has [tool.fmlint]; not changing it (remove the "
+                    "table and run 'fmlint init' again, or copy the mappings 'fmlint init "
+                    "--dry-run' prints)")
     existing = [p for p, _text in writes if os.path.lexists(os.path.join(root, p))]
     if appended is None and os.path.lexists(os.path.join(root, config_path)):
         existing.append(config_path)
-    if appended is not None and not dry_run and _has_fmlint_table(
-            os.path.join(root, "pyproject.toml")):
-        sys.stderr.write(f"fmlint: {os.path.join(root, 'pyproject.toml')} already has "
-                         "[tool.fmlint]; not changing it (remove the table and run "
-                         "'fmlint init' again, or copy the mappings 'fmlint init --dry-run' "
-                         "prints)\n")
-        return EXIT_ERROR
-    if existing and not force and not dry_run:
-        sys.stderr.write("fmlint: not overwriting what is there already (--force "
-                         "overwrites it): " + ", ".join(os.path.normpath(os.path.join(root, p))
-                                                         for p in existing) + "\n")
-        return EXIT_ERROR
-    writes.append((config_path, config_text))
-    for relative, text in writes:
+    if existing and not force:
+        return ("not overwriting what is there already (--force overwrites it): "
+                + ", ".join(os.path.normpath(os.path.join(root, p)) for p in existing))
+    return None
+
+
+def _write_all(root: str, writes: list[tuple[str, str]], appended: bytes | None, *,
+               dry_run: bool, force: bool, out: TextIO) -> bool:
+    """Write (or with ``dry_run``, print) each file in turn, the configuration last;
+    whether all went well."""
+    for number, (relative, text) in enumerate(writes, 1):
         target = os.path.normpath(os.path.join(root, relative))
         if dry_run:
             out.write(f"--- {target} (not written: --dry-run)\n{text}")
             continue
         try:
-            if relative == config_path and appended is not None:
+            if number == len(writes) and appended is not None:
                 files.write_atomic(target, text.encode("utf-8"), appended, [root])
             else:
                 _create(target, text.encode("utf-8"), replace=force)
         except (OSError, files.WriteRefused) as err:
             sys.stderr.write(f"fmlint: cannot write {target}: {err}\n")
-            return EXIT_ERROR
+            return False
         out.write(f"wrote {target}\n")
-    _summarize(collections, schemas, out)
-    return EXIT_CLEAN
+    return True
 
 
 def _json(document: dict[str, Any]) -> str:
@@ -274,18 +296,7 @@ def _configuration(root: str, collections: list[Collection],
     present = files.read_whole(pyproject, roots=[root])[1]
     separator = "" if not present or present.endswith(b"\n\n") else \
         "\n" if present.endswith(b"\n") else "\n\n"
-    return "pyproject.toml", present.decode("utf-8") + separator + text, present
-
-
-def _has_fmlint_table(path: str) -> bool:
-    import tomllib
-
-    try:
-        with open(path, "rb") as handle:
-            tool = tomllib.load(handle).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return False
-    return isinstance(tool, dict) and "fmlint" in tool
+    return "pyproject.toml", present.decode("utf-8", "replace") + separator + text, present
 
 
 def _create(path: str, data: bytes, replace: bool) -> None:

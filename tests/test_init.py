@@ -238,3 +238,15 @@ def test_collections_of_hugo_astro_and_jekyll(layout: dict[str, str | None], fol
     name = folder.rsplit("/", 1)[-1].lstrip("_")
     assert {"files": [f"{folder}/**"], "schema": f"schemas/{name}.schema.json"} in mappings
     assert schema_findings(cli) == []
+
+
+def test_broken_pyproject_is_left_alone(site: Callable[[str], Path],
+                                        cli: Callable[..., Run]) -> None:
+    root = site("opensource-guide")
+    broken = b'[project\nname = "guide-tools"\n'
+    (root / "pyproject.toml").write_bytes(broken)
+    run = cli(["init"])
+    assert run.code == 2
+    assert "pyproject.toml is not valid TOML" in run.err and "Traceback" not in run.err
+    assert (root / "pyproject.toml").read_bytes() == broken
+    assert not (root / "schemas").exists()
