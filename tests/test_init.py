@@ -61,7 +61,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_init_jekyll_multilingual_site(site: Callable[[str], Path],
                                        cli: Callable[..., Run]) -> None:
     root = site("opensource-guide")
-    assert len(schema_findings(cli)) > 100  # (read with the article schema: not its shape)
+    assert schema_findings(cli) == []  # (no schema describes these records yet: no noise)
     run = cli(["init"])
     assert run.code == 0, run.err
     assert run.out.splitlines()[:2] == ["wrote schemas/articles.schema.json",
