@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from . import recordfile, schemas, source, suppress
+from . import recordfile, schemas, source, suppress, valuenotes
 from .annotate import Annotations, Walker
 from .config import Config
 from .context import Context, ImageSizer, IndexEntry, Site
@@ -48,6 +48,8 @@ _SCHEMA_KINDS = {
     "format": FORMAT,
 }
 _walkers: dict[str, Walker] = {}
+_matchers: dict[str, Callable[[Any], bool]] = {}  # built-in schema -> recognises a record
+NO_SCHEMA = "any"  # the built-in schema of records no schema describes
 _MAX_WALKERS = 16
 _SURROGATE = compile_later("[\ud800-\udfff]")
 
@@ -100,13 +102,12 @@ def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annota
     """What the schema that applies to ``record`` says of each of its values (the record's
     own ``$schema``, else the configured one); raises ``schemas.SchemaError``."""
     schema = schemas.load(_schema_reference(record, path, config))
-    return _walker(schema).annotate(record)
+    return valuenotes.complete(_walker(schema).annotate(record), lambda _pointer: None)
 
 
-def _schema_reference(record: Any, path: str | None, config: Config, data: bool = False
-                      ) -> str | None:
-    """The schema a record names itself, else the configured one; a data file's record has
-    none unless the configuration (or a built-in schema's own files) names one."""
+def _schema_reference(record: Any, path: str | None, config: Config) -> str:
+    """The record's own ``$schema`` (taken out of the record), else the configured schema,
+    else a built-in one that recognises the record, else the built-in ``any``."""
     declared = record.pop("$schema", None) if isinstance(record, dict) else None
     if isinstance(declared, str) and declared:
         for name in schemas.BUILTIN:
@@ -117,7 +118,32 @@ def _schema_reference(record: Any, path: str | None, config: Config, data: bool 
 
             return os.path.normpath(os.path.join(os.path.dirname(path), declared))
         return declared
-    return config.mapped_schema(path) if data else config.schema_for(path)
+    reference, chosen = config.schema_choice(path)
+    if chosen or _recognised(reference, record):
+        return reference
+    return NO_SCHEMA
+
+
+def _recognised(reference: str, record: Any) -> bool:
+    """Whether a built-in schema picked by default recognises ``record`` as one of its kind
+    (its ``x-fmlint-match``, a JSON Schema of what such records look like)."""
+    matcher = _matchers.get(reference)
+    if matcher is None:
+        try:
+            pattern = schemas.load(reference).document.get("x-fmlint-match")
+        except schemas.SchemaError:
+            return True  # (the schema's own problem is reported where it is loaded)
+        if isinstance(pattern, dict):
+            import jsonschema_rs
+
+            matcher = _matchers[reference] = jsonschema_rs.validator_for(pattern).is_valid
+        else:
+            matcher = _matchers[reference] = _anything
+    return matcher(record)
+
+
+def _anything(_record: Any) -> bool:
+    return True
 
 
 def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | None = None,
@@ -191,7 +217,7 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
                           now=config.now or datetime.now(UTC), text=text, spans=spans,
                           index=index, image_sizer=image_sizer, site=site, render=read.render)
         first = len(result.findings), len(result.entries)
-        _run(context, result, None if prefix else doc.values, data=read.data)
+        _run(context, result, None if prefix else doc.values)
         if prefix:
             _move_under(result, prefix, *first)
     return _finish(result, path, config)
@@ -223,19 +249,14 @@ def check_record(record: Any, config: Config | None = None, *, path: str | None 
     return _finish(result, path, config).findings
 
 
-def _run(context: Context, result: FileResult, values: dict[str, Any] | None = None,
-         data: bool = False) -> None:
+def _run(context: Context, result: FileResult, values: dict[str, Any] | None = None) -> None:
     """Check ``context``'s record against its schema and the rules, into ``result``;
-    ``values``: every value by pointer, as the YAML reader listed them (``Document.values``);
-    ``data``: the record is in a data file (with no schema, only the file itself is checked)."""
+    ``values``: every value by pointer, as the YAML reader listed them (``Document.values``)."""
     config = context.config
     path = context.path
     enabled = config.enabled()
-    reference = _schema_reference(context.record, path, config, data)
-    if reference is None:
-        return
     try:
-        schema = schemas.load(reference)
+        schema = schemas.load(_schema_reference(context.record, path, config))
     except schemas.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
@@ -250,7 +271,8 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
         # ``_schema_reference`` took $schema out of the record: out of the list of its values too
         for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:
             del values[pointer]
-    context.notes = _walker(schema).annotate(context.record, values)
+    context.notes = valuenotes.complete(_walker(schema).annotate(context.record, values),
+                                        context.raw)
     for rule in _checks(enabled):
         context.rule = rule
         try:

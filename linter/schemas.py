@@ -14,6 +14,7 @@ from . import pointer as json_pointer
 BUILTIN = {
     "article": "article.schema.json",
     "organization": "organization.schema.json",
+    "any": "any.schema.json",  # (records no schema describes)
 }
 
 _TYPE_WORDS = {

@@ -98,12 +98,9 @@ def test_a_yaml_data_file_mapped_to_a_schema_is_checked_and_fixed(tmp_path: Path
 
 def test_a_toml_data_file() -> None:
     text = '[[item]]\ntitle = "Metâ€™s"\n\n[[item]]\ntitle = "fine"\n'
-    schema = DATA / "formats" / "tables.json"
-    config = Config(schemas=[SchemaMapping(("**",), str(schema))], select=["FM101"])
-    assert linter.lint_text(text, "_data/menu.toml", config) == []  # (no 'item' in it)
-    text = 'title = "Metâ€™s"\n'
+    config = Config(select=["FM101"])  # (no schema: the values tell what they are)
     found = linter.lint_text(text, "_data/menu.toml", config)
-    assert [(f.code, f.line, f.pointer) for f in found] == [("FM101", 1, "/title")]
+    assert [(f.code, f.line, f.pointer) for f in found] == [("FM101", 2, "/item/0/title")]
 
 
 def test_many_json_lines_take_linear_time() -> None:
