@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from . import files, infer, source, yamldoc
+from . import files, infer, recordfile, source
 from .config import Config
 
 EXIT_CLEAN, EXIT_ERROR = 0, 2
@@ -35,7 +35,7 @@ def read_record(path: str, roots: Iterable[str] | None = None) -> dict[str, Any]
     try:
         _info, data = files.read_whole(path, roots=roots)
         text, _bom = source.decode(data)
-        front = source.split(text)
+        doc = recordfile.read(text, path).doc
     except OSError as err:
         raise NotARecord(str(err) if isinstance(err, files.ReadRefused)
                          else f"cannot read it: {err.strerror or err}") from None
@@ -45,7 +45,6 @@ def read_record(path: str, roots: Iterable[str] | None = None) -> dict[str, Any]
         folders = os.path.normpath(path).split(os.sep)[:-1]
         page = err.kind == "missing" and not any(p.startswith("_") for p in folders)
         raise NotARecord(err.message, page=page) from None
-    doc = yamldoc.parse(text[front.start:front.end], front.start)
     if not isinstance(doc.record, dict):
         problem = doc.problems[0].message if doc.problems else "it is not a mapping of keys"
         line = source.LineIndex(text).position(doc.problems[0].start)[0] if doc.problems else 1

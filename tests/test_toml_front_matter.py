@@ -241,3 +241,9 @@ def test_the_last_line_break_of_a_multi_line_string_is_its_style() -> None:
     text = text.replace("Announcing Rust", "Announcing  Rust")
     finding = one(lint(text), "FM105")
     assert fixed(text, finding) == text.replace("Announcing  Rust", "Announcing Rust")
+
+
+def test_schema_infer_reads_toml_front_matter(cli: Callable[..., Run]) -> None:
+    run = cli(["schema", "infer", str(POSTS)])
+    schema = json.loads(run.out)
+    assert {"path", "title", "authors", "aliases", "extra"} <= set(schema["properties"])
