@@ -67,6 +67,8 @@ def read_records(paths: list[str]) -> Records:
     found = Records()
     roots = [p for p in paths if os.path.isdir(p)] or None
     for path in files.discover(paths, Config()):
+        if recordfile.data_format(path) is not None:
+            continue  # (data files: Markdown records only)
         try:
             record = read_record(path, roots)
         except NotARecord as err:
@@ -352,9 +354,9 @@ def _no_records(found: Records, where: str) -> None:
     seen = len(found.skipped) + found.pages
     sys.stderr.write(
         f"fmlint: found no records it could read under {where}"
-        + (f": none of the {seen} Markdown files found has YAML front matter (between "
-           "'---' lines) that fmlint reads" if seen else ": no Markdown files (*.md, "
-           "*.markdown, *.mdx) there") + "\n")
+        + (f": none of the {seen} Markdown files found has front matter that fmlint reads "
+           "(YAML between '---' lines, TOML between '+++' lines, or a JSON object)"
+           if seen else ": no Markdown files (*.md, *.markdown, *.mdx) there") + "\n")
 
 
 def _summarize(collections: list[Collection], schemas: list[dict[str, Any]],
