@@ -6,11 +6,11 @@ Lint rules find their targets here (``format: uri``, ``contentMediaType: text/pl
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import pointer
+from .formats import pattern_search
 
 ROLE_KEYWORD = "x-fmlint-role"
 _MAX_KIDS = 512  # child shapes remembered per place
@@ -145,7 +145,7 @@ class Walker:
                     continue
                 matched = False
                 for pattern, sub in schema.get("patternProperties", {}).items():
-                    if re.search(pattern, key):
+                    if pattern_search(pattern, key):
                         children.append(sub)
                         matched = True
                 if not matched and isinstance(schema.get("additionalProperties"), dict):

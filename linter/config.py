@@ -60,6 +60,7 @@ class Config:
     now: datetime | None = None
     online: bool = False  # run the checks that need the network
     online_settings: dict[str, Any] = field(default_factory=dict)
+    schema_hosts: list[str] = field(default_factory=list)  # hosts remote schemas may come from
     # What the network said about each URL, gathered at the edge before checking (url -> facts).
     online_facts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     # Selections applied after the file's select / extend-select / ignore, in order.
@@ -161,7 +162,7 @@ class Config:
 
     def resolve_path(self, reference: str) -> str:
         """A schema or folder reference relative to the configuration file's folder."""
-        if reference in BUILTIN:
+        if reference in BUILTIN or reference.startswith(("http://", "https://")):
             return reference
         import os
 

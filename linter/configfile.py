@@ -200,6 +200,7 @@ def from_table(table: dict[str, Any], base_dir: str = ".") -> Config:
     config.rule_options = {k: dict(v) for k, v in table.get("rules", {}).items()}
     config.online = table.get("online", False)
     config.online_settings = dict(table.get("network", {}))
+    config.schema_hosts = list(table.get("schema-hosts", []))
     return config
 
 

@@ -91,7 +91,7 @@ def prepare(config: Config) -> None:
     import_ftfy()  # (the text rules import it on first use)
 
     try:
-        _walker(schemas.load(config.schema_for(None)))
+        _walker(schemas.configured(config))
     except schemas.SchemaError:
         pass  # reported for each file
 
@@ -99,22 +99,8 @@ def prepare(config: Config) -> None:
 def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annotations:
     """What the schema that applies to ``record`` says of each of its values (the record's
     own ``$schema``, else the configured one); raises ``schemas.SchemaError``."""
-    schema = schemas.load(_schema_reference(record, path, config))
+    schema = schemas.for_record(record, path, config)
     return _walker(schema).annotate(record)
-
-
-def _schema_reference(record: Any, path: str | None, config: Config) -> str:
-    declared = record.pop("$schema", None) if isinstance(record, dict) else None
-    if isinstance(declared, str) and declared:
-        for name in schemas.BUILTIN:
-            if declared == name or declared.endswith(f"/{schemas.BUILTIN[name]}"):
-                return name
-        if path and not declared.startswith(("/", "http:", "https:")):
-            import os
-
-            return os.path.normpath(os.path.join(os.path.dirname(path), declared))
-        return declared
-    return config.schema_for(path)
 
 
 def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | None = None,
@@ -213,10 +199,11 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
     path = context.path
     enabled = config.enabled()
     try:
-        schema = schemas.load(_schema_reference(context.record, path, config))
+        schema = schemas.for_record(context.record, path, config, context.site.root)
     except schemas.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
+    result.deps.extend(schema.files)
     for problem in schema.problems(context.record):
         code = _SCHEMA_KINDS[problem.kind]
         if code not in enabled:
@@ -225,7 +212,7 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))
     if values is not None and "/$schema" in values:
-        # ``_schema_reference`` took $schema out of the record: out of the list of its values too
+        # ``schemas.for_record`` took $schema out of the record: out of the list of its values too
         for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:
             del values[pointer]
     context.notes = _walker(schema).annotate(context.record, values)

@@ -162,7 +162,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
                                  image_sizer=sizer).findings
 
     result = engine.check_text(text, path, config, site=site, image_sizer=sizer, decoded=True)
-    result.deps = sorted(set(deps))
+    result.deps = sorted({*deps, *result.deps})  # (the schema's files too)
     outcome = Outcome(path, result, text=text if keep_text else None)
     if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):
         return outcome
