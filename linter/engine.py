@@ -77,7 +77,8 @@ def _walker(schema: schemas.Schema) -> Walker:
     if walker is None:
         if len(_walkers) >= _MAX_WALKERS:  # (a long-running editor session sees schemas change)
             _walkers.clear()
-        walker = _walkers[schema.digest] = Walker(schema.document)
+        walker = _walkers[schema.digest] = Walker(schema.document, schema.resources,
+                                                  schema.base_uri)
     return walker
 
 

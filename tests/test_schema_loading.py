@@ -83,6 +83,17 @@ def test_a_ref_against_an_id_still_reads_the_sibling_on_disk(tmp_path, cli):
     assert codes(run) == ["FM010"], run.out
 
 
+def test_lint_rules_see_what_a_referenced_file_says_of_a_value(tmp_path, cli):
+    (tmp_path / "defs.json").write_text(json.dumps({"$defs": {
+        "text": {"type": "string", "contentMediaType": "text/plain"},
+        "list": {"type": "array", "items": {"$ref": "#/$defs/text"}}}}), "utf-8")
+    site(tmp_path, {"properties": {"title": {"$ref": "defs.json#/$defs/text"},
+                                   "tags": {"$ref": "defs.json#/$defs/list"}}},
+         records={"a.md": 'title: "Q&amp;A"\ntags: ["R&amp;D"]'})
+    run = cli(["check", "--no-cache", str(tmp_path)])
+    assert codes(run) == ["FM102", "FM102"], run.out
+
+
 def test_an_unresolvable_ref_is_one_schema_error_naming_file_and_reference(tmp_path, cli):
     site(tmp_path, {"properties": {"count": {"$ref": "missing.json#/$defs/count"}}},
          records={"a.md": "count: x", "b.md": "count: 1"})
