@@ -3,6 +3,7 @@ a record's $schema only inside the project, and results that follow edited schem
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -14,6 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 import linter
 from linter import schemas
@@ -395,3 +399,52 @@ def test_a_format_fmlint_does_not_check_is_warned_of_once(tmp_path):
     warnings = [line for line in done.stderr.splitlines() if '"colour"' in line]
     assert len(warnings) == 1, done.stderr
     assert "schema.json" in warnings[0] and "/properties/colour" in warnings[0]
+
+
+# -- the language server ----------------------------------------------------------------------
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(
+    server_command=[sys.executable, "-m", "linter", "server"]))
+async def editor(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    async def wait() -> list[types.Diagnostic]:
+        while uri not in client.diagnostics:
+            await asyncio.sleep(0.005)
+        return list(client.diagnostics.pop(uri))
+
+    return await asyncio.wait_for(wait(), timeout=20)
+
+
+@pytest.mark.asyncio
+async def test_the_language_server_never_fetches_and_follows_schema_edits(
+        editor: LanguageClient, tmp_path: Path, remote: Counting):
+    site(tmp_path, {"properties": {"count": {"$ref": "defs.json"},
+                                   "more": {"$ref": remote.url("/defs.json#/$defs/count")}}},
+         config=ALLOWED, records={})
+    defs = tmp_path / "defs.json"
+    defs.write_text('{"type": "integer"}', "utf-8")
+    record = tmp_path / "a.md"
+    uri = record.as_uri()
+    editor.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=uri, language_id="markdown", version=1, text="---\ncount: x\n---\n")))
+    [found] = await _diagnostics(editor, uri)
+    assert found.code == "FM014" and "language server" in found.message, found.message
+    assert remote.requests == []
+    (tmp_path / "schema.json").write_text(json.dumps(
+        {"properties": {"count": {"$ref": "defs.json"}}}), "utf-8")
+    editor.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        [types.TextDocumentContentChangeWholeDocument(text="---\ncount: x\n---\n")]))
+    assert [d.code for d in await _diagnostics(editor, uri)] == ["FM010"]
+    defs.write_text('{"type": "string"}', "utf-8")  # (its size changed: seen at once)
+    editor.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+        [types.TextDocumentContentChangeWholeDocument(text="---\ncount: x\n---\n")]))
+    assert await _diagnostics(editor, uri) == []
