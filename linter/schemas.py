@@ -264,10 +264,14 @@ def _fast_validator(schema: Schema) -> Any:
     def refuse(uri: str) -> Any:
         raise ValueError(f"{uri} is not read by the validator itself")
 
+    document = schema.document
+    meta = document.get("$schema")
+    if isinstance(meta, str) and not _standard(meta):  # (read as 2020-12, as jsonschema does)
+        document = {key: value for key, value in document.items() if key != "$schema"}
     try:
         registry = jsonschema_rs.Registry(list(schema.resources.items()), retriever=refuse)
         return jsonschema_rs.validator_for(
-            schema.document, validate_formats=True, formats=dict(CHECKS), retriever=refuse,
+            document, validate_formats=True, formats=dict(CHECKS), retriever=refuse,
             registry=registry, base_uri=schema.base_uri)
     except jsonschema_rs.ValidationError as err:  # the schema itself
         message = str(err).split("\n", 1)[0]

@@ -98,6 +98,14 @@ def test_lint_rules_see_what_a_referenced_file_says_of_a_value(tmp_path, cli):
     assert codes(run) == ["FM102", "FM102"], run.out
 
 
+def test_a_metaschema_of_its_own_is_not_fetched(tmp_path, cli, remote):
+    site(tmp_path, {"$schema": remote.url("/meta.json"), "properties": {
+        "count": {"type": "integer"}}}, config=ALLOWED)
+    run = cli(["check", "--no-cache", str(tmp_path)])
+    assert codes(run) == ["FM010"], run.out
+    assert remote.requests == []
+
+
 def test_an_unresolvable_ref_is_one_schema_error_naming_file_and_reference(tmp_path, cli):
     site(tmp_path, {"properties": {"count": {"$ref": "missing.json#/$defs/count"}}},
          records={"a.md": "count: x", "b.md": "count: 1"})
