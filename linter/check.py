@@ -282,13 +282,19 @@ def _plain_page(outcome: Outcome) -> bool:
     """A walked file with no front matter outside any ``_folder``: a page, not a record.
 
     READMEs and plain pages are skipped; in a collection folder (``_posts``, ``_news``) a
-    file without front matter is a broken record and is reported.
+    file without front matter is a broken record and is reported, unless it is a README
+    (or a licence, changelog...), which the generator copies as it is.
     """
     findings, _entries = outcome.packed()
     if not findings or findings[0][4] != "FM001":
         return False
-    parts = os.path.normpath(outcome.path).split(os.sep)[:-1]
+    *parts, name = os.path.normpath(outcome.path).split(os.sep)
+    if name.split(".")[0].upper() in _PAGE_NAMES:
+        return True  # (a collection's README is copied as it is, not built as a record)
     return not any(part.startswith("_") for part in parts)
+
+
+_PAGE_NAMES = {"README", "LICENSE", "CHANGELOG", "CONTRIBUTING", "CODE_OF_CONDUCT"}
 
 
 def _check_stdin(args: argparse.Namespace, config: Config, mode: Mode) -> Outcome:

@@ -92,7 +92,26 @@ def _parser() -> argparse.ArgumentParser:
     one.add_argument("code", metavar="CODE", help="a rule code (FM101) or name (mojibake)")
     server = sub.add_parser("server", help="run the language server (LSP over stdio)")
     server.add_argument("--log-file", metavar="FILE", help="write the server's log to FILE")
+    _add_site_commands(sub)
     return parser
+
+
+def _add_site_commands(sub: argparse._SubParsersAction) -> None:
+    """``init`` and ``schema infer`` (linter/sitescan.py)."""
+    init = sub.add_parser("init", help="infer a schema for each collection of a site's "
+                          "records; write them and a configuration that maps files to them")
+    init.add_argument("path", nargs="?", default=".", metavar="PATH",
+                      help="the site's folder (default: .)")
+    init.add_argument("--schema-dir", default="schemas", metavar="DIR",
+                      help="where the schemas go, inside the site (default: schemas)")
+    init.add_argument("--dry-run", action="store_true", help="print what would be written")
+    init.add_argument("--force", action="store_true",
+                      help="overwrite an existing configuration or schema")
+    schema = sub.add_parser("schema", help="schema tools: 'fmlint schema infer PATH...'")
+    tools = schema.add_subparsers(dest="schema_command", metavar="COMMAND", required=True)
+    infer = tools.add_parser("infer", help="print the JSON Schema inferred from the records "
+                             "under the paths")
+    infer.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
 
 
 def _codes(text: str) -> list[str]:
@@ -119,6 +138,13 @@ def main(argv: list[str] | None = None) -> int:
             from .server import serve
 
             return serve(log_file=args.log_file)
+        if args.command in ("init", "schema"):
+            from . import sitescan
+
+            if args.command == "schema":
+                return sitescan.run_infer(args.paths)
+            return sitescan.run_init(args.path, schema_dir=args.schema_dir,
+                                     dry_run=args.dry_run, force=args.force)
         if args.command is None:
             _parser().print_help()
             return EXIT_ERROR

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .registry import Rule
 
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.mdx")
+DEFAULT_SCHEMA = "article"  # for the records it recognises, when no schema is configured
 DEFAULT_EXCLUDE = (".git", "node_modules", "_site", "vendor", ".*")
 
 
@@ -51,7 +52,7 @@ class Config:
     include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
     exclude: list[str] = field(default_factory=list)
     schemas: list[SchemaMapping] = field(default_factory=list)
-    default_schema: str = "article"
+    default_schema: str | None = None  # the configuration's ``schema``
     site_root: str | None = None
     site_url: str | None = None
     baseurl: str = ""
@@ -147,18 +148,27 @@ class Config:
         return self.cwd or os.getcwd()
 
     def schema_for(self, path: str | None) -> str:
-        """The schema that applies to a file: the first ``schemas`` mapping whose globs match,
-        else a built-in schema whose own ``x-fmlint-files`` globs match (organization records
-        in ``_data/organizations/``), else the default schema."""
+        """The schema that applies to a file (``schema_choice``)."""
+        return self.schema_choice(path)[0]
+
+    def schema_choice(self, path: str | None) -> tuple[str, bool]:
+        """The schema that applies to a file, and whether the configuration chose it: the
+        first ``schemas`` mapping whose globs match (chosen), else a built-in schema whose
+        own ``x-fmlint-files`` globs match (organization records in
+        ``_data/organizations/``), else the configured ``schema`` (chosen), else the
+        built-in article schema. A built-in that was not chosen applies only to the records
+        it recognises (its ``x-fmlint-match``)."""
         if path:
             relative = self.relative(path)
             for mapping in self.schemas:
                 if glob_any(relative, mapping.files):
-                    return self.resolve_path(mapping.schema)
+                    return self.resolve_path(mapping.schema), True
             for name, patterns in builtin_files().items():
                 if glob_any(relative, patterns):
-                    return name
-        return self.resolve_path(self.default_schema)
+                    return name, False
+        if self.default_schema is not None:
+            return self.resolve_path(self.default_schema), True
+        return DEFAULT_SCHEMA, False
 
     def resolve_path(self, reference: str) -> str:
         """A schema or folder reference relative to the configuration file's folder."""

@@ -191,7 +191,7 @@ def from_table(table: dict[str, Any], base_dir: str = ".") -> Config:
     config.exclude = list(table.get("exclude", []))
     config.schemas = [SchemaMapping(tuple(m["files"]), m["schema"])
                       for m in table.get("schemas", [])]
-    config.default_schema = table.get("schema", "article")
+    config.default_schema = table.get("schema")
     if "site-root" in table:
         config.site_root = os.path.normpath(os.path.join(base_dir, table["site-root"]))
     config.site_url = table.get("site-url")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from . import schemas, source, suppress, yamldoc
+from . import schemas, source, suppress, valuenotes, yamldoc
 from .annotate import Annotations, Walker
 from .config import Config
 from .context import Context, ImageSizer, IndexEntry, Site
@@ -48,6 +48,8 @@ _SCHEMA_KINDS = {
     "format": FORMAT,
 }
 _walkers: dict[str, Walker] = {}
+_matchers: dict[str, Callable[[Any], bool]] = {}  # built-in schema -> recognises a record
+NO_SCHEMA = "any"  # the built-in schema of records no schema describes
 _MAX_WALKERS = 16
 _SURROGATE = compile_later("[\ud800-\udfff]")
 
@@ -100,8 +102,44 @@ def prepare(config: Config) -> None:
 def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annotations:
     """What the schema that applies to ``record`` says of each of its values (the record's
     own ``$schema``, else the configured one); raises ``schemas.SchemaError``."""
-    schema = schemas.for_record(record, path, config)
-    return _walker(schema).annotate(record)
+    schema = _schema_of(record, path, config)
+    return valuenotes.complete(_walker(schema).annotate(record), lambda _pointer: None)
+
+
+def _schema_of(record: Any, path: str | None, config: Config,
+               site_root: str | None = None) -> schemas.Schema:
+    """The record's own ``$schema`` (taken out of the record: ``schemas.declared``), else the
+    configured schema, else a built-in one that recognises the record, else the built-in
+    ``any``. Raises ``schemas.SchemaError``."""
+    own = schemas.declared(record, path, config, site_root)
+    if own is not None:
+        return own
+    reference, chosen = config.schema_choice(path)
+    if not chosen and not _recognised(reference, record):
+        reference = NO_SCHEMA
+    return schemas.load(reference, schemas.access_for(config))
+
+
+def _recognised(reference: str, record: Any) -> bool:
+    """Whether a built-in schema picked by default recognises ``record`` as one of its kind
+    (its ``x-fmlint-match``, a JSON Schema of what such records look like)."""
+    matcher = _matchers.get(reference)
+    if matcher is None:
+        try:
+            pattern = schemas.load(reference).document.get("x-fmlint-match")
+        except schemas.SchemaError:
+            return True  # (the schema's own problem is reported where it is loaded)
+        if isinstance(pattern, dict):
+            import jsonschema_rs
+
+            matcher = _matchers[reference] = jsonschema_rs.validator_for(pattern).is_valid
+        else:
+            matcher = _matchers[reference] = _anything
+    return matcher(record)
+
+
+def _anything(_record: Any) -> bool:
+    return True
 
 
 def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | None = None,
@@ -200,7 +238,7 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
     path = context.path
     enabled = config.enabled()
     try:
-        schema = schemas.for_record(context.record, path, config, context.site.root)
+        schema = _schema_of(context.record, path, config, context.site.root)
     except schemas.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
@@ -213,10 +251,11 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))
     if values is not None and "/$schema" in values:
-        # ``schemas.for_record`` took $schema out of the record: out of the list of its values too
+        # ``schemas.declared`` took $schema out of the record: out of the list of its values too
         for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:
             del values[pointer]
-    context.notes = _walker(schema).annotate(context.record, values)
+    context.notes = valuenotes.complete(_walker(schema).annotate(context.record, values),
+                                        context.raw)
     for rule in _checks(enabled):
         context.rule = rule
         try:

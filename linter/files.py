@@ -145,7 +145,7 @@ def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, s
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
-MAX_FILE_BYTES = 16 * 1024 * 1024  # the largest record, schema or data file fmlint reads
+MAX_FILE_BYTES = 64 * 1024 * 1024  # the largest file fmlint reads (a 50 MB record still is)
 
 
 class ReadRefused(OSError):

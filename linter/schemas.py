@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 BUILTIN = {
     "article": "article.schema.json",
     "organization": "organization.schema.json",
+    "any": "any.schema.json",  # (records no schema describes)
 }
 
 _TYPE_WORDS = {
@@ -441,24 +442,24 @@ def configured(config: Config, path: str | None = None) -> Schema:
     return load(config.schema_for(path), access_for(config))
 
 
-def for_record(record: Any, path: str | None, config: Config,
-               site_root: str | None = None) -> Schema:
-    """The schema of a record: the one its ``$schema`` key names (taken out of the record),
-    else the configured one. A ``$schema`` names a built-in schema, a file inside the
-    project (the configuration's folder, else the working folder; the site's root; the
-    record's own folder), or a URL on a host of ``schema-hosts``. Raises SchemaError."""
-    declared = record.pop("$schema", None) if isinstance(record, dict) else None
-    if not isinstance(declared, str) or not declared:
-        return configured(config, path)
+def declared(record: Any, path: str | None, config: Config,
+             site_root: str | None = None) -> Schema | None:
+    """The schema a record names with its ``$schema`` key (taken out of the record), or None
+    when it names none. A ``$schema`` names a built-in schema, a file inside the project
+    (the configuration's folder, else the working folder; the site's root; the record's own
+    folder), or a URL on a host of ``schema-hosts``. Raises SchemaError."""
+    own = record.pop("$schema", None) if isinstance(record, dict) else None
+    if not isinstance(own, str) or not own:
+        return None
     for name, filename in BUILTIN.items():
-        if declared == name or declared.endswith(f"/{filename}"):
+        if own == name or own.endswith(f"/{filename}"):
             return load(name)
-    if urlsplit(declared).scheme.lower() in ("http", "https", "file"):
-        return load(declared, access_for(config, ()))
+    if urlsplit(own).scheme.lower() in ("http", "https", "file"):
+        return load(own, access_for(config, ()))
     folder = os.path.dirname(path) if path else ""
     roots = [os.path.join(config.working_folder(), config.base_dir if config.source else "."),
              *([site_root] if site_root else []), folder or "."]
-    return load(os.path.normpath(os.path.join(folder, declared)), access_for(config, roots))
+    return load(os.path.normpath(os.path.join(folder, own)), access_for(config, roots))
 
 
 class _Reader:

@@ -290,7 +290,7 @@ def test_examples_map_organizations_to_their_schema(cli, tmp_path: Path,
 
 def test_schema_named_by_the_record(cli, site: Path) -> None:
     organization = (CORPUS / "_data" / "organizations" / "bbc.com.md").read_text("utf-8")
-    write(site / "_data" / "bbc.md", organization)
+    write(site / "_data" / "bbc.md", organization.replace("---\n", "---\n$schema: article\n", 1))
     assert {"FM011", "FM012"} <= set(codes(cli, "_data/bbc.md"))
     write(site / "_data" / "bbc.md", organization.replace("---\n", "---\n$schema: organization\n",
                                                           1))
