@@ -66,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="run the online checks from the cache only, without the network")
     settings = check.add_argument_group("settings")
     settings.add_argument("--config", metavar="FILE",
-                          help="configuration file (default: the nearest fmlint.toml, "
-                          ".fmlint.toml or pyproject.toml with [tool.fmlint])")
+                          help="one configuration file for every file (default: each "
+                          "file's nearest fmlint.toml, .fmlint.toml or pyproject.toml with "
+                          "[tool.fmlint])")
     settings.add_argument("--force-exclude", action="store_true",
                           help="apply 'exclude' and the rule that skips plain pages (files "
                           "without front matter outside '_' folders) to files named on the "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -262,21 +262,22 @@ def _checked(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
-_worker_state: tuple[Config, Mode, list[str], Callable[[str], Any] | None,
+_worker_state: tuple[list[Config], Mode, list[str], Callable[[str], Any] | None,
                      Render | None] | None = None
 
 
-def _init_worker(config: Config, mode: Mode, roots: list[str], cache_lines: bool,
+def _init_worker(configs: list[Config], mode: Mode, roots: list[str], cache_lines: bool,
                  render: Render | None) -> None:
     global _worker_state
     from .cache import dep_stamps
 
-    _worker_state = (config, mode, roots, dep_stamps() if cache_lines else None, render)
+    _worker_state = (configs, mode, roots, dep_stamps() if cache_lines else None, render)
 
 
-def _work(paths: list[str]) -> list[Outcome]:
+def _work(group: int, paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
-    config, mode, roots, dep_stamp, render = _worker_state
+    configs, mode, roots, dep_stamp, render = _worker_state
+    config = configs[group]
     outcomes = [_checked(path, config, mode, roots, render, with_digest=dep_stamp is not None)
                 for path in paths]
     for outcome in outcomes:
@@ -289,10 +290,11 @@ def _work(paths: list[str]) -> list[Outcome]:
     return outcomes
 
 
-def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
-                progress: Callable[[int], None] | None = None, cache_lines: bool = False,
-                render: Render | None = None) -> Iterable[Outcome]:
-    """Outcomes of ``paths``, in no set order; ``jobs`` processes check them in large runs.
+def check_paths(groups: Sequence[tuple[Config, list[str]]], mode: Mode, roots: list[str],
+                jobs: int, progress: Callable[[int], None] | None = None,
+                cache_lines: bool = False, render: Render | None = None) -> Iterable[Outcome]:
+    """Outcomes of the files of ``groups`` (a configuration and the paths it applies to), in
+    no set order; ``jobs`` processes check them in large runs.
 
     This process is one of them: it checks chunks of files itself while ``jobs - 1`` forked
     workers check others, and takes in their outcomes between its own chunks. With
@@ -300,27 +302,37 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
     result cache line; with ``render``, each outcome's lines of the text report
     (``Outcome.block``).
     """
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        for path in paths:
-            yield _checked(path, config, mode, roots, render, with_digest=cache_lines)
-            if progress:
-                progress(1)
+    configs = [config for config, _paths in groups]
+    if jobs <= 1 or sum(len(paths) for _config, paths in groups) < PARALLEL_THRESHOLD:
+        for config, paths in groups:
+            for path in paths:
+                yield _checked(path, config, mode, roots, render, with_digest=cache_lines)
+                if progress:
+                    progress(1)
         return
     import gc
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    config.enabled()  # resolve once, before the workers copy the configuration
-    engine.prepare(config)  # what every check needs, made once and shared with the workers
+    for config in configs:
+        config.enabled()  # resolve once, before the workers copy the configuration
+        engine.prepare(config)  # what every check needs, made once and shared with workers
     gc.collect()
     gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    size = max(1, min(32, len(paths) // (jobs * 8) or 1))
-    chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
+    total = sum(len(paths) for _config, paths in groups)
+    size = max(1, min(32, total // (jobs * 8) or 1))
+    chunks = iter([(index, paths[i:i + size]) for index, (_config, paths) in enumerate(groups)
+                   for i in range(0, len(paths), size)])
     workers = jobs - 1
-    pending: dict[Future[list[Outcome]], list[str]] = {}
+    pending: dict[Future[list[Outcome]], tuple[int, list[str]]] = {}
     broken = False  # a worker died (killed, out of memory): this process checks the rest
+
+    def own(chunk: tuple[int, list[str]]) -> list[Outcome]:
+        config = configs[chunk[0]]
+        return [_checked(path, config, mode, roots, render, with_digest=cache_lines)
+                for path in chunk[1]]
 
     def outcomes_of(future: Future[list[Outcome]]) -> list[Outcome]:
         nonlocal broken
@@ -329,16 +341,15 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
             return future.result()
         except BrokenProcessPool:
             broken = True
-            return [_checked(path, config, mode, roots, render, with_digest=cache_lines)
-                    for path in chunk]
+            return own(chunk)
 
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config, mode, roots, cache_lines, render)) as pool:
+                             initargs=(configs, mode, roots, cache_lines, render)) as pool:
         while True:
             if not broken:
                 for chunk in itertools.islice(chunks, _IN_FLIGHT * workers - len(pending)):
                     try:
-                        pending[pool.submit(_work, chunk)] = chunk
+                        pending[pool.submit(_work, *chunk)] = chunk
                     except BrokenProcessPool:
                         broken = True
                         chunks = itertools.chain([chunk], chunks)
@@ -348,13 +359,14 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
                 yield from outcomes
                 if progress:
                     progress(len(outcomes))
-            own = next(chunks, None)
-            if own is None:
+            mine = next(chunks, None)
+            if mine is None:
                 break
-            for path in own:
-                yield _checked(path, config, mode, roots, render, with_digest=cache_lines)
+            for path in mine[1]:
+                yield _checked(path, configs[mine[0]], mode, roots, render,
+                               with_digest=cache_lines)
             if progress:
-                progress(len(own))
+                progress(len(mine[1]))
         for future in list(pending):
             outcomes = outcomes_of(future)
             yield from outcomes
