@@ -17,7 +17,7 @@ from . import __version__, engine
 from .config import Config
 from .files import read_whole
 from .finding import SEVERITY_RANK, Finding
-from .runner import Mode, Outcome, check_data, check_paths
+from .runner import Job, Mode, Outcome, Written, check_data, check_paths
 from .source import DecodeError, Lines, decode
 from .spill import SortedFindings, Spill
 from .suppress import Suppressions
@@ -160,12 +160,22 @@ def _run(args: argparse.Namespace) -> int:
         if args.output_format == "text" and not (
                 args.statistics or args.add_ignore or mode.fix or mode.diff):
             totals.block_color = _use_color(args, sys.stdout)  # lay files out as they come
-        for outcome in _run_files(groups, mode, paths, jobs, progress, totals.block_color,
-                                  last_run):
-            if outcome.path in explicit or not _plain_page(outcome):
-                totals.add(outcome)
+        written = Written() if mode.fix else None
+        try:
+            with contextlib.closing(_run_files(groups, mode, paths, jobs, progress,
+                                               totals.block_color, last_run, written)) as run:
+                for outcome in run:
+                    if outcome.path in explicit or not _plain_page(outcome):
+                        totals.add(outcome)
+        except KeyboardInterrupt:
+            if progress:
+                progress.done()
+            _say_stopped(written)
+            raise
         if progress:
             progress.done()
+        if written is not None:
+            totals.fixed = written.value  # (files written, by whichever process wrote them)
     extra = _finalize(groups, totals)
     totals.tally([f.to_row() for f in extra])
     findings = SortedFindings(totals.spill, files, extra, totals.found)
@@ -347,11 +357,13 @@ class Totals:
 
 
 def _run_files(groups: list[Group], mode: Mode, roots: list[str], jobs: int, progress,
-               block_color: bool | None, last_run=None) -> Iterator[Outcome]:
+               block_color: bool | None, last_run=None,
+               written: Written | None = None) -> Iterator[Outcome]:
     """Outcomes of every file, as they come: from its group's cache where it holds them
     (judged by the files' ``stamps``, read once for the run), else checked. With
     ``block_color``, each with its lines of the text report (``Outcome.block``). Each is
-    told to ``last_run``, which keeps the report only if every result is in the cache."""
+    told to ``last_run``, which keeps the report only if every result is in the cache.
+    ``written`` counts the problems repaired by fixed files written."""
     render = None
     if block_color is not None:
         from .output.text import render_file
@@ -378,17 +390,29 @@ def _run_files(groups: list[Group], mode: Mode, roots: list[str], jobs: int, pro
                 hit.block = None  # (made in the other colour, or not wanted)
             yield hit
         todo.append((group.config, left))
-    for outcome in check_paths(todo, mode, roots, jobs, progress, cache_lines=bool(cache_of),
-                               render=render):
-        cache = cache_of.get(outcome.path)
-        if cache is not None:
-            stored = cache.put(outcome)
-            if last_run is not None:
-                last_run.add(outcome.dep_stamps, stored)
-        yield outcome
+    job = Job(mode, roots, render, with_digest=bool(cache_of), written=written)
+    with contextlib.closing(check_paths(todo, job, jobs, progress)) as outcomes:
+        for outcome in outcomes:
+            cache = cache_of.get(outcome.path)
+            if cache is not None:
+                stored = cache.put(outcome)
+                if last_run is not None:
+                    last_run.add(outcome.dep_stamps, stored)
+            yield outcome
     for group in groups:
         if group.cache is not None:
             group.cache.save()
+
+
+def _say_stopped(written: Written | None) -> None:
+    """Say that the run stopped before its end, and what fixes it wrote."""
+    with contextlib.suppress(OSError, ValueError):
+        if written is None:
+            sys.stderr.write("fmlint: stopped; nothing reported\n")
+        else:
+            count = written.value
+            sys.stderr.write(f"fmlint: stopped; fixed {count} problem{'s' if count != 1 else ''}"
+                             " in the files written so far, nothing else reported\n")
 
 
 def _plain_page(outcome: Outcome) -> bool:
