@@ -214,18 +214,20 @@ class Configs:
 
     def for_path(self, path: str) -> Config:
         """The configuration of a file (or of a folder's files)."""
+        return self._in(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+
+    def _in(self, folder: str) -> Config:
+        """The configuration of the files in ``folder``."""
         from . import configfile
 
         found: str | None = None
         if not (self._args.isolated or self._args.config):
-            folder = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path)
-                                     or ".")
             if folder not in self._found:
-                self._found[folder] = configfile.find(folder)
+                self._found[folder] = configfile.find(os.path.abspath(folder))
             found = self._found[folder]
         config = self._configs.get(found)
         if config is None:
-            config = self._configs[found] = _load_config(self._args, found or path)
+            config = self._configs[found] = _load_config(self._args, found or folder)
         return config
 
     def groups(self, paths: list[str], force_exclude: bool) -> list[Group]:
@@ -241,7 +243,8 @@ class Configs:
             found = discover([given], _WALK) if walked else discover(
                 [given], self.for_path(given), force_exclude=force_exclude)
             for path in found:
-                config = self.for_path(path)
+                config = self._in(os.path.dirname(path) or ".") if walked else self.for_path(
+                    path)
                 if path in seen or (walked and not config.includes(path)) or (
                         walked and config.excludes(path)):
                     continue
