@@ -190,7 +190,7 @@ class Config:
         """Whether a file found walking a folder matches ``include`` (a pattern without '/'
         is tested on the file's name)."""
         names = tuple(p for p in self.include if "/" not in p)
-        if glob_any(path.replace(os.sep, "/").rsplit("/", 1)[-1], names):
+        if glob_any(os.path.basename(path), names):
             return True
         paths = tuple(p for p in self.include if "/" in p)
         return bool(paths) and glob_any(self.relative(path), paths)
