@@ -10,8 +10,10 @@ How the checks divide the work:
 - C1 control characters that Windows-1252 gives a meaning to (U+0080–U+009F except
   U+0081, U+008D, U+008F, U+0090, U+009D) are mojibake, repaired by `find_mojibake`;
   `find_control_characters` reports only the other five, which carry nothing.
-- ``&nbsp;`` decodes exactly, to U+00A0 NO-BREAK SPACE. A single no-break space is not a
-  whitespace problem (it is sometimes meant); at an edge or in a run it is.
+- ``&nbsp;`` (and ``&#160;``, ``&#xA0;``) decodes to a plain space: the reference only keeps
+  HTML from breaking a line there, which plain text never does, and U+00A0 would be an
+  invisible difference. A single U+00A0 written as such is not a whitespace problem (it is
+  sometimes meant); at an edge or in a run it is.
 - A carriage return is a control character: ``\\r\\n`` and a lone ``\\r`` become ``\\n``.
   Tab and line feed are allowed; runs of line feeds are paragraph breaks, not reported.
 """
@@ -365,14 +367,24 @@ def find_mojibake(text: str) -> list[TextProblem]:
 
 # --- HTML character references --------------------------------------------------------------
 
+_NO_BREAK_SPACE = "\u00a0"
 _REFERENCE_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def _decode_reference(ref: str) -> tuple[str, bool] | None:
     """What one well-formed reference stands for and whether it is a real character.
 
-    ``None`` for a name HTML does not define, which is then left as it is.
+    ``None`` for a name HTML does not define, which is then left as it is. A no-break space
+    becomes a plain space (see the module's notes).
     """
+    decoded = _decode_reference_exactly(ref)
+    if decoded is not None and decoded[0] == _NO_BREAK_SPACE:
+        return " ", True
+    return decoded
+
+
+def _decode_reference_exactly(ref: str) -> tuple[str, bool] | None:
+    """What `ref` stands for in HTML and whether it is a real character."""
     if ref[1] != "#":
         import html.entities
 
@@ -406,7 +418,7 @@ def find_html_entities(text: str) -> list[TextProblem]:
     Only well-formed references are decoded (``&name;`` with a name HTML defines,
     ``&#N;``, ``&#xH;``), so a bare ``&`` as in ``AT&T`` or ``Q&A`` is left alone. The fix
     decodes one level only: ``&amp;quot;`` becomes ``&quot;``, and the next fix ``"``.
-    ``&nbsp;`` decodes to U+00A0 NO-BREAK SPACE, which is what it means.
+    ``&nbsp;`` decodes to a plain space: plain text has no line breaks to prevent.
     """
     if "&" not in text:
         return []
@@ -422,8 +434,9 @@ def find_html_entities(text: str) -> list[TextProblem]:
         else (f"{len(edits)} HTML character references")
     )
     message = f"{count} in plain text: {bad} should read {good}"
-    if text[start:end] == "&nbsp;":
-        message += " (&nbsp; is a no-break space, U+00A0)"
+    if _decode_reference_exactly(text[start:end]) == (_NO_BREAK_SPACE, True):
+        message += (" (a no-break space only keeps HTML from breaking a line there; plain text"
+                    " has no such breaks, so it is a space)")
     elif not exact:
         message += " (a reference to a character that is not printable text)"
     if _reference_edits(fixed)[0]:

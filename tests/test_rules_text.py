@@ -87,6 +87,16 @@ def test_html_entity_in_a_corpus_excerpt() -> None:
     assert line(fixed(text, finding), 4).startswith('excerpt: "We’re excited to announce')
 
 
+def test_a_no_break_space_reference_is_fixed_to_a_plain_space() -> None:
+    text, path = corpus("_news/2023-06-06-announcing-general-availability-of-wrap-for-power-"
+                        "apps-wizard.md")
+    [finding] = only(lint(text, path), "FM102")
+    assert "&nbsp;" in finding.message and "so it is a space" in finding.message
+    repaired = line(fixed(text, finding), 4)
+    assert "Android and iOS enterprise native mobile apps and" in repaired
+    assert "\u00a0" not in repaired and "&nbsp;" not in repaired
+
+
 def test_html_entity_after_escapes_points_at_the_reference() -> None:
     excerpt = 'excerpt: "The Metropolitan Police'
     text = seed_with(excerpt, 'excerpt: "\\"Live\\" &amp; The Metropolitan Police')

@@ -211,7 +211,8 @@ def test_mojibake_fixed_by_guesswork_is_unsafe(text: str, fixed: str) -> None:
             "how to create an &quot;analog&quot; clock",
         ),
         ("how to create an &quot;analog&quot; clock", 'how to create an "analog" clock'),
-        ("make.powerapps.com&nbsp;for the first time", "make.powerapps.com\xa0for the first time"),
+        ("make.powerapps.com&nbsp;for the first time", "make.powerapps.com for the first time"),
+        ("iOS&#160;enterprise native&#xA0;apps", "iOS enterprise native apps"),
     ],
 )
 def test_html_entities_decoded_one_level(text: str, fixed: str) -> None:
@@ -226,7 +227,18 @@ def test_html_double_escape_and_nbsp_are_explained() -> None:
     [double] = find_html_entities("&amp;quot;analog&amp;quot;")
     assert "fix it again" in double.message
     [nbsp] = find_html_entities("Power Platform&nbsp;empowers you")
-    assert "no-break space" in nbsp.message and "\\u00a0" in nbsp.message
+    assert nbsp.message == (
+        "an HTML character reference in plain text: “Power Platform&nbsp;empowers you” should "
+        "read “Power Platform empowers you” (a no-break space only keeps HTML from breaking a "
+        "line there; plain text has no such breaks, so it is a space)")
+
+
+@pytest.mark.parametrize("reference",
+                         ["&nbsp;", "&#160;", "&#xA0;", "&#xa0;", "&NonBreakingSpace;"])
+def test_a_no_break_space_reference_becomes_a_plain_space(reference: str) -> None:
+    [problem] = find_html_entities(f"What is Dataverse?{reference}Microsoft Dataverse is")
+    assert problem.replacement == "What is Dataverse? Microsoft Dataverse is"
+    assert "\u00a0" not in problem.replacement and problem.safe
 
 
 @pytest.mark.parametrize(
