@@ -134,7 +134,9 @@ def image_url_hint(ctx: Context) -> Iterator[Finding]:
     (Cloudinary), `maxresdefault.jpg` (YouTube, 1280×720), `/resize/1064x550!/`, `?w=`.
     A declared `width`/`height` that contradicts the URL is probably wrong. Aspect ratios
     allow for rounding (1782×1002 is 16:9); sizes a URL gives only as a limit (`?w=1200`,
-    Cloudinary `c_limit`) disagree only when the declared size is larger.
+    Cloudinary `c_limit`) disagree only when the declared size is larger: services do not
+    enlarge a smaller original. Transformations are read in the order the service runs
+    them: `/crop/5472x2873+0+388/resize/1200x630!/` delivers 1200×630.
 
     Images the site serves itself are left to image-local, which reads the real file.
 
