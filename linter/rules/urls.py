@@ -57,7 +57,9 @@ def url_syntax(ctx: Context) -> Iterator[Finding]:
 
     Also reported: spaces and control characters (browsers and crawlers disagree on them),
     HTML entities left in by a scraper (`&#038;` for `&`, which turns the rest of the query
-    into a fragment), invalid host names and ports, broken `%` escapes.
+    into a fragment), invalid host names and ports, broken `%` escapes. A value longer than
+    16 KB is reported as too long to be a URL and read no further (web servers refuse
+    request lines over 8 KB); the other URL rules leave it alone.
 
     Fix: safe where certain (decoding `&#038;` to `&`, trimming spaces at the ends); unsafe
     where it guesses (percent-encoding an inner space, adding `https://`).
