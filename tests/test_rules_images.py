@@ -202,3 +202,16 @@ def test_no_site_no_reading(tmp_path: Path, cli: Callable[..., Run]) -> None:
     run = cli(["check", str(tmp_path / "mashable.com.md"), "--output-format", "json",
                "--no-cache", "--select", "FM403", "--isolated"])
     assert json.loads(run.out) == []
+
+
+def test_a_site_image_url_too_long_to_be_a_url_is_not_looked_up(site: Path,
+                                                                 cli: Callable[..., Run]) -> None:
+    """The missing-file finding quoted the whole 1 MB URL; url-syntax says it is too long."""
+    record = site / "_data" / "organizations" / "uw.edu.md"
+    text = record.read_text("utf-8")
+    old = "/assets/images/organizations/uw.edu-50x50.jpg"
+    record.write_text(text.replace(old, "/assets/" + "a/" * 500_000 + "x.jpg"), "utf-8")
+    found = [f for f in json.loads(check(cli, site).out) if f["path"].endswith("uw.edu.md")]
+    assert [(f["code"], f["line"]) for f in found] == [("FM201", 9), ("FM403", 13)]
+    assert "too long to be read as a URL" in found[0]["message"]
+    assert all(len(f["message"]) < 300 for f in found)

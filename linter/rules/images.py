@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import imagetools
+from .. import imagetools, urltools
 from ..context import Context
 from ..finding import Finding
 from ..registry import Option, rule
@@ -49,7 +49,7 @@ def _find_images(ctx: Context) -> Iterator[_Image]:
         url = ctx.value(url_pointer) if url_pointer else None
         yield _Image(
             pointer,
-            url if isinstance(url, str) else None,
+            url if isinstance(url, str) and not urltools.too_long(url) else None,  # (url-syntax)
             url_pointer,
             ctx.value(parts["width"]) if "width" in parts else None,
             parts.get("width"),
@@ -178,7 +178,8 @@ def image_local(ctx: Context) -> Iterator[Finding]:
             continue
         if found == "missing":
             yield ctx.report(image.url_pointer, f"{ctx.where(image.url_pointer)}: the image "
-                             f"{image.url} is not in the site (no such file)")
+                             f"{urltools.shorten(image.url, 200)} is not in the site "
+                             "(no such file)")
             continue
         assert isinstance(found, tuple)
         yield from real_size(ctx, image, found, "the file")
