@@ -604,7 +604,7 @@ def test_hostile_files_end_quickly(tmp_path: Path) -> None:
     started = time.monotonic()
     for path in (padded, fifo, huge_svg, deep_doctype):
         assert read_image_size(path) is None, path
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # (a blocked read or a full scan would take far longer)
 
 
 @pytest.mark.parametrize(
