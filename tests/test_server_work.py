@@ -18,7 +18,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from .conftest import SEED
-from .test_server import actions_at, apply, change, close, open_document, published
+from .test_server import actions_at, apply, change, close, open_document, published, related
 
 lsp = pytest.mark.asyncio(loop_scope="module")
 FIX_ALL = "source.fixAll.fmlint"
@@ -59,23 +59,6 @@ class Publications(dict):
     def __setitem__(self, uri: str, found: list[types.Diagnostic]) -> None:
         self.log.append((uri, list(found)))
         super().__setitem__(uri, found)
-
-
-def related(count: int, title: str = "Story {i} about the Metâ€™s work &amp; more") -> str:
-    """The seed record with ``count`` related stories (9 lines each) instead of its own, each
-    title with two safe fixes (mis-decoded text, an HTML entity)."""
-    head, _, _rest = SEED.read_text("utf-8").partition("\nrelated:\n")
-    items = [f'  - title: "{title.format(i=i)}"\n'
-             f'    excerpt: "Five people were arrested in Croydon on day {i}."\n'
-             f'    publishedDateTime: 2024-01-20T10:13:00Z\n'
-             f'    webUrl: "https://news.example.org/story-{i}"\n'
-             f'    type: article\n'
-             f'    provider:\n'
-             f'      name: Example News\n'
-             f'      domain: example.org\n'
-             f'    quality: 39\n'
-             for i in range(count)]
-    return f"{head}\nrelated:\n{''.join(items)}---\nbody\n"
 
 
 def save(client: LanguageClient, uri: str) -> None:

@@ -1,7 +1,10 @@
 """The fmlint language server: diagnostics on open, change (debounced) and save; code actions.
 
-Checks run in worker threads, so a huge record does not hold up the others; a check whose
-buffer changed again meanwhile stops before its next pass and is never published.
+Checks run in worker threads, large records in a thread of their own, so a huge record does
+not hold up the others (the core is pure Python: a thread given a small record gets its turn
+within milliseconds). A check whose buffer changed again meanwhile is never published (its
+"fix all" stops before the next pass); checks of versions superseded before they start are
+skipped.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from .positions import UTF16, Positions, plain
 from .workspace import Workspace
 
 DEBOUNCE = 0.15  # seconds after the last change before a buffer is checked again
-CHECKERS = 2  # threads checking buffers: a huge record takes one, the others go on
+CHECKERS = 2  # threads checking records of usual size
+LARGE = 200_000  # characters: larger records are checked one at a time, beside the others
 SITE_FILES = ("_config.yml",)
 SCHEMA_SUFFIX = ".schema.json"
 WATCHED = (f"**/*{SCHEMA_SUFFIX}", *(f"**/{name}" for name in (*CONFIG_NAMES, *SITE_FILES)))
@@ -49,6 +53,7 @@ class FmlintServer(LanguageServer):
         self.fixes: dict[str, tuple[Actions, asyncio.Future[types.WorkspaceEdit | None]]] = {}
         self.tasks: set[asyncio.Task[Any]] = set()
         self.checkers = ThreadPoolExecutor(CHECKERS, thread_name_prefix="fmlint-check")
+        self.large = ThreadPoolExecutor(1, thread_name_prefix="fmlint-check-large")
         self.fixer = ThreadPoolExecutor(1, thread_name_prefix="fmlint-fix")  # "fix all" waits
 
     # -- documents and results ---------------------------------------------------------------
@@ -102,9 +107,10 @@ class FmlintServer(LanguageServer):
         version = document.version if document.version is not None else 0
         self.versions[uri] = version
         encoding = plain(self.workspace.position_encoding or UTF16)
+        text = document.source
         job = asyncio.get_running_loop().run_in_executor(
-            self.checkers, self._work, uri, version, document.source, path, self._root(path),
-            encoding)
+            self.large if len(text) > LARGE else self.checkers, self._work, uri, version, text,
+            path, self._root(path), encoding)
         self.jobs[uri] = (version, job)
         self._keep(self._publish(uri, version, job))
         return job
@@ -278,7 +284,7 @@ class FmlintServer(LanguageServer):
         for uri in list(self.pending):
             self._cancel(uri)
         self.versions.clear()  # running checks stop before their next pass
-        for pool in (self.checkers, self.fixer):
+        for pool in (self.checkers, self.large, self.fixer):
             pool.shutdown(wait=False, cancel_futures=True)
         super().shutdown()
 
