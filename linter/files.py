@@ -16,11 +16,13 @@ class WriteRefused(Exception):
 
 
 @lru_cache(maxsize=256)
-def _gitignore(directory: str):  # -> pathspec.PathSpec | None
+def _gitignore(directory: str, root: str):  # -> pathspec.PathSpec | None
+    """The ``.gitignore`` of ``directory``; None without one, or for one that is not a
+    regular file within ``root`` (links resolved) of at most ``MAX_SETTINGS_BYTES``."""
     path = os.path.join(directory, ".gitignore")
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
+        lines = read_whole(path, roots=[root], limit=MAX_SETTINGS_BYTES)[1].decode(
+            "utf-8", errors="replace").splitlines()
     except OSError:
         return None
     import pathspec
@@ -43,7 +45,7 @@ def _repo_root(start: str) -> str | None:
 def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, object], ...]:
     """The .gitignore specs that apply in ``directory``: its own and its parents' up to
     ``stop`` (the repository root), nearest first."""
-    spec = _gitignore(directory)
+    spec = _gitignore(directory, stop or directory)
     own = ((directory, spec),) if spec is not None else ()
     parent = os.path.dirname(directory)
     if stop is None or directory in (stop, parent):
@@ -146,6 +148,7 @@ def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, s
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # the largest record, schema or data file fmlint reads
+MAX_SETTINGS_BYTES = 1024 * 1024  # the largest .gitignore or _config.yml fmlint reads
 
 
 class ReadRefused(OSError):
