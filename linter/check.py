@@ -67,7 +67,8 @@ def _check_online_settings(args: argparse.Namespace, config: Config) -> None:
 
 
 def _gather_online(args: argparse.Namespace, config: Config,
-                   sources: list[tuple[str, bytes | None]]) -> None:
+                   sources: list[tuple[str, bytes | None]], roots: list[str] | None = None
+                   ) -> None:
     """Ask the network (or, with --offline, the cache) about the records' URLs."""
     if not config.online:
         return
@@ -78,7 +79,8 @@ def _gather_online(args: argparse.Namespace, config: Config,
         os.path.dirname(config.source) if config.source else ".", DIR_NAME)
     progress = _Progress(0, "URLs") if (
         not args.no_progress and sys.stderr.isatty()) else None
-    config.online_facts = gather(sources, config, offline=args.offline, cache_dir=cache_dir,
+    config.online_facts = gather(sources, config, roots=roots, offline=args.offline,
+                                 cache_dir=cache_dir,
                                  progress=progress.show if progress else None)
     if progress and progress.count:
         progress.done()
@@ -129,7 +131,7 @@ def _run(args: argparse.Namespace) -> int:
         from .files import discover
 
         files = list(discover(paths, config, force_exclude=args.force_exclude))
-        _gather_online(args, config, [(path, None) for path in files])
+        _gather_online(args, config, [(path, None) for path in files], paths)
         jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
         progress = _Progress(len(files)) if (
             not args.no_progress and sys.stderr.isatty() and len(files) > 200) else None

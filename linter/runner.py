@@ -219,7 +219,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     """Read, check, and (with ``mode.fix``) write one file. Never raises. ``with_digest``:
     the outcome carries the SHA-256 of the bytes checked (for the result cache)."""
     try:
-        info, data = files.read_whole(path, roots=_reading_roots(path, roots))
+        info, data = files.read_whole(path, roots=reading_roots(path, roots))
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text)
@@ -239,7 +239,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
-def _reading_roots(path: str, roots: list[str]) -> list[str] | None:
+def reading_roots(path: str, roots: list[str]) -> list[str] | None:
     """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
     its way, else within the checked folders (a file named itself: within its folder)."""
     if os.path.realpath(path) == os.path.abspath(path):
