@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linter import __version__, check
 from linter.config import Config
@@ -1019,3 +1021,93 @@ def test_records_linked_out_of_the_checked_folders_are_not_read_for_urls(tmp_pat
     found = gather([(p, None) for p in paths], config, roots=[str(site)])
     assert set(found) == {server.url("/ok")}
     assert {p for _m, p, _h in server.requests()} == {"/ok"}
+
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 600) | st.floats(allow_nan=False)
+    | st.text(max_size=6) | st.sampled_from(["reach", "image", "dns", "same", "200"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["url", "status", "error", "hops", "image", "needs", "https",
+                         "checked", "attempts", "reason", "detail"]), inner, max_size=6),
+    max_leaves=16)
+
+
+def _online_cache(tmp_path: Path, server: Server, cli, settings_for) -> tuple[Path, str]:
+    """A record linking to the local server, its answer in the online cache; the text
+    report of the run that made it."""
+    (tmp_path / "_news").mkdir(exist_ok=True)
+    _record(tmp_path / "_news", "a.md", server.url("/gone404"), server.url("/ok"))
+    settings_for(local())
+    first = cli(["check", "--isolated", "--select", "FM501", "--online", "--output-format",
+                 "concise", "_news"])
+    assert first.code == 1 and first.err == ""
+    return tmp_path / ".fmlint_cache" / "online.json", first.out
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_hand_edit_of_the_online_cache_is_used_or_ignored_never_a_crash(
+        cli, tmp_path_factory, server, settings_for, monkeypatch, data):
+    folder = tmp_path_factory.mktemp("site")
+    monkeypatch.chdir(folder)
+    cached, _first = _online_cache(folder, server, cli, settings_for)
+    stored = json.loads(cached.read_text("utf-8"))
+    entry = data.draw(st.sampled_from(sorted(stored["urls"])))
+    field_name = data.draw(st.sampled_from([None, *sorted(stored["urls"][entry])]))
+    value = data.draw(ANY_JSON)
+    if field_name is None:
+        stored["urls"][entry] = value
+    else:
+        stored["urls"][entry][field_name] = value
+    cached.write_text(json.dumps(stored), "utf-8")
+    again = cli(["check", "--isolated", "--select", "FM501", "--offline", "--output-format",
+                 "concise", "_news"])
+    assert again.code in (0, 1)
+    assert again.err.count("\n") <= 1
+    if again.err:
+        assert again.err.startswith("fmlint: warning: ignoring the damaged cache file ")
+
+
+@pytest.mark.parametrize("text", [
+    '{"key": "k", "urls": ' + "[" * 100_000 + "]" * 100_000 + "}",  # deep nesting
+    "[" * 100_000,
+    '["key", "urls"]',  # a list for the object
+    '{"key": 1, "urls": []}',
+    "\x00\xff not JSON",
+    '{"key": "',  # cut short
+])
+def test_a_damaged_online_cache_is_ignored_with_one_warning_and_rebuilt(
+        cli, tmp_path, server, settings_for, monkeypatch, text):
+    monkeypatch.chdir(tmp_path)
+    cached, first = _online_cache(tmp_path, server, cli, settings_for)
+    cached.write_text(text, "utf-8", errors="surrogateescape")
+    args = ["check", "--isolated", "--select", "FM501", "--online", "--output-format",
+            "concise", "_news"]
+    again = cli(args)
+    assert (again.code, again.out) == (1, first)
+    assert again.err.count("\n") == 1
+    assert "ignoring the damaged cache file .fmlint_cache/online.json" in again.err
+    assert cli(args).err == ""  # (rebuilt)
+
+
+@pytest.mark.parametrize(("field_name", "value"), [
+    ("status", "404"),  # a string for a number
+    ("hops", {"301": "https://elsewhere.example/"}),  # an object for a list
+    ("error", ["dns"]),
+    ("image", [1, "2"]),
+    ("checked", "today"),
+])
+def test_an_online_cache_entry_of_the_wrong_types_is_asked_again(
+        cli, tmp_path, server, settings_for, monkeypatch, field_name, value):
+    monkeypatch.chdir(tmp_path)
+    cached, first = _online_cache(tmp_path, server, cli, settings_for)
+    stored = json.loads(cached.read_text("utf-8"))
+    stored["urls"][server.url("/gone404")][field_name] = value
+    cached.write_text(json.dumps(stored), "utf-8")
+    asked = len(server.requests("/gone404"))
+    again = cli(["check", "--isolated", "--select", "FM501", "--online", "--output-format",
+                 "concise", "_news"])
+    assert (again.code, again.out) == (1, first)
+    assert again.err.startswith("fmlint: warning: ignoring the damaged cache file ")
+    assert len(server.requests("/gone404")) > asked
