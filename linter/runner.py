@@ -185,9 +185,11 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
         if mode.diff:
             import difflib
 
+            from .output.safe_text import diff_path
+
             outcome.diff = "".join(difflib.unified_diff(
                 text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{path}"))
+                fromfile=diff_path("a/", path), tofile=diff_path("b/", path)))
     return outcome
 
 
