@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from . import __version__
 from .config import Config
 from .engine import FileResult
-from .files import read_whole
+from .files import read_whole, sweep_once
 from .finding import SEVERITY_RANK
 from .suppress import Directive, Suppressions
 
@@ -393,10 +393,15 @@ def cache_folder(folder: Path) -> Path:
     """A cache folder (results, kept reports, online answers), made with a ``.gitignore`` of
     its own if it is not there."""
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_once(os.path.abspath(folder), _TEMPORARY)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
     return folder
+
+
+# ``replacing``'s temporaries: the target's name, a process number, ``.tmp``.
+_TEMPORARY = re.compile(r"[a-z0-9-]+\.[0-9]+\.tmp")
 
 
 @contextlib.contextmanager

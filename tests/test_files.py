@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,52 @@ def test_an_image_linked_out_of_the_site_is_not_measured(cli, tmp_path: Path,
     (site / "assets" / "pic.png").write_bytes((outside / "pic.png").read_bytes())
     runner.clear_caches()
     assert "7×5" in cli(args).out
+
+
+# -- temporaries left by an interrupted --fix ----------------------------------------------
+
+
+def _left(folder: Path, name: str, age: float) -> Path:
+    path = folder / name
+    path.write_text("half a fixed record", "utf-8")
+    then = time.time() - age
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_later_run_removes_the_stale_temporaries_of_an_interrupted_fix(
+        cli, tmp_path: Path, monkeypatch) -> None:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2024-01-22-a.md").write_bytes(SEED.read_bytes())
+    stale = _left(posts, ".fmlint-k3x_9q2a.tmp", 3600)
+    fresh = _left(posts, ".fmlint-abcdefgh.tmp", 1)  # (a run writing it now)
+    others = [_left(posts, name, 3600) for name in (
+        ".fmlint-notes.tmp", "x.fmlint-k3x_9q2a.tmp", ".fmlint-k3x_9q2a.tmp.bak")]
+    cache = tmp_path / ".fmlint_cache"
+    cache.mkdir()
+    cache_stale = _left(cache, "results-0123abcd.4242.tmp", 3600)
+    cache_other = _left(cache, "mine.txt", 3600)
+    monkeypatch.chdir(tmp_path)
+    run = cli(["check", "--isolated", "_posts"])
+    assert run.code == 1
+    assert not stale.exists() and not cache_stale.exists()
+    assert fresh.exists() and cache_other.exists()
+    assert all(path.exists() for path in others)
+
+
+def test_fixing_a_named_file_removes_the_stale_temporaries_beside_it(
+        cli, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "_posts").mkdir()
+    record = tmp_path / "_posts" / "2024-01-22-a.md"
+    record.write_bytes(SEED.read_bytes())
+    record.chmod(0o644)
+    stale = _left(tmp_path / "_posts", ".fmlint-00000000.tmp", 120)
+    monkeypatch.chdir(tmp_path)
+    from linter.files import sweep_once
+
+    sweep_once.cache_clear()
+    run = cli(["check", "--isolated", "--no-cache", "--fix", "_posts/2024-01-22-a.md"])
+    assert "Fixed" in run.out
+    assert not stale.exists()
+    assert sorted(p.name for p in (tmp_path / "_posts").iterdir()) == ["2024-01-22-a.md"]
