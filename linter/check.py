@@ -9,14 +9,13 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from . import __version__, engine
 from .config import Config
 from .files import read_whole
 from .finding import SEVERITY_RANK, Finding
-from .runner import Mode, Outcome, check_data, check_paths
+from .runner import Mode, Outcome, check_data, check_paths, reading_roots
 from .source import DecodeError, Lines, decode
 from .spill import SortedFindings, Spill
 from .suppress import Suppressions
@@ -438,7 +437,7 @@ def _add_ignores(findings: list[Finding]) -> int:
     roots = list({os.path.dirname(p) or "." for p in by_path})
     for path, items in by_path.items():
         try:
-            data = Path(path).read_bytes()
+            data = read_whole(path, roots=reading_roots(path, roots))[1]
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             skipped += len(items)

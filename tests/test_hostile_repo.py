@@ -92,7 +92,8 @@ CASES: dict[str, tuple[Callable[[Path, int], None] | None, str | None]] = {
                                       "within the checked folders"),
     "host-with-a-64k-label": (_long_label, WAITS + "URL findings bound the host they quote"),
 }
-COMMANDS = {"check": ["check"], "fix": ["check", "--fix"], "online": ["check", "--online"]}
+COMMANDS = {"check": ["check"], "fix": ["check", "--fix"], "online": ["check", "--online"],
+            "add-ignore": ["check", "--add-ignore"]}
 
 
 @pytest.fixture
@@ -144,7 +145,11 @@ def test_a_hostile_repository_ends_quickly_and_tells_nothing(tmp_path: Path, tri
     assert "Traceback" not in err, err[-2000:]
     assert result.returncode in (0, 1), err[-2000:]
     assert SECRET not in out + err
-    assert "leads outside the checked folders" in out
     assert {path: path.read_bytes() for path in outside.iterdir()} == before
+    story = (repo / "_posts" / "2024-01-22-story.md").read_text("utf-8")
     if command == "fix":
-        assert "Q&A: hostile" in (repo / "_posts" / "2024-01-22-story.md").read_text("utf-8")
+        assert "Q&A: hostile" in story
+    elif command == "add-ignore":
+        assert "# fmlint: ignore[" in story
+    else:
+        assert "leads outside the checked folders" in out
