@@ -465,6 +465,18 @@ def test_an_answer_that_never_ends_is_cut_off_at_the_deadline(answer, needs):
         trickler.close()
 
 
+def test_a_tls_handshake_that_never_ends_is_cut_off_at_the_deadline():
+    trickler = Trickler(b"\x16\x03\x03\x40\x00", b"\x00")  # a 16 KB record, a byte at a time
+    try:
+        started = time.monotonic()
+        facts = probe(trickler.url("/").replace("http:", "https:"),
+                      **{"connect-timeout": 0.5, "read-timeout": 0.5})
+        assert facts.error == "timeout"
+        assert time.monotonic() - started < 10
+    finally:
+        trickler.close()
+
+
 def test_the_deadline_covers_every_redirect_on_the_way(server):
     """Each hop answers within the read timeout, but not all of them together."""
     started = time.monotonic()

@@ -108,11 +108,19 @@ class _Cutoff:
 
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
-        self.sock: socket.socket | None = None
         self.fired = False
+        # A second handle on the connection: shutting it down ends every wait on the
+        # connection, also inside TLS (which takes the first handle over).
+        self._handle: socket.socket | None = None
+        self._lock = threading.Lock()  # (a cut and the end of the request, one at a time)
         self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
         self._timer.daemon = True
         self._timer.start()
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        """Cut ``sock``'s connection off at the deadline; ``sock`` itself is returned."""
+        self._handle = sock.dup()
+        return sock
 
     def left(self, most: float) -> float:
         """Seconds to wait for the next step, at most ``most``; TimeoutError when none."""
@@ -122,13 +130,18 @@ class _Cutoff:
         return min(most, left)
 
     def _cut(self) -> None:
-        self.fired = True
-        if self.sock is not None:
-            with contextlib.suppress(OSError):  # (the plain socket's own shutdown: no TLS)
-                socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
+        with self._lock:
+            self.fired = True
+            if self._handle is not None:
+                with contextlib.suppress(OSError):  # (closed already: the request is over)
+                    self._handle.shutdown(socket.SHUT_RDWR)
 
     def cancel(self) -> None:
+        """The request is over: no cut, and the second handle is closed."""
         self._timer.cancel()
+        with self._lock:
+            if self._handle is not None:
+                self._handle.close()
 
 
 def _connect(addresses: list[tuple[str, int]], timeout: float,
@@ -180,16 +193,13 @@ def request(url: str, method: str, settings: Settings, *, limit: int = 0,
     cutoff = _Cutoff(time.monotonic() + time_allowed(settings) if deadline is None
                      else deadline)
     connection: http.client.HTTPConnection | None = None
+    sock: socket.socket | None = None
     try:
-        sock = cutoff.sock = _connect(addresses, settings.connect_timeout, cutoff)
+        sock = cutoff.watch(_connect(addresses, settings.connect_timeout, cutoff))
         sock.settimeout(cutoff.left(settings.read_timeout))
         if target.scheme == "https":
             context = tls or tls_context(settings.ca_bundle)
-            try:
-                sock = cutoff.sock = context.wrap_socket(sock, server_hostname=target.host)
-            except BaseException:
-                sock.close()
-                raise
+            sock = context.wrap_socket(sock, server_hostname=target.host)
             connection = http.client.HTTPSConnection(target.host, target.port,
                                                      timeout=settings.read_timeout,
                                                      context=context)
@@ -211,8 +221,8 @@ def request(url: str, method: str, settings: Settings, *, limit: int = 0,
         cutoff.cancel()
         if connection is not None:
             connection.close()
-        elif cutoff.sock is not None:
-            cutoff.sock.close()
+        elif sock is not None:
+            sock.close()
 
 
 def _failure(err: OSError | http.client.HTTPException, host: str, url: str,
