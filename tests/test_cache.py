@@ -469,9 +469,9 @@ def test_a_cache_that_cannot_be_finished_still_prints_the_report(
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False)
-    | st.text(max_size=4),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner,
-                                                                max_size=4),
+    | st.text(max_size=4) | st.sampled_from([[], {}]),
+    lambda inner: st.lists(inner, min_size=1, max_size=4) | st.dictionaries(
+        st.text(max_size=4), inner, min_size=1, max_size=4),
     max_leaves=12)
 
 

@@ -1037,10 +1037,11 @@ def test_records_linked_out_of_the_checked_folders_are_not_read_for_urls(tmp_pat
 
 ANY_JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 600) | st.floats(allow_nan=False)
-    | st.text(max_size=6) | st.sampled_from(["reach", "image", "dns", "same", "200"]),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+    | st.text(max_size=6) | st.sampled_from(["reach", "image", "dns", "same", "200", [], {}]),
+    lambda inner: st.lists(inner, min_size=1, max_size=4) | st.dictionaries(
         st.sampled_from(["url", "status", "error", "hops", "image", "needs", "https",
-                         "checked", "attempts", "reason", "detail"]), inner, max_size=6),
+                         "checked", "attempts", "reason", "detail"]), inner, min_size=1,
+        max_size=6),
     max_leaves=16)
 
 
