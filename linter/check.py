@@ -10,14 +10,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, engine
 from .config import Config
 from .files import read_whole
 from .finding import SEVERITY_RANK, Finding
-from .runner import Job, Mode, Outcome, Written, check_data, check_paths
+from .runner import Job, Mode, Outcome, Written, check_data, check_paths, reading_roots
 from .source import DecodeError, Lines, decode
 from .spill import SortedFindings, Spill
 from .suppress import Suppressions
@@ -71,7 +70,8 @@ def _check_online_settings(args: argparse.Namespace, config: Config) -> None:
 
 
 def _gather_online(args: argparse.Namespace, config: Config,
-                   sources: list[tuple[str, bytes | None]]) -> None:
+                   sources: list[tuple[str, bytes | None]], roots: list[str] | None = None
+                   ) -> None:
     """Ask the network (or, with --offline, the cache) about the records' URLs."""
     if not config.online:
         return
@@ -82,7 +82,8 @@ def _gather_online(args: argparse.Namespace, config: Config,
         os.path.dirname(config.source) if config.source else ".", DIR_NAME)
     progress = _Progress(0, "URLs") if (
         not args.no_progress and sys.stderr.isatty()) else None
-    config.online_facts = gather(sources, config, offline=args.offline, cache_dir=cache_dir,
+    config.online_facts = gather(sources, config, roots=roots, offline=args.offline,
+                                 cache_dir=cache_dir,
                                  progress=progress.show if progress else None)
     if progress and progress.count:
         progress.done()
@@ -137,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         files = [path for group in groups for path in group.files]
         for group in groups:
-            _gather_online(args, group.config, [(path, None) for path in group.files])
+            _gather_online(args, group.config, [(path, None) for path in group.files], paths)
         jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
         progress = _Progress(len(files)) if (
             not args.no_progress and sys.stderr.isatty() and len(files) > 200) else None
@@ -582,7 +583,7 @@ def _add_ignores(findings: list[Finding]) -> int:
     roots = list({os.path.dirname(p) or "." for p in by_path})
     for path, items in by_path.items():
         try:
-            data = Path(path).read_bytes()
+            data = read_whole(path, roots=reading_roots(path, roots))[1]
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             skipped += len(items)

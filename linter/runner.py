@@ -76,11 +76,12 @@ def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str
     root = find_site_root(Path(os.path.normpath(os.path.join(cwd, directory))), looked)
     if root is None:
         return None, {}, tuple(looked)
-    try:
-        text = (root / "_config.yml").read_text("utf-8", errors="replace")
+    try:  # (a link to a file outside the site, or to a device, is not read)
+        _info, data = files.read_whole(str(root / "_config.yml"), roots=[str(root)],
+                                       limit=files.MAX_SETTINGS_BYTES)
     except OSError:
         return str(root), {}, tuple(looked)
-    return str(root), site_settings(text), tuple(looked)
+    return str(root), site_settings(data.decode("utf-8", errors="replace")), tuple(looked)
 
 
 def site_for(path: str | None, config: Config) -> Site:
@@ -105,11 +106,15 @@ def site_for(path: str | None, config: Config) -> Site:
 
 
 @lru_cache(maxsize=1024)
-def _image_size(path: str) -> tuple[int, int] | str | None:
+def _image_size(path: str, root: str) -> tuple[int, int] | str | None:
+    """The size of the site's image at ``path``; None for one that is not a regular file
+    within the site ``root`` (links resolved), or of no known size."""
     from .imagetools import read_image_size
 
     if not os.path.isfile(path):
         return "missing"
+    if not files.inside(path, [root]):
+        return None
     return read_image_size(Path(path))
 
 
@@ -141,7 +146,7 @@ def image_sizer(site: Site, deps: list[str]) -> ImageSizer | None:
         if local is None:
             return None
         deps.append(local)
-        return _image_size(local)
+        return _image_size(local, root)
 
     return size
 
@@ -180,9 +185,11 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
         if mode.diff:
             import difflib
 
+            from .output.safe_text import diff_path
+
             outcome.diff = "".join(difflib.unified_diff(
                 text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{path}"))
+                fromfile=diff_path("a/", path), tofile=diff_path("b/", path)))
     return outcome
 
 
@@ -214,7 +221,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     """Read, check, and (with ``mode.fix``) write one file. Never raises. ``with_digest``:
     the outcome carries the SHA-256 of the bytes checked (for the result cache)."""
     try:
-        info, data = files.read_whole(path)
+        info, data = files.read_whole(path, roots=reading_roots(path, roots))
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text)
@@ -234,11 +241,23 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
+def reading_roots(path: str, roots: list[str]) -> list[str] | None:
+    """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
+    its way, else within the checked folders (a file named itself: within its folder)."""
+    if os.path.realpath(path) == os.path.abspath(path):
+        return None
+    return [os.path.dirname(root) or "." if root == path else root for root in roots]
+
+
 def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
     from .registry import RULES
 
     rule = RULES["FM017"]
-    message = err if isinstance(err, str) else f"cannot read the file: {err.strerror}"
+    if isinstance(err, files.ReadRefused):
+        message = str(err)
+    else:
+        message = err if isinstance(err, str) else (
+            f"cannot read the file: {err.strerror or err}")
     return Finding(path, 1, 1, 1, 1, rule.code, rule.name,
                    config.severity_of(rule), message, None)  # type: ignore[arg-type]
 
