@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import re
 
-from .urltools import host_name_problem, host_to_ascii, split_url
+from .urltools import host_name_problem, host_to_ascii, split_url, too_long
 
 _LTR = ("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff"
         "\u200e\u2c00-\ufb1c\ufe00-\ufe6f\ufefd-\uffff]")
@@ -81,9 +81,12 @@ def amp_cache_subdomain(host: str) -> str | None:
 def amp_cache_url(amp_url: str, cache_domain: str = "cdn.ampproject.org") -> str | None:
     """The AMP Cache URL that serves the AMP page ``amp_url``; None if it has none.
 
-    None for anything but an absolute http(s) URL with a valid host, and for URLs with user
-    information or a port other than the scheme's default, which the cache cannot address.
+    None for anything but an absolute http(s) URL with a valid host, for URLs with user
+    information or a port other than the scheme's default, which the cache cannot address,
+    and for a value too long to be a URL.
     """
+    if too_long(amp_url):
+        return None
     url = amp_url.strip()
     p = split_url(url)
     if p.scheme[0] < 0 or p.authority[0] < 0:

@@ -6,11 +6,12 @@ Lint rules find their targets here (``format: uri``, ``contentMediaType: text/pl
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin
 
 from . import pointer
+from .formats import pattern_search
 
 ROLE_KEYWORD = "x-fmlint-role"
 _MAX_KIDS = 512  # child shapes remembered per place
@@ -86,16 +87,28 @@ def _type_fits(schema: dict, kind: str) -> bool:
 class Walker:
     """Walks records alongside one schema document; memoises the schema side per shape."""
 
-    def __init__(self, document: dict) -> None:
+    def __init__(self, document: dict, resources: dict[str, Any] | None = None,
+                 base: str | None = None) -> None:
+        """``resources``: the other documents the schema's ``$ref``s reach, by URI (read
+        from ``base``, its own URI)."""
         self.root = document
+        self._base = base or ""
+        self._documents: dict[str, Any] = {**(resources or {}), self._base: document}
+        # The base URI in effect at each subschema, where $refs lead to other documents.
+        self._bases = _bases(self._documents) if resources else {}
         self._expanded: dict[tuple[int, str], tuple[dict, ...]] = {}
         self._shapes: dict[tuple[tuple[int, ...], str], _Shape] = {}
         self._records: dict[tuple[tuple[str, ...], tuple[type, ...]], Annotations] = {}
 
-    def _resolve(self, ref: str) -> dict | None:
-        if not ref.startswith("#"):
-            return None
-        node = pointer.resolve(self.root, ref[1:])
+    def _resolve(self, ref: str, at: dict) -> dict | None:
+        """The subschema the ``$ref`` of the subschema ``at`` leads to (None: elsewhere)."""
+        if not self._bases:
+            node = pointer.resolve(self.root, ref[1:]) if ref.startswith("#") else None
+        else:
+            target, place = urldefrag(urljoin(self._bases.get(id(at), self._base), ref))
+            document = self._documents.get(target)
+            node = pointer.resolve(document, unquote(place)) if (
+                document is not None and place[:1] in ("", "/")) else None
         return node if isinstance(node, dict) else None
 
     def expand(self, schema: dict, kind: str) -> tuple[dict, ...]:
@@ -114,8 +127,8 @@ class Walker:
             if branch and not _type_fits(current, kind):
                 continue
             out.append(current)
-            if "$ref" in current:
-                target = self._resolve(current["$ref"])
+            if isinstance(current.get("$ref"), str):
+                target = self._resolve(current["$ref"], current)
                 if target is not None:
                     stack.append((target, branch))
             stack.extend((s, branch) for s in current.get("allOf", []) if isinstance(s, dict))
@@ -145,7 +158,7 @@ class Walker:
                     continue
                 matched = False
                 for pattern, sub in schema.get("patternProperties", {}).items():
-                    if re.search(pattern, key):
+                    if pattern_search(pattern, key):
                         children.append(sub)
                         matched = True
                 if not matched and isinstance(schema.get("additionalProperties"), dict):
@@ -226,6 +239,28 @@ class Walker:
                 for i, child in enumerate(value):
                     stack.append((child, f"{where}/{i}", self._kid(shape, i, child), None))
         return notes
+
+
+def _bases(documents: dict[str, Any]) -> dict[int, str]:
+    """The base URI in effect at each subschema of ``documents`` (by URI), which gain the
+    resources they hold (``$id``)."""
+    out: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(document, uri) for uri, document in documents.items()]
+    while stack:
+        node, here = stack.pop()
+        if isinstance(node, dict):
+            ident = node.get("$id")
+            if isinstance(ident, str) and ident and not ident.startswith("#"):
+                here = urldefrag(urljoin(here, ident))[0]
+                documents.setdefault(here, node)
+            if id(node) in out:
+                continue
+            out[id(node)] = here
+            stack.extend((value, here) for key, value in node.items()
+                         if key not in ("enum", "const", "default", "examples"))
+        elif isinstance(node, list):
+            stack.extend((value, here) for value in node)
+    return out
 
 
 _Summary = tuple[frozenset[str], frozenset[str], str | None, str | None, str | None]

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from array import array
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from . import __version__
 from .config import Config
 from .engine import FileResult
-from .files import read_whole
+from .files import read_whole, sweep_once
 from .finding import SEVERITY_RANK
 from .suppress import Directive, Suppressions
 
@@ -128,19 +129,9 @@ def _decode(path: str, data: list[Any]) -> Outcome:
     from .runner import Outcome
 
     findings, entries, sup, deps, block = data
-    if block is not None and not (type(block) is list and len(block) == 2
-                                  and type(block[0]) is bool and type(block[1]) is str):
+    if not (_block_ok(block) and _list_of(findings, _finding_ok)
+            and _list_of(entries, _entry_ok) and _suppressions_ok(sup) and _deps_ok(deps)):
         raise TypeError("not a stored result")
-    if type(findings) is not list or type(entries) is not list:
-        raise TypeError("not a stored result")
-    for row in findings:  # (a plain loop: most files have few rows, often none)
-        if type(row) is not list or len(row) != 10 or row[6] not in SEVERITY_RANK or type(
-                row[4]) is not str:
-            raise TypeError("not a stored result")
-    for row in entries:
-        if type(row) is not list or len(row) != 8 or type(row[0]) is not str or type(
-                row[1]) is not str:
-            raise TypeError("not a stored result")
     result = FileResult(
         suppressions=None if sup is None or sup == [[], []] else Suppressions(
             [Directive(line, col, end, whole, dict(codes), last_line=last)
@@ -150,6 +141,73 @@ def _decode(path: str, data: list[Any]) -> Outcome:
     )
     return Outcome(path, result, rows=(findings, entries), dep_stamps=deps,
                    block=None if block is None else (block[0], block[1]))
+
+
+# What a stored result's parts must be: a hand-edited or damaged line is not a result.
+
+
+def _ints(values: list[Any]) -> bool:
+    return all(type(v) is int for v in values)
+
+
+def _list_of(value: Any, item_ok: Callable[[Any], bool]) -> bool:
+    return type(value) is list and all(item_ok(item) for item in value)
+
+
+def _strings(*values: Any) -> bool:
+    return all(type(v) is str for v in values)
+
+
+def _finding_ok(row: Any) -> bool:
+    """A finding's row (``Finding.to_row``)."""
+    return (type(row) is list and len(row) == 10 and _ints(row[:4])
+            and _strings(row[4], row[5], row[7]) and row[6] in SEVERITY_RANK
+            and (row[8] is None or type(row[8]) is str) and (row[9] is None or _fix_ok(row[9])))
+
+
+def _fix_ok(fix: Any) -> bool:
+    return (type(fix) is list and len(fix) == 3 and fix[0] in ("safe", "unsafe")
+            and type(fix[1]) is str and _list_of(fix[2], lambda edit: (
+                type(edit) is list and len(edit) == 5 and _ints(edit[:4])
+                and type(edit[4]) is str)))
+
+
+def _entry_ok(row: Any) -> bool:
+    """An index entry's row (``IndexEntry.to_row``)."""
+    return (type(row) is list and len(row) == 8 and _strings(row[0], row[1], *row[6:])
+            and _ints(row[2:6]))
+
+
+def _suppressions_ok(sup: Any) -> bool:
+    return sup is None or (
+        type(sup) is list and len(sup) == 2
+        and _list_of(sup[0], lambda d: (
+            type(d) is list and len(d) == 6 and _ints([d[0], d[1], d[2], d[5]])
+            and type(d[3]) is bool and type(d[4]) is dict and _strings(*d[4], *d[4].values())))
+        and _list_of(sup[1], lambda p: (
+            type(p) is list and len(p) == 4 and _ints(p[:3]) and type(p[3]) is str)))
+
+
+def _deps_ok(deps: Any) -> bool:
+    return type(deps) is dict and all(_stamp_ok(stamp) for stamp in deps.values())
+
+
+def _stamp_ok(stamp: Any) -> bool:
+    return stamp is None or (type(stamp) is list and len(stamp) == 2 and _ints(stamp))
+
+
+def _block_ok(block: Any) -> bool:
+    return block is None or (type(block) is list and len(block) == 2
+                             and type(block[0]) is bool and type(block[1]) is str)
+
+
+def warn_unreadable(file: Path | str, what: str = "") -> None:
+    """Say, on one line of stderr, that a cache file cannot be read and is ignored (it is
+    rebuilt as the run goes)."""
+    why = f" ({what})" if what else ""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"fmlint: warning: ignoring the damaged cache file {file}{why}; "
+                         "it will be rebuilt\n")
 
 
 class Cache:
@@ -173,12 +231,18 @@ class Cache:
         # written again this run (a new stamp): the file may be asked for again
         # [size, mtime_ns] of the files results depend on, read once a run
         self.dep_stamp = dep_stamps()
+        self._warned = False  # (about a damaged line: once a run)
         try:
             self._old = open(file, "rb")  # noqa: SIM115  (closed by save or close)
-            if json.loads(self._old.readline()).get("key") != config_key:
-                raise ValueError("another configuration")
+        except OSError:
+            return
+        try:
+            head = json.loads(self._old.readline(1024))
+            if type(head) is not dict or head.get("key") != config_key:
+                raise ValueError("not this configuration's results")
             self._start = self._old.tell()
-        except (OSError, ValueError, AttributeError, TypeError, RecursionError):
+        except (OSError, ValueError, RecursionError) as err:
+            warn_unreadable(file, str(err) if isinstance(err, ValueError) else "")
             self.close()
 
     def _stored(self) -> dict[int, int]:
@@ -258,16 +322,27 @@ class Cache:
             if line is None:
                 return None
             sha, stat, result = json.loads(line.decode("utf-8", "surrogatepass"))
+            if type(sha) is not str or not _stamp_ok(stat) or type(result) is not list:
+                raise TypeError("not a stored result")
+            outcome = _decode(path, result)
+        except OSError:
+            return None
+        except (KeyError, TypeError, ValueError, IndexError, RecursionError):
+            if not self._warned:
+                self._warned = True
+                warn_unreadable(self.file, "a stored result that is not one")
+            return None
+        try:
             if stamp is None or stat != stamp:
                 if sha != self._content_key(path):
                     return None
                 self._write(path, _line(path, [sha, _settled(stamp), result]), again=True)
-            for dep, known in result[3].items():
-                if self.dep_stamp(dep) != known:
-                    return None
-            return _decode(path, result)
-        except (OSError, KeyError, TypeError, ValueError, IndexError, RecursionError):
+        except OSError:
             return None
+        for dep, known in result[3].items():
+            if self.dep_stamp(dep) != known:
+                return None
+        return outcome
 
     def put(self, outcome: Outcome) -> bool:
         """Store the result of checking a file (its line, when a worker made it already);
@@ -318,10 +393,15 @@ def cache_folder(folder: Path) -> Path:
     """A cache folder (results, kept reports, online answers), made with a ``.gitignore`` of
     its own if it is not there."""
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_once(os.path.abspath(folder), _TEMPORARY)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
     return folder
+
+
+# ``replacing``'s temporaries: the target's name, a process number, ``.tmp``.
+_TEMPORARY = re.compile(r"[a-z0-9-]+\.[0-9]+\.tmp")
 
 
 @contextlib.contextmanager

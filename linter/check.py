@@ -8,18 +8,21 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, engine
 from .config import Config
 from .files import read_whole
 from .finding import SEVERITY_RANK, Finding
-from .runner import Mode, Outcome, check_data, check_paths
+from .runner import Job, Mode, Outcome, Written, check_data, check_paths, reading_roots
 from .source import DecodeError, Lines, decode
 from .spill import SortedFindings, Spill
 from .suppress import Suppressions
+
+if TYPE_CHECKING:
+    from .cache import Cache, Stamps
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -67,7 +70,8 @@ def _check_online_settings(args: argparse.Namespace, config: Config) -> None:
 
 
 def _gather_online(args: argparse.Namespace, config: Config,
-                   sources: list[tuple[str, bytes | None]]) -> None:
+                   sources: list[tuple[str, bytes | None]], roots: list[str] | None = None
+                   ) -> None:
     """Ask the network (or, with --offline, the cache) about the records' URLs."""
     if not config.online:
         return
@@ -78,7 +82,8 @@ def _gather_online(args: argparse.Namespace, config: Config,
         os.path.dirname(config.source) if config.source else ".", DIR_NAME)
     progress = _Progress(0, "URLs") if (
         not args.no_progress and sys.stderr.isatty()) else None
-    config.online_facts = gather(sources, config, offline=args.offline, cache_dir=cache_dir,
+    config.online_facts = gather(sources, config, roots=roots, offline=args.offline,
+                                 cache_dir=cache_dir,
                                  progress=progress.show if progress else None)
     if progress and progress.count:
         progress.done()
@@ -106,12 +111,16 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if "-" in paths and len(paths) > 1:
             raise UsageError("'-' (standard input) cannot be mixed with other paths")
-        anchor = args.stdin_filename if paths == ["-"] and args.stdin_filename else paths[0]
-        config = _load_config(args, anchor if anchor != "-" else ".")
-        _check_online_settings(args, config)
         for path in paths:
             if path != "-" and not os.path.exists(path):
                 raise UsageError(f"{path}: no such file or folder")
+        configs = Configs(args)
+        if paths == ["-"]:
+            groups = [Group(configs.for_path(args.stdin_filename or "."), [])]
+        else:
+            groups = configs.groups(paths, force_exclude=args.force_exclude)
+        for group in groups:
+            _check_online_settings(args, group.config)
     except (UsageError, ConfigError) as err:
         sys.stderr.write(f"fmlint: {err}\n")
         return EXIT_ERROR
@@ -122,51 +131,59 @@ def _run(args: argparse.Namespace) -> int:
     totals = Totals()
     last_run = None  # the last run's report, to print again or to keep
     if paths == ["-"]:
-        outcome = _check_stdin(args, config, mode)
+        outcome = _check_stdin(args, groups[0].config, mode)
         files = [outcome.path]
+        groups[0].files.append(outcome.path)
         totals.add(outcome, keep_text=True)
     else:
-        from .files import discover
-
-        files = list(discover(paths, config, force_exclude=args.force_exclude))
-        _gather_online(args, config, [(path, None) for path in files])
+        files = [path for group in groups for path in group.files]
+        for group in groups:
+            _gather_online(args, group.config, [(path, None) for path in group.files], paths)
         jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
         progress = _Progress(len(files)) if (
             not args.no_progress and sys.stderr.isatty() and len(files) > 200) else None
-        cache = stamps = None
-        if not (args.no_cache or mode.fix or mode.diff or args.add_ignore or config.online):
-            from .cache import Cache, Stamps
-
-            cache = Cache.open(args.cache_dir, config)
-            stamps = Stamps(files)
-            if args.output_file is None:
+        if not (args.no_cache or mode.fix or mode.diff or args.add_ignore):
+            _open_caches(args, groups)
+            if len(groups) == 1 and groups[0].cache is not None and args.output_file is None:
                 from .lastrun import LastRun
 
-                last_run = LastRun(cache, _request(args, config), files, stamps)
+                group = groups[0]
+                last_run = LastRun(group.cache, _request(args, group.config), files,
+                                   group.stamps)
                 try:
                     status = last_run.replay(sys.stdout)  # the same run as the last one?
                 except OSError as err:
                     return _cannot_write(err, None)
                 if status is not None:
-                    cache.close()
+                    group.cache.close()
                     return status
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
         if args.output_format == "text" and not (
                 args.statistics or args.add_ignore or mode.fix or mode.diff):
             totals.block_color = _use_color(args, sys.stdout)  # lay files out as they come
-        for outcome in _run_files(files, config, mode, paths, jobs, cache, stamps, progress,
-                                  totals.block_color, last_run):
-            if outcome.path in explicit or not _plain_page(outcome):
-                totals.add(outcome)
+        written = Written() if mode.fix else None
+        try:
+            with contextlib.closing(_run_files(groups, mode, paths, jobs, progress,
+                                               totals.block_color, last_run, written)) as run:
+                for outcome in run:
+                    if outcome.path in explicit or not _plain_page(outcome):
+                        totals.add(outcome)
+        except KeyboardInterrupt:
+            if progress:
+                progress.done()
+            _say_stopped(written)
+            raise
         if progress:
             progress.done()
-    extra = engine.finalize(totals.spill.shared_entries(), config, totals.suppressions)
+        if written is not None:
+            totals.fixed = written.value  # (files written, by whichever process wrote them)
+    extra = _finalize(groups, totals)
     totals.tally([f.to_row() for f in extra])
     findings = SortedFindings(totals.spill, files, extra, totals.found)
     try:
         if args.add_ignore:
             return _add_ignores(list(findings))
-        status = _report(args, config, totals, findings, mode, last_run)
+        status = _report(args, totals, findings, mode, last_run)
         if last_run is not None:
             last_run.save(status)
         return status
@@ -174,6 +191,109 @@ def _run(args: argparse.Namespace) -> int:
         totals.spill.close()
         if last_run is not None:
             last_run.close()
+
+
+@dataclass(eq=False)
+class Group:
+    """Files that share one configuration, and their result cache."""
+
+    config: Config
+    files: list[str]
+    cache: Cache | None = None
+    stamps: Stamps | None = None  # the files' [size, mtime_ns], read once for the run
+
+
+class Configs:
+    """The configuration of each file of a run: the nearest configuration file above it
+    (the one ``--config`` names for all; none with ``--isolated``), read once for the run,
+    with the command line's flags over it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._found: dict[str, str | None] = {}  # folder -> its configuration file
+        self._configs: dict[str | None, Config] = {}  # configuration file -> its Config
+
+    def for_path(self, path: str) -> Config:
+        """The configuration of a file (or of a folder's files)."""
+        return self._in(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+
+    def _in(self, folder: str) -> Config:
+        """The configuration of the files in ``folder``."""
+        from . import configfile
+
+        found: str | None = None
+        if not (self._args.isolated or self._args.config):
+            if folder not in self._found:
+                self._found[folder] = configfile.find(os.path.abspath(folder))
+            found = self._found[folder]
+        config = self._configs.get(found)
+        if config is None:
+            config = self._configs[found] = _load_config(self._args, found or folder)
+        return config
+
+    def groups(self, paths: list[str], force_exclude: bool) -> list[Group]:
+        """The files to check, by configuration: files named as given (unless
+        ``force_exclude`` and their configuration excludes them), folders walked for the
+        files each file's own configuration includes and does not exclude."""
+        from .files import data_record, discover
+
+        by_config: dict[int, Group] = {}
+        seen: set[str] = set()
+        for given in paths:
+            walked = os.path.isdir(given)
+            found = discover([given], _WALK) if walked else discover(
+                [given], self.for_path(given), force_exclude=force_exclude)
+            for path in found:
+                config = self._in(os.path.dirname(path) or ".") if walked else self.for_path(
+                    path)
+                if path in seen or (walked and not config.includes(path)
+                                     and not data_record(path, config)) or (
+                        walked and config.excludes(path)):
+                    continue
+                seen.add(path)
+                group = by_config.get(id(config))
+                if group is None:
+                    group = by_config[id(config)] = Group(config, [])
+                group.files.append(path)
+        return list(by_config.values())
+
+
+# Walking folders finds every file that is not hidden, vendored or ignored by git; each
+# file's own configuration then says whether it is checked (``Configs.groups``).
+_WALK = Config(include=["*"])
+
+
+def _open_caches(args: argparse.Namespace, groups: list[Group]) -> None:
+    """The result cache of each group checked offline (several configurations sharing
+    ``--cache-dir`` each keep theirs in a folder of its own)."""
+    from .cache import Cache, Stamps
+
+    for group in groups:
+        if group.config.online:
+            continue
+        folder = args.cache_dir
+        if folder and len(groups) > 1:
+            import hashlib
+
+            source = os.path.abspath(group.config.source or "")
+            folder = os.path.join(folder, hashlib.sha256(
+                source.encode("utf-8", "surrogatepass")).hexdigest()[:16])
+        group.cache = Cache.open(folder, group.config)
+        group.stamps = Stamps(group.files)
+
+
+def _finalize(groups: list[Group], totals: Totals) -> list[Finding]:
+    """The findings across records (duplicates), each judged by its own file's
+    configuration (rules, severities, per-file-ignores)."""
+    entries = totals.spill.shared_entries()
+    if len(groups) == 1:
+        return engine.finalize(entries, groups[0].config, totals.suppressions)
+    out: list[Finding] = []
+    for group in groups:
+        own = set(group.files)
+        out.extend(f for f in engine.finalize(entries, group.config, totals.suppressions)
+                   if f.path in own)
+    return out
 
 
 class Totals:
@@ -241,41 +361,63 @@ class Totals:
                     self.fixable_unsafe += 1
 
 
-def _run_files(files: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
-               cache, stamps, progress, block_color: bool | None,
-               last_run=None) -> Iterator[Outcome]:
-    """Outcomes of every file, as they come: from the cache where it holds them (judged by
-    the files' ``stamps``, read once for the run), else checked. With ``block_color``, each
-    with its lines of the text report (``Outcome.block``). Each is told to ``last_run``,
-    which keeps the report only if every result is in the cache."""
+def _run_files(groups: list[Group], mode: Mode, roots: list[str], jobs: int, progress,
+               block_color: bool | None, last_run=None,
+               written: Written | None = None) -> Iterator[Outcome]:
+    """Outcomes of every file, as they come: from its group's cache where it holds them
+    (judged by the files' ``stamps``, read once for the run), else checked. With
+    ``block_color``, each with its lines of the text report (``Outcome.block``). Each is
+    told to ``last_run``, which keeps the report only if every result is in the cache.
+    ``written`` counts the problems repaired by fixed files written."""
     render = None
     if block_color is not None:
         from .output.text import render_file
 
         render = partial(render_file, color=block_color)
-    if cache is None:
-        yield from check_paths(files, config, mode, roots, jobs, progress, render=render)
-        return
-    todo: list[str] = []
-    for index, path in enumerate(files):
-        hit = cache.get(path, stamps[index])
-        if hit is None:
-            todo.append(path)
+    todo: list[tuple[Config, list[str]]] = []
+    cache_of: dict[str, Cache] = {}
+    for group in groups:
+        if group.cache is None:
+            todo.append((group.config, group.files))
             continue
-        if progress:
-            progress(1)
-        if last_run is not None:
-            last_run.add(hit.dep_stamps, True)
-        if hit.block is not None and hit.block[0] is not block_color:
-            hit.block = None  # (made in the other colour, or not wanted)
-        yield hit
-    for outcome in check_paths(todo, config, mode, roots, jobs, progress, cache_lines=True,
-                               render=render):
-        stored = cache.put(outcome)
-        if last_run is not None:
-            last_run.add(outcome.dep_stamps, stored)
-        yield outcome
-    cache.save()
+        left: list[str] = []
+        for index, path in enumerate(group.files):
+            hit = group.cache.get(path, group.stamps[index] if group.stamps else None)
+            if hit is None:
+                left.append(path)
+                cache_of[path] = group.cache
+                continue
+            if progress:
+                progress(1)
+            if last_run is not None:
+                last_run.add(hit.dep_stamps, True)
+            if hit.block is not None and hit.block[0] is not block_color:
+                hit.block = None  # (made in the other colour, or not wanted)
+            yield hit
+        todo.append((group.config, left))
+    job = Job(mode, roots, render, with_digest=bool(cache_of), written=written)
+    with contextlib.closing(check_paths(todo, job, jobs, progress)) as outcomes:
+        for outcome in outcomes:
+            cache = cache_of.get(outcome.path)
+            if cache is not None:
+                stored = cache.put(outcome)
+                if last_run is not None:
+                    last_run.add(outcome.dep_stamps, stored)
+            yield outcome
+    for group in groups:
+        if group.cache is not None:
+            group.cache.save()
+
+
+def _say_stopped(written: Written | None) -> None:
+    """Say that the run stopped before its end, and what fixes it wrote."""
+    with contextlib.suppress(OSError, ValueError):
+        if written is None:
+            sys.stderr.write("fmlint: stopped; nothing reported\n")
+        else:
+            count = written.value
+            sys.stderr.write(f"fmlint: stopped; fixed {count} problem{'s' if count != 1 else ''}"
+                             " in the files written so far, nothing else reported\n")
 
 
 def _plain_page(outcome: Outcome) -> bool:
@@ -334,7 +476,7 @@ def _request(args: argparse.Namespace, config: Config) -> dict[str, Any]:
     return request
 
 
-def _report(args: argparse.Namespace, config: Config, totals: Totals,
+def _report(args: argparse.Namespace, totals: Totals,
             findings: SortedFindings, mode: Mode, last_run=None) -> int:
     from .output import Report, write
     from .registry import RULES
@@ -442,7 +584,7 @@ def _add_ignores(findings: list[Finding]) -> int:
     roots = list({os.path.dirname(p) or "." for p in by_path})
     for path, items in by_path.items():
         try:
-            data = Path(path).read_bytes()
+            data = read_whole(path, roots=reading_roots(path, roots))[1]
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             skipped += len(items)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from typing import NoReturn, TextIO
 
@@ -66,8 +69,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="run the online checks from the cache only, without the network")
     settings = check.add_argument_group("settings")
     settings.add_argument("--config", metavar="FILE",
-                          help="configuration file (default: the nearest fmlint.toml, "
-                          ".fmlint.toml or pyproject.toml with [tool.fmlint])")
+                          help="one configuration file for every file (default: each "
+                          "file's nearest fmlint.toml, .fmlint.toml or pyproject.toml with "
+                          "[tool.fmlint])")
     settings.add_argument("--force-exclude", action="store_true",
                           help="apply 'exclude' and the rule that skips plain pages (files "
                           "without front matter outside '_' folders) to files named on the "
@@ -160,14 +164,35 @@ def main(argv: list[str] | None = None) -> int:
             from .check import run
         finally:
             gc.enable()
-        return run(args)
-    except KeyboardInterrupt:
-        return 130
+        with _stopped_by_signals():
+            return run(args)
+    except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM (``runner.Interrupted``)
+        return 128 + getattr(err, "signum", signal.SIGINT)
     except BrokenPipeError:
         return EXIT_CLEAN
     except OSError as err:  # writing the report failed (a full disk, a closed terminal)
         _complain(err)
         return EXIT_ERROR
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and Ctrl-C stop a run after the file being checked, with an exception that
+    ends it cleanly (``runner.interrupt``; workers stop the same way)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # (signals reach the main thread only)
+        return
+    from .runner import interrupt
+
+    before = {signum: signal.signal(signum, interrupt)
+              for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 def _complain(err: OSError, what: str = "") -> None:

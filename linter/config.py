@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ class Config:
     now: datetime | None = None
     online: bool = False  # run the checks that need the network
     online_settings: dict[str, Any] = field(default_factory=dict)
+    schema_hosts: list[str] = field(default_factory=list)  # hosts remote schemas may come from
     # What the network said about each URL, gathered at the edge before checking (url -> facts).
     online_facts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     # Selections applied after the file's select / extend-select / ignore, in order.
@@ -69,7 +71,11 @@ class Config:
     base_dir: str = "."  # globs and relative paths are relative to this folder
     # The working folder, where a run fixes it once (the command line); None: asked each time.
     cwd: str | None = field(default=None, repr=False, compare=False)
+    # Every file this configuration was read from: ``source`` and the files it extends.
+    sources: tuple[str, ...] = field(default=(), compare=False)
     _enabled: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    # The schema mappings and per-file ignores, compiled once (``_matchers``).
+    _compiled: _Matchers | None = field(default=None, repr=False, compare=False)
 
     # -- rule selection --------------------------------------------------------------------
 
@@ -113,8 +119,8 @@ class Config:
 
         relative = self.relative(path)
         out: set[str] = set()
-        for pattern, codes in self.per_file_ignores.items():
-            if glob_any(relative, (pattern,)):
+        for test, codes in self._matchers().ignores:
+            if test(relative):
                 out |= resolve(codes)
         return frozenset(out)
 
@@ -131,7 +137,6 @@ class Config:
 
     def relative(self, path: str) -> str:
         """``path`` relative to the configuration's folder, with '/' separators."""
-        import os
 
         cwd = self.working_folder()
         directory, name = os.path.split(path)
@@ -142,7 +147,6 @@ class Config:
 
     def working_folder(self) -> str:
         """The folder relative paths start from."""
-        import os
 
         return self.cwd or os.getcwd()
 
@@ -159,9 +163,9 @@ class Config:
         it recognises (its ``x-fmlint-match``)."""
         if path:
             relative = self.relative(path)
-            for mapping in self.schemas:
-                if glob_any(relative, mapping.files):
-                    return self.resolve_path(mapping.schema), True
+            for test, schema in self._matchers().schemas:
+                if test(relative):
+                    return schema, True
             for name, patterns in builtin_files().items():
                 if glob_any(relative, patterns):
                     return name, False
@@ -169,19 +173,59 @@ class Config:
             return self.resolve_path(self.default_schema), True
         return DEFAULT_SCHEMA, False
 
+    def _matchers(self) -> _Matchers:
+        """The schema mappings and per-file ignores as compiled tests, made once for these
+        settings (a site may map a thousand globs: compiling them for every record would
+        cost more than checking it)."""
+        key = (self.base_dir, tuple(self.schemas), tuple(
+            (k, tuple(v)) for k, v in self.per_file_ignores.items()))
+        if self._compiled is None or self._compiled.key != key:
+            self._compiled = _Matchers(
+                key,
+                tuple((compile_globs(m.files), self.resolve_path(m.schema))
+                      for m in self.schemas),
+                tuple((compile_globs((pattern,)), codes)
+                      for pattern, codes in self.per_file_ignores.items()))
+        return self._compiled
+
+    def excludes(self, path: str) -> bool:
+        """Whether ``exclude`` covers ``path`` or a folder it lies in (below this
+        configuration's folder), as walking a folder would skip it."""
+        if not self.exclude:
+            return False
+        parts = self.relative(path).split("/")
+        return any(glob_any("/".join(parts[:end]), self.exclude)
+                   for end in range(len(parts), 0, -1) if parts[end - 1] not in ("", ".", ".."))
+
+    def includes(self, path: str) -> bool:
+        """Whether a file found walking a folder matches ``include`` (a pattern without '/'
+        is tested on the file's name)."""
+        names = tuple(p for p in self.include if "/" not in p)
+        if glob_any(os.path.basename(path), names):
+            return True
+        paths = tuple(p for p in self.include if "/" in p)
+        return bool(paths) and glob_any(self.relative(path), paths)
+
     def resolve_path(self, reference: str) -> str:
         """A schema or folder reference relative to the configuration file's folder."""
-        if reference in BUILTIN:
+        if reference in BUILTIN or reference.startswith(("http://", "https://")):
             return reference
-        import os
 
         return os.path.normpath(os.path.join(self.base_dir, reference))
+
+
+@dataclass(frozen=True, slots=True)
+class _Matchers:
+    """A configuration's compiled globs, and the settings they were compiled from."""
+
+    key: tuple[Any, ...]
+    schemas: tuple[tuple[Callable[[str], bool], str], ...]  # (test, schema reference)
+    ignores: tuple[tuple[Callable[[str], bool], list[str]], ...]  # (test, selectors)
 
 
 @lru_cache(maxsize=1024)
 def _relative(path: str, base_dir: str, cwd: str) -> str:
     """``path`` (relative to ``cwd``) relative to ``base_dir``, with '/' separators."""
-    import os
 
     base = os.path.join(os.path.normpath(os.path.join(cwd, base_dir)), "")
     absolute = os.path.normpath(os.path.join(cwd, path))
@@ -202,9 +246,9 @@ def glob_any(relative: str, patterns: Iterable[str]) -> bool:
     return _globs(tuple(patterns))(relative)
 
 
-@lru_cache(maxsize=256)
-def _globs(patterns: tuple[str, ...]) -> Callable[[str], bool]:
-    """The test of a list of patterns, compiled once into (at most) two expressions."""
+def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """The test of a list of patterns (as ``glob_any`` reads them), compiled into (at most)
+    two expressions."""
     whole: list[str] = []
     names: list[str] = []
     for pattern in patterns:
@@ -230,3 +274,6 @@ def _globs(patterns: tuple[str, ...]) -> Callable[[str], bool]:
             match_name(part) for part in relative.split("/") if part not in ("", "."))
 
     return test
+
+
+_globs = lru_cache(maxsize=256)(compile_globs)  # (the few lists matched again and again)

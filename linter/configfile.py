@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 import json
 import os
 import re
-from pathlib import Path
 from typing import Any
 
-from .config import Config, SchemaMapping
+from .config import Config, SchemaMapping, Selection
+from .files import read_whole
 from .lazyre import compile_later
 
 NAMES = (".fmlint.toml", "fmlint.toml", "pyproject.toml")
+MAX_CONFIG_BYTES = 1024 * 1024  # the largest configuration file fmlint reads
 
 
 class ConfigError(Exception):
     """An unusable configuration file; the message names the file and line."""
+
+
+class _Placed(ConfigError):
+    """A ConfigError in an extended file that already says which file extends it."""
 
 
 def find(start: str) -> str | None:
@@ -36,10 +43,10 @@ def find(start: str) -> str | None:
             import tomllib  # (imported when there is TOML to read)
 
             try:
-                with open(candidate, "rb") as handle:
-                    if "fmlint" in tomllib.load(handle).get("tool", {}):
-                        return candidate
-            except (OSError, tomllib.TOMLDecodeError):
+                data = read_whole(candidate, limit=MAX_CONFIG_BYTES)[1].decode("utf-8")
+                if "fmlint" in tomllib.loads(data).get("tool", {}):
+                    return candidate
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                 continue
         parent = os.path.dirname(current)
         if parent == current:
@@ -133,10 +140,49 @@ def _validate(table: dict[str, Any], path: str, lines: _Lines) -> None:
     raise ConfigError(f"{path}:{lines.line(keys)}: {where}: {error.message}")
 
 
+# Configurations read, by absolute path: the stamps of every file each was read from, and
+# the configuration (``load`` hands out copies).
+_loaded: dict[str, tuple[tuple[tuple[str, int, int] | None, ...], Config]] = {}
+
+
 def load(path: str) -> Config:
-    """Read one configuration file (TOML) into a Config."""
+    """Read one configuration file (TOML), and the files it extends, into a Config.
+
+    A file read before is read again only when it, or a file it extends, changed on disk
+    (size or modification time); ``forget`` drops what was read.
+    """
+    key = os.path.abspath(path)
+    known = _loaded.get(key)
+    if known is None or known[0] != _stamps(known[1].sources):
+        config = _load(path, ())
+        config.enabled()  # (resolved once, for every copy)
+        known = _loaded[key] = (_stamps(config.sources), config)
+    return dataclasses.replace(known[1], overrides=list(known[1].overrides))
+
+
+def forget() -> None:
+    """Read every configuration file again on its next use."""
+    _loaded.clear()
+
+
+def _stamps(paths: tuple[str, ...]) -> tuple[tuple[str, int, int] | None, ...]:
+    """(path, size, mtime_ns) of each file (None: it cannot be read)."""
+    out: list[tuple[str, int, int] | None] = []
+    for name in paths:
+        try:
+            info = os.stat(name)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((name, info.st_size, info.st_mtime_ns))
+    return tuple(out)
+
+
+def _load(path: str, chain: tuple[str, ...]) -> Config:
+    """One configuration file over the files it extends; ``chain``: the files that extend
+    it, the nearest last (to name a cycle)."""
     try:
-        text = Path(path).read_text("utf-8")
+        text = read_whole(path, limit=MAX_CONFIG_BYTES)[1].decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read the configuration: {err}") from None
     import tomllib
@@ -158,9 +204,117 @@ def load(path: str) -> Config:
     _validate(table, path, lines)
     config = from_table(table, base_dir=os.path.dirname(os.path.abspath(path)))
     config.source = path
+    config.sources = (os.path.abspath(path),)
     _check_rules(config, path, lines)
     _check_network(config, path, lines)
+    if "extend" not in table:
+        return config
+    return _merge(_extended(table["extend"], path, chain, lines), config, table)
+
+
+def _extended(reference: str, path: str, chain: tuple[str, ...], lines: _Lines) -> Config:
+    """The configuration ``path`` extends (``reference``, relative to its folder)."""
+    where = f"{path}:{lines.line(['extend'])}"
+    target = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)),
+                                           os.path.expanduser(reference)))
+    here = [os.path.realpath(p) for p in (*chain, path)]
+    if os.path.realpath(target) in here:
+        cycle = " -> ".join([*chain, path, target])
+        raise _Placed(f"{where}: extend: the configurations extend each other in a "
+                      f"cycle: {cycle}")
+    if not os.path.isfile(target):
+        raise ConfigError(f"{where}: extend: no such configuration file: {target}")
+    try:
+        return _load(target, (*chain, path))
+    except _Placed:
+        raise
+    except ConfigError as err:
+        raise _Placed(f"{err} (extended by {where})") from None
+
+
+def _merge(base: Config, own: Config, table: dict[str, Any]) -> Config:
+    """``own`` (read from ``table``) over ``base``, the configuration it extends.
+
+    A setting ``own`` has replaces ``base``'s; tables (``severity``, ``per-file-ignores``,
+    ``rules``, ``network``) are merged key by key, ``own``'s keys winning; rule selection is
+    layered as ruff's: ``base``'s ``select``/``extend-select``/``ignore``, then ``own``'s
+    (its ``select`` replaces all, its ``extend-select`` adds, its ``ignore`` removes).
+    ``base``'s globs and paths keep meaning what they meant from its own folder.
+    """
+    old, new = base.base_dir, own.base_dir
+
+    def globs(patterns: list[str] | tuple[str, ...]) -> list[str]:
+        return [q for p in patterns for q in _rebase(p, old, new)]
+
+    config = dataclasses.replace(own, overrides=list(base.overrides), _enabled=None,
+                                 _compiled=None)
+    config.select, config.extend_select, config.ignore = (
+        base.select, list(base.extend_select), list(base.ignore))
+    if {"select", "extend-select", "ignore"} & table.keys():
+        config.overrides.append(Selection(
+            None if own.select is None else tuple(own.select), tuple(own.extend_select),
+            tuple(own.ignore)))
+    config.severity = {**base.severity, **own.severity}
+    config.per_file_ignores = {
+        **{q: codes for p, codes in base.per_file_ignores.items() for q in _rebase(p, old, new)},
+        **own.per_file_ignores}
+    config.rule_options = {name: {**base.rule_options.get(name, {}),
+                                  **own.rule_options.get(name, {})}
+                           for name in {*base.rule_options, *own.rule_options}}
+    network = dict(base.online_settings)
+    if "ca-bundle" in network:
+        network["ca-bundle"] = os.path.join(old, network["ca-bundle"])
+    config.online_settings = {**network, **own.online_settings}
+    if "include" not in table:
+        config.include = globs(base.include)
+    if "exclude" not in table:
+        config.exclude = globs(base.exclude)
+    if "schemas" not in table:
+        config.schemas = [SchemaMapping(tuple(globs(m.files)), base.resolve_path(m.schema))
+                          for m in base.schemas]
+    if "schema" not in table and base.default_schema is not None:
+        config.default_schema = base.resolve_path(base.default_schema)
+    for key, name in (("site-root", "site_root"), ("site-url", "site_url"),
+                      ("baseurl", "baseurl"), ("timezone", "timezone"), ("online", "online")):
+        if key not in table:
+            setattr(config, name, getattr(base, name))
+    config.sources = (*own.sources, *base.sources)
     return config
+
+
+def _rebase(pattern: str, old: str, new: str) -> list[str]:
+    """Globs that match, relative to the folder ``new``, what ``pattern`` matches relative
+    to the folder ``old``: names and ``**/`` patterns match anywhere and stay as they are;
+    an anchored one is seen from ``new`` (``../shared/x/**``), and, where ``new`` lies
+    within what it matches, also as the rest of it below ``new``."""
+    body = pattern.strip()
+    if old == new or "/" not in body or body.lstrip("/").startswith("**/"):
+        return [pattern]
+    body = body.lstrip("/")
+    up = os.path.relpath(old, new).replace(os.sep, "/")
+    out = [f"{up}/{body}"]
+    down = os.path.relpath(new, old).replace(os.sep, "/")
+    if down.split("/")[0] != "..":  # ``new`` lies below ``old``
+        inside = _below(body.split("/"), down.split("/"))
+        if inside is not None:
+            out.append(inside)
+    return out
+
+
+def _below(parts: list[str], folders: list[str]) -> str | None:
+    """The glob (``parts``) for what lies below ``folders``, or None if it matches nothing
+    there."""
+    for index, folder in enumerate(folders):
+        if index == len(parts):
+            return None
+        if parts[index] == "**":
+            return "/".join(["/**", *parts[index + 1:]])
+        if not fnmatch.fnmatchcase(folder, parts[index]):
+            return None
+    rest = parts[len(folders):]
+    if rest in ([], [""]):
+        return "**" if rest == [""] else None
+    return "/" + "/".join(rest)
 
 
 def _check_network(config: Config, path: str, lines: _Lines) -> None:
@@ -200,6 +354,7 @@ def from_table(table: dict[str, Any], base_dir: str = ".") -> Config:
     config.rule_options = {k: dict(v) for k, v in table.get("rules", {}).items()}
     config.online = table.get("online", False)
     config.online_settings = dict(table.get("network", {}))
+    config.schema_hosts = list(table.get("schema-hosts", []))
     return config
 
 

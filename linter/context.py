@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,6 +84,8 @@ class Context:
     entries: list[IndexEntry] = field(default_factory=list)
     # Writes a new value in the file's format (YAML, TOML, JSON), keeping the style it can.
     render: Callable[..., str] = scalars.render
+    # Where each character of a value is written, by pointer (worked out once per value).
+    places: dict[str, _Places | None] = field(default_factory=dict)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -138,7 +141,9 @@ class Context:
             last = min(max(sub[1], sub[0] + 1), count) - 1
             start, end = lo + first, lo + max(last, first) + 1
         elif sub is not None and self.text is not None and span.raw is not None:
-            chars = _char_spans(self.text, span)
+            if pointer not in self.places:
+                self.places[pointer] = _char_spans(self.text, span)
+            chars = self.places[pointer]
             if chars:
                 first = min(max(sub[0], 0), len(chars) - 1)
                 last = min(max(sub[1], sub[0] + 1), len(chars)) - 1
@@ -251,7 +256,54 @@ def _line_break(text: str, i: int) -> int:
     return 1 if text[i] in "\r\n" else 0
 
 
-def _char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
+class _Places:
+    """(start, end) in the text of each character of a value, in two arrays of machine
+    integers: a few bytes a character, where a list of tuples takes about a hundred."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index: int) -> tuple[int, int]:
+        return self.starts[index], self.ends[index]
+
+
+class _Spelling:
+    """The characters a scalar's source spells, with their places, kept compactly."""
+
+    def __init__(self) -> None:
+        self.points = array("I")  # code points
+        self.escaped = bytearray()
+        self.places = _Places()
+
+    def add(self, ch: str, start: int, end: int, escaped: bool = False) -> None:
+        self.points.append(ord(ch))
+        self.escaped.append(escaped)
+        self.places.starts.append(start)
+        self.places.ends.append(end)
+
+    def ends_in_blank(self) -> bool:
+        """Whether the last character is a space or tab written as such."""
+        return bool(self.points) and self.points[-1] in (0x20, 0x09) and not self.escaped[-1]
+
+    def pop(self) -> None:
+        for column in (self.points, self.escaped, self.places.starts, self.places.ends):
+            column.pop()
+
+    def places_if_spelling(self, raw: str) -> _Places | None:
+        """The places, if the characters spell `raw` exactly; else None."""
+        codec = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+        spelled = len(self.points) == len(raw) and (
+            self.points.tobytes() == raw.encode(codec, "surrogatepass"))
+        return self.places if spelled else None
+
+
+def _char_spans(text: str, span: Span) -> _Places | None:
     """(start, end) offsets in ``text`` of each character of a scalar's value.
 
     Follows YAML's rules for escapes, doubled single quotes, line folding and block scalars;
@@ -267,13 +319,13 @@ def _char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
     lo, hi = (span.start + 1, span.end - 1) if quoted else (span.start, span.end)
     if hi < lo:
         return None
-    out: list[tuple[str, int, int, bool]] = []  # character, start, end, from an escape
+    out = _Spelling()
     i = lo
     while i < hi:
         ch = text[i]
         width = _line_break(text, i)
         if width:
-            while out and out[-1][0] in " \t" and not out[-1][3]:
+            while out.ends_in_blank():
                 out.pop()
             breaks = [(i, i + width)]
             i += width
@@ -288,9 +340,10 @@ def _char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
                 breaks.append((j, j + width))
                 i = j + width
             if len(breaks) == 1:
-                out.append((" ", breaks[0][0], breaks[0][1], False))
+                out.add(" ", *breaks[0])
             else:
-                out.extend(("\n", a, b, False) for a, b in breaks[1:])
+                for a, b in breaks[1:]:
+                    out.add("\n", a, b)
             continue
         if span.style == '"' and ch == "\\" and i + 1 < hi:
             code = text[i + 1]
@@ -306,26 +359,24 @@ def _char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
                     decoded = chr(int(digits, 16))
                 except ValueError:
                     return None
-                out.append((decoded, i, i + 2 + len(digits), True))
+                out.add(decoded, i, i + 2 + len(digits), True)
                 i += 2 + len(digits)
                 continue
             if code not in _ESCAPES:
                 return None
-            out.append((_ESCAPES[code], i, i + 2, True))
+            out.add(_ESCAPES[code], i, i + 2, True)
             i += 2
             continue
         if span.style == "'" and ch == "'" and text.startswith("'", i + 1):
-            out.append(("'", i, i + 2, False))
+            out.add("'", i, i + 2)
             i += 2
             continue
-        out.append((ch, i, i + 1, False))
+        out.add(ch, i, i + 1)
         i += 1
-    if "".join(c for c, *_ in out) != span.raw:
-        return None
-    return [(start, end) for _c, start, end, _e in out]
+    return out.places_if_spelling(span.raw)
 
 
-def _block_char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
+def _block_char_spans(text: str, span: Span) -> _Places | None:
     """``_char_spans`` of a ``|`` or ``>`` block scalar (None for an explicit indentation,
     which counts from the parent's, or for what does not spell ``span.raw``)."""
     assert span.raw is not None
@@ -348,7 +399,7 @@ def _block_char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
     first = text[first_start:first_end]
     indent = len(first) - len(first.lstrip(" "))
     folded = span.style == ">"
-    out: list[tuple[str, int, int]] = []
+    out = _Spelling()
     previous: bool | None = None  # whether the last text line was folded text (None: none yet)
     last_break = (span.start, span.start)  # the break after that line
     blanks: list[tuple[int, int]] = []  # the breaks of the empty lines since
@@ -359,18 +410,19 @@ def _block_char_spans(text: str, span: Span) -> list[tuple[int, int]] | None:
         content = a + indent
         normal = folded and text[content:content + 1] not in (" ", "\t")
         if previous and normal and not blanks:  # folded: one line break reads as a space
-            out.append((" ", *last_break))
+            out.add(" ", *last_break)
         else:  # each empty line is a line break; so is the one before, unless folded
             kept = [] if previous is None or (previous and normal) else [last_break]
-            out.extend(("\n", x, y) for x, y in kept + blanks)
+            for x, y in kept + blanks:
+                out.add("\n", x, y)
         blanks = []
-        out.extend((text[k], k, k + 1) for k in range(content, b))
+        for k in range(content, b):
+            out.add(text[k], k, k + 1)
         previous, last_break = normal, (b, after)
     trailing = len(span.raw) - len(span.raw.rstrip("\n"))
     breaks = [last_break, *[(b, after) for _a, b, after in lines[written[-1] + 1:]]]
     if trailing > len(breaks):
         return None
-    out.extend(("\n", x, y) for x, y in breaks[:trailing])
-    if "".join(c for c, *_ in out) != span.raw:
-        return None
-    return [(start, stop) for _c, start, stop in out]
+    for x, y in breaks[:trailing]:
+        out.add("\n", x, y)
+    return out.places_if_spelling(span.raw)

@@ -79,7 +79,8 @@ def _walker(schema: schemas.Schema) -> Walker:
     if walker is None:
         if len(_walkers) >= _MAX_WALKERS:  # (a long-running editor session sees schemas change)
             _walkers.clear()
-        walker = _walkers[schema.digest] = Walker(schema.document)
+        walker = _walkers[schema.digest] = Walker(schema.document, schema.resources,
+                                                  schema.base_uri)
     return walker
 
 
@@ -93,7 +94,7 @@ def prepare(config: Config) -> None:
     import_ftfy()  # (the text rules import it on first use)
 
     try:
-        _walker(schemas.load(config.schema_for(None)))
+        _walker(schemas.configured(config))
     except schemas.SchemaError:
         pass  # reported for each file
 
@@ -101,27 +102,22 @@ def prepare(config: Config) -> None:
 def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annotations:
     """What the schema that applies to ``record`` says of each of its values (the record's
     own ``$schema``, else the configured one); raises ``schemas.SchemaError``."""
-    schema = schemas.load(_schema_reference(record, path, config))
+    schema = _schema_of(record, path, config)
     return valuenotes.complete(_walker(schema).annotate(record), lambda _pointer: None)
 
 
-def _schema_reference(record: Any, path: str | None, config: Config) -> str:
-    """The record's own ``$schema`` (taken out of the record), else the configured schema,
-    else a built-in one that recognises the record, else the built-in ``any``."""
-    declared = record.pop("$schema", None) if isinstance(record, dict) else None
-    if isinstance(declared, str) and declared:
-        for name in schemas.BUILTIN:
-            if declared == name or declared.endswith(f"/{schemas.BUILTIN[name]}"):
-                return name
-        if path and not declared.startswith(("/", "http:", "https:")):
-            import os
-
-            return os.path.normpath(os.path.join(os.path.dirname(path), declared))
-        return declared
+def _schema_of(record: Any, path: str | None, config: Config,
+               site_root: str | None = None) -> schemas.Schema:
+    """The record's own ``$schema`` (taken out of the record: ``schemas.declared``), else the
+    configured schema, else a built-in one that recognises the record, else the built-in
+    ``any``. Raises ``schemas.SchemaError``."""
+    own = schemas.declared(record, path, config, site_root)
+    if own is not None:
+        return own
     reference, chosen = config.schema_choice(path)
-    if chosen or _recognised(reference, record):
-        return reference
-    return NO_SCHEMA
+    if not chosen and not _recognised(reference, record):
+        reference = NO_SCHEMA
+    return schemas.load(reference, schemas.access_for(config))
 
 
 def _recognised(reference: str, record: Any) -> bool:
@@ -256,10 +252,11 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
     path = context.path
     enabled = config.enabled()
     try:
-        schema = schemas.load(_schema_reference(context.record, path, config))
+        schema = _schema_of(context.record, path, config, context.site.root)
     except schemas.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
+    result.deps.extend(schema.files)
     for problem in schema.problems(context.record):
         code = _SCHEMA_KINDS[problem.kind]
         if code not in enabled:
@@ -268,7 +265,7 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))
     if values is not None and "/$schema" in values:
-        # ``_schema_reference`` took $schema out of the record: out of the list of its values too
+        # ``schemas.declared`` took $schema out of the record: out of the list of its values too
         for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:
             del values[pointer]
     context.notes = valuenotes.complete(_walker(schema).annotate(context.record, values),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -11,17 +13,55 @@ from pathlib import Path
 from .config import DEFAULT_EXCLUDE, Config, glob_any
 from .recordfile import data_format
 
+# The temporary file a fixed record is written to before it takes the record's place
+# (``write_atomic``): ``.fmlint-`` and eight characters of ``tempfile``'s, then ``.tmp``.
+TEMPORARY_PREFIX, TEMPORARY_SUFFIX = ".fmlint-", ".tmp"
+TEMPORARY = re.compile(r"\.fmlint-[a-z0-9_]{8}\.tmp")
+STALE_SECONDS = 60  # a temporary this old was left by a run that was interrupted
+
+
+def remove_stale(directory: str, names: Iterable[str], pattern: re.Pattern[str] = TEMPORARY
+                 ) -> None:
+    """Remove the files among ``names`` in ``directory`` that fmlint named (``pattern``)
+    and left behind: regular files of this user, unchanged for ``STALE_SECONDS`` (a run
+    killed while it wrote a fix; a running one finishes its file within that time)."""
+    now = time.time()
+    user = getattr(os, "geteuid", lambda: None)()
+    for name in names:
+        if not pattern.fullmatch(name):
+            continue
+        path = os.path.join(directory, name)
+        try:
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_SECONDS and (
+                    user is None or info.st_uid == user):
+                os.unlink(path)
+        except OSError:
+            continue
+
+
+@lru_cache(maxsize=1024)
+def sweep_once(directory: str, pattern: re.Pattern[str] = TEMPORARY) -> None:
+    """``remove_stale`` over a folder's files, once a process (``directory``: absolute)."""
+    try:
+        names = [n for n in os.listdir(directory) if pattern.fullmatch(n)]
+    except OSError:
+        return
+    remove_stale(directory, names, pattern)
+
 
 class WriteRefused(Exception):
     """A fixed file was not written; the message says why (the original is untouched)."""
 
 
 @lru_cache(maxsize=256)
-def _gitignore(directory: str):  # -> pathspec.PathSpec | None
+def _gitignore(directory: str, root: str):  # -> pathspec.PathSpec | None
+    """The ``.gitignore`` of ``directory``; None without one, or for one that is not a
+    regular file within ``root`` (links resolved) of at most ``MAX_SETTINGS_BYTES``."""
     path = os.path.join(directory, ".gitignore")
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
+        lines = read_whole(path, roots=[root], limit=MAX_SETTINGS_BYTES)[1].decode(
+            "utf-8", errors="replace").splitlines()
     except OSError:
         return None
     import pathspec
@@ -44,7 +84,7 @@ def _repo_root(start: str) -> str | None:
 def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, object], ...]:
     """The .gitignore specs that apply in ``directory``: its own and its parents' up to
     ``stop`` (the repository root), nearest first."""
-    spec = _gitignore(directory)
+    spec = _gitignore(directory, stop or directory)
     own = ((directory, spec),) if spec is not None else ()
     parent = os.path.dirname(directory)
     if stop is None or directory in (stop, parent):
@@ -86,7 +126,7 @@ def _excluded_file(path: str, config: Config) -> bool:
 
 def discover(paths: list[str], config: Config, force_exclude: bool = False) -> Iterator[str]:
     """Files to check: explicit files as given, directories walked for Markdown records and
-    for data files that are records (``_data_record``).
+    for data files that are records (``data_record``).
 
     Walking skips ``.git``, ``node_modules``, ``_site``, ``vendor``, hidden folders, the
     configured ``exclude`` globs and whatever ``.gitignore`` files ignore. With
@@ -116,13 +156,15 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                                  if config.exclude else d, d, config)
                 and not (specs and _ignored_by_git(folder, d, True, specs))
             )
+            stale = [n for n in filenames if n.startswith(TEMPORARY_PREFIX)]
+            if stale:
+                remove_stale(directory, stale)
             prefix = os.path.join(directory, "")
             if strip:
                 prefix = prefix.removeprefix("./")
-            in_data = _DATA_FOLDER in folder.split(os.sep)
             for name in sorted(filenames):
                 path = prefix + name
-                if not included(name, path) and not _data_record(name, path, in_data, config):
+                if not included(name, path) and not data_record(path, config):
                     continue
                 relative = config.relative(path) if config.exclude else name
                 if _excluded(relative, name, config) or (
@@ -136,15 +178,18 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
 _DATA_FOLDER = "_data"
 
 
-def _data_record(name: str, path: str, in_data: bool, config: Config) -> bool:
+def data_record(path: str, config: Config) -> bool:
     """Whether a walked file is a data file that holds records: a ``*.yml``, ``*.yaml``,
-    ``*.json``, ``*.toml`` or ``*.jsonl`` file in a Jekyll ``_data`` folder (``in_data``), or
-    one that a ``schemas`` mapping names. Other data files (``package.json``, a site's
-    generated ``api/**.json``) are not records, nor is a site's ``_config.yml``."""
+    ``*.json``, ``*.toml`` or ``*.jsonl`` file in a Jekyll ``_data`` folder, or one that a
+    ``schemas`` mapping names. Other data files (``package.json``, a site's generated
+    ``api/**.json``) are not records, nor is a site's ``_config.yml``."""
+    name = os.path.basename(path)
     if data_format(name) is None or name.startswith("_config."):
         return False
-    return in_data or (bool(config.schemas) and any(
-        glob_any(config.relative(path), mapping.files) for mapping in config.schemas))
+    if _DATA_FOLDER in os.path.abspath(path).split(os.sep)[:-1]:
+        return True
+    return bool(config.schemas) and any(
+        glob_any(config.relative(path), mapping.files) for mapping in config.schemas)
 
 
 def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, str], bool]
@@ -163,6 +208,7 @@ def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, s
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the largest file fmlint reads (a 50 MB record still is)
+MAX_SETTINGS_BYTES = 1024 * 1024  # the largest .gitignore or _config.yml fmlint reads
 
 
 class ReadRefused(OSError):
@@ -194,8 +240,8 @@ def read_whole(path: str, roots: Iterable[str] | None = None,
     is read to its end. Never reads more than ``limit + 1`` bytes, whatever the file claims.
     """
     if roots is not None and not inside(path, roots):
-        raise ReadRefused(f"{path} leads outside the checked folders "
-                          f"(to {os.path.realpath(path)}); not reading it")
+        raise ReadRefused(f"{path} leads outside the checked folders through a symbolic "
+                          f"link (to {os.path.realpath(path)}); not reading it")
     if not _readable_kind(os.stat(path).st_mode):  # (before opening: a device is not opened)
         raise ReadRefused(f"{path} is not a regular file; not reading it")
     fd = os.open(path, _READ_FLAGS)
@@ -255,7 +301,9 @@ def write_atomic(path: str, data: bytes, expected: bytes, roots: list[str]) -> N
     directory = os.path.dirname(os.path.abspath(target))
     import tempfile  # (imported for --fix only: start-up stays short)
 
-    handle, temporary = tempfile.mkstemp(prefix=".fmlint-", suffix=".tmp", dir=directory)
+    sweep_once(directory)  # (absolute)
+    handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=TEMPORARY_SUFFIX,
+                                         dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

@@ -27,7 +27,10 @@ What a URL can state, and how sure it is:
   smaller original (`venturebeat.com/...png?w=1200` is 1136 wide). They are exact only with
   `fit=fill` or `fit=scale` and both `w` and `h`. `dpr=` multiplies; `zoom=` makes them unknown.
 - Path transformations: `/resize/WxH!/` (forced size) and `/crop/WxH+X+Y/` are exact;
-  `/resize/WxH/`, `/resize/Wx/`, `/resize/xH/` and `/resize/WxH>/` are upper bounds.
+  `/resize/WxH/`, `/resize/Wx/`, `/resize/xH/` and `/resize/WxH>/` are upper bounds. They run
+  in order, as image services (Brightspot's `dims4`) run them: the last one states the
+  delivered size, so `/crop/5472x2873+0+388/resize/1200x630!/` is 1200×630; a bounded resize
+  after a crop keeps the crop's aspect ratio.
 
 Anything an image service is told to do (query, Cloudinary, path transformations, the BBC
 width) describes the delivered image and overrides a size in the file name, which then
@@ -368,24 +371,38 @@ def _query_hints(url: str, query_start: int, query_end: int) -> list[SizeHint]:
     return hints
 
 
+def _geometry_hint(url: str, match: re.Match[str]) -> SizeHint | None:
+    """What one `/resize/` or `/crop/` step makes of the image, or None if it says nothing."""
+    width = _side(match["w"]) if match["w"] else None
+    height = _side(match["h"]) if match["h"] else None
+    flag = match["flag"] or ""
+    if match["op"] == "crop":
+        if width is None or height is None or not flag.startswith("+"):
+            return None
+        exact = True
+    else:
+        if flag.startswith("+") or (width is None and height is None):
+            return None
+        exact = flag == "!" and width is not None and height is not None
+    start, end = match.span("src")
+    return SizeHint(width, height, None, url[start:end], start, end, exact=exact, transform=True)
+
+
 def _path_hints(url: str, path_start: int, path_end: int) -> list[SizeHint]:
-    hints = []
+    """The size the path's transformations deliver: they run in order, so the last step
+    states it (`/crop/800x600+0+20/resize/1200x630!/` delivers 1200×630); a resize that
+    keeps proportions (`/resize/1200x/`) after a crop keeps the crop's aspect too."""
+    hints: list[SizeHint] = []
     for match in _PATH_GEOMETRY.finditer(url, path_start, path_end):
-        width = _side(match["w"]) if match["w"] else None
-        height = _side(match["h"]) if match["h"] else None
-        flag = match["flag"] or ""
-        if match["op"] == "crop":
-            if width is None or height is None or not flag.startswith("+"):
-                continue
-            exact = True
-        else:
-            if flag.startswith("+") or (width is None and height is None):
-                continue
-            exact = flag == "!" and width is not None and height is not None
-        start, end = match.span("src")
-        hints.append(
-            SizeHint(width, height, None, url[start:end], start, end, exact=exact, transform=True)
-        )
+        step = _geometry_hint(url, match)
+        if step is None:
+            continue
+        before = hints[0] if hints else None
+        hints = [step]
+        if not step.exact and before is not None and before.exact and before.width \
+                and before.height:
+            hints.append(SizeHint(None, None, (before.width, before.height), before.source,
+                                  before.start, before.end, transform=True))
     return hints
 
 

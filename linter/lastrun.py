@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable
 from typing import IO, Any, TextIO, cast
 
-from .cache import Cache, Stamps, replacing
+from .cache import Cache, Stamps, replacing, warn_unreadable
 
 _PIECE = 1 << 20  # bytes read at a time
 KEEP = 8  # reports kept for one configuration (the latest)
@@ -64,7 +64,10 @@ class LastRun:
         with handle:
             try:
                 status = self._intact(handle)
-            except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            except OSError:
+                return None
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                warn_unreadable(self.file)
                 return None
             if status is None:
                 return None
@@ -83,8 +86,9 @@ class LastRun:
         its text is whole (the file is then at the text's start); else None."""
         head = json.loads(handle.readline())
         status = head["exit"]
-        if type(status) is not int or head["files"] != self._files or head[
-                "results"] != self._cache.stamp():
+        if type(status) is not int or type(head["deps"]) is not dict:
+            raise TypeError("not a kept report")
+        if head["files"] != self._files or head["results"] != self._cache.stamp():
             return None
         for dep, stamp in head["deps"].items():
             if self._cache.dep_stamp(dep) != stamp:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,11 +76,12 @@ def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str
     root = find_site_root(Path(os.path.normpath(os.path.join(cwd, directory))), looked)
     if root is None:
         return None, {}, tuple(looked)
-    try:
-        text = (root / "_config.yml").read_text("utf-8", errors="replace")
+    try:  # (a link to a file outside the site, or to a device, is not read)
+        _info, data = files.read_whole(str(root / "_config.yml"), roots=[str(root)],
+                                       limit=files.MAX_SETTINGS_BYTES)
     except OSError:
         return str(root), {}, tuple(looked)
-    return str(root), site_settings(text), tuple(looked)
+    return str(root), site_settings(data.decode("utf-8", errors="replace")), tuple(looked)
 
 
 def site_for(path: str | None, config: Config) -> Site:
@@ -105,11 +106,15 @@ def site_for(path: str | None, config: Config) -> Site:
 
 
 @lru_cache(maxsize=1024)
-def _image_size(path: str) -> tuple[int, int] | str | None:
+def _image_size(path: str, root: str) -> tuple[int, int] | str | None:
+    """The size of the site's image at ``path``; None for one that is not a regular file
+    within the site ``root`` (links resolved), or of no known size."""
     from .imagetools import read_image_size
 
     if not os.path.isfile(path):
         return "missing"
+    if not files.inside(path, [root]):
+        return None
     return read_image_size(Path(path))
 
 
@@ -141,7 +146,7 @@ def image_sizer(site: Site, deps: list[str]) -> ImageSizer | None:
         if local is None:
             return None
         deps.append(local)
-        return _image_size(local)
+        return _image_size(local, root)
 
     return size
 
@@ -162,7 +167,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
                                  image_sizer=sizer).findings
 
     result = engine.check_text(text, path, config, site=site, image_sizer=sizer, decoded=True)
-    result.deps = sorted(set(deps))
+    result.deps = sorted({*deps, *result.deps})  # (the schema's files too)
     outcome = Outcome(path, result, text=text if keep_text else None)
     if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):
         return outcome
@@ -180,9 +185,11 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
         if mode.diff:
             import difflib
 
+            from .output.safe_text import diff_path
+
             outcome.diff = "".join(difflib.unified_diff(
                 text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{path}"))
+                fromfile=diff_path("a/", path), tofile=diff_path("b/", path)))
     return outcome
 
 
@@ -214,7 +221,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     """Read, check, and (with ``mode.fix``) write one file. Never raises. ``with_digest``:
     the outcome carries the SHA-256 of the bytes checked (for the result cache)."""
     try:
-        info, data = files.read_whole(path)
+        info, data = files.read_whole(path, roots=reading_roots(path, roots))
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text)
@@ -234,11 +241,23 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
+def reading_roots(path: str, roots: list[str]) -> list[str] | None:
+    """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
+    its way, else within the checked folders (a file named itself: within its folder)."""
+    if os.path.realpath(path) == os.path.abspath(path):
+        return None
+    return [os.path.dirname(root) or "." if root == path else root for root in roots]
+
+
 def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
     from .registry import RULES
 
     rule = RULES["FM017"]
-    message = err if isinstance(err, str) else f"cannot read the file: {err.strerror}"
+    if isinstance(err, files.ReadRefused):
+        message = str(err)
+    else:
+        message = err if isinstance(err, str) else (
+            f"cannot read the file: {err.strerror or err}")
     return Finding(path, 1, 1, 1, 1, rule.code, rule.name,
                    config.severity_of(rule), message, None)  # type: ignore[arg-type]
 
@@ -249,36 +268,130 @@ def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
 Render = Callable[[list[Finding], str], tuple[bool, str] | None]
 
 
-def _checked(path: str, config: Config, mode: Mode, roots: list[str],
-             render: Render | None, *, with_digest: bool) -> Outcome:
-    """``check_path``, and with ``render`` the file's lines of the text report, made while
-    its text is at hand (the report then need not read the file again)."""
-    outcome = check_path(path, config, mode, roots, keep_text=render is not None,
-                         with_digest=with_digest)
-    if render is not None:
+class Interrupted(KeyboardInterrupt):
+    """A signal (SIGTERM, SIGINT) asked the run to stop."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_in_file = False  # whether this process is checking (and fixing) a file
+_stop: int | None = None  # the signal that asked to stop while it was
+
+
+def interrupt(signum: int, _frame: object = None) -> None:
+    """A signal handler: stop the run (``Interrupted``) once the file being checked is
+    done, written and counted (at once if none is, or at a second signal: a file being
+    written is then left whole, old or new, and its temporary file removed)."""
+    global _stop
+    if _in_file and _stop is None:
+        _stop = signum
+        return
+    _stop = None
+    raise Interrupted(signum)
+
+
+class Written:
+    """How many problems the fixes written to disk repaired, counted by the process that
+    wrote each file as soon as it is written (a worker that dies afterwards still counts,
+    and the file, checked again, has nothing left to fix)."""
+
+    def __init__(self) -> None:
+        self._own = 0
+        self._shared: Any = None  # a number shared with the workers, once there are some
+
+    def share(self, context: Any) -> None:
+        """Count in memory the workers share from now on."""
+        if self._shared is None:
+            self._shared = context.Value("q", self._own)
+
+    def add(self, count: int) -> None:
+        if self._shared is None:
+            self._own += count
+            return
+        with self._shared.get_lock():
+            self._shared.value += count
+
+    @property
+    def value(self) -> int:
+        return self._own if self._shared is None else self._shared.value
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """How every file of a run is checked: what to do with fixes (``written`` counts those
+    written), the checked folders, the text report's layout (``render``), and whether
+    outcomes carry their bytes' digest for the result cache."""
+
+    mode: Mode
+    roots: list[str]
+    render: Render | None = None
+    with_digest: bool = False
+    written: Written | None = None
+
+
+def _checked(path: str, config: Config, job: Job) -> Outcome:
+    """``check_path``, and with ``job.render`` the file's lines of the text report, made
+    while its text is at hand (the report then need not read the file again). A signal
+    meanwhile stops the run after it (``interrupt``)."""
+    global _in_file, _stop
+    _in_file = True
+    try:
+        outcome = check_path(path, config, job.mode, job.roots,
+                             keep_text=job.render is not None, with_digest=job.with_digest)
+        if job.written is not None and job.mode.fix and not job.mode.diff and (
+                outcome.fixed_text is not None):  # (a file not written: None)
+            job.written.add(outcome.fixed)
+    finally:
+        _in_file = False
+    if _stop is not None:
+        signum, _stop = _stop, None
+        raise Interrupted(signum)
+    if job.render is not None:
         if outcome.text is not None:
-            outcome.block = render(outcome.result.findings, outcome.text)
+            outcome.block = job.render(outcome.result.findings, outcome.text)
         outcome.text = None
     return outcome
 
 
-_worker_state: tuple[Config, Mode, list[str], Callable[[str], Any] | None,
-                     Render | None] | None = None
+_worker_state: tuple[list[Config], Job, Callable[[str], Any] | None, Any] | None = None
 
 
-def _init_worker(config: Config, mode: Mode, roots: list[str], cache_lines: bool,
-                 render: Render | None) -> None:
+def _init_worker(configs: list[Config], job: Job, stop: Any) -> None:
+    """A worker's start: what it checks with, and how it stops. ``stop`` is set when the
+    run is stopped; a signal to the worker itself ends it (``_signalled``)."""
     global _worker_state
+    import signal
+
     from .cache import dep_stamps
 
-    _worker_state = (config, mode, roots, dep_stamps() if cache_lines else None, render)
+    _worker_state = (configs, job, dep_stamps() if job.with_digest else None, stop)
+    signal.signal(signal.SIGTERM, _signalled)
+    signal.signal(signal.SIGINT, _signalled)
 
 
-def _work(paths: list[str]) -> list[Outcome]:
+def _signalled(signum: int, frame: object) -> None:
+    """A worker asked to stop ends after the file it is checking (``interrupt``, then
+    ``_work``), or at once when it is waiting for work; quietly: the run checks the files
+    it did not."""
+    if not _in_file:
+        os._exit(128 + signum)
+    interrupt(signum, frame)
+
+
+def _work(group: int, paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
-    config, mode, roots, dep_stamp, render = _worker_state
-    outcomes = [_checked(path, config, mode, roots, render, with_digest=dep_stamp is not None)
-                for path in paths]
+    configs, job, dep_stamp, stop = _worker_state
+    config = configs[group]
+    outcomes = []
+    try:
+        for path in paths:
+            if stop.is_set():  # (the run is stopping: what is left is not wanted)
+                break
+            outcomes.append(_checked(path, config, job))
+    except Interrupted as err:
+        os._exit(128 + err.signum)
     for outcome in outcomes:
         outcome.packed()
         if dep_stamp is not None:  # (the main process only writes the lines)
@@ -289,56 +402,63 @@ def _work(paths: list[str]) -> list[Outcome]:
     return outcomes
 
 
-def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], jobs: int,
-                progress: Callable[[int], None] | None = None, cache_lines: bool = False,
-                render: Render | None = None) -> Iterable[Outcome]:
-    """Outcomes of ``paths``, in no set order; ``jobs`` processes check them in large runs.
+def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
+                progress: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+    """Outcomes of the files of ``groups`` (a configuration and the paths it applies to), in
+    no set order; ``jobs`` processes check them in large runs.
 
     This process is one of them: it checks chunks of files itself while ``jobs - 1`` forked
-    workers check others, and takes in their outcomes between its own chunks. With
-    ``cache_lines``, each outcome carries its bytes' digest and workers also make its
-    result cache line; with ``render``, each outcome's lines of the text report
-    (``Outcome.block``).
+    workers check others, and takes in their outcomes between its own chunks. A worker that
+    dies (killed, out of memory) leaves its files to this process. Stopped early (an
+    exception, or closed), the workers stop after the file each is checking.
     """
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        for path in paths:
-            yield _checked(path, config, mode, roots, render, with_digest=cache_lines)
-            if progress:
-                progress(1)
+    configs = [config for config, _paths in groups]
+    total = sum(len(paths) for _config, paths in groups)
+    if jobs <= 1 or total < PARALLEL_THRESHOLD:
+        for config, paths in groups:
+            for path in paths:
+                yield _checked(path, config, job)
+                if progress:
+                    progress(1)
         return
     import gc
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    config.enabled()  # resolve once, before the workers copy the configuration
-    engine.prepare(config)  # what every check needs, made once and shared with the workers
+    for config in configs:
+        config.enabled()  # resolve once, before the workers copy the configuration
+        engine.prepare(config)  # what every check needs, made once and shared with workers
     gc.collect()
     gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    size = max(1, min(32, len(paths) // (jobs * 8) or 1))
-    chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
+    if job.written is not None:
+        job.written.share(context)
+    stop = context.Event()
+    size = max(1, min(32, total // (jobs * 8) or 1))
+    chunks = iter([(index, paths[i:i + size]) for index, (_config, paths) in enumerate(groups)
+                   for i in range(0, len(paths), size)])
     workers = jobs - 1
-    pending: dict[Future[list[Outcome]], list[str]] = {}
-    broken = False  # a worker died (killed, out of memory): this process checks the rest
+    pending: dict[Future[list[Outcome]], tuple[int, list[str]]] = {}
+    broken = False  # a worker died: this process checks the rest
 
     def outcomes_of(future: Future[list[Outcome]]) -> list[Outcome]:
         nonlocal broken
-        chunk = pending.pop(future)
+        index, chunk = pending.pop(future)
         try:
             return future.result()
         except BrokenProcessPool:
             broken = True
-            return [_checked(path, config, mode, roots, render, with_digest=cache_lines)
-                    for path in chunk]
+            return [_checked(path, configs[index], job) for path in chunk]
 
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config, mode, roots, cache_lines, render)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(configs, job, stop))
+    try:
         while True:
             if not broken:
                 for chunk in itertools.islice(chunks, _IN_FLIGHT * workers - len(pending)):
                     try:
-                        pending[pool.submit(_work, chunk)] = chunk
+                        pending[pool.submit(_work, *chunk)] = chunk
                     except BrokenProcessPool:
                         broken = True
                         chunks = itertools.chain([chunk], chunks)
@@ -348,15 +468,20 @@ def check_paths(paths: list[str], config: Config, mode: Mode, roots: list[str], 
                 yield from outcomes
                 if progress:
                     progress(len(outcomes))
-            own = next(chunks, None)
-            if own is None:
+            mine = next(chunks, None)
+            if mine is None:
                 break
-            for path in own:
-                yield _checked(path, config, mode, roots, render, with_digest=cache_lines)
+            for path in mine[1]:
+                yield _checked(path, configs[mine[0]], job)
             if progress:
-                progress(len(own))
+                progress(len(mine[1]))
         for future in list(pending):
             outcomes = outcomes_of(future)
             yield from outcomes
             if progress:
                 progress(len(outcomes))
+    except BaseException:
+        stop.set()  # (the workers end the file they are checking, and check no more)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

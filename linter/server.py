@@ -49,9 +49,11 @@ def serve(log_file: str | None = None) -> int:
     except OSError as err:
         sys.stderr.write(f"fmlint: cannot write the log file {log_file}: {err.strerror}\n")
         return 2
+    from . import schemas
     from .lsp.app import create_server
     from .registry import load_all
 
     load_all()
+    schemas.never_fetch()  # (remote schemas: from fmlint's cache only)
     create_server().start_io()
     return 0

@@ -10,8 +10,10 @@ How the checks divide the work:
 - C1 control characters that Windows-1252 gives a meaning to (U+0080–U+009F except
   U+0081, U+008D, U+008F, U+0090, U+009D) are mojibake, repaired by `find_mojibake`;
   `find_control_characters` reports only the other five, which carry nothing.
-- ``&nbsp;`` decodes exactly, to U+00A0 NO-BREAK SPACE. A single no-break space is not a
-  whitespace problem (it is sometimes meant); at an edge or in a run it is.
+- ``&nbsp;`` (and ``&#160;``, ``&#xA0;``) decodes to a plain space: the reference only keeps
+  HTML from breaking a line there, which plain text never does, and U+00A0 would be an
+  invisible difference. A single U+00A0 written as such is not a whitespace problem (it is
+  sometimes meant); at an edge or in a run it is.
 - A carriage return is a control character: ``\\r\\n`` and a lone ``\\r`` become ``\\n``.
   Tab and line feed are allowed; runs of line feeds are paragraph breaks, not reported.
 """
@@ -23,7 +25,7 @@ import re
 import sys
 import types
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from .problem import Problem
 
@@ -82,35 +84,76 @@ def _quote(text: str, lo: int, hi: int) -> str:
     return f"“{head}{_visible(text[lo:hi])}{tail}”"
 
 
-_Opcodes = list[tuple[str, int, int, int, int]]
-"""Like difflib's: ``(tag, i1, i2, j1, j2)``, old ``[i1, i2)`` becomes new ``[j1, j2)``."""
-
 _Change = tuple[int, int, str]
 """Replace ``text[start:end]`` by the string."""
 
+_KEPT_CHANGES = 128
+"""How many of the first changes `_apply` keeps: enough for the text around the first one
+(a snippet has at most `SNIPPET_WIDTH` characters), however many there are in all."""
+_JOIN_EVERY = 4096
+_MAX_ALIGNED_TOKENS = 2000
+"""Texts with more words than this that a repair splits or joins are compared as one span:
+aligning their words costs time that grows with the square of their number."""
 
-def _apply(text: str, edits: Sequence[_Change]) -> tuple[str, _Opcodes]:
-    """`text` with sorted, non-overlapping edits made, and the opcodes that say where."""
+
+def _apply(text: str, edits: Iterable[_Change]) -> tuple[str, int, list[_Change]]:
+    """`text` with sorted, non-overlapping edits made; how many there were; the first few.
+
+    The edits may come one at a time and the pieces are joined a few thousand at a time, so
+    memory stays a small multiple of the text however many edits there are.
+    """
+    chunks: list[str] = []
+    pieces: list[str] = []
+    first: list[_Change] = []
+    count = pos = 0
+    for edit in edits:
+        start, end, content = edit
+        if count < _KEPT_CHANGES:
+            first.append(edit)
+        count += 1
+        pieces += (text[pos:start], content)
+        pos = end
+        if len(pieces) >= _JOIN_EVERY:
+            chunks.append("".join(pieces))
+            pieces.clear()
+    pieces.append(text[pos:])
+    chunks.append("".join(pieces))
+    return "".join(chunks), count, first
+
+
+def _tally(edits: Iterable[_Change]) -> tuple[int, list[_Change]]:
+    """How many edits there are, and the first few, without keeping the rest."""
+    first: list[_Change] = []
+    count = 0
+    for edit in edits:
+        if count < _KEPT_CHANGES:
+            first.append(edit)
+        count += 1
+    return count, first
+
+
+def _rewritten(text: str, lo: int, hi: int, edits: Sequence[_Change]) -> str:
+    """What ``text[lo:hi]`` becomes: the edits within it made, and one that reaches across
+    either end made whole. `edits` must hold every edit that touches the span."""
     out: list[str] = []
-    ops: _Opcodes = []
-    pos = new_pos = 0
+    pos = lo
     for start, end, content in edits:
+        if start >= hi:
+            break
+        if end < lo or (end == lo and start < end):
+            continue
         if start > pos:
             out.append(text[pos:start])
-            ops.append(("equal", pos, start, new_pos, new_pos + start - pos))
-            new_pos += start - pos
         out.append(content)
-        ops.append(("replace", start, end, new_pos, new_pos + len(content)))
-        new_pos += len(content)
-        pos = end
-    if pos < len(text):
-        out.append(text[pos:])
-        ops.append(("equal", pos, len(text), new_pos, new_pos + len(text) - pos))
-    return "".join(out), ops
+        pos = max(pos, end)
+    if pos < hi:
+        out.append(text[pos:hi])
+    return "".join(out)
 
 
-def _trimmed(old: str, new: str, i1: int, i2: int, j1: int, j2: int) -> _Opcodes:
-    """_Opcodes for old ``[i1, i2)`` becoming new ``[j1, j2)``, less what they share."""
+def _trimmed(old: str, new: str, i1: int, i2: int, j1: int, j2: int) -> list[_Change]:
+    """The edit that turns old ``[i1, i2)`` into new ``[j1, j2)``, less what they share at
+    either end; none if they are the same."""
     head = 0
     while i1 + head < i2 and j1 + head < j2 and old[i1 + head] == new[j1 + head]:
         head += 1
@@ -119,17 +162,16 @@ def _trimmed(old: str, new: str, i1: int, i2: int, j1: int, j2: int) -> _Opcodes
         i2 - tail > i1 + head and j2 - tail > j1 + head and old[i2 - tail - 1] == new[j2 - tail - 1]
     ):
         tail += 1
-    ops: _Opcodes = []
-    if head:
-        ops.append(("equal", i1, i1 + head, j1, j1 + head))
-    if (i1 + head, j1 + head) != (i2 - tail, j2 - tail):
-        ops.append(("replace", i1 + head, i2 - tail, j1 + head, j2 - tail))
-    if tail:
-        ops.append(("equal", i2 - tail, i2, j2 - tail, j2))
-    return ops
+    if (i1 + head, j1 + head) == (i2 - tail, j2 - tail):
+        return []
+    return [(i1 + head, i2 - tail, new[j1 + head:j2 - tail])]
 
 
 _TOKEN_RE = re.compile(r"\s+|\S+")
+
+
+def _token_count(text: str) -> int:
+    return sum(1 for _ in _TOKEN_RE.finditer(text))
 
 
 def _offsets(tokens: list[str]) -> list[int]:
@@ -140,50 +182,32 @@ def _offsets(tokens: list[str]) -> list[int]:
     return out
 
 
-def _opcodes(old: str, new: str) -> _Opcodes:
-    """Character-level differences between two strings, found word by word."""
+def _differences(old: str, new: str) -> Iterator[_Change]:
+    """The edits that turn `old` into `new`, found word by word, one at a time."""
+    if _token_count(old) == _token_count(new):
+        for a, b in zip(_TOKEN_RE.finditer(old), _TOKEN_RE.finditer(new), strict=True):
+            if a.group() != b.group():
+                yield from _trimmed(old, new, a.start(), a.end(), b.start(), b.end())
+        return
     old_tokens, new_tokens = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+    if max(len(old_tokens), len(new_tokens)) > _MAX_ALIGNED_TOKENS:
+        yield from _trimmed(old, new, 0, len(old), 0, len(new))
+        return
+    import difflib  # (only a repair that adds or drops words needs it)
+
     old_at, new_at = _offsets(old_tokens), _offsets(new_tokens)
-    if len(old_tokens) == len(new_tokens):
-        blocks = [(t, t + 1, t, t + 1) for t in range(len(old_tokens))]
-    else:
-        import difflib  # (only a repair that adds or drops words needs it)
-
-        matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-        blocks = [(t1, t2, u1, u2) for _, t1, t2, u1, u2 in matcher.get_opcodes()]
-    ops: _Opcodes = []
-    for t1, t2, u1, u2 in blocks:
-        ops += _trimmed(old, new, old_at[t1], old_at[t2], new_at[u1], new_at[u2])
-    return ops
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    for tag, t1, t2, u1, u2 in matcher.get_opcodes():
+        if tag != "equal":
+            yield from _trimmed(old, new, old_at[t1], old_at[t2], new_at[u1], new_at[u2])
 
 
-def _changes(ops: _Opcodes) -> list[tuple[int, int]]:
-    """Spans of the old text that differ in the new, in order."""
-    return [(i1, i2) for tag, i1, i2, _, _ in ops if tag != "equal"]
-
-
-def _map_index(ops: _Opcodes, index: int, *, at_end: bool) -> int:
-    """The index in the new text that corresponds to `index` in the old."""
-    for tag, i1, i2, j1, j2 in ops:
-        if i1 <= index <= i2:
-            if tag == "equal":
-                return j1 + (index - i1)
-            if index == i1 and not at_end:
-                return j1
-            if index == i2 and at_end:
-                return j2
-            return j2 if at_end else j1
-    return ops[-1][4] if ops else 0
-
-
-def _before_after(text: str, fixed: str, start: int, end: int, ops: _Opcodes) -> tuple[str, str]:
-    """Quoted snippets of `text` around ``[start, end)`` and of the same place in `fixed`."""
+def _before_after(text: str, start: int, end: int, edits: Sequence[_Change]) -> tuple[str, str]:
+    """Quoted snippets of `text` around ``[start, end)`` and of what the edits make of it."""
     lo, hi = _window(text, start, end)
-    new_lo = _map_index(ops, lo, at_end=False)
-    new_hi = _map_index(ops, hi, at_end=True)
     head = "…" if lo > 0 else ""
     tail = "…" if hi < len(text) else ""
-    return _quote(text, lo, hi), f"“{head}{_visible(fixed[new_lo:new_hi])}{tail}”"
+    return _quote(text, lo, hi), f"“{head}{_visible(_rewritten(text, lo, hi, edits))}{tail}”"
 
 
 def _char_name(ch: str) -> str:
@@ -354,25 +378,34 @@ def find_mojibake(text: str) -> list[TextProblem]:
     if fixed == text:
         return []
     how, exact = _describe_plan(plan or [])
-    ops = _opcodes(text, fixed)
-    changes = _changes(ops)
-    start, end = changes[0]
+    count, first = _tally(_differences(text, fixed))
+    start, end, _ = first[0]
     end = max(end, start + 1)
-    bad, good = _before_after(text, fixed, start, end, ops)
-    message = f"mojibake {bad} should read {good}: {how}{_places(len(changes))}"
+    bad, good = _before_after(text, start, end, first)
+    message = f"mojibake {bad} should read {good}: {how}{_places(count)}"
     return [TextProblem("mojibake", message, start, end, fixed, exact)]
 
 
 # --- HTML character references --------------------------------------------------------------
 
+_NO_BREAK_SPACE = "\u00a0"
 _REFERENCE_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def _decode_reference(ref: str) -> tuple[str, bool] | None:
     """What one well-formed reference stands for and whether it is a real character.
 
-    ``None`` for a name HTML does not define, which is then left as it is.
+    ``None`` for a name HTML does not define, which is then left as it is. A no-break space
+    becomes a plain space (see the module's notes).
     """
+    decoded = _decode_reference_exactly(ref)
+    if decoded is not None and decoded[0] == _NO_BREAK_SPACE:
+        return " ", True
+    return decoded
+
+
+def _decode_reference_exactly(ref: str) -> tuple[str, bool] | None:
+    """What `ref` stands for in HTML and whether it is a real character."""
     if ref[1] != "#":
         import html.entities
 
@@ -387,17 +420,18 @@ def _decode_reference(ref: str) -> tuple[str, bool] | None:
     return decoded, exact or decoded in ("\t", "\n")
 
 
-def _reference_edits(text: str) -> tuple[list[_Change], bool]:
-    """Edits that decode each well-formed reference one level, and whether every one of
-    them decodes to the printable character it names."""
-    edits: list[_Change] = []
-    exact = True
+def _reference_edits(text: str) -> Iterator[_Change]:
+    """Edits that decode each well-formed reference one level."""
     for match in _REFERENCE_RE.finditer(text):
         decoded = _decode_reference(match.group())
         if decoded is not None:
-            edits.append((match.start(), match.end(), decoded[0]))
-            exact = exact and decoded[1]
-    return edits, exact
+            yield match.start(), match.end(), decoded[0]
+
+
+def _all_exact(text: str) -> bool:
+    """Whether every reference decodes to the printable character it names."""
+    decoded = (_decode_reference(match.group()) for match in _REFERENCE_RE.finditer(text))
+    return all(found is None or found[1] for found in decoded)
 
 
 def find_html_entities(text: str) -> list[TextProblem]:
@@ -406,27 +440,24 @@ def find_html_entities(text: str) -> list[TextProblem]:
     Only well-formed references are decoded (``&name;`` with a name HTML defines,
     ``&#N;``, ``&#xH;``), so a bare ``&`` as in ``AT&T`` or ``Q&A`` is left alone. The fix
     decodes one level only: ``&amp;quot;`` becomes ``&quot;``, and the next fix ``"``.
-    ``&nbsp;`` decodes to U+00A0 NO-BREAK SPACE, which is what it means.
+    ``&nbsp;`` decodes to a plain space: plain text has no line breaks to prevent.
     """
     if "&" not in text:
         return []
-    edits, exact = _reference_edits(text)
-    if not edits:
+    fixed, count, first = _apply(text, _reference_edits(text))
+    if not count:
         return []
-    fixed, ops = _apply(text, edits)
-    start, end, _ = edits[0]
-    bad, good = _before_after(text, fixed, start, end, ops)
-    count = (
-        "an HTML character reference"
-        if len(edits) == 1
-        else (f"{len(edits)} HTML character references")
-    )
-    message = f"{count} in plain text: {bad} should read {good}"
-    if text[start:end] == "&nbsp;":
-        message += " (&nbsp; is a no-break space, U+00A0)"
+    exact = _all_exact(text)
+    start, end, _ = first[0]
+    bad, good = _before_after(text, start, end, first)
+    what = "an HTML character reference" if count == 1 else f"{count} HTML character references"
+    message = f"{what} in plain text: {bad} should read {good}"
+    if (_decode_reference_exactly(text[start:end]) or ("",))[0] == _NO_BREAK_SPACE:
+        message += (" (a no-break space only keeps HTML from breaking a line there; plain text"
+                    " has no such breaks, so it is a space)")
     elif not exact:
         message += " (a reference to a character that is not printable text)"
-    if _reference_edits(fixed)[0]:
+    if next(_reference_edits(fixed), None) is not None:
         message += "; the text is escaped more than once, so fix it again after this"
     return [TextProblem("html-entity", message, start, end, fixed, exact)]
 
@@ -462,8 +493,14 @@ _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
+# Where every right-to-left character (bidirectional class R or AL) is, but U+200F (in _BIDI).
+_RTL_BLOCKS_RE = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text if ch not in _BIDI)
+    return any(unicodedata.bidirectional(ch := match.group()) in ("R", "AL") and ch not in _BIDI
+               for match in _RTL_BLOCKS_RE.finditer(text))
 
 
 def _joins(neighbour: str) -> bool:
@@ -517,6 +554,46 @@ def _removal(ch: str) -> tuple[str, bool]:
     return "", True
 
 
+def _misplaced(text: str, crlf: bool) -> Iterator[int]:
+    """Where the control and invisible characters out of place in `text` are, in order."""
+    rtl: bool | None = None
+    for match in _SUSPECT_RE.finditer(text):
+        if rtl is None:
+            rtl = _has_rtl(text)
+        if not crlf and text.startswith("\r\n", match.start()):
+            continue
+        if _is_problem(text, match.start(), rtl):
+            yield match.start()
+
+
+class _Removals:
+    """The edits that remove misplaced characters; which characters they were and whether
+    every removal was safe, known once the edits are consumed."""
+
+    def __init__(self) -> None:
+        self.chars: dict[str, None] = {}
+        self.safe = True
+
+    def edits(self, text: str, bad: Iterable[int]) -> Iterator[_Change]:
+        last = 0
+        for index in bad:
+            if index < last:
+                continue
+            ch = text[index]
+            self.chars.setdefault(ch)  # (a few dozen characters can be suspects)
+            last = index + 1
+            if ch == "\r":
+                content = "\n"
+                if text.startswith("\n", last):
+                    last += 1
+            elif ch == "\x1b" and (escape := _ANSI_ESCAPE_RE.match(text, index)):
+                content, last = "", escape.end()
+            else:
+                content, ok = _removal(ch)
+                self.safe = self.safe and ok
+            yield index, last, content
+
+
 def find_control_characters(text: str, *, crlf: bool = True) -> list[TextProblem]:
     """Control and invisible characters that do not belong in plain text.
 
@@ -533,38 +610,12 @@ def find_control_characters(text: str, *, crlf: bool = True) -> list[TextProblem
     letters.
     Removal is safe except for bidirectional controls, which change how text displays.
     """
-    rtl: bool | None = None
-    bad: list[int] = []
-    for match in _SUSPECT_RE.finditer(text):
-        if rtl is None:
-            rtl = _has_rtl(text)
-        if not crlf and text.startswith("\r\n", match.start()):
-            continue
-        if _is_problem(text, match.start(), rtl):
-            bad.append(match.start())
-    if not bad:
+    first = next(_misplaced(text, crlf), None)
+    if first is None:
         return []
-    edits: list[_Change] = []
-    safe = True
-    last = 0
-    for index in bad:
-        if index < last:
-            continue
-        ch = text[index]
-        last = index + 1
-        if ch == "\r":
-            content = "\n"
-            if text.startswith("\n", last):
-                last += 1
-        elif ch == "\x1b" and (escape := _ANSI_ESCAPE_RE.match(text, index)):
-            content, last = "", escape.end()
-        else:
-            content, ok = _removal(ch)
-            safe = safe and ok
-        edits.append((index, last, content))
-    fixed, _ = _apply(text, edits)
-    first = bad[0]
-    names = list(dict.fromkeys(_char_name(text[i]) for i in bad))
+    removals = _Removals()
+    fixed, count, _ = _apply(text, removals.edits(text, _misplaced(text, crlf)))
+    names = [_char_name(ch) for ch in removals.chars]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     lo, hi = _window(text, first, first + 1)
     if text[first] == "\r":
@@ -576,8 +627,9 @@ def find_control_characters(text: str, *, crlf: bool = True) -> list[TextProblem
     else:
         what = "remove it"
     message = (
-        f"{shown} at character {first + 1} in {_quote(text, lo, hi)}: {what}{_places(len(bad))}"
+        f"{shown} at character {first + 1} in {_quote(text, lo, hi)}: {what}{_places(count)}"
     )
+    safe = removals.safe
     return [TextProblem("control-character", message, first, first + 1, fixed, safe)]
 
 
@@ -609,6 +661,16 @@ def _one_space(run: str) -> str:
     return " " if " " in run or "\t" in run else run[0]
 
 
+def _whitespace_edits(text: str, lead: int, inner_end: int) -> Iterator[_Change]:
+    """Strip both ends, make each run inside one space."""
+    if lead:
+        yield 0, lead, ""
+    for match in _RUN_RE.finditer(text, lead, inner_end):
+        yield match.start(), match.end(), _one_space(match.group())
+    if inner_end < len(text):
+        yield inner_end, len(text), ""
+
+
 def find_whitespace_problems(text: str) -> list[TextProblem]:
     """Whitespace at either end, and runs of two or more spaces within a line.
 
@@ -618,30 +680,24 @@ def find_whitespace_problems(text: str) -> list[TextProblem]:
     lead = len(text) - len(text.lstrip())
     trail = len(text) - len(text.rstrip()) if lead < len(text) else 0
     inner_end = len(text) - trail
-    runs = [m for m in _RUN_RE.finditer(text, lead, inner_end)]
-    if not (lead or trail or runs):
+    first_run = _RUN_RE.search(text, lead, inner_end)
+    if not (lead or trail or first_run):
         return []
-    edits: list[_Change] = [(m.start(), m.end(), _one_space(m.group())) for m in runs]
-    if lead:
-        edits.insert(0, (0, lead, ""))
-    if trail:
-        edits.append((inner_end, len(text), ""))
-    fixed, ops = _apply(text, edits)
+    fixed, count, first = _apply(text, _whitespace_edits(text, lead, inner_end))
     if lead:
         start, end = 0, lead
         what = f"whitespace at the start ({_describe_space(text[:lead])})"
-    elif runs:
-        start, end = runs[0].span()
-        run = runs[0].group()
+    elif first_run:
+        start, end = first_run.span()
+        run = first_run.group()
         if len(set(run)) == 1:
             what = f"{_describe_space(run)} in a row"
         else:
             what = f"a run of whitespace ({_describe_space(run)})"
     else:
-        start, end = len(text) - trail, len(text)
+        start, end = inner_end, len(text)
         what = f"whitespace at the end ({_describe_space(text[start:])})"
-    count = bool(lead) + bool(trail) + len(runs)
-    bad, good = _before_after(text, fixed, start, end, ops)
+    bad, good = _before_after(text, start, end, first)
     message = f"{what}: {bad} should be {good}{_places(count)}"
     return [TextProblem("whitespace", message, start, end, fixed, True)]
 
@@ -649,13 +705,23 @@ def find_whitespace_problems(text: str) -> list[TextProblem]:
 # --- Unicode normalization -------------------------------------------------------------------
 
 
-def _is_cjk_compatibility(ch: str) -> bool:
-    return "\uf900" <= ch <= "\ufaff" or "\U0002f800" <= ch <= "\U0002fa1f"
+_CJK_COMPATIBILITY_RE = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 def _code_points(text: str, limit: int = 4) -> str:
     points = [_char_name(ch) for ch in text[:limit]]
     return " + ".join(points) + (" + …" if len(text) > limit else "")
+
+
+def _nfc_edits(text: str) -> Iterator[_Change]:
+    """The edits that normalise `text`, word by word: normalization never reaches across
+    whitespace."""
+    for match in _TOKEN_RE.finditer(text):
+        word = match.group()
+        normal = unicodedata.normalize("NFC", word)
+        if normal != word:
+            for i1, i2, content in _trimmed(word, normal, 0, len(word), 0, len(normal)):
+                yield match.start() + i1, match.start() + i2, content
 
 
 def find_non_nfc(text: str) -> list[TextProblem]:
@@ -667,29 +733,19 @@ def find_non_nfc(text: str) -> list[TextProblem]:
     """
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         return []
-    # Normalization never reaches across whitespace, so it can be done word by word.
-    edits: list[_Change] = []
-    for match in _TOKEN_RE.finditer(text):
-        word = match.group()
-        normal = unicodedata.normalize("NFC", word)
-        if normal != word:
-            for tag, i1, i2, j1, j2 in _trimmed(word, normal, 0, len(word), 0, len(normal)):
-                if tag != "equal":
-                    edits.append((match.start() + i1, match.start() + i2, normal[j1:j2]))
-    fixed, ops = _apply(text, edits)
-    start, end = _changes(ops)[0]
+    fixed, _, first = _apply(text, _nfc_edits(text))
+    start, end, _ = first[0]
     while start > 0 and unicodedata.combining(text[start]):
         start -= 1
     end = max(end, start + 1)
     while end < len(text) and unicodedata.combining(text[end]):
         end += 1
-    new_start = _map_index(ops, start, at_end=False)
-    new_end = _map_index(ops, end, at_end=True)
-    compatibility = any(_is_cjk_compatibility(ch) and unicodedata.decomposition(ch) for ch in text)
-    bad, good = _before_after(text, fixed, start, end, ops)
+    compatibility = any(unicodedata.decomposition(match.group())
+                        for match in _CJK_COMPATIBILITY_RE.finditer(text))
+    bad, good = _before_after(text, start, end, first)
     message = (
         f"not in Unicode NFC form: {bad} has {_code_points(text[start:end])} where NFC has "
-        f"{_code_points(fixed[new_start:new_end])} ({good})"
+        f"{_code_points(_rewritten(text, start, end, first))} ({good})"
     )
     if compatibility:
         message += "; NFC also replaces CJK compatibility ideographs, which may change glyphs"

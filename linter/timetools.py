@@ -14,6 +14,8 @@ from functools import lru_cache
 from .lazyre import compile_later
 
 EXAMPLE = "2024-01-22T18:23:00Z"
+MAX_LENGTH = 100
+"""Longer text is not read as a date-time (one with nanoseconds and an offset has 35)."""
 _WANT = f"RFC 3339 wants one like {EXAMPLE}"
 
 _RFC3339 = re.compile(
@@ -83,8 +85,11 @@ def parse_rfc3339(text: str) -> datetime | None:
 
     Returns an aware datetime, or None. Fractions beyond microseconds are truncated. A leap
     second (`:60`) is accepted only where one can occur, 23:59:60 UTC on a month's last day,
-    and reads as the following second, as POSIX time does.
+    and reads as the following second, as POSIX time does. None for text longer than
+    `MAX_LENGTH`.
     """
+    if len(text) > MAX_LENGTH:
+        return None
     m = _RFC3339.fullmatch(text)
     if m is None:
         return None
@@ -156,6 +161,9 @@ def diagnose(text: str, *, default_zone: str = "UTC") -> Diagnosis:
     tz = _zone(default_zone)
     if tz is None:
         raise ValueError(f"unknown time zone {default_zone!r}")
+    if len(text) > MAX_LENGTH and len(body := text.strip()) > MAX_LENGTH:
+        return _bad(f"{_show(body)} is {len(body):,} characters long, too long to be a "
+                    f"date-time (at most {MAX_LENGTH}); {_WANT}")
     inner, quote = _unquote(text.strip())
     body = inner.strip()
     found = _judge(body, default_zone, tz)

@@ -73,6 +73,20 @@ _NEVER_IN_URL_RE = re.compile("[" + re.escape(_NEVER_IN_URL) + "]")
 _ASCII_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]")
 _ORDINARY_RE = re.compile(r"[!-~]+")  # visible ASCII: never whitespace nor a control
 MAX_PROBLEMS = 20  # of one kind in one URL: each problem carries a copy of the whole URL
+MAX_URL_LENGTH = 16 * 1024
+"""Longer values are not read as URLs (web servers refuse request lines over 8 KB)."""
+MAX_HOST_LENGTH = 253  # characters of a host name in ASCII, as DNS allows
+QUOTED = 60  # characters of a value a message quotes at most
+
+
+def shorten(text: str, width: int = QUOTED) -> str:
+    """`text`, cut to `width` characters with an ellipsis if it is longer: for messages."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def too_long(url: str) -> bool:
+    """Whether `url` is too long to be read as a URL (see MAX_URL_LENGTH)."""
+    return len(url) > MAX_URL_LENGTH
 
 
 def _char_class(ch: str) -> str | None:
@@ -151,23 +165,24 @@ def host_name_problem(host: str) -> str | None:
         host = host[:-1]
     labels = _DOTS_RE.split(host)
     if any(not label for label in labels):
-        return f"host '{host}' has an empty label (two dots in a row, or a dot at the start)"
+        return (f"host '{shorten(host)}' has an empty label (two dots in a row, or a dot at "
+                "the start)")
     if _is_number(labels[-1]):
         if len(labels) == 4 and all(_is_number(label) for label in labels):
             try:
                 ipaddress.IPv4Address(host)
             except ValueError:
-                return f"'{host}' is not a valid IPv4 address"
+                return f"'{shorten(host)}' is not a valid IPv4 address"
             return None
-        return f"host '{host}' ends in a number but is not an IPv4 address"
+        return f"host '{shorten(host)}' ends in a number but is not an IPv4 address"
     ascii_len = 0
     for label in labels:
+        if len(label) > (63 if label.isascii() else 4 * 63):  # (too long in any form)
+            return f"host label '{label[:20]}...' is {len(label):,} characters long (at most 63)"
         if label.isascii():
             bad = _ASCII_LABEL_RE.sub("", label)
             if bad:
                 return f"host label '{label}' contains '{bad[0]}', which a host name cannot have"
-            if len(label) > 63:
-                return f"host label '{label[:20]}...' is {len(label)} characters long (at most 63)"
             if label.startswith("-") or label.endswith("-"):
                 return f"host label '{label}' starts or ends with a hyphen"
             if label[:4].lower() == "xn--":
@@ -185,23 +200,25 @@ def host_name_problem(host: str) -> str | None:
                 ascii_len += len(idna.encode(label, uts46=True)) + 1
             except idna.IDNAError as err:
                 return f"host label '{label}' is not a valid internationalized label: {err}"
-    if ascii_len - 1 > 253:
-        return f"host '{host[:30]}...' is longer than 253 characters"
+        if ascii_len - 1 > MAX_HOST_LENGTH:
+            break  # (the labels after it need not be read)
+    if ascii_len - 1 > MAX_HOST_LENGTH:
+        return f"host '{host[:30]}...' is longer than {MAX_HOST_LENGTH} characters"
     return None
 
 
 def _ip_literal_problem(host: str) -> str | None:
     """Why the bracketed ``host`` is not a valid IP literal, or None."""
     if not host.endswith("]"):
-        return f"IP literal '{host}' has no closing ']'"
+        return f"IP literal '{shorten(host)}' has no closing ']'"
     inner = host[1:-1]
     if inner[:1] in "vV":
         return None if re.fullmatch(r"[vV][0-9A-Fa-f]+\.[\w.~!$&'()*+,;=:-]+", inner) else (
-            f"'{host}' is not a valid IP literal")
+            f"'{shorten(host)}' is not a valid IP literal")
     try:
         ipaddress.IPv6Address(inner.replace("%25", "%"))
     except ValueError:
-        return f"'{host}' is not a valid IPv6 address"
+        return f"'{shorten(host)}' is not a valid IPv6 address"
     return None
 
 
@@ -302,9 +319,11 @@ def _authority_problems(url: str, a0: int, a1: int, scheme: str | None,
     port = url[p0:p1] if p0 >= 0 else ""
     if port and not flagged.intersection(range(p0, p1)):
         if not (port.isascii() and port.isdigit()):
-            out.append(_problem("bad-port", f"port '{port}' is not a number", p0, p1, url))
-        elif int(port) > 65535:
-            out.append(_problem("bad-port", f"port '{port}' is larger than 65535", p0, p1, url))
+            out.append(_problem("bad-port", f"port '{shorten(port)}' is not a number", p0, p1,
+                                url))
+        elif len(port) > 5 or int(port) > 65535:
+            out.append(_problem("bad-port", f"port '{shorten(port)}' is larger than 65535", p0,
+                                p1, url))
     return out
 
 
@@ -315,15 +334,18 @@ def _no_scheme_problems(url: str, c0: int, c1: int, absolute: bool) -> list[UrlP
     if core.startswith("//"):
         if not absolute:
             return []
-        return [_problem("not-absolute", f"'{core}' has no scheme; an absolute URL starts with "
+        return [_problem("not-absolute", f"'{shorten(core)}' has no scheme; an absolute URL "
+                         "starts with "
                          "'https:'", c0, c1, url, "https:" + core)]
     if absolute:
         fix = "https://" + core if _looks_like_domain(first.split(":")[0]) else None
-        hint = f"; did you mean '{fix}'?" if fix else ""
-        return [_problem("not-absolute", f"'{core}' is not an absolute URL: it has no scheme "
+        hint = f"; did you mean '{shorten(fix)}'?" if fix else ""
+        return [_problem("not-absolute", f"'{shorten(core)}' is not an absolute URL: it has no "
+                         "scheme "
                          f"and host such as 'https://example.com/'{hint}", c0, c1, url, fix)]
     if first.lower().startswith("www.") and _looks_like_domain(first.split(":")[0]):
-        return [_problem("missing-scheme", f"'{core}' starts with the host name '{first}' but "
+        return [_problem("missing-scheme", f"'{shorten(core)}' starts with the host name "
+                         f"'{shorten(first)}' but "
                          "has no 'https://', so it would be read as a relative path", c0, c1,
                          url, "https://" + core)]
     return []
@@ -341,8 +363,16 @@ def url_syntax_ok(url: str, *, absolute: bool) -> bool:
     return not problems or all(p.kind in ADVISORY_KINDS for p in problems)  # (most: none)
 
 
-@functools.lru_cache(maxsize=512)
 def _check_url_syntax(url: str, absolute: bool) -> tuple[UrlProblem, ...]:
+    if too_long(url):
+        return (UrlProblem("too-long", f"the value is {len(url):,} characters long, too long "
+                           f"to be read as a URL (at most {MAX_URL_LENGTH:,}); it was not "
+                           "checked further", 0, len(url), None, False),)
+    return _checked_url_syntax(url, absolute)
+
+
+@functools.lru_cache(maxsize=512)
+def _checked_url_syntax(url: str, absolute: bool) -> tuple[UrlProblem, ...]:
     # Memoised: the schema's format check and the url-syntax rule ask about the same URLs.
     if len(url) <= 250 and "xn--" not in url and _CLEAN_URL_RE.fullmatch(url):
         return ()
@@ -381,8 +411,8 @@ def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
     low = scheme.lower()
     if not _SCHEME_RE.fullmatch(scheme):
         if not flagged.intersection(range(s0, s1)):
-            out.append(_problem("bad-scheme", f"'{scheme}:' is not a valid scheme (letters, "
-                                "digits, '+', '-' and '.' only, starting with a letter)",
+            out.append(_problem("bad-scheme", f"'{shorten(scheme)}:' is not a valid scheme "
+                                "(letters, digits, '+', '-' and '.' only, starting with a letter)",
                                 s0, s1, url))
         return sorted(out, key=lambda q: q.start)
     if scheme != low:
@@ -392,13 +422,14 @@ def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
     doubled = re.match(r"//+((?:https?|ftp):/*)", rest, re.IGNORECASE)
     if doubled:
         end = s1 + 1 + doubled.start(1)
-        out.append(_problem("doubled-scheme", f"the URL has two schemes: '{url[c0:end]}' is "
-                            f"followed by '{doubled.group(1)}'", c0, end, url, ""))
+        out.append(_problem("doubled-scheme", "the URL has two schemes: "
+                            f"'{shorten(url[c0:end])}' is followed by '{doubled.group(1)}'", c0,
+                            end, url, ""))
     elif p.authority[0] >= 0:
         out += _authority_problems(url, *p.authority, low, flagged)
     elif low in _NEEDS_HOST or (absolute and low not in _HOSTLESS):
         fix = _host_fix(rest) if low in _NEEDS_HOST else None
-        out.append(_problem("no-host", f"'{url[c0:c1]}' has no host: '{scheme}:' must be "
+        out.append(_problem("no-host", f"'{shorten(url[c0:c1])}' has no host: '{scheme}:' must be "
                             "followed by '//' and a host name", s1 + 1, c1, url,
                             None if fix is None else "//" + fix))
     return sorted(out, key=lambda q: q.start)
@@ -441,7 +472,10 @@ def repair_together(url: str, own: UrlProblem, problems: list[UrlProblem]) -> st
 def scheme_problem(
     url: str, *, allowed: frozenset[str] = _WEB_SCHEMES
 ) -> tuple[str, str | None] | None:
-    """(message, https replacement or None) if the scheme is http or not allowed, else None."""
+    """(message, https replacement or None) if the scheme is http or not allowed, else None
+    (and for a value too long to be a URL)."""
+    if too_long(url):
+        return None
     if url.startswith("https://") and allowed is _WEB_SCHEMES:
         return None  # (most URLs)
     m = _SCHEME_PREFIX_RE.match(url)
@@ -454,7 +488,8 @@ def scheme_problem(
         return f"'{m.group(1)}:' is not secure; use 'https:'", fixed
     if scheme not in allowed:
         names = ", ".join(f"'{a}'" for a in sorted(allowed))
-        return f"the scheme '{m.group(1)}:' is not allowed here (allowed: {names})", None
+        return (f"the scheme '{shorten(m.group(1))}:' is not allowed here (allowed: {names})",
+                None)
     return None
 
 
@@ -473,7 +508,7 @@ def _tracking_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 def tracking_params(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> list[str]:
     """Names of tracking parameters in the query of ``url``, as written, in order, once each."""
-    if "?" not in url:
+    if "?" not in url or too_long(url):
         return []
     q0, q1 = split_url(url).query
     if q0 < 0:
@@ -485,7 +520,7 @@ def tracking_params(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS)
 
 def strip_tracking(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> str:
     """``url`` without tracking parameters; everything else is kept exactly as written."""
-    if "?" not in url:
+    if "?" not in url or too_long(url):
         return url
     q0, q1 = split_url(url).query
     if q0 < 0:
@@ -525,6 +560,8 @@ def host_to_ascii(host: str) -> str | None:
 @functools.lru_cache(maxsize=1024)  # several rules ask about the same URLs
 def _absolute_host(url: str) -> tuple[str, str, str] | None:
     """(lower-case scheme, host as written, port) of an absolute URL with an authority."""
+    if too_long(url):
+        return None
     url = url.strip()
     p = split_url(url)
     if p.scheme[0] < 0 or p.authority[0] < 0:
@@ -540,14 +577,16 @@ def _absolute_host(url: str) -> tuple[str, str, str] | None:
 
 @functools.lru_cache(maxsize=1024)
 def host_of(url: str) -> str | None:
-    """Lower-case ASCII (punycode) host of an absolute URL, without brackets; else None."""
+    """Lower-case ASCII (punycode) host of an absolute URL, without brackets; else None
+    (also for a host name longer than DNS allows)."""
     parts = _absolute_host(url)
     if parts is None:
         return None
     host = parts[1]
     if host.startswith("["):
-        return host[1:-1].lower() if host.endswith("]") else None
-    return host_to_ascii(unquote(host))
+        return host[1:-1].lower() if host.endswith("]") and len(host) <= MAX_HOST_LENGTH else None
+    ascii_host = host_to_ascii(unquote(host)) if len(host) <= 4 * MAX_HOST_LENGTH else None
+    return ascii_host if ascii_host is None or len(ascii_host) <= MAX_HOST_LENGTH else None
 
 
 @functools.lru_cache(maxsize=256)  # (records share a handful of providers)
@@ -560,7 +599,7 @@ def is_bare_domain(value: str) -> tuple[bool, str | None, str]:
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://|//", text):
         parts = _absolute_host(text if not text.startswith("//") else "x:" + text)
         if parts is None:
-            return False, None, f"'{value}' is a URL without a host, not a domain name"
+            return False, None, f"'{shorten(value)}' is a URL without a host, not a domain name"
         text = parts[1]
         reasons.append("is a whole URL")
     elif re.search(r"[/?#]", text):
@@ -571,23 +610,24 @@ def is_bare_domain(value: str) -> tuple[bool, str | None, str]:
         text = text[:port.start()]
         reasons.append("has a port after the domain name")
     if "@" in text:
-        return False, None, f"'{value}' contains '@'; it is not a domain name"
+        return False, None, f"'{shorten(value)}' contains '@'; it is not a domain name"
     if text.endswith(".") and len(text) > 1:
         text = text[:-1]
         reasons.append("ends with a dot")
     if text.startswith("[") or (text.replace(".", "").isdigit() and "." in text):
-        return False, None, f"'{value}' is an IP address, not a domain name"
+        return False, None, f"'{shorten(value)}' is an IP address, not a domain name"
     why = host_name_problem(text)
     if why:
-        return False, None, f"'{value}' is not a valid domain name: {why}"
+        return False, None, f"'{shorten(value)}' is not a valid domain name: {why}"
     if "." not in _DOTS_RE.sub(".", text):
-        return False, None, f"'{value}' has no dot, so it is not a full domain name"
+        return False, None, f"'{shorten(value)}' has no dot, so it is not a full domain name"
     if text != text.lower():
         text = text.lower()
         reasons.append("has upper-case letters")
     if not reasons:
         return True, None, ""
-    message = f"'{value}' is not a bare domain name: it {', '.join(reasons)}; write '{text}'"
+    message = (f"'{shorten(value)}' is not a bare domain name: it {', '.join(reasons)}; write "
+               f"'{shorten(text)}'")
     return False, text, message
 
 
@@ -618,7 +658,7 @@ def _is_ip(host: str) -> bool:
 
 def registrable_domain(host: str) -> str | None:
     """Registrable domain (eTLD+1) of ``host`` in ASCII form; None for IPs and bare suffixes."""
-    if _is_ip(host):
+    if _is_ip(host) or len(host) > 4 * MAX_HOST_LENGTH:
         return None
     ascii_host = host_to_ascii(host.strip())
     if ascii_host is None:

@@ -3,14 +3,19 @@ answer — the file, an image it declares, the configuration — makes fmlint ch
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linter import engine, runner
 from linter.cli import main
@@ -458,3 +463,131 @@ def test_a_cache_that_cannot_be_finished_still_prints_the_report(
     monkeypatch.setattr(cache.tempfile, "TemporaryFile", lambda **_kwargs: FullOnClose())
     result = _text_run(cli, "--no-progress")
     assert result.code == 1 and "FM403" in result.out and result.err == ""
+
+
+# -- hand-edited and damaged cache files --------------------------------------------------------
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False)
+    | st.text(max_size=4) | st.sampled_from([[], {}]),
+    lambda inner: st.lists(inner, min_size=1, max_size=4) | st.dictionaries(
+        st.text(max_size=4), inner, min_size=1, max_size=4),
+    max_leaves=12)
+
+
+def _nodes(value: Any, path: tuple = ()) -> list[tuple]:
+    """The places in a JSON value, as paths of keys and indexes."""
+    found = [path]
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _nodes(item, (*path, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += _nodes(item, (*path, key))
+    return found
+
+
+def _replaced(value: Any, path: tuple, new: Any) -> Any:
+    if not path:
+        return new
+    value = copy.deepcopy(value)
+    holder = value
+    for step in path[:-1]:
+        holder = holder[step]
+    holder[path[-1]] = new
+    return value
+
+
+def _rewrite_seed_line(site: Path, change: Callable[[list], Any]) -> None:
+    (stored,) = (site / ".fmlint_cache").glob("results-*")
+    lines = stored.read_text("utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        name, tab, rest = line.partition("\t")
+        if tab and "seed.md" in name:
+            lines[i] = name + "\t" + json.dumps(change(json.loads(rest))) + "\n"
+    stored.write_text("".join(lines), "utf-8")
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_hand_edit_of_a_stored_result_is_a_miss_with_one_warning(cli, site: Path,
+                                                                     data) -> None:
+    """Any value anywhere in a stored line (a string for a line number, a list for an
+    object...) is a result of the right shape or a miss with a warning, never a crash."""
+    shutil.rmtree(site / ".fmlint_cache", ignore_errors=True)
+    first = _text_run(cli, "--output-format", "json")
+    assert first.err == ""
+    stored = json.loads(next(
+        line.partition("\t")[2] for line in next((site / ".fmlint_cache").glob(
+            "results-*")).read_text("utf-8").splitlines() if "seed.md" in line))
+    place = data.draw(st.sampled_from(_nodes(stored)))
+    new = data.draw(JSON)
+    _rewrite_seed_line(site, lambda _line: _replaced(stored, place, new))
+    again = _text_run(cli, "--output-format", "json")
+    assert again.code in (0, 1)
+    assert {f["path"] for f in json.loads(again.out)} == {f["path"] for f in json.loads(
+        first.out)}
+    assert again.err.count("\n") <= 1
+    if again.err:
+        assert json.loads(again.out) == json.loads(first.out)
+        assert again.err.startswith("fmlint: warning: ignoring the damaged cache file ")
+        assert again.err.endswith("; it will be rebuilt\n")
+        assert _text_run(cli, "--output-format", "json").err == ""  # (rebuilt)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda line: [line[0], line[1], _replaced(line[2], (0, 0, 0), "4")],  # a string line
+    lambda line: [line[0], line[1], _replaced(line[2], (3,), [])],  # a list for an object
+    lambda line: [line[0], line[1], _replaced(line[2], (0, 0, 9), {"safe": 1})],
+    lambda line: [line[0], line[1], _replaced(line[2], (2,), [[[1, 1, 1, True, [], 0]], []])],
+    lambda line: [line[0], "yesterday", line[2]],
+    lambda line: [[line[0]], line[1], line[2]],
+])
+def test_a_stored_result_of_the_wrong_types_is_a_miss_with_a_warning(cli, site: Path,
+                                                                     checks, damage) -> None:
+    first = _text_run(cli, "--output-format", "json")
+    if json.loads(first.out)[0]["fix"] is None:
+        pytest.skip("the seed's first finding has no fix")
+    _rewrite_seed_line(site, damage)
+    checks.clear()
+    again = _text_run(cli, "--output-format", "json")
+    assert json.loads(again.out) == json.loads(first.out)
+    assert checks == ["_news/2024-01-22-seed.md"]
+    assert again.err.startswith("fmlint: warning: ignoring the damaged cache file .fmlint_cache")
+
+
+@pytest.mark.parametrize("header", [
+    "[1, 2]", '{"key": ["x"]}', '"results"', "[" * 100_000, "\x00\xff garbage", "",
+])
+def test_a_results_file_with_a_damaged_first_line_is_rebuilt_with_a_warning(
+        cli, site: Path, checks, header: str) -> None:
+    first = _text_run(cli, "--output-format", "json")
+    (stored,) = (site / ".fmlint_cache").glob("results-*")
+    lines = stored.read_text("utf-8").splitlines(keepends=True)
+    stored.write_text(header + "\n" + "".join(lines[1:]), "utf-8", errors="surrogateescape")
+    checks.clear()
+    again = _text_run(cli, "--output-format", "json")
+    assert json.loads(again.out) == json.loads(first.out)
+    assert len(checks) == 2
+    assert again.err.count("\n") == 1
+    assert "ignoring the damaged cache file" in again.err
+    assert _text_run(cli, "--output-format", "json").err == ""
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=JSON, cut=st.integers(0, 400))
+def test_a_kept_report_with_any_header_or_cut_short_is_not_printed(cli, site: Path, head,
+                                                                    cut: int) -> None:
+    shutil.rmtree(site / ".fmlint_cache", ignore_errors=True)
+    first = _text_run(cli)
+    assert _text_run(cli).out == first.out  # (printed again from the kept report)
+    (kept,) = _kept_reports(site)
+    text = kept.read_bytes()
+    _header, _newline, body = text.partition(b"\n")
+    for damaged in (json.dumps(head).encode() + b"\n" + body, text[:cut]):
+        kept.write_bytes(damaged)
+        again = _text_run(cli)
+        assert again.out == first.out
+        assert again.err.count("\n") <= 1

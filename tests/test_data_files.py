@@ -111,3 +111,17 @@ def test_many_json_lines_take_linear_time() -> None:
     started = time.monotonic()
     linter.lint_text((line + "\n") * 20_000, "_data/feed.jsonl", ARTICLES)
     assert time.monotonic() - started < 30
+
+
+def test_the_command_walks_to_data_files_its_configuration_names(
+        tmp_path: Path, cli: Callable[..., Run]) -> None:
+    (tmp_path / "fmlint.toml").write_text(
+        '[[schemas]]\nfiles = ["records/**"]\nschema = "article"\n', "utf-8")
+    for name in ("records/news.json", "api/news.json", "package.json"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        shutil.copy(NEWS / "news.json", tmp_path / name)
+    run = cli(["check", "--no-cache", "--select", "FM105", "--output-format", "json",
+               str(tmp_path)])
+    assert {(Path(f["path"]).relative_to(tmp_path).as_posix(), f["pointer"])
+            for f in json.loads(run.out)} == {("records/news.json", "/0/excerpt"),
+                                              ("records/news.json", "/1/excerpt")}

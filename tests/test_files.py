@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from linter.files import ReadRefused, read_whole
 
-from .conftest import SEED
+from .conftest import DATA, SEED
 
 
 def test_a_regular_file_is_read_whole_with_its_status(tmp_path: Path) -> None:
@@ -76,3 +77,157 @@ def test_a_file_over_the_limit_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReadRefused, match="over fmlint's limit"):
         read_whole(str(path), limit=100)
     assert read_whole(str(path), limit=101)[1] == b"x" * 101
+
+
+# -- what a run reads through links: records, .gitignore, _config.yml, images --------------
+
+SECRET = "TOKEN=ghp_not-a-real-token"
+
+
+def _site(tmp_path: Path) -> tuple[Path, Path]:
+    """A site folder (a git repository) and a folder beside it holding a secret."""
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    (site / ".git").mkdir(parents=True)
+    (site / "_posts").mkdir()
+    outside.mkdir()
+    (outside / "secret").write_text(f"{SECRET}\n*.md\nurl: https://leak.example\n")
+    return site, outside
+
+
+@pytest.mark.parametrize("form", ["text", "concise", "json", "github", "sarif", "junit",
+                                  "gitlab", "json-lines"])
+def test_a_record_linked_out_of_the_checked_folders_is_one_finding_without_its_content(
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str) -> None:
+    site, outside = _site(tmp_path)
+    (site / "_posts" / "2024-01-22-leak.md").symlink_to(outside / "secret")
+    (site / "_posts" / "2024-01-22-zero.md").symlink_to("/dev/zero")
+    monkeypatch.chdir(site)
+    for args in (["_posts"], ["_posts/2024-01-22-leak.md", "_posts/2024-01-22-zero.md"]):
+        run = cli(["check", "--isolated", "--no-cache", "--output-format", form, *args])
+        assert run.code == 1
+        assert "ghp_" not in run.out + run.err
+        assert "leak.md leads outside the checked folders" in run.out
+        assert "zero.md leads outside the checked folders" in run.out
+        assert "Traceback" not in run.err
+
+
+def test_a_record_linked_within_the_checked_folders_is_read(cli, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    site, _outside = _site(tmp_path)
+    (site / "_posts" / "2024-01-22-a.md").write_bytes(SEED.read_bytes())
+    (site / "_posts" / "2024-01-23-a.md").symlink_to("2024-01-22-a.md")
+    monkeypatch.chdir(site)
+    run = cli(["check", "--isolated", "--no-cache", "--output-format", "concise",
+               "_posts/2024-01-23-a.md"])
+    assert "FM017" not in run.out
+    assert "FM101" in run.out
+
+
+def test_a_gitignore_linked_out_of_the_repository_or_to_a_device_is_not_read(
+        tmp_path: Path) -> None:
+    from linter.config import Config
+    from linter.files import discover
+
+    site, outside = _site(tmp_path)
+    (site / "_posts" / "a.md").write_text("---\ntitle: A\n---\n")
+    (site / ".gitignore").symlink_to(outside / "secret")  # (it says "*.md")
+    (site / "_posts" / ".gitignore").symlink_to("/dev/zero")
+    assert list(discover([str(site)], Config())) == [str(site / "_posts" / "a.md")]
+    (site / ".gitignore").unlink()
+    (site / "ignore-these").write_text("*.md\n")
+    (site / ".gitignore").symlink_to(site / "ignore-these")  # (a link within: read)
+    from linter.files import _gitignore, _gitignores
+
+    _gitignore.cache_clear()
+    _gitignores.cache_clear()
+    assert list(discover([str(site)], Config())) == []
+
+
+def test_a_config_yml_linked_out_of_the_site_is_not_read(tmp_path: Path) -> None:
+    from linter import runner
+    from linter.config import Config
+
+    site, outside = _site(tmp_path)
+    (site / "_config.yml").symlink_to(outside / "secret")
+    record = str(site / "_posts" / "a.md")
+    runner.clear_caches()
+    found = runner.site_for(record, Config())
+    assert (found.root, found.url) == (str(site), None)
+    (site / "_config.yml").unlink()
+    (site / "settings.yml").write_text("url: https://site.example\n")
+    (site / "_config.yml").symlink_to(site / "settings.yml")
+    runner.clear_caches()
+    assert runner.site_for(record, Config()).url == "https://site.example"
+
+
+def test_an_image_linked_out_of_the_site_is_not_measured(cli, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    site, outside = _site(tmp_path)
+    (site / "_config.yml").write_text("url: https://site.example\n")
+    (site / "assets").mkdir()
+    (outside / "pic.png").write_bytes((DATA / "images" / "seven-by-five.png").read_bytes())
+    text = SEED.read_text("utf-8").replace(
+        "https://ichef.bbci.co.uk/news/1024/branded_news/F739/production/"
+        "_132398236_mediaitem110633248.jpg", "/assets/pic.png")
+    (site / "_posts" / "2024-01-22-a.md").write_text(text, "utf-8")
+    monkeypatch.chdir(site)
+    (site / "assets" / "pic.png").symlink_to(outside / "pic.png")
+    from linter import runner
+
+    runner.clear_caches()
+    args = ["check", "--isolated", "--no-cache", "--select", "FM403", "--output-format",
+            "concise", "_posts"]
+    assert "7×5" not in cli(args).out
+    (site / "assets" / "pic.png").unlink()
+    (site / "assets" / "pic.png").write_bytes((outside / "pic.png").read_bytes())
+    runner.clear_caches()
+    assert "7×5" in cli(args).out
+
+
+# -- temporaries left by an interrupted --fix ----------------------------------------------
+
+
+def _left(folder: Path, name: str, age: float) -> Path:
+    path = folder / name
+    path.write_text("half a fixed record", "utf-8")
+    then = time.time() - age
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_later_run_removes_the_stale_temporaries_of_an_interrupted_fix(
+        cli, tmp_path: Path, monkeypatch) -> None:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2024-01-22-a.md").write_bytes(SEED.read_bytes())
+    stale = _left(posts, ".fmlint-k3x_9q2a.tmp", 3600)
+    fresh = _left(posts, ".fmlint-abcdefgh.tmp", 1)  # (a run writing it now)
+    others = [_left(posts, name, 3600) for name in (
+        ".fmlint-notes.tmp", "x.fmlint-k3x_9q2a.tmp", ".fmlint-k3x_9q2a.tmp.bak")]
+    cache = tmp_path / ".fmlint_cache"
+    cache.mkdir()
+    cache_stale = _left(cache, "results-0123abcd.4242.tmp", 3600)
+    cache_other = _left(cache, "mine.txt", 3600)
+    monkeypatch.chdir(tmp_path)
+    run = cli(["check", "--isolated", "_posts"])
+    assert run.code == 1
+    assert not stale.exists() and not cache_stale.exists()
+    assert fresh.exists() and cache_other.exists()
+    assert all(path.exists() for path in others)
+
+
+def test_fixing_a_named_file_removes_the_stale_temporaries_beside_it(
+        cli, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "_posts").mkdir()
+    record = tmp_path / "_posts" / "2024-01-22-a.md"
+    record.write_bytes(SEED.read_bytes())
+    record.chmod(0o644)
+    stale = _left(tmp_path / "_posts", ".fmlint-00000000.tmp", 120)
+    monkeypatch.chdir(tmp_path)
+    from linter.files import sweep_once
+
+    sweep_once.cache_clear()
+    run = cli(["check", "--isolated", "--no-cache", "--fix", "_posts/2024-01-22-a.md"])
+    assert "Fixed" in run.out
+    assert not stale.exists()
+    assert sorted(p.name for p in (tmp_path / "_posts").iterdir()) == ["2024-01-22-a.md"]

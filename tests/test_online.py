@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linter import __version__, check
 from linter.config import Config
@@ -213,6 +215,9 @@ def routes(server: Server, method: str, path: str, headers: dict[str, str]) -> A
         "/flaky": Answer(429, b"later", {"Retry-After": "1"}) if count == 1 else Answer(),
         "/nohead": Answer(405, b"") if method == "HEAD" else Answer(),
         "/stall": Answer(405, b"") if method == "HEAD" else Answer(stall=True),
+        "/bad-location": Answer(302, b"", {"Location": "http://[::1/x"}),
+        "/odd-range.png": Answer(206, png(3, 2)[:20], {"Content-Range": "bytes 0-19/\u00b2"},
+                                 ranges=False),
         "/slash": Answer(301, b"", {"Location": "/slash/"}),
         "/slash/": Answer(),
         "/people.jpg": Answer(body=PEOPLE_JPG, headers={"Content-Type": "image/jpeg"}),
@@ -226,6 +231,9 @@ def routes(server: Server, method: str, path: str, headers: dict[str, str]) -> A
     if path == "/slow":
         server.stop.wait(3)
         return Answer()
+    if path.startswith("/crawl/"):  # redirects, each after a pause
+        server.stop.wait(0.15)
+        return Answer(302, b"", {"Location": f"/crawl/{int(path[7:]) + 1}"})
     if path.startswith("/hop/"):
         return Answer(302, b"", {"Location": f"http://c.example:{server.port}/hold/{path[5:]}"})
     if path.startswith("/hold"):
@@ -333,8 +341,20 @@ def test_when_no_host_can_be_looked_up_links_are_not_called_broken(server):
     offline = prober.probe_all(wanted)
     assert {verdict(f).kind for f in offline.values()} == {"unchecked"}
     assert "is the network down?" in offline["https://host-0.invalid/"].detail
-    online = prober.probe_all({**wanted, server.url("/ok"): frozenset({"reach"})})
+    named = f"http://localhost:{server.port}/ok"  # (a name that is looked up)
+    online = prober.probe_all({**wanted, named: frozenset({"reach"})})
     assert {verdict(f).kind for f in online.values()} == {"broken", "ok"}
+
+
+def test_hosts_that_need_no_lookup_do_not_show_that_names_can_be_looked_up(server):
+    """An IP literal, or a host the ``resolve`` setting names, answers without the name
+    service: it must not make every other link "broken" on a machine without DNS."""
+    prober = Prober(from_table(local(resolve={"up.example:80": f"127.0.0.1:{server.port}"})))
+    wanted = {f"https://host-{i}.invalid/": frozenset({"reach"}) for i in range(3)}
+    found = prober.probe_all({**wanted, server.url("/ok"): frozenset({"reach"}),
+                              "http://up.example/ok": frozenset({"reach"})})
+    assert [verdict(found[url]).kind for url in wanted] == ["unchecked"] * 3
+    assert verdict(found["http://up.example/ok"]).kind == "ok"
 
 
 def test_429_is_retried_after_the_retry_after_wait(server):
@@ -384,6 +404,89 @@ def test_a_get_for_the_status_only_does_not_wait_for_the_body(server):
     assert time.monotonic() - started < 0.9
 
 
+class Trickler:
+    """A server on 127.0.0.1 that never finishes an answer: after the request it sends
+    ``first`` then ``each`` every 50 ms, for as long as the client listens."""
+
+    def __init__(self, first: bytes, each: bytes) -> None:
+        self.first, self.each = first, each
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(client,), daemon=True).start()
+
+    def _answer(self, client: socket.socket) -> None:
+        with client:
+            try:
+                client.recv(65536)
+                client.sendall(self.first)
+                while not self.stop.wait(0.05):
+                    client.sendall(self.each)
+            except OSError:
+                return
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+
+HEADERS_TRICKLE = (b"HTTP/1.1 200 OK\r\n", b"X")  # headers a byte at a time
+ENDLESS_CONTINUE = (b"", b"HTTP/1.1 100 Continue\r\n\r\n")  # "wait for it", for ever
+BODY_TRICKLE = (b"HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n", b"x")
+REACH, IMAGE_AND_HTTPS = frozenset({"reach"}), frozenset({"image", "https"})
+
+
+@pytest.mark.parametrize(("answer", "needs"), [
+    (HEADERS_TRICKLE, REACH), (HEADERS_TRICKLE, IMAGE_AND_HTTPS),
+    (ENDLESS_CONTINUE, REACH), (ENDLESS_CONTINUE, IMAGE_AND_HTTPS),
+    (BODY_TRICKLE, IMAGE_AND_HTTPS),
+])
+def test_an_answer_that_never_ends_is_cut_off_at_the_deadline(answer, needs):
+    trickler = Trickler(*answer)
+    try:
+        started = time.monotonic()
+        facts = probe(trickler.url("/a.png"), needs, **{"connect-timeout": 0.5,
+                                                         "read-timeout": 0.5})
+        assert facts.error == "timeout"
+        assert verdict(facts).kind == "unchecked"
+        assert time.monotonic() - started < 10
+    finally:
+        trickler.close()
+
+
+def test_a_tls_handshake_that_never_ends_is_cut_off_at_the_deadline():
+    trickler = Trickler(b"\x16\x03\x03\x40\x00", b"\x00")  # a 16 KB record, a byte at a time
+    try:
+        started = time.monotonic()
+        facts = probe(trickler.url("/").replace("http:", "https:"),
+                      **{"connect-timeout": 0.5, "read-timeout": 0.5})
+        assert facts.error == "timeout"
+        assert time.monotonic() - started < 10
+    finally:
+        trickler.close()
+
+
+def test_the_deadline_covers_every_redirect_on_the_way(server):
+    """Each hop answers within the read timeout, but not all of them together."""
+    started = time.monotonic()
+    facts = probe(server.url("/crawl/0"), **{"read-timeout": 0.2, "connect-timeout": 0.2,
+                                             "max-redirects": 50})
+    assert facts.error == "timeout"
+    assert 2 <= len(facts.hops) < 20
+    assert time.monotonic() - started < 10
+
+
 # -- the address guard ----------------------------------------------------------------------
 
 
@@ -396,6 +499,8 @@ def test_a_get_for_the_status_only_does_not_wait_for_the_body(server):
     ("http://0.0.0.0/", "unspecified"),
     ("http://[::ffff:10.0.0.1]/", "private"),
     ("http://[2002:a00:1::1]/", "private"),  # 6to4 around 10.0.0.1
+    ("http://[fec0::1]/", "site-local"),  # deprecated, but routed inside some networks
+    ("http://[feff:ffff::1]/", "site-local"),
 ])
 def test_non_public_addresses_are_refused_without_a_connection(monkeypatch, url, kind):
     attempts: list[Any] = []
@@ -881,3 +986,141 @@ def test_online_and_the_network_table_in_the_configuration_file(cli, tmp_path, s
     assert run.code == 2
     assert run.err.startswith(f"fmlint: {settings}:5: network.resolve: the name 'a.example' ")
 
+
+
+@pytest.mark.parametrize("mode", ["--online", "--offline"])
+def test_malformed_urls_are_url_findings_and_are_not_fetched(cli, tmp_path, server,
+                                                             settings_for, monkeypatch, mode):
+    monkeypatch.chdir(tmp_path)
+    settings_for(local())
+    if mode == "--offline":
+        gather([("a.md", b"")], Config(online_settings=local()), cache_dir=".fmlint_cache")
+    _record(tmp_path / "_news", "a.md", "http://[::1", "http://a]b/")
+    _record(tmp_path / "_news", "b.md", "https://[fe80::1]:x/", server.url("/ok"))
+    run = cli(["check", "--isolated", "--select", "FM201,FM501", mode, "--output-format",
+               "concise", "_news"])
+    assert "Traceback" not in run.err
+    assert run.code == 1
+    assert "a.md:3:22: FM201 [error] originalUrl: IP literal '[::1' has no closing" in run.out
+    assert "a.md:6:26: FM201 [error] related[0].originalUrl: host label 'a]b' contains" in (
+        run.out)
+    assert "_news/b.md:3:" in run.out
+    assert [p for _m, p, _h in server.requests()] == (["/ok"] if mode == "--online" else [])
+
+
+def test_a_redirect_to_a_malformed_location_is_not_followed(server):
+    facts = probe(server.url("/bad-location"))
+    assert facts.error == "bad-redirect"
+    assert "not an http(s) URL" in facts.detail
+
+
+def test_a_total_length_that_is_not_an_ascii_number_is_not_known(server):
+    facts = probe(server.url("/odd-range.png"), frozenset({"image"}))
+    assert facts.error is None
+    assert facts.image is None
+
+
+def test_records_linked_out_of_the_checked_folders_are_not_read_for_urls(tmp_path, server):
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    (site / "_news").mkdir(parents=True)
+    outside.mkdir()
+    secret = _record(outside, "secret.md", server.url("/gone404"), server.url("/gone410"))
+    (site / "_news" / "a.md").symlink_to(secret)
+    inside = _record(site / "_news", "b.md", server.url("/ok"), server.url("/ok"))
+    (site / "_news" / "c.md").symlink_to(inside)
+    config = Config(select=["FM501"], online_settings=local())
+    paths = [str(site / "_news" / name) for name in ("a.md", "b.md", "c.md")]
+    found = gather([(p, None) for p in paths], config, roots=[str(site)])
+    assert set(found) == {server.url("/ok")}
+    assert {p for _m, p, _h in server.requests()} == {"/ok"}
+
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 600) | st.floats(allow_nan=False)
+    | st.text(max_size=6) | st.sampled_from(["reach", "image", "dns", "same", "200", [], {}]),
+    lambda inner: st.lists(inner, min_size=1, max_size=4) | st.dictionaries(
+        st.sampled_from(["url", "status", "error", "hops", "image", "needs", "https",
+                         "checked", "attempts", "reason", "detail"]), inner, min_size=1,
+        max_size=6),
+    max_leaves=16)
+
+
+def _online_cache(tmp_path: Path, server: Server, cli, settings_for) -> tuple[Path, str]:
+    """A record linking to the local server, its answer in the online cache; the text
+    report of the run that made it."""
+    (tmp_path / "_news").mkdir(exist_ok=True)
+    _record(tmp_path / "_news", "a.md", server.url("/gone404"), server.url("/ok"))
+    settings_for(local())
+    first = cli(["check", "--isolated", "--select", "FM501", "--online", "--output-format",
+                 "concise", "_news"])
+    assert first.code == 1 and first.err == ""
+    return tmp_path / ".fmlint_cache" / "online.json", first.out
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_hand_edit_of_the_online_cache_is_used_or_ignored_never_a_crash(
+        cli, tmp_path_factory, server, settings_for, monkeypatch, data):
+    folder = tmp_path_factory.mktemp("site")
+    monkeypatch.chdir(folder)
+    cached, _first = _online_cache(folder, server, cli, settings_for)
+    stored = json.loads(cached.read_text("utf-8"))
+    entry = data.draw(st.sampled_from(sorted(stored["urls"])))
+    field_name = data.draw(st.sampled_from([None, *sorted(stored["urls"][entry])]))
+    value = data.draw(ANY_JSON)
+    if field_name is None:
+        stored["urls"][entry] = value
+    else:
+        stored["urls"][entry][field_name] = value
+    cached.write_text(json.dumps(stored), "utf-8")
+    again = cli(["check", "--isolated", "--select", "FM501", "--offline", "--output-format",
+                 "concise", "_news"])
+    assert again.code in (0, 1)
+    assert again.err.count("\n") <= 1
+    if again.err:
+        assert again.err.startswith("fmlint: warning: ignoring the damaged cache file ")
+
+
+@pytest.mark.parametrize("text", [
+    '{"key": "k", "urls": ' + "[" * 100_000 + "]" * 100_000 + "}",  # deep nesting
+    "[" * 100_000,
+    '["key", "urls"]',  # a list for the object
+    '{"key": 1, "urls": []}',
+    "\x00\xff not JSON",
+    '{"key": "',  # cut short
+])
+def test_a_damaged_online_cache_is_ignored_with_one_warning_and_rebuilt(
+        cli, tmp_path, server, settings_for, monkeypatch, text):
+    monkeypatch.chdir(tmp_path)
+    cached, first = _online_cache(tmp_path, server, cli, settings_for)
+    cached.write_text(text, "utf-8", errors="surrogateescape")
+    args = ["check", "--isolated", "--select", "FM501", "--online", "--output-format",
+            "concise", "_news"]
+    again = cli(args)
+    assert (again.code, again.out) == (1, first)
+    assert again.err.count("\n") == 1
+    assert "ignoring the damaged cache file .fmlint_cache/online.json" in again.err
+    assert cli(args).err == ""  # (rebuilt)
+
+
+@pytest.mark.parametrize(("field_name", "value"), [
+    ("status", "404"),  # a string for a number
+    ("hops", {"301": "https://elsewhere.example/"}),  # an object for a list
+    ("error", ["dns"]),
+    ("image", [1, "2"]),
+    ("checked", "today"),
+])
+def test_an_online_cache_entry_of_the_wrong_types_is_asked_again(
+        cli, tmp_path, server, settings_for, monkeypatch, field_name, value):
+    monkeypatch.chdir(tmp_path)
+    cached, first = _online_cache(tmp_path, server, cli, settings_for)
+    stored = json.loads(cached.read_text("utf-8"))
+    stored["urls"][server.url("/gone404")][field_name] = value
+    cached.write_text(json.dumps(stored), "utf-8")
+    asked = len(server.requests("/gone404"))
+    again = cli(["check", "--isolated", "--select", "FM501", "--online", "--output-format",
+                 "concise", "_news"])
+    assert (again.code, again.out) == (1, first)
+    assert again.err.startswith("fmlint: warning: ignoring the damaged cache file ")
+    assert len(server.requests("/gone404")) > asked

@@ -397,6 +397,39 @@ def test_github_commands_escape_data_and_properties() -> None:
     assert render("github", make_report([])) == ""
 
 
+def test_github_escapes_terminal_controls_from_values_and_file_names(cli, tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """ESC, BEL and C1 controls from a record or its name reach the Actions log escaped,
+    as the text format shows them: they cannot colour, retitle or clear the log."""
+    folder = tmp_path / "_news\x1b]0;owned\x07"
+    folder.mkdir()
+    text = SEED.read_text("utf-8").replace(  # (a key: messages quote it as it is)
+        "category: news", 'category: news\n"\\e]0;owned\\a\\x9b": 1', 1)
+    (folder / "2024-01-22-x\x9b.md").write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    run = cli(["check", "--isolated", "--no-cache", "--output-format", "github", "."])
+    assert run.code == 1
+    assert run.out
+    for control in ("\x1b", "\x07", "\x9b"):
+        assert control not in run.out
+    assert "file=_news\\x1b]0;owned\\x07/2024-01-22-x\\x9b.md," in run.out
+    assert "\\x1b]0;owned\\x07\\x9b" in run.out.split("title=FM011")[1]
+
+
+def test_diff_headers_quote_file_names_that_would_break_the_patch(cli, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    (tmp_path / "_news").mkdir()
+    name = "2024-01-22-a\n+++ b.md\x1b.md"
+    (tmp_path / "_news" / name).write_bytes(SEED.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    run = cli(["check", "--isolated", "--no-cache", "--diff", "_news"])
+    assert run.code == 1
+    headers = [line for line in run.out.splitlines() if line.startswith(("---", "+++"))]
+    assert headers == ['--- "a/_news/2024-01-22-a\\n+++ b.md\\x1b.md"',
+                       '+++ "b/_news/2024-01-22-a\\n+++ b.md\\x1b.md"']
+    assert "\x1b" not in run.out
+
+
 # --- gitlab --------------------------------------------------------------------------------
 
 

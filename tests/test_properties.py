@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from linter.output import Report, render
 from linter.registry import load_all
 from linter.schemas import load
 
+from .conftest import DATA
 from .test_fix_safety import front_matter, targeted_pointers, traced_fix, untargeted_changes
 
 CONFIG = Config()
@@ -206,3 +208,46 @@ def test_generated_documents_reach_fixes() -> None:
 
     collect()
     assert len(found) >= 3, found
+
+
+# --- long values: every rule ends in time linear in its input --------------------------------
+
+_LONG_SEED = (DATA / "seed" / "article.md").read_text("utf-8")
+
+
+def _seed_with(key: str, value: str) -> str:
+    """The seed record with its first `key:` line holding `value` instead."""
+    lines = _LONG_SEED.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith(key + ":"))
+    lines[at] = f"{key}: {json.dumps(value)}\n"
+    return "".join(lines)
+
+
+LONG_VALUES = {
+    # A host of 64k labels: the provider-domain rule took 15 s on it, quadratic.
+    "url-with-64k-labels": ("originalUrl", "https://" + "a." * 65536 + "bbc.com/news"),
+    "url-with-8k-labels": ("originalUrl", "https://" + "a." * 8000 + "bbc.com/news"),
+    "query-of-1500-tracking-parameters": (
+        "originalUrl", "https://www.bbc.com/news?" + "&".join(f"utm_{i}=x" for i in range(1500))),
+    "url-of-1-mb": ("webUrl", "https://www.bbc.com/" + "a b&amp;%" * 100_000),
+    "timestamp-like-1-mb": ("publishedDateTime", "2024-01-22T18:23:00" + "0" * 1_000_000),
+    "words-as-a-timestamp": ("publishedDateTime", "Monday 22 January " * 50_000),
+    "text-of-1-mb": ("excerpt", "Met\u00e2\u20ac\u2122s &amp; a\u200b  e\u0301 " * 40_000),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LONG_VALUES))
+def test_long_values_end_in_time_with_short_messages(case: str) -> None:
+    key, value = LONG_VALUES[case]
+    text = _seed_with(key, value)
+    started = time.monotonic()
+    findings = engine.check_text(text, PATH, CONFIG).findings
+    assert time.monotonic() - started < 60  # (each takes a few seconds at most)
+    assert not [f for f in findings if f.code == "FM009"]
+    assert all(len(f.message) < 1000 for f in findings), max(len(f.message) for f in findings)
+    if case in ("url-with-64k-labels", "url-of-1-mb"):
+        [too_long] = [f for f in findings if f.code == "FM201"]
+        assert "characters long, too long to be read as a URL" in too_long.message
+    if case == "timestamp-like-1-mb":
+        [too_long] = [f for f in findings if f.code == "FM301"]
+        assert "characters long, too long to be a date-time" in too_long.message

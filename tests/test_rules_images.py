@@ -110,6 +110,10 @@ def test_hints_that_disagree_give_no_fix() -> None:
     ("https://example.com/wp-content/uploads/2024/01/photo-1024x576.jpg", 1024, 576),
     ("https://i.ytimg.com/vi/aOcQIMvdWW4/maxresdefault.jpg", 1280, 720),
     ("https://example.com/photo.jpg?w=1200", 800, 600),  # a limit, and within it
+    # A crop, then a forced resize: the resize states the delivered size (Brightspot's dims4).
+    ("https://assets.newatlas.com/dims4/default/f5e6e44/2147483647/strip/true/crop/"
+     "3369x1769+0+63/resize/1200x630!/quality/90/?url=http%3A%2F%2Fnewatlas-brightspot.s3."
+     "amazonaws.com%2Fdd%2Ff4%2Fb0ec9f0242bb9b5ba7a68817ad87%2Fc054022c.jpg", 1200, 630),
     ("https://example.com/photo.jpg", 123, 45),  # no statement at all
 ])
 def test_urls_that_agree_or_say_nothing(url: str, width: int, height: int) -> None:
@@ -198,3 +202,16 @@ def test_no_site_no_reading(tmp_path: Path, cli: Callable[..., Run]) -> None:
     run = cli(["check", str(tmp_path / "mashable.com.md"), "--output-format", "json",
                "--no-cache", "--select", "FM403", "--isolated"])
     assert json.loads(run.out) == []
+
+
+def test_a_site_image_url_too_long_to_be_a_url_is_not_looked_up(site: Path,
+                                                                 cli: Callable[..., Run]) -> None:
+    """The missing-file finding quoted the whole 1 MB URL; url-syntax says it is too long."""
+    record = site / "_data" / "organizations" / "uw.edu.md"
+    text = record.read_text("utf-8")
+    old = "/assets/images/organizations/uw.edu-50x50.jpg"
+    record.write_text(text.replace(old, "/assets/" + "a/" * 500_000 + "x.jpg"), "utf-8")
+    found = [f for f in json.loads(check(cli, site).out) if f["path"].endswith("uw.edu.md")]
+    assert [(f["code"], f["line"]) for f in found] == [("FM201", 9), ("FM403", 13)]
+    assert "too long to be read as a URL" in found[0]["message"]
+    assert all(len(f["message"]) < 300 for f in found)

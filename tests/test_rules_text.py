@@ -87,6 +87,16 @@ def test_html_entity_in_a_corpus_excerpt() -> None:
     assert line(fixed(text, finding), 4).startswith('excerpt: "We’re excited to announce')
 
 
+def test_a_no_break_space_reference_is_fixed_to_a_plain_space() -> None:
+    text, path = corpus("_news/2023-06-06-announcing-general-availability-of-wrap-for-power-"
+                        "apps-wizard.md")
+    [finding] = only(lint(text, path), "FM102")
+    assert "&nbsp;" in finding.message and "so it is a space" in finding.message
+    repaired = line(fixed(text, finding), 4)
+    assert "Android and iOS enterprise native mobile apps and" in repaired
+    assert "\u00a0" not in repaired and "&nbsp;" not in repaired
+
+
 def test_html_entity_after_escapes_points_at_the_reference() -> None:
     excerpt = 'excerpt: "The Metropolitan Police'
     text = seed_with(excerpt, 'excerpt: "\\"Live\\" &amp; The Metropolitan Police')
@@ -339,3 +349,25 @@ def test_block_scalar_places_spell_the_value() -> None:
             assert text[start:end] == char or (char in " \n" and text[start:end] == "\n")
         mapped += 1
     assert mapped > 300
+
+
+def test_a_long_escaped_value_is_placed_without_a_tuple_per_character() -> None:
+    """Pointing at a problem inside a value written with escapes maps the value's characters
+    to the file's: that map took about 200 bytes a character (250 MB for a 1 MB excerpt)."""
+    import json
+    import tracemalloc
+
+    value = "Met\u00e2\u20ac\u2122s &amp; a\u200b  e\u0301 " * 2_500
+    text = seed_with('excerpt: "The Metropolitan',
+                     "excerpt: " + json.dumps(value)[:-1] + " The Metropolitan")
+    lint(SEED.read_text("utf-8"))  # (what every check imports, imported)
+    tracemalloc.start()
+    try:
+        findings = lint(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * len(value), f"{peak:,} bytes for {len(value):,} characters"
+    [control] = only(findings, "FM104")
+    assert at(control)[:5] == ("FM104", 4, 41, 4, 47)  # the first \u200b, as written
+    assert line(text, 4)[40:46] == "\\u200b"

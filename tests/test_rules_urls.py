@@ -300,3 +300,25 @@ def test_duplicates_in_the_corpus(relative: str, tmp_path: Path, cli: Callable[.
                "--no-cache"])
     assert sorted(Path(f["path"]).name for f in _json(run)) == sorted(
         [Path(relative).name, Path(partner).name])
+
+
+def test_a_host_of_64k_labels_is_reported_at_once(tmp_path: Path) -> None:
+    """Looking for a platform among every suffix of the host took 35 s (quadratic)."""
+    host = "a." * 65536 + "bbc.com"
+    text = seed_with('originalUrl: "https://www.bbc.com/', f'originalUrl: "https://{host}/')
+    findings = lint(text)
+    assert [f.message for f in only(findings, "FM201")] == [
+        "originalUrl: the value is 131,119 characters long, too long to be read as a URL (at "
+        "most 16,384); it was not checked further"]
+    assert only(findings, "FM204") == [] and only(findings, "FM205") == []
+
+
+def test_many_tracking_parameters_are_counted_not_all_named() -> None:
+    query = "&".join(f"utm_{i}=x" for i in range(1500))
+    text = seed_with('originalUrl: "https://www.bbc.com/news/uk-england-london-68062080"',
+                     f'originalUrl: "https://www.bbc.com/news/uk-england-london-68062080?{query}"')
+    [finding] = only(lint(text), "FM203")
+    assert finding.message == ("originalUrl has tracking parameters: utm_0, utm_1, utm_2, utm_3, "
+                               "utm_4, utm_5, utm_6, utm_7 and 1,492 more")
+    assert line(fixed(text, finding), 6) == (
+        'originalUrl: "https://www.bbc.com/news/uk-england-london-68062080"')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,23 @@ def apply(text: str, edit: types.WorkspaceEdit | None, uri: str, version: int) -
     for start, end, new_text in spans:
         text = text[:start] + new_text + text[end:]
     return text
+
+
+def related(count: int, title: str = "Story {i} about the Metâ€™s work &amp; more") -> str:
+    """The seed record with ``count`` related stories (9 lines each) instead of its own, each
+    title with two safe fixes (mis-decoded text, an HTML entity)."""
+    head, _, _rest = SEED.read_text("utf-8").partition("\nrelated:\n")
+    items = [f'  - title: "{title.format(i=i)}"\n'
+             f'    excerpt: "Five people were arrested in Croydon on day {i}."\n'
+             f'    publishedDateTime: 2024-01-20T10:13:00Z\n'
+             f'    webUrl: "https://news.example.org/story-{i}"\n'
+             f'    type: article\n'
+             f'    provider:\n'
+             f'      name: Example News\n'
+             f'      domain: example.org\n'
+             f'    quality: 39\n'
+             for i in range(count)]
+    return f"{head}\nrelated:\n{''.join(items)}---\nbody\n"
 
 
 def span(diagnostic: types.Diagnostic) -> tuple[int, int, int, int]:
@@ -282,6 +300,29 @@ async def test_configuration_file_changes_are_picked_up(client: LanguageClient,
 
     config.unlink()  # no watcher event this time: the next check looks for the file again
     assert [d.code for d in await change(client, uri, 2, SEED.read_text("utf-8"))] == ["FM101"]
+    await close(client, uri)
+
+
+@lsp
+async def test_fix_all_is_made_once_per_version(client: LanguageClient, tmp_path: Path):
+    text = related(700)  # 6,000 lines, 1,400 safe fixes
+    uri, found = await open_document(client, tmp_path / "long.md", text)
+    lines = sorted({d.range.start.line for d in found})
+    started = time.monotonic()
+    edits = []
+    for line in lines[::70]:  # 10 places, through the whole record
+        actions = await actions_at(client, uri, types.Range(
+            start=types.Position(line=line, character=0), end=types.Position(line=line + 1,
+                                                                             character=0)))
+        assert [a.title for a in actions] == [
+            "Fix: repair the mis-decoded text", "Fix: decode the character references",
+            "Suppress FM101 on this line", "Suppress FM102 on this line",
+            "Fix all safe problems (fmlint)"]
+        edits.append(actions[-1].edit)
+    assert time.monotonic() - started < 90  # (it was made again for each: minutes)
+    assert all(edit == edits[0] for edit in edits)
+    fixed = apply(text, edits[0], uri, 1)
+    assert fixed == text.replace("Metâ€™s", "Met’s").replace("&amp;", "&")
     await close(client, uri)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -211,7 +212,8 @@ def test_mojibake_fixed_by_guesswork_is_unsafe(text: str, fixed: str) -> None:
             "how to create an &quot;analog&quot; clock",
         ),
         ("how to create an &quot;analog&quot; clock", 'how to create an "analog" clock'),
-        ("make.powerapps.com&nbsp;for the first time", "make.powerapps.com\xa0for the first time"),
+        ("make.powerapps.com&nbsp;for the first time", "make.powerapps.com for the first time"),
+        ("iOS&#160;enterprise native&#xA0;apps", "iOS enterprise native apps"),
     ],
 )
 def test_html_entities_decoded_one_level(text: str, fixed: str) -> None:
@@ -226,7 +228,18 @@ def test_html_double_escape_and_nbsp_are_explained() -> None:
     [double] = find_html_entities("&amp;quot;analog&amp;quot;")
     assert "fix it again" in double.message
     [nbsp] = find_html_entities("Power Platform&nbsp;empowers you")
-    assert "no-break space" in nbsp.message and "\\u00a0" in nbsp.message
+    assert nbsp.message == (
+        "an HTML character reference in plain text: “Power Platform&nbsp;empowers you” should "
+        "read “Power Platform empowers you” (a no-break space only keeps HTML from breaking a "
+        "line there; plain text has no such breaks, so it is a space)")
+
+
+@pytest.mark.parametrize("reference",
+                         ["&nbsp;", "&#160;", "&#xA0;", "&#xa0;", "&NonBreakingSpace;"])
+def test_a_no_break_space_reference_becomes_a_plain_space(reference: str) -> None:
+    [problem] = find_html_entities(f"What is Dataverse?{reference}Microsoft Dataverse is")
+    assert problem.replacement == "What is Dataverse? Microsoft Dataverse is"
+    assert "\u00a0" not in problem.replacement and problem.safe
 
 
 @pytest.mark.parametrize(
@@ -555,3 +568,32 @@ def test_text_the_checks_skip_has_nothing_for_any_of_them() -> None:
             assert find_whitespace_problems(text) == [], text
             assert find_non_nfc(text) == [], text
     assert skipped > len(texts) // 2  # most text is skipped
+
+
+# --- big values ------------------------------------------------------------------------------
+
+BIG = 100_000  # characters
+
+
+@pytest.mark.parametrize(("find", "text", "places"), [
+    (find_mojibake, "Metâ€™s " * (BIG // 8), BIG // 8),
+    (find_control_characters, "a\u200b" * (BIG // 2), BIG // 2),
+    (find_whitespace_problems, "a  " * (BIG // 3), BIG // 3),
+    (find_html_entities, "a&amp;" * (BIG // 6), BIG // 6),
+    (find_non_nfc, "e\u0301 " * (BIG // 3), None),
+])
+def test_memory_stays_a_small_multiple_of_the_text(find, text: str, places: int | None) -> None:
+    """A problem in every word used to cost a tuple or two per occurrence: hundreds of MB
+    for a 2 MB value. The repair of the whole text is kept; the occurrences are counted."""
+    find("warm up: é\u200b  &amp; Metâ€™s e\u0301")
+    tracemalloc.start()
+    try:
+        [problem] = find(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * len(text), f"{peak:,} bytes for {len(text):,} characters"
+    assert len(problem.message) < 400
+    if places is not None:
+        assert problem.message.endswith(f"({places} places in all)") or (
+            f"{places} HTML character references" in problem.message)

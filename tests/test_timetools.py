@@ -390,3 +390,15 @@ def test_every_corpus_and_seed_timestamp_is_ok() -> None:
     assert sum(where.startswith("article.md:") for where, _ in stamps) == 5
     bad = [(where, text, diagnose(text).message) for where, text in stamps if not diagnose(text).ok]
     assert bad == []
+
+
+def test_text_too_long_for_a_date_time_is_said_to_be_so() -> None:
+    text = "2024-01-22T18:23:00" + "0" * 1_000_000 + "Z"
+    assert parse_rfc3339(text) is None
+    found = diagnose(text)
+    assert not found.ok and found.replacement is None
+    assert found.message == (
+        "'2024-01-22T18:23:0000000000000000000000…' is 1,000,020 characters long, too long to be "
+        "a date-time (at most 100); RFC 3339 wants one like 2024-01-22T18:23:00Z")
+    padded = "  " + "2024-01-22T18:23:00.123456789+05:30" + " " * 200
+    assert diagnose(padded).ok  # (what surrounds the value is not counted)

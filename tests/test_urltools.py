@@ -607,3 +607,50 @@ def test_a_url_the_quick_path_passes_has_no_problem_in_the_full_check() -> None:
             assert urltools._url_syntax(url, absolute=True) == [], url
             assert urltools._url_syntax(url, absolute=False) == [], url
     assert quick > len(urls) // 2  # the quick path serves most URLs
+
+
+# --- values too long to be URLs, and long parts in messages ----------------------------------
+
+MANY_LABELS = "https://" + "a." * 65536 + "bbc.com/news"  # 128 KB
+
+
+def test_a_value_too_long_to_be_a_url_is_said_to_be_so_and_read_no_further() -> None:
+    [problem] = check_url_syntax(MANY_LABELS, absolute=True)
+    assert problem.kind == "too-long" and problem.replacement is None
+    assert problem.message == ("the value is 131,092 characters long, too long to be read as a "
+                               "URL (at most 16,384); it was not checked further")
+    assert (problem.start, problem.end) == (0, len(MANY_LABELS))
+    assert host_of(MANY_LABELS) is None and canonical_url(MANY_LABELS) is None
+    assert scheme_problem("http" + MANY_LABELS[5:]) is None
+    assert tracking_params(MANY_LABELS + "?utm_source=x") == []
+    assert amp_cache_url(MANY_LABELS) is None
+
+
+def test_a_host_longer_than_dns_allows_has_no_host_or_site() -> None:
+    url = "https://" + "a." * 2000 + "bbc.com/news"  # 4 KB: a URL, but no host name
+    assert host_of(url) is None
+    assert registrable_domain("a." * 2000 + "bbc.com") is None
+    assert not same_site(url, "https://www.bbc.com/")
+    assert "is longer than 253 characters" in check_url_syntax(url, absolute=True)[0].message
+
+
+@pytest.mark.parametrize("url", [
+    "https://a" + "." * 5000 + "com/",  # empty labels
+    "https://" + "é" * 5000 + ".com/",  # an internationalized label
+    "https://bbc.com:" + "1" * 5000 + "/",  # port
+    "https://[" + ":" * 5000 + "]/",  # IP literal
+    "h" * 5000 + "://bbc.com/",  # scheme
+    "www.bbc.com/" + "a" * 5000,  # no scheme
+    "https://1.2.3." + "4" * 5000 + "/",  # IPv4
+])
+def test_messages_quote_a_short_part_of_a_long_url(url: str) -> None:
+    messages = [p.message for p in check_url_syntax(url, absolute=True)]
+    found = scheme_problem(url)
+    messages += [found[0]] if found else []
+    assert messages
+    assert all(len(message) < 300 for message in messages), [m[:100] for m in messages]
+
+
+def test_a_long_domain_value_is_quoted_short() -> None:
+    ok, fixed, message = is_bare_domain("https://" + "a." * 5000 + "com/")
+    assert not ok and fixed is None and len(message) < 300

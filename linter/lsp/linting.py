@@ -8,12 +8,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import configfile, engine, fixer, runner
+from .. import configfile, engine, fixer, runner, schemas
 from ..config import Config, glob_any
+from ..context import Site
 from ..finding import Finding
 from ..source import BOM
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# A top-level ``$schema: ...`` line: the record names its own schema (``engine`` reads it).
+_OWN_SCHEMA = re.compile(r"""^["']?\$schema["']?[ \t]*:[ \t]*["']?([^"'#\s]+)""", re.MULTILINE)
 MARKDOWN_LANGUAGES = frozenset({"markdown", "mdx"})
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 Check = Callable[[str], list[Finding]]
@@ -36,10 +39,11 @@ class Snapshot:
     problem: str | None = None  # a configuration or internal error, shown on line 1
     check: Check | None = None
     lead: str = ""  # a byte-order mark the buffer has before ``text``
+    uses: tuple[str, ...] = ()  # the schema and site files the check read (or looked for)
     _fixed: str | None = field(default=None, repr=False)
 
     def fixed_text(self) -> str:
-        """The text with every safe fix applied (computed once)."""
+        """The text with every safe fix applied (computed once; ``check`` may raise to stop)."""
         if self._fixed is None:
             self._fixed = (fixer.fix_text(self.text, self.check).text
                            if self.check is not None and self.findings else self.text)
@@ -92,8 +96,12 @@ class ConfigCache:
 
 
 def lint_buffer(text: str, version: int | None, path: str | None, root: str | None,
-                configs: ConfigCache) -> Snapshot:
-    """Check a buffer; configuration errors become ``problem``, nothing raises."""
+                configs: ConfigCache, still_wanted: Callable[[], bool] = lambda: True) -> Snapshot:
+    """Check a buffer; configuration and internal errors become ``problem``.
+
+    ``still_wanted`` is asked before every check of a text (the buffer's, and each pass of
+    "fix all" in ``Snapshot.fixed_text``); when it says no, ``Superseded`` is raised.
+    """
     lead = BOM if text.startswith(BOM) else ""
     # A lone surrogate (JSON can carry one) cannot reach the YAML parser; U+FFFD has the
     # same length in every position encoding, so positions stay right.
@@ -109,12 +117,19 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
             return snapshot
         site = runner.site_for(path, config)
         sizer = runner.image_sizer(site, [])
+        snapshot.uses = used_files(body, path, config, site)
 
         def check(candidate: str) -> list[Finding]:
+            if candidate is body and snapshot.check is not None:
+                return snapshot.findings  # (fixing starts from the findings already made)
+            if not still_wanted():
+                raise Superseded
             return engine.check_text(candidate, path, config, site=site,
                                      image_sizer=sizer).findings
 
         findings = check(body)
+    except Superseded:
+        raise
     except Exception as err:  # a bug outside the engine must not stop the server
         snapshot.problem = f"fmlint internal error: {type(err).__name__}: {err}"
         return snapshot
@@ -122,6 +137,26 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
         return snapshot  # a plain page or README, not a record (as folder walks skip them)
     snapshot.findings, snapshot.check = findings, check
     return snapshot
+
+
+class Superseded(Exception):
+    """The buffer changed again: this version's work is no longer wanted."""
+
+
+def used_files(text: str, path: str | None, config: Config, site: Site) -> tuple[str, ...]:
+    """The files a check of ``text`` reads besides the buffer and the configuration file: its
+    schema (the configured one, or the one the record names in ``$schema``), the built-in
+    schemas, and the site's ``_config.yml`` (with those looked for on the way)."""
+    references = {config.schema_for(path)}
+    own = _OWN_SCHEMA.search(text)
+    if own and path and not own[1].startswith(("http:", "https:")):
+        references.add(os.path.normpath(os.path.join(os.path.dirname(path), own[1])))
+    files = [str(schemas.builtin_path(name)) for name in schemas.BUILTIN.values()]
+    files += sorted(r for r in references if r not in schemas.BUILTIN)
+    files += site.looked
+    if site.root:
+        files.append(os.path.join(site.root, "_config.yml"))
+    return tuple(dict.fromkeys(files))
 
 
 def in_collection(path: str | None, root: str | None) -> bool:
@@ -137,8 +172,3 @@ def in_collection(path: str | None, root: str | None) -> bool:
         if not relative.startswith(os.pardir):
             return any(part.startswith("_") for part in relative.split(os.sep))
     return os.path.basename(folder).startswith("_")
-
-
-def forget_file_caches() -> None:
-    """Drop the runner's caches of site settings and image sizes (files may have changed)."""
-    runner.clear_caches()

@@ -7,7 +7,7 @@ code units: UTF-16 by default, UTF-8 or UTF-32 (code points) when client and ser
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from bisect import bisect_left
 from itertools import accumulate
 
 from lsprotocol import types
@@ -74,8 +74,9 @@ class Positions:
 def text_edits(old: str, new: str, positions: Positions) -> list[types.TextEdit]:
     """Small edits that turn ``old`` (the text ``positions`` knows) into ``new``.
 
-    Changed runs of lines are found with difflib; each is trimmed to the characters that
-    differ, so appending a comment is an insertion at the end of the line.
+    Changed runs of lines are found by matching lines (``_matching_lines``); each is trimmed
+    to the characters that differ, so appending a comment is an insertion at the end of the
+    line.
     """
     if old == new:
         return []
@@ -83,17 +84,72 @@ def text_edits(old: str, new: str, positions: Positions) -> list[types.TextEdit]
     starts = list(accumulate(map(len, before), initial=0))
     new_starts = list(accumulate(map(len, after), initial=0))
     edits: list[types.TextEdit] = []
-    matcher = SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        start, end = starts[i1], starts[i2]
-        content = new[new_starts[j1]:new_starts[j2]]
-        start, end, content = _trim(old, start, end, content)
-        edits.append(types.TextEdit(
-            range=types.Range(start=positions.at_offset(start), end=positions.at_offset(end)),
-            new_text=content))
+    i1 = j1 = 0
+    for i2, j2 in [*_matching_lines(before, after), (len(before), len(after))]:
+        if i2 > i1 or j2 > j1:
+            start, end, content = _trim(old, starts[i1], starts[i2],
+                                        new[new_starts[j1]:new_starts[j2]])
+            edits.append(types.TextEdit(range=types.Range(
+                start=positions.at_offset(start), end=positions.at_offset(end)),
+                new_text=content))
+        i1, j1 = i2 + 1, j2 + 1
     return edits
+
+
+def _matching_lines(before: list[str], after: list[str]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of equal lines, increasing in both, as a patience diff finds them: the
+    common head and tail of a run, then the lines found once on each side of it, in an order
+    both sides keep (the longest such), and the same again between those. Near-linear: a fix
+    of every other line of a long record is no slower to show than a fix of one."""
+    pairs: list[tuple[int, int]] = []
+    runs = [(0, len(before), 0, len(after))]
+    while runs:
+        lo1, hi1, lo2, hi2 = runs.pop()
+        while lo1 < hi1 and lo2 < hi2 and before[lo1] == after[lo2]:
+            pairs.append((lo1, lo2))
+            lo1, lo2 = lo1 + 1, lo2 + 1
+        while lo1 < hi1 and lo2 < hi2 and before[hi1 - 1] == after[hi2 - 1]:
+            hi1, hi2 = hi1 - 1, hi2 - 1
+            pairs.append((hi1, hi2))
+        anchors = _unique_in_order(before, after, lo1, hi1, lo2, hi2)
+        for i, j in anchors:
+            runs.append((lo1, i, lo2, j))
+            pairs.append((i, j))
+            lo1, lo2 = i + 1, j + 1
+        if anchors:
+            runs.append((lo1, hi1, lo2, hi2))
+    return sorted(pairs)
+
+
+def _unique_in_order(before: list[str], after: list[str], lo1: int, hi1: int, lo2: int,
+                     hi2: int) -> list[tuple[int, int]]:
+    """The longest run of lines found once in ``before[lo1:hi1]`` and once in
+    ``after[lo2:hi2]`` that keeps its order on both sides (patience sorting)."""
+    seen: dict[str, list[int]] = {}
+    for i in range(lo1, hi1):
+        seen.setdefault(before[i], [0, i, -1])[0] += 1
+    for j in range(lo2, hi2):
+        entry = seen.get(after[j])
+        if entry is not None:
+            entry[2] = j if entry[2] == -1 else -2
+    matches = sorted((i, j) for count, i, j in seen.values() if count == 1 and j >= 0)
+    tops: list[int] = []  # the last j of the best run of each length
+    links: list[int] = []  # each match's predecessor in its run (an index into matches)
+    ends: list[int] = []  # the match ending the best run of each length
+    for index, (_i, j) in enumerate(matches):
+        length = bisect_left(tops, j)
+        links.append(ends[length - 1] if length else -1)
+        if length == len(tops):
+            tops.append(j)
+            ends.append(index)
+        else:
+            tops[length], ends[length] = j, index
+    run: list[tuple[int, int]] = []
+    index = ends[-1] if ends else -1
+    while index >= 0:
+        run.append(matches[index])
+        index = links[index]
+    return run[::-1]
 
 
 def _trim(text: str, start: int, end: int, content: str) -> tuple[int, int, str]:

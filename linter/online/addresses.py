@@ -2,8 +2,8 @@
 
 Records are written by many hands; a URL must not make fmlint reach into the network it
 runs in (a router, a cloud metadata service, a database on localhost). Loopback, private,
-link-local, multicast, reserved, unspecified and other non-public addresses are refused
-before any connection, unless the settings allow them. The caller connects to the vetted
+link-local, site-local, multicast, reserved, unspecified and other non-public addresses are
+refused before any connection, unless the settings allow them. The caller connects to the vetted
 address itself, so a second lookup cannot lead elsewhere (DNS rebinding).
 """
 
@@ -15,7 +15,9 @@ import socket
 from .settings import Settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-_KINDS = ("unspecified", "loopback", "link-local", "multicast", "private", "reserved")
+# (site-local: IPv6 fec0::/10, deprecated but still routed inside some networks)
+_KINDS = ("unspecified", "loopback", "link-local", "site-local", "multicast", "private",
+          "reserved")
 _NO_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
@@ -38,7 +40,7 @@ def kind_of(ip: IPAddress) -> str | None:
     """Why an address is not public ("loopback", "private"...), or None for a public one."""
     ip = _embedded(ip)
     for kind in _KINDS:
-        if getattr(ip, f"is_{kind.replace('-', '_')}"):
+        if getattr(ip, f"is_{kind.replace('-', '_')}", False):
             return kind
     return None if ip.is_global else "non-public"
 

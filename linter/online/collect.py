@@ -36,17 +36,16 @@ def fetchable(url: str) -> bool:
 
 def own_site(url: str, site: Site) -> bool:
     """A URL of the site itself: site-relative, or under its ``url`` + ``baseurl``."""
-    text = url.strip()
-    parts = urlsplit(text)
-    if not parts.scheme:
-        return True
-    if not site.url:
-        return False
-    home = urlsplit(site.url.strip())
     try:
+        parts = urlsplit(url.strip())
+        if not parts.scheme:
+            return True
+        if not site.url:
+            return False
+        home = urlsplit(site.url.strip())
         if parts.hostname != home.hostname or _port(parts.port) != _port(home.port):
             return False
-    except ValueError:  # a port that is not a number
+    except ValueError:  # a port that is not a number, a bracket left open
         return False
     prefix = "/".join(p.strip("/") for p in (home.path, site.baseurl) if p.strip("/"))
     prefix = f"/{prefix}" if prefix else ""
@@ -101,7 +100,7 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
             continue
         if need == HTTPS and not url.strip().lower().startswith("http:"):
             continue
-        if own_site(url, site) or excluded(url, exclude) or not fetchable(url):
+        if not fetchable(url) or own_site(url, site) or excluded(url, exclude):
             continue
         out.setdefault(url, set()).add(need)
     return out

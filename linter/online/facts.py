@@ -66,22 +66,45 @@ class UrlFacts:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> UrlFacts:
+    def from_dict(cls, data: Any) -> UrlFacts:
+        """The facts ``to_dict`` wrote. Raises ValueError for anything else (a damaged or
+        hand-edited cache)."""
+        if type(data) is not dict:
+            raise ValueError("not an object")
         image = data.get("image")
-        return cls(
-            url=str(data["url"]),
-            status=data.get("status"),
-            reason=str(data.get("reason", "")),
-            error=data.get("error"),
-            detail=str(data.get("detail", "")),
-            hops=tuple((int(s), str(u)) for s, u in data.get("hops", [])),
-            attempts=int(data.get("attempts", 1)),
-            image=(int(image[0]), int(image[1])) if image else None,
-            https=data.get("https"),
-            https_detail=str(data.get("https_detail", "")),
-            needs=tuple(data.get("needs", ())),
-            checked=float(data.get("checked", 0.0)),
+        facts = cls(
+            url=_typed(data["url"], str),
+            status=_typed(data.get("status"), int, None),
+            reason=_typed(data.get("reason", ""), str),
+            error=_typed(data.get("error"), str, None),
+            detail=_typed(data.get("detail", ""), str),
+            hops=tuple(_pair(h, int, str) for h in _typed(data.get("hops", []), list)),
+            attempts=_typed(data.get("attempts", 1), int),
+            image=None if image is None else _pair(image, int, int),
+            https=_typed(data.get("https"), str, None),
+            https_detail=_typed(data.get("https_detail", ""), str),
+            needs=tuple(_typed(n, str) for n in _typed(data.get("needs", []), list)),
+            checked=float(_typed(data.get("checked", 0.0), float, int)),
         )
+        if (facts.error is not None and facts.error not in ERROR_KINDS) or (
+                facts.https not in (None, "same", "different", "broken")):
+            raise ValueError("not facts fmlint wrote")
+        return facts
+
+
+def _typed(value: Any, *kinds: type | None) -> Any:
+    """``value`` if it is of one of ``kinds`` (exactly: a bool is no number); None stands
+    for None. Raises ValueError otherwise."""
+    if any(value is None if kind is None else type(value) is kind for kind in kinds):
+        return value
+    raise ValueError(f"{value!r:.40} is not a {' or '.join(str(k) for k in kinds)}")
+
+
+def _pair(value: Any, first: type, second: type) -> tuple[Any, Any]:
+    """A list of two values of the types given, as a tuple; else ValueError."""
+    if type(value) is not list or len(value) != 2:
+        raise ValueError(f"{value!r:.40} is not a pair")
+    return _typed(value[0], first), _typed(value[1], second)
 
 
 @dataclass(frozen=True, slots=True)

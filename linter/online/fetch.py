@@ -7,9 +7,11 @@ no credentials (user info in a URL is dropped), no compression; bodies are cut a
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,14 +95,64 @@ def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
     return context
 
 
-def _connect(addresses: list[tuple[str, int]], timeout: float) -> socket.socket:
+def time_allowed(settings: Settings) -> float:
+    """Seconds one URL may take in all: connecting, the answer's headers and body, and
+    every redirect on the way (a server that trickles its answer is cut off)."""
+    return settings.connect_timeout + 2 * settings.read_timeout
+
+
+class _Cutoff:
+    """Shuts a connection down when the deadline passes, whatever it is waiting for (a
+    connection, a TLS handshake, headers arriving a byte at a time, endless
+    ``100 Continue``): the wait then ends, and ``fired`` says why."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.fired = False
+        # A second handle on the connection: shutting it down ends every wait on the
+        # connection, also inside TLS (which takes the first handle over).
+        self._handle: socket.socket | None = None
+        self._lock = threading.Lock()  # (a cut and the end of the request, one at a time)
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        """Cut ``sock``'s connection off at the deadline; ``sock`` itself is returned."""
+        self._handle = sock.dup()
+        return sock
+
+    def left(self, most: float) -> float:
+        """Seconds to wait for the next step, at most ``most``; TimeoutError when none."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("out of time")
+        return min(most, left)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.fired = True
+            if self._handle is not None:
+                with contextlib.suppress(OSError):  # (closed already: the request is over)
+                    self._handle.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        """The request is over: no cut, and the second handle is closed."""
+        self._timer.cancel()
+        with self._lock:
+            if self._handle is not None:
+                self._handle.close()
+
+
+def _connect(addresses: list[tuple[str, int]], timeout: float,
+             cutoff: _Cutoff) -> socket.socket:
     """A TCP connection to the first vetted address that answers (no name lookup here)."""
     last: OSError | None = None
     for address, port in addresses:
         sock = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET,
                              socket.SOCK_STREAM)
         try:
-            sock.settimeout(timeout)
+            sock.settimeout(cutoff.left(timeout))
             sock.connect((address, port))
             return sock
         except OSError as err:
@@ -110,7 +162,7 @@ def _connect(addresses: list[tuple[str, int]], timeout: float) -> socket.socket:
     raise last
 
 
-def _read(response: http.client.HTTPResponse, limit: int, deadline: float) -> tuple[bytes, bool]:
+def _read(response: http.client.HTTPResponse, limit: int) -> tuple[bytes, bool]:
     """Up to ``limit`` bytes of the body; (body, whether it was read to the end)."""
     chunks: list[bytes] = []
     size = 0
@@ -120,15 +172,14 @@ def _read(response: http.client.HTTPResponse, limit: int, deadline: float) -> tu
             return b"".join(chunks), True
         chunks.append(chunk)
         size += len(chunk)
-        if time.monotonic() > deadline:
-            raise TimeoutError("the body is arriving too slowly")
     return b"".join(chunks), response.length == 0  # None: no length given, so not known
 
 
 def request(url: str, method: str, settings: Settings, *, limit: int = 0,
-            headers: dict[str, str] | None = None,
-            tls: ssl.SSLContext | None = None) -> Response:
-    """Send one request (no redirects followed) and read up to ``limit`` bytes of the body.
+            headers: dict[str, str] | None = None, tls: ssl.SSLContext | None = None,
+            deadline: float | None = None) -> Response:
+    """Send one request (no redirects followed) and read up to ``limit`` bytes of the body,
+    all before ``deadline`` (``time.monotonic``; default: ``time_allowed`` from now).
 
     Raises FetchError for every failure that is not an HTTP answer.
     """
@@ -139,17 +190,16 @@ def request(url: str, method: str, settings: Settings, *, limit: int = 0,
         raise FetchError(err.kind, str(err), url) from None
     sent = {"User-Agent": settings.user_agent, "Accept": "*/*",
             "Accept-Encoding": "identity", "Connection": "close", **(headers or {})}
+    cutoff = _Cutoff(time.monotonic() + time_allowed(settings) if deadline is None
+                     else deadline)
     connection: http.client.HTTPConnection | None = None
+    sock: socket.socket | None = None
     try:
-        sock = _connect(addresses, settings.connect_timeout)
-        sock.settimeout(settings.read_timeout)
+        sock = cutoff.watch(_connect(addresses, settings.connect_timeout, cutoff))
+        sock.settimeout(cutoff.left(settings.read_timeout))
         if target.scheme == "https":
             context = tls or tls_context(settings.ca_bundle)
-            try:
-                sock = context.wrap_socket(sock, server_hostname=target.host)
-            except BaseException:
-                sock.close()
-                raise
+            sock = context.wrap_socket(sock, server_hostname=target.host)
             connection = http.client.HTTPSConnection(target.host, target.port,
                                                      timeout=settings.read_timeout,
                                                      context=context)
@@ -159,31 +209,49 @@ def request(url: str, method: str, settings: Settings, *, limit: int = 0,
         connection.sock = sock
         connection.request(method, target.path, headers=sent)
         answer = connection.getresponse()
-        deadline = time.monotonic() + 2 * settings.read_timeout
-        body, complete = (b"", True) if method == "HEAD" else _read(answer, limit, deadline)
+        body, complete = (b"", True) if method == "HEAD" else _read(answer, limit)
+        if cutoff.fired:  # (what was read ended because the connection was cut)
+            raise TimeoutError("out of time")
         kept = {name: answer.headers[name] for name in _KEPT_HEADERS
                 if answer.headers.get(name) is not None}
         return Response(url, answer.status, answer.reason or "", kept, body, complete)
-    except ssl.SSLCertVerificationError as err:
-        raise FetchError("tls", f"the certificate of {target.host} is not valid: "
-                         f"{err.verify_message or err}", url) from None
-    except ssl.SSLError as err:
-        raise FetchError("tls", f"TLS with {target.host} failed: {err.reason or err}",
-                         url) from None
-    except TimeoutError:
-        raise FetchError("timeout", f"{target.host} did not answer in time", url) from None
-    except http.client.HTTPException as err:
-        raise FetchError("protocol", f"{target.host} gave a broken HTTP answer: "
-                         f"{type(err).__name__}", url) from None
-    except OSError as err:
-        raise FetchError("connection", f"cannot connect to {target.host}: "
-                         f"{err.strerror or err}", url) from None
+    except (OSError, http.client.HTTPException) as err:
+        raise _failure(err, target.host, url, cutoff.fired) from None
     finally:
+        cutoff.cancel()
         if connection is not None:
             connection.close()
+        elif sock is not None:
+            sock.close()
+
+
+def _failure(err: OSError | http.client.HTTPException, host: str, url: str,
+             cut: bool) -> FetchError:
+    """The FetchError a failed request raises; ``cut``: its time ran out."""
+    if cut or isinstance(err, TimeoutError):
+        return FetchError("timeout", f"{host} did not answer in time", url)
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return FetchError("tls", f"the certificate of {host} is not valid: "
+                          f"{err.verify_message or err}", url)
+    if isinstance(err, ssl.SSLError):
+        return FetchError("tls", f"TLS with {host} failed: {err.reason or err}", url)
+    if isinstance(err, http.client.HTTPException):
+        return FetchError("protocol", f"{host} gave a broken HTTP answer: "
+                          f"{type(err).__name__}", url)
+    return FetchError("connection", f"cannot connect to {host}: {err.strerror or err}", url)
+
+
+def host_of(url: str) -> str:
+    """The lower-case host name of a URL; "" when it has none or cannot be taken apart."""
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:  # a bracket left open, a port that is not a number
+        return ""
 
 
 def _location(response: Response) -> str | None:
+    """Where a redirect leads, as an absolute URL. Raises FetchError("bad-redirect") for
+    a ``Location`` that cannot be taken apart."""
     location = response.headers.get("location")
     if not location:
         return None
@@ -191,7 +259,15 @@ def _location(response: Response) -> str | None:
         location = location.encode("latin-1").decode("utf-8")
     except UnicodeError:
         pass
-    return urljoin(response.url, location.strip())
+    try:
+        following = urljoin(response.url, location.strip())
+        scheme = urlsplit(following).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in ("http", "https"):
+        raise FetchError("bad-redirect", f"{response.url} redirects to {location.strip()}, "
+                         "which is not an http(s) URL", response.url)
+    return following
 
 
 Send = Callable[[str, str], Response]
@@ -214,9 +290,6 @@ def follow(url: str, method: str, send: Send, max_redirects: int
             if following is None:
                 return response, hops
             hops.append((response.status, following))
-            if urlsplit(following).scheme.lower() not in ("http", "https"):
-                raise FetchError("bad-redirect", f"{current} redirects to {following}, which is "
-                                 "not an http(s) URL", current)
             if following in seen:
                 raise FetchError("redirect-loop", "the redirects go round in a loop (back to "
                                  f"{following})", current)

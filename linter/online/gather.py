@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..config import Config
+from ..files import read_whole
+from ..runner import reading_roots
 from .collect import needs_in
 from .facts import UrlFacts
 from .probe import Prober, Progress
@@ -13,9 +15,11 @@ from .store import Store
 
 
 def gather(sources: Iterable[tuple[str, bytes | None]], config: Config, *,
-           offline: bool = False, cache_dir: str | None = None,
-           progress: Progress | None = None) -> dict[str, UrlFacts]:
-    """URL -> facts for the records in ``sources`` ((path, bytes or None to read the file)).
+           roots: list[str] | None = None, offline: bool = False,
+           cache_dir: str | None = None, progress: Progress | None = None
+           ) -> dict[str, UrlFacts]:
+    """URL -> facts for the records in ``sources`` ((path, bytes or None to read the file,
+    as checking reads it: not through a link out of the checked ``roots``).
 
     ``offline``: only the cache answers (entries of any age); URLs it lacks are left out.
     ``cache_dir`` None: no cache is read or written. Raises SettingsError for bad settings.
@@ -25,8 +29,7 @@ def gather(sources: Iterable[tuple[str, bytes | None]], config: Config, *,
     for path, data in sources:
         if data is None:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                data = read_whole(path, roots=reading_roots(path, roots or [path]))[1]
             except OSError:
                 continue
         for url, needs in needs_in(data, path, config, settings.exclude).items():

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC
-from urllib.parse import urlsplit
 
 from .. import imagetools
 from . import fetch
+from .addresses import literal
 from .facts import HTTPS, IMAGE, HttpsForm, UrlFacts, accepted, retryable
 from .fetch import FetchError, Response
 from .settings import Settings
@@ -88,23 +88,27 @@ class Prober:
 
     @contextmanager
     def _slot(self, url: str):
-        host = (urlsplit(url).hostname or "").lower()
+        host = fetch.host_of(url)
         with self._lock:
             gate = self._hosts.setdefault(host, threading.BoundedSemaphore(
                 self.settings.per_host))
         with gate:
             yield
 
-    def send(self, url: str, method: str, limit: int = 0, *, ranged: bool = True) -> Response:
-        """One request, retried with backoff on 429 and server errors. A GET asks for the
-        first bytes only (``Range``)."""
+    def send(self, url: str, method: str, limit: int = 0, *, ranged: bool = True,
+             deadline: float | None = None) -> Response:
+        """One request, retried with backoff on 429 and server errors, all before
+        ``deadline`` (default: ``fetch.time_allowed`` from now; a retry that would start
+        later is not made). A GET asks for the first bytes only (``Range``)."""
         headers = {"Range": f"bytes=0-{max(limit, HEAD_BYTES) - 1}"} if (
             method == "GET" and ranged) else {}
+        if deadline is None:
+            deadline = time.monotonic() + fetch.time_allowed(self.settings)
         attempt = 0
         while True:
             with self._slot(url):
                 response = fetch.request(url, method, self.settings, limit=limit,
-                                         headers=headers, tls=self._tls)
+                                         headers=headers, tls=self._tls, deadline=deadline)
             response.attempts = attempt + 1
             if not retryable(response.status) or attempt >= self.settings.retries:
                 return response
@@ -114,23 +118,28 @@ class Prober:
                 if asked is not None:
                     return response  # waiting less than asked would only be refused again
                 wait = self.settings.max_wait
+            if time.monotonic() + wait >= deadline:
+                return response  # no time left to ask again
             self._sleep(wait)
             attempt += 1
 
-    def _hop(self, method: str, limit: int) -> fetch.Send:
+    def _hop(self, method: str, limit: int, deadline: float) -> fetch.Send:
         def send(url: str, _method: str) -> Response:
-            response = self.send(url, method, limit)
+            response = self.send(url, method, limit, deadline=deadline)
             if method == "HEAD" and response.status in HEAD_REFUSED:
-                response = self.send(url, "GET", limit)
+                response = self.send(url, "GET", limit, deadline=deadline)
             if method == "GET" and response.status == 416:  # an empty body and a Range
-                response = self.send(url, "GET", limit, ranged=False)
+                response = self.send(url, "GET", limit, ranged=False, deadline=deadline)
             return response
 
         return send
 
     def _follow(self, url: str, method: str, limit: int = 0
                 ) -> tuple[Response, list[tuple[int, str]]]:
-        return fetch.follow(url, method, self._hop(method, limit), self.settings.max_redirects)
+        """The answer for ``url`` after its redirects, all within one deadline."""
+        deadline = time.monotonic() + fetch.time_allowed(self.settings)
+        return fetch.follow(url, method, self._hop(method, limit, deadline),
+                            self.settings.max_redirects)
 
     # -- one URL ---------------------------------------------------------------------------
 
@@ -199,8 +208,7 @@ class Prober:
         ``concurrency`` in all. Hosts take turns, so one slow host does not hold up others."""
         queues: dict[str, deque[str]] = {}
         for url in wanted:
-            host = (urlsplit(url.strip()).hostname or "") if "//" in url else ""
-            queues.setdefault(host, deque()).append(url)
+            queues.setdefault(fetch.host_of(url), deque()).append(url)
         lanes = [queue for turn in range(self.settings.per_host)
                  for queue in queues.values() if len(queue) > turn]
         results: dict[str, UrlFacts] = {}
@@ -228,17 +236,29 @@ class Prober:
                                 thread_name_prefix="fmlint-online") as pool:
             for future in [pool.submit(lane, queue) for queue in lanes]:
                 future.result()
-        _no_name_service(results)
+        _no_name_service(results, self.settings)
         return results
 
 
-def _no_name_service(results: dict[str, UrlFacts]) -> None:
+def _looked_up(url: str, settings: Settings) -> bool:
+    """Whether a request for ``url`` starts with a name lookup (not an IP literal, nor a
+    host the ``resolve`` setting names)."""
+    try:
+        target = fetch.target_of(url)
+    except FetchError:
+        return False
+    return literal(target.host) is None and (
+        f"{target.host}:{target.port}" not in settings.resolve)
+
+
+def _no_name_service(results: dict[str, UrlFacts], settings: Settings) -> None:
     """When not one host could be looked up, say so instead of calling every link broken
-    (a machine without a working name service answers "no such host" for every name)."""
-    missing = [f for f in results.values() if f.error == "dns"]
-    hosts = {urlsplit(f.url.strip()).hostname for f in missing}
-    if len(hosts) < 3 or any(f.error not in ("dns", "dns-temporary", "bad-url")
-                             for f in results.values()):
+    (a machine without a working name service answers "no such host" for every name).
+    URLs that need no lookup (an IP literal, a ``resolve`` entry) say nothing either way."""
+    named = [f for f in results.values() if _looked_up(f.url, settings)]
+    missing = [f for f in named if f.error == "dns"]
+    hosts = {fetch.host_of(f.url) for f in missing}
+    if len(hosts) < 3 or any(f.error not in ("dns", "dns-temporary") for f in named):
         return
     for facts in missing:
         facts.error = "dns-temporary"
@@ -249,7 +269,8 @@ def _total_length(response: Response) -> int | None:
     content_range = response.headers.get("content-range", "")
     text = content_range.rpartition("/")[2] if content_range else (
         response.headers.get("content-length", ""))
-    return int(text) if text.strip().isdigit() else None
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _same_content(plain: Response, plain_hops: list[tuple[int, str]], secure: Response,

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from time import time as _now
 
+from ..cache import cache_folder, replacing, warn_unreadable
+from ..files import read_whole
 from .facts import UrlFacts
 from .settings import Settings
 
@@ -25,13 +27,20 @@ class Store:
         self.lifetime = settings.cache_hours * 3600
         self.entries: dict[str, dict] = {}
         self.dirty = False
+        self._warned = False  # (about a damaged entry: once a run)
         try:
-            stored = json.loads(self.file.read_text("utf-8"))
-            if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(
-                    stored.get("urls"), dict):
-                self.entries = stored["urls"]
-        except (OSError, ValueError):
-            pass
+            data = read_whole(str(self.file))[1]
+        except OSError:
+            return
+        try:
+            stored = json.loads(data.decode("utf-8"))
+            if type(stored) is not dict or type(stored.get("urls")) is not dict:
+                raise ValueError("not the online cache")
+        except (ValueError, RecursionError):
+            warn_unreadable(self.file)
+            return
+        if stored.get("key") == self.key:
+            self.entries = stored["urls"]
 
     def _fresh(self, facts: UrlFacts) -> bool:
         return 0 <= _now() - facts.checked <= self.lifetime
@@ -39,11 +48,14 @@ class Store:
     def get(self, url: str, needs: frozenset[str], *, any_age: bool = False) -> UrlFacts | None:
         """Cached facts that answer ``needs``; expired ones only with ``any_age``."""
         data = self.entries.get(url)
-        if not isinstance(data, dict):
+        if data is None:
             return None
         try:
             facts = UrlFacts.from_dict(data)
-        except (KeyError, TypeError, ValueError, IndexError):
+        except (KeyError, ValueError, IndexError):
+            if not self._warned:
+                self._warned = True
+                warn_unreadable(self.file, "an entry that is not one")
             return None
         if not needs <= set(facts.needs) or not (any_age or self._fresh(facts)):
             return None
@@ -65,9 +77,8 @@ class Store:
             try:
                 if self._fresh(UrlFacts.from_dict(data)):
                     kept[url] = data
-            except (KeyError, TypeError, ValueError, IndexError):
+            except (KeyError, ValueError, IndexError):
                 continue
-        from ..cache import cache_folder, replacing
 
         try:
             cache_folder(self.file.parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from linter.output.safe_text import escape_format_chars
+from linter.output.safe_text import safe_text_keeping
 
 if TYPE_CHECKING:
     from linter.output import Report
@@ -14,8 +14,10 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message as the Actions toolkit does; bidi controls as \\uXXXX."""
-    return escape_format_chars(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message as the Actions toolkit does; other control characters
+    (ESC, BEL, C1) and bidi controls as backslash escapes, as the text format shows them."""
+    escaped = safe_text_keeping(text, "\r\n")
+    return escaped.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -51,6 +51,24 @@ def safe_text(text: str) -> str:
     return "".join(escape_char(c) or c for c in text)
 
 
+def safe_text_keeping(text: str, keep: str) -> str:
+    """`text` escaped as `safe_text` does, except the characters in `keep` (for formats
+    that escape those themselves, as GitHub's workflow commands escape line breaks)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c in keep else (escape_char(c) or c) for c in text)
+
+
+def diff_path(prefix: str, path: str) -> str:
+    """A file name as a diff header writes it: as it is, or, with characters that would
+    break the patch or the terminal (a line break, ESC), in double quotes with C escapes,
+    as git writes it."""
+    name = prefix + path
+    if name.isprintable() and '"' not in name and not name.startswith(" "):
+        return name
+    return '"' + safe_text(name.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
 def char_width(char: str) -> int:
     """Terminal cells a printable character takes: 2 for wide, 0 for combining marks."""
     if unicodedata.combining(char):

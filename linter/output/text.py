@@ -17,6 +17,8 @@ from linter.source import Lines
 if TYPE_CHECKING:
     from linter.output import Report
 
+UNREAD = "FM017"  # the file could not be read, or its fix not written
+
 
 def render(report: Report) -> str:
     """Findings as `path:line:col: CODE message`, each with its excerpt, then the summary."""
@@ -74,8 +76,11 @@ def has_safe_fix(finding: Finding) -> bool:
 
 
 def excerpt_lines(finding: Finding, lines: Sequence[str] | None, color: bool) -> list[str]:
-    """The finding's source line under a line-number gutter, and carets under the value."""
-    if lines is None or not 1 <= finding.line <= len(lines):
+    """The finding's source line under a line-number gutter, and carets under the value.
+
+    None for a file fmlint did not read or write (``UNREAD``): what the path leads to now
+    (a link out of the checked folders) is not quoted."""
+    if lines is None or finding.code == UNREAD or not 1 <= finding.line <= len(lines):
         return []
     end_column = finding.end_column if finding.end_line == finding.line else None
     excerpt = make_excerpt(lines[finding.line - 1], finding.column, end_column)

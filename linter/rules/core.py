@@ -119,7 +119,11 @@ and fmlint checks it for real. Where a more specific rule (URL, timestamp or dom
 reports the same value with a better message and a fix, this finding is left out.
 """)
 _core("FM014", "schema-error", "error", "The schema itself cannot be used.", """
-The schema named for this file cannot be read, is not JSON, or is not a valid JSON Schema.
+The schema named for this file cannot be read, is not JSON (or YAML, for a `.yaml`/`.yml`
+file), or is not a valid JSON Schema; or fmlint will not read it: a record's `$schema` that
+leads outside the project or to something other than a regular file, a schema URL on a host
+the configuration's `schema-hosts` does not list, a `file:` URL. A `$ref` that leads nowhere
+is reported here too, once for each file, naming the schema file and the reference.
 """)
 _core("FM901", "invalid-suppression", "warning", "A suppression comment names an unknown rule.",
       """

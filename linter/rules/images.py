@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import imagetools
+from .. import imagetools, urltools
 from ..context import Context
 from ..finding import Finding
 from ..registry import Option, rule
@@ -49,7 +49,7 @@ def _find_images(ctx: Context) -> Iterator[_Image]:
         url = ctx.value(url_pointer) if url_pointer else None
         yield _Image(
             pointer,
-            url if isinstance(url, str) else None,
+            url if isinstance(url, str) and not urltools.too_long(url) else None,  # (url-syntax)
             url_pointer,
             ctx.value(parts["width"]) if "width" in parts else None,
             parts.get("width"),
@@ -134,7 +134,9 @@ def image_url_hint(ctx: Context) -> Iterator[Finding]:
     (Cloudinary), `maxresdefault.jpg` (YouTube, 1280×720), `/resize/1064x550!/`, `?w=`.
     A declared `width`/`height` that contradicts the URL is probably wrong. Aspect ratios
     allow for rounding (1782×1002 is 16:9); sizes a URL gives only as a limit (`?w=1200`,
-    Cloudinary `c_limit`) disagree only when the declared size is larger.
+    Cloudinary `c_limit`) disagree only when the declared size is larger: services do not
+    enlarge a smaller original. Transformations are read in the order the service runs
+    them: `/crop/5472x2873+0+388/resize/1200x630!/` delivers 1200×630.
 
     Images the site serves itself are left to image-local, which reads the real file.
 
@@ -176,7 +178,8 @@ def image_local(ctx: Context) -> Iterator[Finding]:
             continue
         if found == "missing":
             yield ctx.report(image.url_pointer, f"{ctx.where(image.url_pointer)}: the image "
-                             f"{image.url} is not in the site (no such file)")
+                             f"{urltools.shorten(image.url, 200)} is not in the site "
+                             "(no such file)")
             continue
         assert isinstance(found, tuple)
         yield from real_size(ctx, image, found, "the file")

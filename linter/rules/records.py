@@ -28,7 +28,8 @@ def _duplicates(entries: list[IndexEntry]) -> Iterator[Finding]:
             more = f" and {len(others) - 3} more" if len(others) > 3 else ""
             yield Finding(entry.path, entry.line, entry.column, entry.end_line,
                           entry.end_column, CODE, rule_.name, rule_.severity,  # type: ignore
-                          f"the same story is filed again: {entry.label} {key} is also in "
+                          f"the same story is filed again: {entry.label} "
+                          f"{urltools.shorten(key, 200)} is also in "
                           f"{named}{more}", entry.pointer)
 
 

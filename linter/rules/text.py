@@ -85,7 +85,9 @@ def html_entity(ctx: Context) -> Iterator[Finding]:
     references are reported (`&name;`, `&#8217;`, `&#x2019;`): `AT&T` and `Q&A` are fine.
 
     Fix: safe — decodes one level per pass, so a double escape (`&amp;quot;`) converges to
-    `"` in two passes of `--fix`.
+    `"` in two passes of `--fix`. `&nbsp;` (`&#160;`, `&#xA0;`) becomes a plain space: it
+    only keeps HTML from breaking a line there, and plain text has no such breaks (as
+    U+00A0 it would be an invisible difference that searches and comparisons trip over).
     """
     return _report(ctx, texttools.find_html_entities)
 

@@ -47,7 +47,8 @@ def timestamp_format(ctx: Context) -> Iterator[Finding]:
 
     Why: without a zone, every reader guesses one, and sites built in different places move
     the article by hours, sometimes onto another day. Forms like `22/01/2024` are read as
-    different dates by different tools, or not at all.
+    different dates by different tools, or not at all. Text longer than 100 characters is
+    reported as too long to be a date-time, without a closer look.
 
     ```yaml
     publishedDateTime: 2024-01-22 18:23:00Z   # fix: 2024-01-22T18:23:00Z (safe)

@@ -11,6 +11,7 @@ from ..finding import Finding
 from ..registry import Option, rule
 
 GROUP = "urls"
+_NAMED = 8  # tracking parameters a message names at most
 _ABSOLUTE = ("uri", "iri")
 _ANY = ("uri", "iri", "uri-reference", "iri-reference")
 OWN_URL_ROLES = ("original-url", "self-url")
@@ -22,11 +23,13 @@ DEFAULT_PLATFORMS = (
 )
 
 
-def _urls(ctx: Context, formats: tuple[str, ...] = _ANY) -> Iterator[tuple[str, str, str]]:
-    """(pointer, url, format) for every string the schema gives a URL format."""
+def _urls(ctx: Context, formats: tuple[str, ...] = _ANY, *, any_length: bool = False
+          ) -> Iterator[tuple[str, str, str]]:
+    """(pointer, url, format) for every string the schema gives a URL format; one too long
+    to be a URL only with `any_length` (url-syntax says so, the other rules leave it)."""
     for pointer in ctx.notes.with_format(*formats):
         value = ctx.value(pointer)
-        if isinstance(value, str):
+        if isinstance(value, str) and (any_length or not urltools.too_long(value)):
             yield pointer, value, ctx.notes.formats[pointer]
 
 
@@ -54,12 +57,14 @@ def url_syntax(ctx: Context) -> Iterator[Finding]:
 
     Also reported: spaces and control characters (browsers and crawlers disagree on them),
     HTML entities left in by a scraper (`&#038;` for `&`, which turns the rest of the query
-    into a fragment), invalid host names and ports, broken `%` escapes.
+    into a fragment), invalid host names and ports, broken `%` escapes. A value longer than
+    16 KB is reported as too long to be a URL and read no further (web servers refuse
+    request lines over 8 KB); the other URL rules leave it alone.
 
     Fix: safe where certain (decoding `&#038;` to `&`, trimming spaces at the ends); unsafe
     where it guesses (percent-encoding an inner space, adding `https://`).
     """
-    for pointer, url, fmt in _urls(ctx):
+    for pointer, url, fmt in _urls(ctx, any_length=True):
         problems = urltools.check_url_syntax(url, absolute=fmt in _ABSOLUTE)
         if any(p.kind == "not-absolute" and p.replacement is None for p in problems):
             # Not a URL at all ("not a uri"): its spaces and characters are beside the point.
@@ -130,7 +135,9 @@ def url_tracking(ctx: Context) -> Iterator[Finding]:
         if not found:
             continue
         cleaned = urltools.strip_tracking(url, patterns)
-        names = ", ".join(found)
+        names = ", ".join(urltools.shorten(name) for name in found[:_NAMED])
+        if len(found) > _NAMED:
+            names += f" and {len(found) - _NAMED:,} more"
         yield ctx.report(pointer, f"{ctx.where(pointer)} has tracking parameters: {names}",
                          fix=ctx.replace(pointer, cleaned, f"remove {names}", safe=True),
                          sub=(url.find("?") + 1, len(url)) if "?" in url else None)
@@ -189,9 +196,17 @@ def _platform_set(platforms: tuple[str, ...]) -> frozenset[str]:
 
 @lru_cache(maxsize=1024)  # (records share hosts)
 def _on_platform(host: str, platforms: frozenset[str]) -> bool:
-    """Whether ``host`` (lower-case ASCII) is a platform or a subdomain of one."""
-    labels = host.split(".")
-    return any(".".join(labels[i:]) in platforms for i in range(len(labels)))
+    """Whether ``host`` (lower-case ASCII) is a platform or a subdomain of one.
+
+    Only the last labels, as many as the longest platform has, are looked at: the time
+    does not grow with the number of labels.
+    """
+    depth = max((platform.count(".") + 1 for platform in platforms), default=0)
+    if depth == 0:
+        return False
+    labels = host.rsplit(".", depth)  # (the first item holds every label before these)
+    return host in platforms or any(
+        ".".join(labels[i:]) in platforms for i in range(1, len(labels)))
 
 
 @rule("FM205", "amp-url", severity="warning", fix="sometimes", group=GROUP,
@@ -225,7 +240,8 @@ def amp_url(ctx: Context) -> Iterator[Finding]:
         expected = amp_cache_url(amp)
         if isinstance(cached, str) and expected and cached != expected:
             yield ctx.report(cache_pointer, f"{ctx.where(cache_pointer)} is not the AMP cache "
-                             f"URL of {ctx.where(pointer)}; it should be {expected}",
+                             f"URL of {ctx.where(pointer)}; it should be "
+                             f"{urltools.shorten(expected, 200)}",
                              fix=ctx.replace(cache_pointer, expected, f"write {expected}",
                                              safe=True))
 
