@@ -173,15 +173,14 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
             start, end = span.key_start, span.key_end or span.key_start
         result.findings.append(_finding(_YAML_KINDS[problem.kind], path, problem.message, config,
                                         at(start, end), problem.pointer))
-    if doc.record is None:
-        return _finish(result, path, config)
     record = doc.record
-    if not isinstance(record, dict):
-        span = doc.spans.get("")
-        position = at(span.start, span.end) if span else (2, 1, 2, 1)
+    if record is None and doc.problems:  # (unreadable: the problems say why)
+        return _finish(result, path, config)
+    if not isinstance(record, dict):  # (``~``, a word, a list: not a record)
         result.findings.append(_finding(
-            SCHEMA, path, f"the front matter must be a mapping of keys to values, but it is "
-            f"{schemas.describe(record)}", config, position, ""))
+            SCHEMA, path, "the front matter must be a mapping of keys to values "
+            f"('key: value' lines), but it is {schemas.describe(record)}", config,
+            at(0, 3), ""))
         return _finish(result, path, config)
     context = Context(path=path, record=record, notes=Annotations(), config=config,
                       now=config.now or datetime.now(UTC), text=text, spans=doc.spans,

@@ -66,6 +66,10 @@ _core("FM007", "yaml-tag", "warning", "A YAML tag asks for a special type.", """
 Tags such as `!!python/object` or `!custom` ask a YAML loader to build objects. fmlint reads
 front matter as plain data only and ignores the tag; other tools may execute it or fail.
 Remove the tag.
+
+A standard tag on text that cannot have its type (`width: !!int wide`, `!!float` on nothing,
+`!!bool maybe`) is reported too: PyYAML refuses such a value, and fmlint reads it as the
+text it is.
 """)
 _core("FM008", "yaml-key", "error", "A key that is not a plain string.", """
 A mapping key that is itself a list or a mapping (`? [a, b]: x`) cannot be a field name of a
