@@ -612,13 +612,14 @@ def _one_space(run: str) -> str:
 def find_whitespace_problems(text: str) -> list[TextProblem]:
     """Whitespace at either end, and runs of two or more spaces within a line.
 
-    Line feeds inside the text are left alone. The safe fix strips both ends and makes
-    each run one space (one no-break or ideographic space if the run is all of those).
+    Line feeds inside the text are left alone, and so is the indentation of the lines after
+    them (a ``|`` block's indented code). The safe fix strips both ends and makes each run
+    one space (one no-break or ideographic space if the run is all of those).
     """
     lead = len(text) - len(text.lstrip())
     trail = len(text) - len(text.rstrip()) if lead < len(text) else 0
     inner_end = len(text) - trail
-    runs = [m for m in _RUN_RE.finditer(text, lead, inner_end)]
+    runs = [m for m in _RUN_RE.finditer(text, lead, inner_end) if text[m.start() - 1] != "\n"]
     if not (lead or trail or runs):
         return []
     edits: list[_Change] = [(m.start(), m.end(), _one_space(m.group())) for m in runs]

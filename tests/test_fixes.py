@@ -315,3 +315,48 @@ def test_applying_edits_at_once_is_applying_them_one_by_one() -> None:
     for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
         one_by_one = fixer.apply_edits(one_by_one, [edit])
     assert fixer.apply_edits(text, edits) == one_by_one != text
+
+
+# -- a fix touches only what it says ---------------------------------------------------------
+
+_BLOCKS = (
+    "---\ntitle: Tom and Jerry\nexcerpt: |\n  Tom &amp; Jerry  chase\n  each other\n"
+    "related:\n  - title: >-\n      Cat &amp; mouse, a long  line that is folded\n"
+    "      at its old width\n\n      and a second paragraph\n    type: article\n---\nBody\n"
+)
+_BLOCKS_FIXED = (
+    "---\ntitle: Tom and Jerry\nexcerpt: |\n  Tom & Jerry chase\n  each other\n"
+    "related:\n  - title: >-\n      Cat & mouse, a long line that is folded at\n"
+    "      its old width\n\n      and a second paragraph\n    type: article\n---\nBody\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_fixed_block_keeps_its_style_and_line_endings(tmp_path: Path, cli,
+                                                        newline: str) -> None:
+    """A CRLF file's `|` and `>` blocks came back double-quoted, and a later whitespace pass
+    dropped the value's final line break."""
+    path = write(tmp_path, _BLOCKS.replace("\n", newline).encode(), "_posts/2024-01-22-a.md")
+    run = cli([*CHECK, "--select", "FM102,FM105", "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_bytes() == _BLOCKS_FIXED.replace("\n", newline).encode()
+
+
+def test_a_fix_keeps_anchors_and_tags(tmp_path: Path, cli) -> None:
+    before = ('---\ntitle: &t !custom "Q&amp;A"\nexcerpt: !!str Tom &amp; Jerry\ntopics:\n'
+              "  - &a Cat &amp; mouse\n  - !!str\n    Q&amp;A\n  - &b |\n    Q&amp;A\n---\n")
+    path = write(tmp_path, before.encode())
+    run = cli([*CHECK, "--select", "FM102", "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_text("utf-8") == before.replace("&amp;", "&")
+
+
+def test_trimming_spaces_keeps_the_indentation_inside_a_literal_block(tmp_path: Path,
+                                                                       cli) -> None:
+    before = ("---\nexcerpt: |\n  Run it:\n\n      fmlint  check\n        --fix\n"
+              "  then  commit.\n---\n")
+    path = write(tmp_path, before.encode())
+    run = cli([*CHECK, "--select", "FM105", "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_text("utf-8") == before.replace("fmlint  check", "fmlint check").replace(
+        "then  commit", "then commit")
