@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -105,6 +106,32 @@ def test_a_depth_refused_by_the_parser_or_by_fmlint_is_the_same_finding() -> Non
             seen.update((f.code, f.line, f.column, f.message) for f in findings)
     assert seen == {("FM006", 2, 1, "the front matter nests lists or mappings more than 100 "
                      "deep; fmlint stopped reading it")}
+
+
+def test_without_libyaml_deep_nesting_is_the_same_finding() -> None:
+    """PyYAML's own parser (an installation without libyaml) has no nesting limit: fmlint's
+    count gives the same finding as libyaml's refusal."""
+    import json
+    import subprocess
+    import sys
+
+    texts = ["---\na: " + "[" * n + "]" * n + "\n---\n" for n in (150, 100_000)]
+    script = (
+        "import json, sys, yaml\n"
+        "yaml.__with_libyaml__ = False\n"
+        "from linter import lint_text, yamldoc\n"
+        "from linter.config import Config\n"
+        "assert yamldoc.LOADER is yaml.SafeLoader\n"
+        "print(json.dumps([[[f.code, f.line, f.column, f.message] for f in lint_text("
+        "t, 't.md', Config(select=['FM00']))] for t in json.load(sys.stdin)]))\n")
+    run = subprocess.run([sys.executable, "-c", script], input=json.dumps(texts), text=True,
+                         capture_output=True, timeout=60, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)  # (the repository)
+    expected = [[[f.code, f.line, f.column, f.message] for f in lint_text(t, "t.md",
+                                                                      ONLY_READING)]
+                for t in texts]
+    assert json.loads(run.stdout) == expected
+    assert expected[0][0][0] == "FM006"
 
 
 @pytest.mark.parametrize("front", ["~", "null", "# nothing but a comment\nnull", "!!null x",

@@ -87,6 +87,9 @@ allowed values, its form. The message names the field, what was expected and wha
 ```yaml
 width: "50"    # width should be a whole number, but it is the string "50"
 ```
+
+Front matter that is not a mapping of keys at all (only `~`, a word, a list) is not a
+record: it is reported here, on the opening `---` line.
 """)
 _core("FM011", "unknown-key", "error", "A key the schema does not know.", """
 Records are closed: a key the schema does not list is almost always a misspelling that
