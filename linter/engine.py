@@ -305,9 +305,10 @@ def _finish(result: FileResult, path: str | None, config: Config) -> FileResult:
     ignored = config.ignored_for(path)
     enabled = config.enabled() - ignored if ignored else config.enabled()
     findings = [f for f in result.findings if f.code in enabled or f.code == INTERNAL]
-    findings = _defer_fixes(_supersede(findings))
+    findings = _supersede(findings)
     if result.suppressions is not None:
         findings = suppress.apply(findings, result.suppressions, path, config)
+    findings = _defer_fixes(findings)
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     return result

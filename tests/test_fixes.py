@@ -270,6 +270,12 @@ def test_encoding_repair_comes_before_removing_control_characters(tmp_path: Path
     assert path.read_text("utf-8") == '---\ntitle: "a b"\n---\n'
 
 
+def test_a_silenced_repair_does_not_hold_back_the_others(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, b'---\ntitle: "Wait for it\\x85"  # fmlint: ignore[FM101]\n---\n')
+    cli([*CHECK, "--select", "FM1", "--fix", str(path)])
+    assert path.read_bytes() == b'---\ntitle: "Wait for it"  # fmlint: ignore[FM101]\n---\n'
+
+
 def test_the_order_of_fixes_is_written_down() -> None:
     from linter import engine
 
