@@ -195,16 +195,7 @@ def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
         before = _parse(outcome.text)
         new_text = _apply(outcome.text, chosen)
         if not _changes_only(before, _parse(new_text), _targets(before, index, chosen)):
-            # Find the culprits one by one; keep the fixes that verify on their own.
-            good: list[Finding] = []
-            for finding in chosen:
-                trial = _apply(outcome.text, [*good, finding])
-                if _changes_only(before, _parse(trial), _targets(before, index,
-                                                                 [*good, finding])):
-                    good.append(finding)
-                else:
-                    outcome.rejected.append(finding)
-            chosen = good
+            chosen = _verified(outcome.text, before, index, chosen, outcome.rejected)
             new_text = _apply(outcome.text, chosen)
         if new_text == outcome.text:
             outcome.remaining = findings
@@ -215,6 +206,36 @@ def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
     outcome.hit_limit = True
     outcome.remaining = findings
     return outcome
+
+
+def _verified(text: str, before: _Parsed | None, index: LineIndex, chosen: list[Finding],
+              rejected: list[Finding]) -> list[Finding]:
+    """The fixes of ``chosen`` (which fail verification together) that pass it; the others
+    go to ``rejected``. Halves that pass are kept whole, so a few culprits among thousands
+    of fixes cost a few dozen parses, not one each."""
+
+    def passes(group: list[Finding]) -> bool:
+        return _changes_only(before, _parse(_apply(text, group)),
+                             _targets(before, index, group))
+
+    def halves(group: list[Finding]) -> list[Finding]:
+        if not group or passes(group):
+            return group
+        if len(group) == 1:
+            return []
+        middle = len(group) // 2
+        return halves(group[:middle]) + halves(group[middle:])
+
+    middle = len(chosen) // 2
+    good = halves(chosen[:middle]) + halves(chosen[middle:])
+    if not passes(good):  # (fixes that pass apart but not together: one by one)
+        good = []
+        for finding in chosen:
+            if passes([*good, finding]):
+                good.append(finding)
+    kept = {id(f) for f in good}
+    rejected.extend(f for f in chosen if id(f) not in kept)
+    return good
 
 
 def _apply(text: str, findings: list[Finding]) -> str:

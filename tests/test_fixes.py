@@ -366,3 +366,29 @@ def test_trimming_spaces_keeps_the_indentation_inside_a_literal_block(tmp_path: 
     assert run.code == 0, run.out
     assert path.read_text("utf-8") == before.replace("fmlint  check", "fmlint check").replace(
         "then  commit", "then commit")
+
+
+def test_a_rejected_fix_among_thousands_is_found_quickly() -> None:
+    """Fixes that fail verification together are judged in halves, not one parse each."""
+    from linter import engine, fixer
+    from linter.config import Config
+    from linter.finding import Edit, Finding, Fix
+
+    text = _many_fixes(4000).decode()
+    line = text.splitlines().index("type: article") + 1
+    config = Config()
+
+    def check(candidate: str) -> list[Finding]:
+        findings = engine.check_text(candidate, "_posts/2024-01-22-many.md", config).findings
+        if "extra: 1" in candidate or "type: article" not in candidate:
+            return findings
+        # A fix that says it mends the type but adds a key of its own: it must be dropped.
+        sneaky = Fix("safe", "add a key", (Edit(line, 14, line, 14, "\nextra: 1"),))
+        return [*findings, Finding(None, line, 7, line, 14, "FM102", "html-entity", "warning",
+                                   "sneaky", "/type", sneaky)]
+
+    started = time.perf_counter()
+    outcome = fixer.fix_text(text, check)
+    assert time.perf_counter() - started < 60  # (one parse per fix took minutes)
+    assert [f.message for f in outcome.rejected] == ["sneaky"]
+    assert outcome.text == fixed_seed(text.encode()).replace(b"&amp;", b"&").decode()
