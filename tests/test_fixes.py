@@ -246,7 +246,8 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
 
 
 def _title_file(tmp_path: Path, title: str) -> Path:
-    return write(tmp_path, f'---\ntitle: "{title}"\n---\n'.encode())
+    """A record (of the article schema, which says its title is text) with ``title``."""
+    return write(tmp_path, f'---\n$schema: article\ntitle: "{title}"\n---\n'.encode())
 
 
 def test_whitespace_trimming_waits_for_the_encoding_repair(tmp_path: Path, cli) -> None:
@@ -254,11 +255,12 @@ def test_whitespace_trimming_waits_for_the_encoding_repair(tmp_path: Path, cli) 
     whitespace (FM105, safe): plain --fix must not trim the character the repair needs."""
     path = _title_file(tmp_path, "Wait for it\\x85")
     run = cli([*CHECK, "--select", "FM1", "--fix", str(path)])
-    assert path.read_bytes() == b'---\ntitle: "Wait for it\\x85"\n---\n'
+    assert path.read_bytes() == b'---\n$schema: article\ntitle: "Wait for it\\x85"\n---\n'
     assert "FM101" in run.out and "FM105" in run.out
     assert "[*]" not in run.out  # the trimming is not offered while the repair is pending
     run = cli([*CHECK, "--select", "FM1", "--fix", "--unsafe-fixes", str(path)])
-    assert path.read_text("utf-8") == '---\ntitle: "Wait for it…"\n---\n', run.out
+    assert path.read_text("utf-8") == '---\n$schema: article\ntitle: "Wait for it…"\n---\n'
+
 
 
 def test_encoding_repair_comes_before_removing_control_characters(tmp_path: Path, cli) -> None:
@@ -267,13 +269,14 @@ def test_encoding_repair_comes_before_removing_control_characters(tmp_path: Path
     path = _title_file(tmp_path, "a\\x1a b \\u00c2\\x81")
     run = cli([*CHECK, "--select", "FM1", "--fix", "--unsafe-fixes", str(path)])
     assert run.code == 0, run.out
-    assert path.read_text("utf-8") == '---\ntitle: "a b"\n---\n'
+    assert path.read_text("utf-8") == '---\n$schema: article\ntitle: "a b"\n---\n'
 
 
 def test_a_silenced_repair_does_not_hold_back_the_others(tmp_path: Path, cli) -> None:
-    path = write(tmp_path, b'---\ntitle: "Wait for it\\x85"  # fmlint: ignore[FM101]\n---\n')
+    silenced = '---\n$schema: article\ntitle: "Wait for it\\x85"  # fmlint: ignore[FM101]\n---\n'
+    path = write(tmp_path, silenced.encode())
     cli([*CHECK, "--select", "FM1", "--fix", str(path)])
-    assert path.read_bytes() == b'---\ntitle: "Wait for it"  # fmlint: ignore[FM101]\n---\n'
+    assert path.read_text("utf-8") == silenced.replace("\\x85", "")
 
 
 def test_the_order_of_fixes_is_written_down() -> None:
