@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from array import array
 from collections.abc import Callable
@@ -198,9 +199,17 @@ class Context:
             if span is None or span.aliased or span.style in ("map", "seq"):
                 return None
             kept = span.style if style == "keep" else style
-            written = self.render(new_value, kept, span.tag, self.text[span.start:span.end])
-            line, column, end_line, end_column = self.range_of(pointer)
-            edits.append(Edit(line, column, end_line, end_column, written))
+            if kept in ("|", ">"):  # (the header line, with any anchor and tag, is kept)
+                written = self.render(new_value, kept, span.tag, self.text[span.start:span.end])
+                edits.append(Edit(*self.range_of(pointer), written))
+                continue
+            start, tagged = _after_properties(self.text, span)
+            written = self.render(new_value, kept, scalars.STR_TAG if tagged else span.tag,
+                                  self.text[start:span.end])
+            if start == span.end and not self.text[start - 1].isspace():
+                written = " " + written  # (after a tag or anchor with no value)
+            line, column = self.index.position(start)
+            edits.append(Edit(line, column, *self.index.position(span.end), written))
         return Fix("safe" if safe else "unsafe", message, tuple(edits))
 
     def children(self, pointer: str) -> dict[str, str]:
@@ -233,6 +242,22 @@ _ESCAPES = {
     "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
 }
 _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
+
+
+# A node's anchor and tag, each followed by spaces, line breaks or comments.
+_PROPERTIES = re.compile(r"(?:[&!][^ \t\r\n]*(?:[ \t\r\n]+(?:#[^\r\n]*)?)+)+")
+
+
+def _after_properties(text: str, span: Span) -> tuple[int, bool]:
+    """Where a flow scalar's own text starts, after its anchor and tag (``&t !custom "x"``),
+    and whether it has a tag (which then says its type, whatever its text looks like)."""
+    if text[span.start:span.start + 1] not in ("&", "!"):
+        return span.start, False
+    match = _PROPERTIES.match(text, span.start, span.end)
+    if match is None:  # (properties and nothing else: an empty value)
+        return span.end, "!" in text[span.start:span.end]
+    tagged = any(part.startswith("!") for part in match.group().split())
+    return match.end(), tagged
 
 
 def _plain(span: Span) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 from . import recordfile, schemas, source, suppress, valuenotes
@@ -199,14 +200,14 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
             start, end = span.key_start, span.key_end or span.key_start
         result.findings.append(_finding(kinds[problem.kind], path, problem.message, config,
                                         at(start, end), problem.pointer))
-    if doc.record is None:
+    record = doc.record
+    if record is None and doc.problems:  # (unreadable: the problems say why)
         return _finish(result, path, config)
-    if not read.data and not isinstance(doc.record, dict):
-        span = doc.spans.get("")
-        position = at(span.start, span.end) if span else (2, 1, 2, 1)
+    if not read.data and not isinstance(record, dict):  # (``~``, a word, a list: no record)
         result.findings.append(_finding(
-            SCHEMA, path, f"the front matter must be a mapping of keys to values, but it is "
-            f"{schemas.describe(doc.record)}", config, position, ""))
+            SCHEMA, path, "the front matter must be a mapping of keys to values "
+            f"('key: value' lines), but it is {schemas.describe(record)}", config,
+            at(0, 3), ""))
         return _finish(result, path, config)
     for prefix, record, spans in read.records():
         context = Context(path=path, record=record, notes=Annotations(), config=config,
@@ -309,6 +310,39 @@ def _supersede(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if (f.code, f.pointer) not in replaced]
 
 
+# When fixes of several rules would rewrite the same text, the more specific repair goes
+# first: undoing a wrong decoding, then decoding entities, removing invisible characters,
+# normalising, and last tidying whitespace. Each later one would destroy what an earlier one
+# repairs (a mis-decoded '…' reads as U+0085, which whitespace trimming drops).
+FIX_PRECEDENCE = ("FM101", "FM102", "FM104", "FM106", "FM105")
+_FIX_RANK = {code: rank for rank, code in enumerate(FIX_PRECEDENCE)}
+
+
+def _defer_fixes(findings: list[Finding]) -> list[Finding]:
+    """Take the fix off a finding where a rule before it in ``FIX_PRECEDENCE`` has a fix
+    over the same text, safe or not: it comes back once that fix is applied."""
+    ranked = sorted((_FIX_RANK[f.code], n) for n, f in enumerate(findings)
+                    if f.fix is not None and f.code in _FIX_RANK)
+    if len({rank for rank, _n in ranked}) < 2:
+        return findings
+    from .fixer import merged, overlaps
+
+    def spans(finding: Finding) -> list[tuple[int, int]]:
+        assert finding.fix is not None
+        return [((e.line << 32) + e.column, (e.end_line << 32) + e.end_column)
+                for e in finding.fix.edits]
+
+    out = list(findings)
+    claimed: list[tuple[int, int]] = []  # the text the fixes of earlier ranks rewrite
+    for _rank, group in groupby(ranked, key=lambda pair: pair[0]):
+        numbers = [n for _r, n in group]
+        for n in numbers:
+            if any(overlaps(claimed, a, b) for a, b in spans(findings[n])):
+                out[n] = dataclasses.replace(findings[n], fix=None)
+        claimed = merged([*claimed, *(s for n in numbers for s in spans(findings[n]))])
+    return out
+
+
 def _finish(result: FileResult, path: str | None, config: Config) -> FileResult:
     ignored = config.ignored_for(path)
     enabled = config.enabled() - ignored if ignored else config.enabled()
@@ -316,6 +350,7 @@ def _finish(result: FileResult, path: str | None, config: Config) -> FileResult:
     findings = _supersede(findings)
     if result.suppressions is not None:
         findings = suppress.apply(findings, result.suppressions, path, config)
+    findings = _defer_fixes(findings)
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     return result

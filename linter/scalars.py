@@ -8,7 +8,7 @@ import yaml
 
 from .yamldoc import LOADER, block_header, block_text_end
 
-_STR_TAG = "tag:yaml.org,2002:str"
+STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_FIRST_BAD = set("-?:,[]{}#&*!|>'\"%@`")
 _NEEDS_ESCAPE = re.compile(
@@ -38,7 +38,7 @@ def single_quoted(text: str) -> str | None:
     return "'" + text.replace("'", "''") + "'"
 
 
-def is_plain_string(text: str, tag: str = _STR_TAG) -> bool:
+def is_plain_string(text: str, tag: str = STR_TAG) -> bool:
     """Whether ``text`` written without quotes reads back as the same text with ``tag``."""
     if not text or text != text.strip() or text[0] in _PLAIN_FIRST_BAD:
         return False
@@ -49,7 +49,7 @@ def is_plain_string(text: str, tag: str = _STR_TAG) -> bool:
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == tag
 
 
-def render(value: str | int | float | bool | None, style: str | None, tag: str = _STR_TAG,
+def render(value: str | int | float | bool | None, style: str | None, tag: str = STR_TAG,
            source: str | None = None) -> str:
     """YAML source for ``value``, keeping ``style`` (None plain, '"', "'", '|', '>') where it
     can; ``source`` is the old value's source, which a block scalar is written like.
@@ -68,7 +68,7 @@ def render(value: str | int | float | bool | None, style: str | None, tag: str =
     if style in ("|", ">") and source is not None:
         return block(value, source, folded=style == ">") or double_quoted(value)
     if style is None and is_plain_string(value, tag if tag != "tag:yaml.org,2002:bool" else
-                                         _STR_TAG):
+                                         STR_TAG):
         return value
     return double_quoted(value)
 
@@ -80,9 +80,11 @@ def block(value: str, source: str, *, folded: bool) -> str | None:
     """``value`` as a block scalar written like ``source``, the old one, with the same header
     line (tag or anchor, style, chomping, comment) and indentation, folded text wrapped at
     the old lines' width. It replaces ``source`` up to its last line break (what
-    ``Context.range_of`` covers): the line breaks after it stay. None where the value cannot
-    be written so: each rendering is read back, and only one that gives ``value`` again is
-    used."""
+    ``Context.range_of`` covers): the line breaks after it stay. Its lines end as the old
+    ones do (CRLF or LF). None where the value cannot be written so: each rendering is read
+    back, and only one that gives ``value`` again is used."""
+    newline = "\r\n" if "\r\n" in source else "\n"
+    source = source.replace("\r\n", "\n")
     header = block_header(source, 0, len(source))
     if header is None or header[1] or "\r" in source:
         return None  # (an explicit indentation counts from the parent's: kept as written)
@@ -104,7 +106,9 @@ def block(value: str, source: str, *, folded: bool) -> str | None:
         read = yaml.load("value: " + rendered + source[len(kept):], Loader=LOADER)
     except yaml.YAMLError:
         return None
-    return rendered if isinstance(read, dict) and read.get("value") == value else None
+    if not isinstance(read, dict) or read.get("value") != value:
+        return None
+    return rendered.replace("\n", newline)
 
 
 def _wrapped(line: str, width: int) -> list[str]:

@@ -661,11 +661,16 @@ def _one_space(run: str) -> str:
     return " " if " " in run or "\t" in run else run[0]
 
 
+def _inner_runs(text: str, lead: int, inner_end: int) -> Iterator[re.Match[str]]:
+    """Runs of spaces between the ends, but for a line's indentation after a line feed."""
+    return (m for m in _RUN_RE.finditer(text, lead, inner_end) if text[m.start() - 1] != "\n")
+
+
 def _whitespace_edits(text: str, lead: int, inner_end: int) -> Iterator[_Change]:
     """Strip both ends, make each run inside one space."""
     if lead:
         yield 0, lead, ""
-    for match in _RUN_RE.finditer(text, lead, inner_end):
+    for match in _inner_runs(text, lead, inner_end):
         yield match.start(), match.end(), _one_space(match.group())
     if inner_end < len(text):
         yield inner_end, len(text), ""
@@ -674,13 +679,14 @@ def _whitespace_edits(text: str, lead: int, inner_end: int) -> Iterator[_Change]
 def find_whitespace_problems(text: str) -> list[TextProblem]:
     """Whitespace at either end, and runs of two or more spaces within a line.
 
-    Line feeds inside the text are left alone. The safe fix strips both ends and makes
-    each run one space (one no-break or ideographic space if the run is all of those).
+    Line feeds inside the text are left alone, and so is the indentation of the lines after
+    them (a ``|`` block's indented code). The safe fix strips both ends and makes each run
+    one space (one no-break or ideographic space if the run is all of those).
     """
     lead = len(text) - len(text.lstrip())
     trail = len(text) - len(text.rstrip()) if lead < len(text) else 0
     inner_end = len(text) - trail
-    first_run = _RUN_RE.search(text, lead, inner_end)
+    first_run = next(_inner_runs(text, lead, inner_end), None)
     if not (lead or trail or first_run):
         return []
     fixed, count, first = _apply(text, _whitespace_edits(text, lead, inner_end))

@@ -60,6 +60,9 @@ class _Loader(LOADER):  # type: ignore[misc, valid-type]
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 MAX_DEPTH = 100
+# What libyaml (0.2.6 and later, bundled with PyYAML 6.0.3 and later) says when nesting
+# passes its own limit, which it may reach while looking ahead, before fmlint counts.
+_PARSER_DEPTH = "exceeded maximum nesting depth"
 MAX_NODES = 100_000
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -91,6 +94,11 @@ _CONSTRUCT = {
     "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
 }
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG_TYPES = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+}
 # Line starts as YAML counts them (libyaml breaks lines at CR, NEL, LS and PS too).
 _LINE_START = r"(?:\A|(?<=[\n\r\x85\u2028\u2029]))"
 _STRUCTURE_PREFIX = compile_later(_LINE_START + r"[ \t\-?:]*")
@@ -203,6 +211,19 @@ def _plain_problem(err: yaml.MarkedYAMLError) -> str:
     return text
 
 
+def _short_tag(tag: str) -> str:
+    """A tag as it is usually written: ``!!int`` for ``tag:yaml.org,2002:int``."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") \
+        else tag
+
+
+def _shown(value: str) -> str:
+    """A scalar's text for a message: quoted, shortened, or 'an empty value'."""
+    if not value:
+        return "an empty value"
+    return repr(value if len(value) <= 40 else value[:39] + "…")
+
+
 def _depth_bound(text: str) -> int:
     """A cheap upper bound on nesting depth: block nesting needs indentation or indicators."""
     brackets = text.count("[") + text.count("{")
@@ -251,6 +272,7 @@ class _Builder:
         self.spans: dict[str, Span] = {}
         self.values: dict[str, Any] = {}  # (events only)
         self.problems: list[YamlProblem] = []
+        self.reported: set[tuple[int, str]] = set()  # (start, message) of each problem
         self.visits = 0
         self.seen: dict[int, int] = {}
         self.path_ids: set[int] = set()  # the collections around the value being built
@@ -343,7 +365,12 @@ class _Builder:
             try:
                 return _CONSTRUCT[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
             except (ValueError, KeyError, IndexError, yaml.YAMLError):
-                return value  # (a value its tag cannot take: "!!bool x", "!!int" empty)
+                # A value its tag cannot take ("!!bool x", "!!int" empty): PyYAML refuses it.
+                self._problem("tag", f"the tag '{_short_tag(tag)}' asks for "
+                              f"{_TAG_TYPES[tag]}, but {_shown(value)} is not one; PyYAML "
+                              "refuses this value (remove the tag, or correct the value)",
+                              place, pointer)
+                return value
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag not in _KNOWN_SCALAR_TAGS:
@@ -370,15 +397,12 @@ class _Builder:
         )
 
     def _problem(self, kind: str, message: str, place: _Place, pointer: str | None) -> None:
-        self.problems.append(
-            YamlProblem(
-                kind,
-                message,
-                place.start_mark.index + self.offset,
-                place.end_mark.index + self.offset,
-                pointer,
-            )
-        )
+        start, end = place.start_mark.index + self.offset, place.end_mark.index + self.offset
+        if self.aliases:
+            if (start, message) in self.reported:
+                return  # (a node read again through an alias: reported once, where it is)
+            self.reported.add((start, message))
+        self.problems.append(YamlProblem(kind, message, start, end, pointer))
 
     def build_events(self, event: Any, get: Callable[[], Any], pointer: str,
                      key: Any) -> Any:
@@ -485,14 +509,10 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
                 return _build(yaml_text, offset)
             except _TooDeep:
                 broken = "depth"
-        message = (
-            f"the front matter nests lists or mappings more than {MAX_DEPTH} deep"
-            if broken == "depth"
-            else f"the front matter holds more than {MAX_NODES:,} values"
-        )
-        return Document(None, problems=[
-            YamlProblem("limits", f"{message}; fmlint stopped reading it", offset, offset)])
+        return _over(broken, offset)
     except yaml.MarkedYAMLError as err:
+        if (err.problem or "").startswith(_PARSER_DEPTH):  # libyaml's own nesting limit
+            return _over("depth", offset)
         mark = err.problem_mark or err.context_mark
         index = offset + (mark.index if mark is not None else 0)
         index = min(index, offset + len(yaml_text))
@@ -512,6 +532,17 @@ def parse(yaml_text: str, offset: int = 0) -> Document:
         index = offset + min(position, len(yaml_text))
         return Document(None, problems=[YamlProblem("syntax", f"YAML error: {detail}", index,
                                                     index)])
+
+
+def _over(broken: str, offset: int) -> Document:
+    """The document of front matter that breaks a limit ("depth" or "nodes")."""
+    message = (
+        f"the front matter nests lists or mappings more than {MAX_DEPTH} deep"
+        if broken == "depth"
+        else f"the front matter holds more than {MAX_NODES:,} values"
+    )
+    return Document(None, problems=[
+        YamlProblem("limits", f"{message}; fmlint stopped reading it", offset, offset)])
 
 
 def _build(yaml_text: str, offset: int) -> Document:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,158 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(files.WriteRefused):
         files.write_atomic(str(path), SEED_BYTES, SEED_BYTES, [str(tmp_path)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.md"]
+
+
+# -- fixes that disagree: the more specific repair wins, by rule -----------------------------
+
+
+def _title_file(tmp_path: Path, title: str) -> Path:
+    """A record (of the article schema, which says its title is text) with ``title``."""
+    return write(tmp_path, f'---\n$schema: article\ntitle: "{title}"\n---\n'.encode())
+
+
+def test_whitespace_trimming_waits_for_the_encoding_repair(tmp_path: Path, cli) -> None:
+    """U+0085 at the end is a mis-decoded '…' (FM101, an unsafe repair) and trailing
+    whitespace (FM105, safe): plain --fix must not trim the character the repair needs."""
+    path = _title_file(tmp_path, "Wait for it\\x85")
+    run = cli([*CHECK, "--select", "FM1", "--fix", str(path)])
+    assert path.read_bytes() == b'---\n$schema: article\ntitle: "Wait for it\\x85"\n---\n'
+    assert "FM101" in run.out and "FM105" in run.out
+    assert "[*]" not in run.out  # the trimming is not offered while the repair is pending
+    run = cli([*CHECK, "--select", "FM1", "--fix", "--unsafe-fixes", str(path)])
+    assert path.read_text("utf-8") == '---\n$schema: article\ntitle: "Wait for it…"\n---\n'
+
+
+
+def test_encoding_repair_comes_before_removing_control_characters(tmp_path: Path, cli) -> None:
+    """The control characters start first, but 'Â\\x81' is mis-decoded text: removing the
+    controls first would leave a stray 'Â'."""
+    path = _title_file(tmp_path, "a\\x1a b \\u00c2\\x81")
+    run = cli([*CHECK, "--select", "FM1", "--fix", "--unsafe-fixes", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_text("utf-8") == '---\n$schema: article\ntitle: "a b"\n---\n'
+
+
+def test_a_silenced_repair_does_not_hold_back_the_others(tmp_path: Path, cli) -> None:
+    silenced = '---\n$schema: article\ntitle: "Wait for it\\x85"  # fmlint: ignore[FM101]\n---\n'
+    path = write(tmp_path, silenced.encode())
+    cli([*CHECK, "--select", "FM1", "--fix", str(path)])
+    assert path.read_text("utf-8") == silenced.replace("\\x85", "")
+
+
+def test_the_order_of_fixes_is_written_down() -> None:
+    from linter import engine
+
+    assert engine.FIX_PRECEDENCE[0] == "FM101" and engine.FIX_PRECEDENCE[-1] == "FM105"
+
+
+# -- many fixes at once --------------------------------------------------------------------
+
+
+def _many_fixes(count: int) -> bytes:
+    """The seed record with ``count`` topics that each hold an HTML entity."""
+    head, tail = SEED_BYTES.split(b"topics:\n", 1)
+    tail = tail.split(b"\n", 2)[2]  # (without the seed's own two topics)
+    topics = b"".join(b'  - "Topic &amp; %d"\n' % i for i in range(count))
+    return head + b"topics:\n" + topics + tail
+
+
+def test_thousands_of_fixes_are_applied_in_linear_time(tmp_path: Path, cli) -> None:
+    """8,000 fixes in one record: applying and verifying them used to compare every edit with
+    every value (minutes); now seconds. The result is what the edits give one by one."""
+    data = _many_fixes(8000)
+    path = write(tmp_path, data, "_posts/2024-01-22-many.md")
+    started = time.perf_counter()
+    run = cli([*CHECK, "--diff", str(path)])
+    assert run.code == 1 and run.out.count("\n+  - ") == 8000
+    run = cli([*CHECK, "--fix", str(path)])
+    assert time.perf_counter() - started < 60  # (it took over 200 s)
+    assert run.code == 0, run.out[-2000:]
+    assert path.read_bytes() == fixed_seed(data).replace(b"&amp;", b"&")
+
+
+def test_applying_edits_at_once_is_applying_them_one_by_one() -> None:
+    from linter import fixer
+    from linter.finding import Edit
+
+    text = _many_fixes(3000).decode()
+    first = text.splitlines().index("topics:") + 2  # (the lines of the topics)
+    lines = range(first, first + 2990)
+    edits = [Edit(n, 1, n, 3, f"<{n}>") for n in lines[::2]]
+    edits += [Edit(n, 5, n, 5, "+") for n in lines[1::3]]  # insertions
+    edits += [Edit(n, 4, n + 1, 1, "") for n in lines[2::6]]  # across a line break
+    one_by_one = text
+    for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
+        one_by_one = fixer.apply_edits(one_by_one, [edit])
+    assert fixer.apply_edits(text, edits) == one_by_one != text
+
+
+# -- a fix touches only what it says ---------------------------------------------------------
+
+_BLOCKS = (
+    "---\ntitle: Tom and Jerry\nexcerpt: |\n  Tom &amp; Jerry  chase\n  each other\n"
+    "related:\n  - title: >-\n      Cat &amp; mouse, a long  line that is folded\n"
+    "      at its old width\n\n      and a second paragraph\n    type: article\n---\nBody\n"
+)
+_BLOCKS_FIXED = (
+    "---\ntitle: Tom and Jerry\nexcerpt: |\n  Tom & Jerry chase\n  each other\n"
+    "related:\n  - title: >-\n      Cat & mouse, a long line that is folded at\n"
+    "      its old width\n\n      and a second paragraph\n    type: article\n---\nBody\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_fixed_block_keeps_its_style_and_line_endings(tmp_path: Path, cli,
+                                                        newline: str) -> None:
+    """A CRLF file's `|` and `>` blocks came back double-quoted, and a later whitespace pass
+    dropped the value's final line break."""
+    path = write(tmp_path, _BLOCKS.replace("\n", newline).encode(), "_posts/2024-01-22-a.md")
+    run = cli([*CHECK, "--select", "FM102,FM105", "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_bytes() == _BLOCKS_FIXED.replace("\n", newline).encode()
+
+
+def test_a_fix_keeps_anchors_and_tags(tmp_path: Path, cli) -> None:
+    before = ('---\ntitle: &t !custom "Q&amp;A"\nexcerpt: !!str Tom &amp; Jerry\ntopics:\n'
+              "  - &a Cat &amp; mouse\n  - !!str\n    Q&amp;A\n  - &b |\n    Q&amp;A\n---\n")
+    path = write(tmp_path, before.encode())
+    run = cli([*CHECK, "--select", "FM102", "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_text("utf-8") == before.replace("&amp;", "&")
+
+
+def test_trimming_spaces_keeps_the_indentation_inside_a_literal_block(tmp_path: Path,
+                                                                       cli) -> None:
+    before = ("---\nexcerpt: |\n  Run it:\n\n      fmlint  check\n        --fix\n"
+              "  then  commit.\n---\n")
+    path = write(tmp_path, before.encode())
+    run = cli([*CHECK, "--select", "FM105", "--fix", str(path)])
+    assert run.code == 0, run.out
+    assert path.read_text("utf-8") == before.replace("fmlint  check", "fmlint check").replace(
+        "then  commit", "then commit")
+
+
+def test_a_rejected_fix_among_thousands_is_found_quickly() -> None:
+    """Fixes that fail verification together are judged in halves, not one parse each."""
+    from linter import engine, fixer
+    from linter.config import Config
+    from linter.finding import Edit, Finding, Fix
+
+    text = _many_fixes(4000).decode()
+    line = text.splitlines().index("type: article") + 1
+    config = Config()
+
+    def check(candidate: str) -> list[Finding]:
+        findings = engine.check_text(candidate, "_posts/2024-01-22-many.md", config).findings
+        if "extra: 1" in candidate or "type: article" not in candidate:
+            return findings
+        # A fix that says it mends the type but adds a key of its own: it must be dropped.
+        sneaky = Fix("safe", "add a key", (Edit(line, 14, line, 14, "\nextra: 1"),))
+        return [*findings, Finding(None, line, 7, line, 14, "FM102", "html-entity", "warning",
+                                   "sneaky", "/type", sneaky)]
+
+    started = time.perf_counter()
+    outcome = fixer.fix_text(text, check)
+    assert time.perf_counter() - started < 60  # (one parse per fix took minutes)
+    assert [f.message for f in outcome.rejected] == ["sneaky"]
+    assert outcome.text == fixed_seed(text.encode()).replace(b"&amp;", b"&").decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -93,6 +94,59 @@ def test_deep_nesting_is_refused_without_recursion_error(depth: int) -> None:
     assert [c for c, _, _ in codes(text)] == ["FM006"]
 
 
+def test_a_depth_refused_by_the_parser_or_by_fmlint_is_the_same_finding() -> None:
+    """libyaml (PyYAML 6.0.3 and later) stops nesting past 1,000 itself, sometimes before
+    fmlint counts 100: whoever refuses it, it is the same finding, at the front matter."""
+    seen = set()
+    for depth in (101, 150, 999, 1001, 100_000):
+        for text in ("---\na: " + "[" * depth + "]" * depth + "\n---\n",
+                     "---\na: " + "{b: " * depth + "1" + "}" * depth + "\n---\n",
+                     "---\na:\n" + "- " * depth + "1\n---\n"):
+            findings = lint_text(text, "t.md", ONLY_READING)
+            seen.update((f.code, f.line, f.column, f.message) for f in findings)
+    assert seen == {("FM006", 2, 1, "the front matter nests lists or mappings more than 100 "
+                     "deep; fmlint stopped reading it")}
+
+
+def test_without_libyaml_deep_nesting_is_the_same_finding() -> None:
+    """PyYAML's own parser (an installation without libyaml) has no nesting limit: fmlint's
+    count gives the same finding as libyaml's refusal."""
+    import json
+    import subprocess
+    import sys
+
+    texts = ["---\na: " + "[" * n + "]" * n + "\n---\n" for n in (150, 100_000)]
+    script = (
+        "import json, sys, yaml\n"
+        "yaml.__with_libyaml__ = False\n"
+        "from linter import lint_text, yamldoc\n"
+        "from linter.config import Config\n"
+        "assert yamldoc.LOADER is yaml.SafeLoader\n"
+        "print(json.dumps([[[f.code, f.line, f.column, f.message] for f in lint_text("
+        "t, 't.md', Config(select=['FM00']))] for t in json.load(sys.stdin)]))\n")
+    run = subprocess.run([sys.executable, "-c", script], input=json.dumps(texts), text=True,
+                         capture_output=True, timeout=60, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)  # (the repository)
+    expected = [[[f.code, f.line, f.column, f.message] for f in lint_text(t, "t.md",
+                                                                      ONLY_READING)]
+                for t in texts]
+    assert json.loads(run.stdout) == expected
+    assert expected[0][0][0] == "FM006"
+
+
+@pytest.mark.parametrize("front", ["~", "null", "# nothing but a comment\nnull", "!!null x",
+                                   "- a\n- b", "just words", "12"])
+def test_front_matter_that_is_not_a_mapping_is_not_a_record(front: str) -> None:
+    findings = lint_text(f"---\n{front}\n---\nBody.\n", "_posts/2024-01-22-a.md")
+    assert [(f.code, f.line, f.column, f.pointer) for f in findings] == [("FM010", 1, 1, "")]
+    assert "the front matter must be a mapping of keys to values" in findings[0].message
+
+
+def test_empty_front_matter_is_an_empty_record() -> None:
+    assert yamldoc.parse("", 4).record == {}
+    assert "FM010" not in [f.code for f in lint_text("---\n---\nBody.\n", "t.md")]
+
+
 def test_python_tags_construct_nothing() -> None:
     text = "---\ntitle: !!python/object/apply:os.system ['echo hacked']\n---\n"
     assert [c for c, _, _ in codes(text)] == ["FM007"]
@@ -165,12 +219,28 @@ def test_nesting_is_bounded_while_the_record_is_built() -> None:
             build(deep, 4)
 
 
-@pytest.mark.parametrize("text", ["a: !!bool x", "a: !!int", "a: !!float", "a: ! >\n  yes\n"])
-def test_a_value_its_tag_cannot_take_stays_text(text: str) -> None:
-    from linter import yamldoc
+def test_a_value_its_tag_cannot_take_is_reported_at_the_value_and_stays_text() -> None:
+    """PyYAML refuses ``!!int x``: fmlint says so, at the value, and reads it as its text."""
+    text = "---\nwidth: !!int wide\nheight: !!float\nshown: !!bool maybe\nok: !!int 12\n---\n"
+    findings = lint_text(text, "t.md", ONLY_READING)
+    assert [(f.code, f.line, f.column, f.pointer) for f in findings] == [
+        ("FM007", 2, 8, "/width"), ("FM007", 3, 9, "/height"), ("FM007", 4, 8, "/shown")]
+    assert "'!!int' asks for a whole number, but 'wide' is not one" in findings[0].message
+    assert "PyYAML refuses" in findings[0].message
+    for yaml_text in ("a: !!bool x", "a: !!int", "a: !!float"):
+        with pytest.raises((yaml.YAMLError, ValueError, KeyError, IndexError)):
+            yaml.load(yaml_text, Loader=yaml.SafeLoader)
+        doc = yamldoc.parse(yaml_text, 4)
+        assert [p.kind for p in doc.problems] == ["tag"] and isinstance(doc.record["a"], str)
 
-    doc = yamldoc.parse(text, 4)
-    assert doc.problems == [] and isinstance(doc.record["a"], str)
+
+def test_a_value_read_again_through_an_alias_is_reported_once() -> None:
+    assert codes("---\na: &x !!int '1.5'\nb: *x\n---\n") == [("FM007", 2, 4)]
+
+
+def test_a_non_specific_tag_is_not_a_problem() -> None:
+    doc = yamldoc.parse("a: ! >\n  some text\n", 4)
+    assert doc.problems == [] and doc.record == {"a": "some text\n"}
 
 
 def test_a_syntax_error_after_a_value_its_tag_cannot_take_is_reported() -> None:

@@ -214,13 +214,17 @@ async def test_code_actions_on_a_long_record_are_quick_and_right(client: Languag
     for n, line in enumerate(titles[::35]):  # 20 places, through the whole record
         diagnostic = sorted(by_line[line], key=lambda d: d.range.start.character)[n % 2]
         actions = await actions_at(client, uri, cursor(line, diagnostic.range.start.character))
-        fix, suppress, fix_all = actions
-        assert fix.title == f"Fix: {diagnostic.data['fix']['message']}"
-        assert list(fix.diagnostics or []) == [diagnostic]
-        (edit,) = fix.edit.document_changes[0].edits
-        (expected,) = diagnostic.data["fix"]["edits"]
-        assert (edit.range.start.line + 1, edit.range.start.character + 1,
-                edit.new_text) == (expected["line"], expected["column"], expected["content"])
+        if diagnostic.code == "FM102":  # (its repair waits for the mojibake's: fix all does both)
+            assert diagnostic.data["fix"] is None
+            suppress, fix_all = actions
+        else:
+            fix, suppress, fix_all = actions
+            assert fix.title == f"Fix: {diagnostic.data['fix']['message']}"
+            assert list(fix.diagnostics or []) == [diagnostic]
+            (edit,) = fix.edit.document_changes[0].edits
+            (expected,) = diagnostic.data["fix"]["edits"]
+            assert (edit.range.start.line + 1, edit.range.start.character + 1,
+                    edit.new_text) == (expected["line"], expected["column"], expected["content"])
         assert suppress.title == f"Suppress {diagnostic.code} on this line"
         (comment,) = suppress.edit.document_changes[0].edits
         assert (comment.range.start.line, comment.new_text) == (

@@ -85,6 +85,10 @@ _core("FM007", "yaml-tag", "warning", "A YAML tag asks for a special type.", """
 Tags such as `!!python/object` or `!custom` ask a YAML loader to build objects. fmlint reads
 front matter as plain data only and ignores the tag; other tools may execute it or fail.
 Remove the tag.
+
+A standard tag on text that cannot have its type (`width: !!int wide`, `!!float` on nothing,
+`!!bool maybe`) is reported too: PyYAML refuses such a value, and fmlint reads it as the
+text it is.
 """)
 _core("FM008", "yaml-key", "error", "A key that is not a plain string.", """
 A mapping key that is itself a list or a mapping (`? [a, b]: x`) cannot be a field name of a
@@ -102,6 +106,9 @@ allowed values, its form. The message names the field, what was expected and wha
 ```yaml
 width: "50"    # width should be a whole number, but it is the string "50"
 ```
+
+Front matter that is not a mapping of keys at all (only `~`, a word, a list) is not a
+record: it is reported here, on the opening `---` line.
 """)
 _core("FM011", "unknown-key", "error", "A key the schema does not know.", """
 Records are closed: a key the schema does not list is almost always a misspelling that
