@@ -98,7 +98,7 @@ def test_a_collection_readme_is_a_page_not_a_broken_record(cli, tmp_path: Path) 
 
 def test_broken_links_in_real_toml_front_matter_are_found_without_a_schema() -> None:
     """Two Rust blog posts (Zola, TOML front matter) whose team links are broken."""
-    folder = Path(__file__).parent / "data" / "formats" / "rust-blog"
+    folder = Path(__file__).parent / "data" / "formats" / "rust-blog" / "broken-links"
     for name, broken in (("announcing-the-rust-style-team.md", "#Style team"),
                          ("rustfmt-supports-let-else-statements.md", "> and the rustfmt")):
         text = (folder / name).read_text("utf-8")
