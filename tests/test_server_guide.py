@@ -154,6 +154,25 @@ async def test_hover_on_a_key_shows_its_title_description_and_format(
     shown, _where = await hover_text(client, uri, at(text, "Computer Vision", 3))
     assert shown.startswith("**Topic**")  # an item of a list: its schema, by its title
     await close(client, uri)
+    text = text.replace("\nheat: 129\n", "\nheat: 129\ncolour: red\n")
+    uri, _found = await open_document(client, tmp_path / "unknown.md", text)
+    shown, _where = await hover_text(client, uri, at(text, "colour:", 1))
+    assert shown.startswith("**FM011 unknown-key** (error): A key the schema does not know.")
+    assert shown.endswith("\n\n---\n\n`colour`: the schema (article) has no such key here")
+    await close(client, uri)
+
+
+@lsp
+async def test_no_hover_where_no_schema_describes_the_record(client: LanguageClient,
+                                                             tmp_path: Path):
+    site = tmp_path / "site"
+    shutil.copytree(GUIDE_SITE, site)  # (no configuration: the built-in "any" applies)
+    path = site / "_articles" / "how-to-contribute.md"
+    text = path.read_text("utf-8")
+    uri, _found = await open_document(client, path, text)
+    assert await client.text_document_hover_async(types.HoverParams(
+        document(uri), at(text, "related:", 2))) is None
+    await close(client, uri)
 
 
 @lsp
@@ -253,7 +272,8 @@ async def test_completion_of_reference_values_lists_the_collection(client: Langu
     uri, _found = await open_document(client, path, text)
     items = await completions(client, uri, at(text, "  - best-practices\n  - \n", 23))
     # The record's own language folder first, then the rest nearest the top.
-    assert [i.label for i in items] == ["best-practices", "metrics", "how-to-contribute"]
+    assert [i.label for i in items] == ["best-practices", "metrics", "how-to-contribute",
+                                        "starting-a-project"]
     assert {i.kind for i in items} == {types.CompletionItemKind.Reference}
     await close(client, uri)
 
@@ -286,6 +306,20 @@ async def test_definition_of_a_related_slug_opens_the_same_language_article(
     found = await definition(client, uri, at(text, "  - best-practices", 4))
     assert found is not None
     assert found.uri == (site / "_articles" / "best-practices.md").as_uri()
+    await close(client, uri)
+
+
+@lsp
+async def test_definition_of_a_related_class_opens_the_article_that_has_it(
+        client: LanguageClient, tmp_path: Path):
+    # opensource.guide's related lists name an article's class, not its file.
+    site = guide_site(tmp_path, {"files": "_articles/**/*.md", "by": "name", "key": "class"})
+    path = site / "_articles" / "how-to-contribute.md"
+    text = path.read_text("utf-8")
+    uri, _found = await open_document(client, path, text)
+    found = await definition(client, uri, at(text, "  - beginners", 6))
+    assert found is not None
+    assert found.uri == (site / "_articles" / "starting-a-project.md").as_uri()
     await close(client, uri)
 
 

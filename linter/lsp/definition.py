@@ -6,9 +6,10 @@ glob relative to the site's root, and what in a file the value matches::
 
     {"files": "_articles/**/*.md", "by": "slug"}      the file name without extension
                                                      or date prefix (2024-01-22-)
-    {"files": "_data/topics/*.yaml", "by": "name"}    the data file's name without extension,
-                                                     or its top-level ``name`` (``"key"``
-                                                     names another key)
+    {"files": "_data/topics/*.yaml", "by": "name"}    the file name without extension, or
+                                                     the top-level ``name`` of the data
+                                                     file (or front matter)
+    {"files": "_articles/**/*.md", "by": "name", "key": "class"}   ... or another key
     {"files": "_data/organizations/*.md", "by": "filename"}   the file name, with or without
                                                      its extension
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import pointer, source, yamldoc
-from ..files import ReadRefused, inside, read_whole
+from ..files import inside, read_whole
 from .guide import Guide
 
 REF = "x-fmlint-ref"
@@ -37,6 +38,7 @@ MAX_READ = 2_000  # data files of one collection read for their names
 MAX_DATA_BYTES = 1024 * 1024  # a data file read for its name
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _BY = ("slug", "name", "filename")
+_keys: dict[tuple[str, str, int, int], str | None] = {}  # a data file's key, by its stamp
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,17 @@ def _valid(ref: dict[str, Any]) -> bool:
             and ref.get("by", "slug") in _BY and isinstance(ref.get("key", "name"), str))
 
 
-def catalogue(ref: dict[str, Any], record_path: str | None, root: str) -> list[Target]:
+def catalogue(ref: dict[str, Any], record_path: str | None, root: str) -> Iterator[Target]:
     """Every file of the collection ``ref`` names, under ``root``, with its names; the
-    record's own folder first, then by depth and name."""
+    record's own folder first, then by depth and name (files are read only as far as the
+    caller goes)."""
     here = os.path.dirname(os.path.abspath(record_path)) if record_path else None
     paths = sorted(_files(root, ref["files"]), key=lambda p: (
         os.path.dirname(p) != here, p.count(os.sep), p))
     by, key = ref.get("by", "slug"), ref.get("key", "name")
-    return [Target(name, path) for count, path in enumerate(paths)
-            for name in _names(path, by, key, root, count < MAX_READ)]
+    for count, path in enumerate(paths):
+        for name in _names(path, by, key, root, count < MAX_READ):
+            yield Target(name, path)
 
 
 def resolve(ref: dict[str, Any], value: Any, record_path: str | None, root: str
@@ -110,11 +114,25 @@ def _names(path: str, by: str, key: str, root: str, read: bool) -> list[str]:
 
 
 def _data_key(path: str, key: str, root: str) -> str | None:
-    """The top-level ``key`` of a data file (YAML or JSON) or of a record's front matter."""
+    """The top-level ``key`` of a data file (YAML or JSON) or of a record's front matter
+    (kept while the file's size and modification time stay the same)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    stamp = (path, key, info.st_size, info.st_mtime_ns)
+    if stamp not in _keys:
+        if len(_keys) >= MAX_READ:
+            _keys.clear()
+        _keys[stamp] = _read_key(path, key, root)
+    return _keys[stamp]
+
+
+def _read_key(path: str, key: str, root: str) -> str | None:
     try:
         _stat, data = read_whole(path, roots=[root], limit=MAX_DATA_BYTES)
         text, _bom = source.decode(data)
-    except (ReadRefused, OSError, source.DecodeError):
+    except (OSError, source.DecodeError):  # (ReadRefused is an OSError)
         return None
     if path.lower().endswith((".md", ".markdown")):
         try:

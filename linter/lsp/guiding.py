@@ -11,10 +11,9 @@ from pygls.uris import from_fs_path
 
 from .. import configfile, pointer, runner
 from ..config import Config
-from ..source import BOM
 from . import completion, definition, hover
 from .guide import Guide, load
-from .linting import ConfigCache
+from .linting import ConfigCache, readable
 from .positions import Positions
 
 
@@ -33,8 +32,7 @@ class Buffer:
     def of(cls, text: str, encoding: str, path: str | None, root: str | None,
            configs: ConfigCache) -> Buffer | None:
         """None when its configuration cannot be read (its diagnostics say why)."""
-        lead = BOM if text.startswith(BOM) else ""
-        body = text[len(lead):]
+        lead, body = readable(text)
         try:
             config = configs.for_document(path, root)
         except configfile.ConfigError:

@@ -22,11 +22,23 @@ def schema_help(guide: Guide | None, offset: int, positions: Positions
     if place is None:
         return None
     name = pointer.tokens(place.pointer)[-1]
-    text = describe(guide.subschemas(place.pointer), None if name.isdigit() else name)
+    found = guide.subschemas(place.pointer)
+    if found:
+        text = describe(found, None if name.isdigit() else name)
+    elif place.on_key and _closed(guide.subschemas(place.pointer.rsplit("/", 1)[0], {})):
+        text = f"`{name}`: the schema ({guide.source}) has no such key here"
+    else:
+        return None
     if not text:
         return None
     return text, types.Range(start=positions.at_offset(place.start),
                              end=positions.at_offset(place.end))
+
+
+def _closed(found: tuple[dict, ...]) -> bool:
+    """Whether the subschemas of a mapping allow no key they do not name."""
+    return any(s.get("additionalProperties") is False or s.get("unevaluatedProperties") is False
+               for s in found)
 
 
 def rule_help(found: list[types.Diagnostic], where: types.Position) -> list[str]:
