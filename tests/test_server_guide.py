@@ -261,6 +261,11 @@ async def test_completion_offers_enum_values_for_a_value(client: LanguageClient,
     assert [i.label for i in items] == ["article", "video", "course", "collection", "download"]
     assert items[0].kind == types.CompletionItemKind.EnumMember
     await close(client, uri)
+    body = text.index("\n---\n") + len("\n---\n")
+    text = text[:body] + "ty\n" + text[body:]
+    uri, _found = await open_document(client, tmp_path / "body.md", text)
+    assert await completions(client, uri, position(text, body + 2)) == []  # not a key there
+    await close(client, uri)
 
 
 @lsp
@@ -347,3 +352,21 @@ async def test_definition_of_a_topic_opens_its_data_file(client: LanguageClient,
     assert found is not None
     assert found.uri == (site / "_data" / "topics" / "00-power-apps.yaml").as_uri()
     await close(client, uri)
+
+
+# -- positions ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_lsp_positions_map_back_to_the_characters_they_came_from(encoding: str):
+    from linter.lsp.positions import Positions
+
+    text = SEED.read_text("utf-8").replace(MOJIBAKE_TITLE, EMOJI_TITLE).replace("\n", "\r\n")
+    positions = Positions(text, encoding, lead="\ufeff")
+    emoji = text.index("🎉")
+    for offset in range(text.rindex("\n", 0, emoji) - 200, emoji + 200):
+        if text[offset] != "\n":  # (between CR and LF is the line break's start)
+            assert positions.offset(positions.at_offset(offset)) == offset
+    inside = positions.at_offset(emoji)
+    inside.character += 1  # into the emoji (one UTF-32 unit): the emoji, else the next one
+    assert positions.offset(inside) == emoji + (encoding == "utf-32")
+    assert positions.offset(types.Position(line=10_000, character=0)) == len(text)

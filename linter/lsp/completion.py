@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import yaml
 from lsprotocol import types
 
 from .. import pointer, source
@@ -36,16 +37,19 @@ def complete(text: str, offset: int, read: Reader, names: Names) -> list[types.C
     line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
     line_end = _line_end(text, offset)
     before = text[line_start:offset]
-    typing = _VALUE_LINE.fullmatch(before)
-    if typing is not None:
-        return _values(text, line_start + typing.start("word"), line_end, read, names)
-    typing = _KEY_LINE.fullmatch(before)
-    if typing is None:
-        return []
-    start = line_start + typing.start("word")
-    items = _keys(text, start, line_end, read)
-    if "-" in typing["lead"]:  # a list item: a value of the list, or the first key of one
-        items += _values(text, start, line_end, read, names)
+    value = _VALUE_LINE.fullmatch(before)
+    key = _KEY_LINE.fullmatch(before) if value is None else None
+    if value is not None:
+        items = _values(text, line_start + value.start("word"), line_end, read, names)
+    elif key is not None:
+        start = line_start + key.start("word")
+        items = _keys(text, start, line_end, read)
+        if "-" in key["lead"]:  # a list item: a value of the list, or the first key of one
+            items += _values(text, start, line_end, read, names)
+    else:
+        items = []
+    for rank, item in enumerate(items):
+        item.sort_text = f"{rank:04}"
     return items
 
 
@@ -88,23 +92,22 @@ def _keys(text: str, start: int, end: int, read: Reader) -> list[types.Completio
     present = set(mapping) - {PLACEHOLDER} if isinstance(mapping, dict) else set()
     found = guide.subschemas(parent, {})
     required: list[str] = []
-    keys: dict[str, list[dict]] = {}
+    keys: dict[str, None] = {}  # (in the schema's order)
     for schema in found:
         needed = schema.get("required")
         required += [k for k in needed if isinstance(k, str)] if isinstance(needed, list) else []
         properties = schema.get("properties")
-        for key, sub in (properties.items() if isinstance(properties, dict) else ()):
-            if isinstance(sub, dict):
-                keys.setdefault(key, []).append(sub)
+        keys.update((key, None) for key, sub in (
+            properties.items() if isinstance(properties, dict) else ()) if isinstance(sub, dict))
     order = [k for k in keys if k in required] + [k for k in keys if k not in required]
     items = []
-    for rank, key in enumerate(k for k in order if k not in present):
+    for key in (k for k in order if k not in present):
         subs = guide.subschemas(f"{parent}/{pointer.escape(key)}")
         title = first(subs, "title")
         detail = ", ".join(p for p in ("required" if key in required else "",
                                         summary_line(subs).replace("`", "")) if p)
         items.append(types.CompletionItem(
-            label=key, kind=types.CompletionItemKind.Property, sort_text=f"{rank:04}",
+            label=key, kind=types.CompletionItemKind.Property,
             detail=detail or None, label_details=types.CompletionItemLabelDetails(
                 description=title) if isinstance(title, str) else None,
             documentation=_markdown(describe(subs)), insert_text=f"{key}: "))
@@ -127,14 +130,12 @@ def _values(text: str, start: int, end: int, read: Reader, names: Names
     choices += [(n, _quoted(n)) for n in names(guide, where) if n not in shown_values]
     return [types.CompletionItem(
         label=label, kind=types.CompletionItemKind.EnumMember if rank < len(values)
-        else types.CompletionItemKind.Reference, sort_text=f"{rank:04}",
-        insert_text=insert) for rank, (label, insert) in enumerate(choices)]
+        else types.CompletionItemKind.Reference, insert_text=insert)
+        for rank, (label, insert) in enumerate(choices)]
 
 
 def _quoted(value: str) -> str:
     """A plain YAML scalar where it reads back as the same string, else double-quoted."""
-    import yaml
-
     try:
         plain = yaml.safe_load(value) == value and "\n" not in value
     except yaml.YAMLError:
