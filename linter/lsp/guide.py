@@ -18,8 +18,6 @@ from ..config import Config
 
 _KINDS = ("object", "array", "string", "number", "integer", "boolean", "null")
 _UNKNOWN = object()  # a place whose value is not known yet (being typed): every branch fits
-_walkers: dict[str, Walker] = {}
-_MAX_WALKERS = 8
 
 
 @dataclass(frozen=True)
@@ -73,22 +71,11 @@ def load(text: str, path: str | None, config: Config, site_root: str | None) -> 
     doc = yamldoc.parse(text[front.start:front.end], front.start)
     if not isinstance(doc.record, dict):
         return None
-    try:
+    try:  # (the check's own choice of schema, and its walker over it)
         schema = engine._schema_of(dict(doc.record), path, config, site_root)
     except schemas.SchemaError:
         return None
-    return Guide(text, doc, walker_for(schema), schema.source)
-
-
-def walker_for(schema: schemas.Schema) -> Walker:
-    """One walker per schema (by digest), as the check keeps them."""
-    walker = _walkers.get(schema.digest)
-    if walker is None:
-        if len(_walkers) >= _MAX_WALKERS:
-            _walkers.clear()
-        walker = _walkers[schema.digest] = Walker(schema.document, schema.resources,
-                                                  schema.base_uri)
-    return walker
+    return Guide(text, doc, engine._walker(schema), schema.source)
 
 
 def subschemas(walker: Walker, record: Any, where: str, value: Any = _UNKNOWN
