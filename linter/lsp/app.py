@@ -1,4 +1,5 @@
-"""The fmlint language server: diagnostics on open, change (debounced) and save; code actions.
+"""The fmlint language server: diagnostics on open, change (debounced) and save; code actions;
+and the schema as a guide: hover, completion and go to definition.
 
 Checks run in worker threads, large records in a thread of their own, so a huge record does
 not hold up the others (the core is pure Python: a thread given a small record gets its turn
@@ -14,7 +15,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -24,6 +25,7 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..configfile import NAMES as CONFIG_NAMES
+from . import guiding, hover
 from .actions import FIX_ALL, KINDS, Actions, Target
 from .diagnostics import SOURCE, diagnostics
 from .linting import Superseded, is_markdown, lint_buffer
@@ -37,6 +39,7 @@ SITE_FILES = ("_config.yml",)
 SCHEMA_SUFFIX = ".schema.json"
 WATCHED = (f"**/*{SCHEMA_SUFFIX}", *(f"**/{name}" for name in (*CONFIG_NAMES, *SITE_FILES)))
 logger = logging.getLogger("linter.lsp")
+Answer = TypeVar("Answer")
 
 
 class FmlintServer(LanguageServer):
@@ -265,6 +268,61 @@ class FmlintServer(LanguageServer):
         action.edit = edit or types.WorkspaceEdit(changes={actions.target.uri: []})
         return action
 
+    # -- the schema as a guide: hover, completion, definition --------------------------------
+
+    async def _guided(self, uri: str, answer: Callable[[guiding.Buffer], Answer]
+                      ) -> Answer | None:
+        """``answer`` for the buffer's current text, in a worker thread; None when fmlint
+        does not check the buffer, its configuration is broken, or answering failed."""
+        document = self.workspace.text_documents.get(unquote(uri))
+        path = to_fs_path(uri)
+        if document is None or not is_markdown(document.language_id, path or uri):
+            return None
+        text, root = document.source, self._root(path)
+        encoding = plain(self.workspace.position_encoding or UTF16)
+
+        def work() -> Answer | None:
+            self.disk.refresh()
+            buffer = guiding.Buffer.of(text, encoding, path, root, self.disk.configs)
+            return None if buffer is None else answer(buffer)
+
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.checkers, work)
+        except Exception:
+            logger.exception("answering for %s failed", uri)
+            return None
+
+    async def hover(self, params: types.HoverParams) -> types.Hover | None:
+        """The schema's words for the key or value, and the rules of the problems, there."""
+        where = params.position
+        schema = await self._guided(params.text_document.uri,
+                                    lambda buffer: guiding.hover_schema(buffer, where))
+        actions = await self.current(params.text_document.uri)
+        found = hover.hover(schema, hover.rule_help(actions.published if actions else [], where))
+        if found is not None and not self._markdown("text_document.hover.content_format"):
+            found.contents = types.MarkupContent(kind=types.MarkupKind.PlainText,
+                                                 value=found.contents.value)
+        return found
+
+    async def completion(self, params: types.CompletionParams) -> types.CompletionList | None:
+        found = await self._guided(params.text_document.uri,
+                                   lambda buffer: guiding.complete(buffer, params.position))
+        if found is not None and not self._markdown(
+                "text_document.completion.completion_item.documentation_format"):
+            for item in found.items:  # (Markdown reads well enough as plain text)
+                if isinstance(item.documentation, types.MarkupContent):
+                    item.documentation = item.documentation.value
+        return found
+
+    def _markdown(self, formats: str) -> bool:
+        """Whether the client shows Markdown where the capability ``formats`` says."""
+        kinds = get_capability(self.client_capabilities, formats, None) or []
+        return types.MarkupKind.Markdown in kinds
+
+    async def definition(self, params: types.DefinitionParams) -> types.Location | None:
+        return await self._guided(params.text_document.uri,
+                                  lambda buffer: guiding.define(buffer, params.position))
+
     async def initialized(self, params: types.InitializedParams) -> None:
         """Ask the client to report changes of configuration, schema and site files."""
         if not get_capability(self.client_capabilities,
@@ -320,6 +378,18 @@ def create_server() -> FmlintServer:
                     types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True))
     async def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         return await server.code_action(params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(params: types.HoverParams) -> types.Hover | None:
+        return await server.hover(params)
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
+    async def completion(params: types.CompletionParams) -> types.CompletionList | None:
+        return await server.completion(params)
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    async def definition(params: types.DefinitionParams) -> types.Location | None:
+        return await server.definition(params)
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve_code_action(params: types.CodeAction) -> types.CodeAction:

@@ -102,10 +102,7 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
     ``still_wanted`` is asked before every check of a text (the buffer's, and each pass of
     "fix all" in ``Snapshot.fixed_text``); when it says no, ``Superseded`` is raised.
     """
-    lead = BOM if text.startswith(BOM) else ""
-    # A lone surrogate (JSON can carry one) cannot reach the YAML parser; U+FFFD has the
-    # same length in every position encoding, so positions stay right.
-    body = _LONE_SURROGATE.sub("\ufffd", text[len(lead):])
+    lead, body = readable(text)
     snapshot = Snapshot(body, version, lead=lead)
     try:
         config = configs.for_document(path, root)
@@ -137,6 +134,14 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
         return snapshot  # a plain page or README, not a record (as folder walks skip them)
     snapshot.findings, snapshot.check = findings, check
     return snapshot
+
+
+def readable(text: str) -> tuple[str, str]:
+    """A buffer's byte-order mark (or ``""``) and its text as fmlint reads it: a lone
+    surrogate (JSON can carry one) cannot reach the YAML parser, and becomes U+FFFD, which
+    has the same length in every position encoding, so positions stay right."""
+    lead = BOM if text.startswith(BOM) else ""
+    return lead, _LONE_SURROGATE.sub("\ufffd", text[len(lead):])
 
 
 class Superseded(Exception):

@@ -56,6 +56,25 @@ class Positions:
         lead = self._lead if line == 1 else 0
         return types.Position(line=line - 1, character=units(prefix, self.encoding) + lead)
 
+    def offset(self, position: types.Position) -> int:
+        """The character offset of an LSP position (clamped to its line and to the text).
+
+        A position inside a character (between the halves of a UTF-16 surrogate pair, or
+        inside a UTF-8 sequence) counts as that character's start.
+        """
+        line = position.line + 1
+        if line > self.index.line_count:
+            return len(self.text)
+        text = self.index.line_text(line)
+        wanted = position.character - (self._lead if line == 1 else 0)
+        column = 0
+        for char in text:
+            wanted -= units(char, self.encoding)
+            if wanted < 0:
+                break
+            column += 1
+        return self.index.offset(line, column + 1)
+
     def at(self, line: int, column: int) -> types.Position:
         """The LSP position of a 1-based fmlint (line, column)."""
         return self.at_offset(self.index.offset(line, column))
