@@ -70,7 +70,7 @@ class Outcome:
 def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str, ...]]:
     """The site root above ``directory`` (relative to ``cwd``), its settings, and the
     ``_config.yml`` paths looked for on the way (``Site.looked``)."""
-    from .imagetools import find_site_root, site_settings
+    from .imagetools import find_site_root, generator_settings
 
     looked: list[str] = []
     root = find_site_root(Path(os.path.normpath(os.path.join(cwd, directory))), looked)
@@ -81,7 +81,8 @@ def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str
                                        limit=files.MAX_SETTINGS_BYTES)
     except OSError:
         return str(root), {}, tuple(looked)
-    return str(root), site_settings(data.decode("utf-8", errors="replace")), tuple(looked)
+    settings = generator_settings(data.decode("utf-8", errors="replace"))
+    return str(root), {**settings, "generator": "jekyll"}, tuple(looked)
 
 
 def site_for(path: str | None, config: Config) -> Site:
@@ -101,8 +102,25 @@ def site_for(path: str | None, config: Config) -> Site:
         url=config.site_url or settings.get("url"),
         baseurl=config.baseurl or settings.get("baseurl") or "",
         timezone=config.timezone or settings.get("timezone"),
+        generator=settings.get("generator"),
+        future=settings.get("future", False),
+        show_drafts=settings.get("show_drafts", False),
+        collections=settings.get("collections", ()),
+        defaults=settings.get("defaults", ()),
+        relative=_relative(path, root, config),
         looked=looked,
     )
+
+
+def _relative(path: str | None, root: str | None, config: Config) -> str | None:
+    """``path`` from the site ``root``, '/'-separated; None outside it (or without either)."""
+    if not path or path == "-" or root is None:
+        return None
+    where = os.path.abspath(os.path.join(config.working_folder(), path))
+    relative = os.path.relpath(where, root)
+    if relative.startswith(".."):  # (through a link: compare where both really are)
+        relative = os.path.relpath(os.path.realpath(where), os.path.realpath(root))
+    return None if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
 @lru_cache(maxsize=1024)
