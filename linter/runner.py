@@ -73,9 +73,10 @@ def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str
     from .imagetools import find_site_root, generator_settings
 
     looked: list[str] = []
-    root = find_site_root(Path(os.path.normpath(os.path.join(cwd, directory))), looked)
+    folder = os.path.normpath(os.path.join(cwd, directory))
+    root = find_site_root(Path(folder), looked)
     if root is None:
-        return None, {}, tuple(looked)
+        return None, _other_generator(folder, looked), tuple(looked)
     try:  # (a link to a file outside the site, or to a device, is not read)
         _info, data = files.read_whole(str(root / "_config.yml"), roots=[str(root)],
                                        limit=files.MAX_SETTINGS_BYTES)
@@ -83,6 +84,19 @@ def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str
         return str(root), {}, tuple(looked)
     settings = generator_settings(data.decode("utf-8", errors="replace"))
     return str(root), {**settings, "generator": "jekyll"}, tuple(looked)
+
+
+def _other_generator(folder: str, looked: list[str]) -> dict[str, Any]:
+    """The settings of a Hugo site at or above ``folder`` (its settings file is added to
+    ``looked``); {} for none. (Its root is not the site's: Hugo serves images from
+    ``static/``.)"""
+    from .siteinfo import find_generator, hugo_settings
+
+    found = find_generator(folder)
+    if found is None or found[1] != "hugo":
+        return {}
+    looked.append(found[2])
+    return {**hugo_settings(found[2]), "generator": "hugo"}
 
 
 def site_for(path: str | None, config: Config) -> Site:

@@ -120,3 +120,13 @@ def test_date_objects_from_a_toml_reader_are_read() -> None:
     assert [f.code for f in linter.check_record(
         {"title": "A", "updated": date(1970, 1, 1)}, config)] == ["FM303"]
     assert linter.check_record({"title": "A", "date": date(2024, 1, 1)}, config) == []
+
+
+def test_a_scheduled_post_on_a_hugo_site_is_not_reported(cli, tmp_path: Path) -> None:
+    root = tmp_path / "hugo"
+    root.mkdir()
+    (root / "hugo.toml").write_text('baseURL = "https://a.example/"\n', "utf-8")
+    path = _record(root, "content/posts/a.md", "publishDate: 2030-01-01T00:00:00Z\n" + HTTP)
+    assert _codes(cli, path) == ["FM202"]
+    (root / "hugo.toml").write_text('baseURL = "https://a.example/"\nbuildFuture = true\n')
+    assert _codes(cli, path) == ["FM202", "FM302"]

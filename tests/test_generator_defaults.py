@@ -118,3 +118,44 @@ def test_glob_paths_and_malformed_entries() -> None:
     assert defaults.applied({}, site) == {"layout": "guide", "toc": True}
     site = Site(defaults=scopes, relative="docs/a.md")
     assert defaults.applied({}, site) == {"toc": True}
+
+
+def test_the_site_command_says_what_was_read(cli, site: Path) -> None:
+    result = cli(["site", str(site / ARTICLE)])
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[:2] == [f"site root: {site.resolve()}",
+                         "generator: Jekyll (recognised by _config.yml)"]
+    assert "future-dated posts: held back (future: false)" in lines
+    assert "drafts: held back (show_drafts: false)" in lines
+    assert lines[-3:] == ["front matter defaults: 2", "  every path: image",
+                          "  every path, type articles: layout"]
+
+
+@pytest.mark.parametrize(("files", "said"), [
+    ({"hugo.toml": 'baseURL = "https://a.example/"\ntimeZone = "Europe/Oslo"\n'},
+     ["generator: Hugo (recognised by hugo.toml)", "time zone: Europe/Oslo",
+      "future-dated posts: held back (buildFuture: false)"]),
+    ({"config.toml": 'baseURL = "https://a.example/"\nbuildFuture = true\n'},
+     ["generator: Hugo (recognised by config.toml)",
+      "future-dated posts: built (buildFuture: true)"]),
+    ({"config.toml": 'base_url = "https://a.example/"\n'},
+     ["generator: Zola (recognised by config.toml)"]),
+    ({"eleventy.config.js": "export default {};\n"},
+     ["generator: Eleventy (recognised by eleventy.config.js)"]),
+    ({"astro.config.mjs": "export default {};\n"},
+     ["generator: Astro (recognised by astro.config.mjs)"]),
+])
+def test_the_site_command_recognises_other_generators(cli, tmp_path: Path, files, said) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    (tmp_path / "content").mkdir()
+    result = cli(["site", str(tmp_path / "content")])
+    assert result.code == 0
+    assert set(said) <= set(result.out.splitlines())
+
+
+def test_the_site_command_outside_any_site(cli, tmp_path: Path) -> None:
+    result = cli(["site", str(tmp_path)])
+    assert result.code == 0 and result.out.startswith("no site found")
+    assert cli(["site", str(tmp_path / "nothing")]).code == 2

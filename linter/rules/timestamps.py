@@ -57,17 +57,20 @@ def _instants(ctx: Context) -> Iterator[tuple[str, datetime]]:
 def _held_back(ctx: Context) -> bool:
     """Whether the generator leaves the record out of the site on purpose: a draft, an
     unpublished record, or one dated in the future on a site that builds no such records
-    (Jekyll's `future: false`, its default)."""
+    (Jekyll's `future: false`, Hugo's `buildFuture = false`: their defaults)."""
     if defaults.draft(ctx.record, ctx.site):
         return True
-    if ctx.site.generator != "jekyll" or ctx.site.future:
+    if ctx.site.generator not in ("jekyll", "hugo") or ctx.site.future:
         return False
-    date_of = timetools.read_generator_date(ctx.raw("/date") or "", _zone(ctx))
-    if date_of is None:
-        date_of = timetools.generator_value(ctx.value("/date"), _zone(ctx))
-    if date_of is not None:
-        return date_of.instant > ctx.now
-    named = timetools.filename_date(os.path.basename(ctx.path or ""))
+    for key in ("/publishDate", "/date") if ctx.site.generator == "hugo" else ("/date",):
+        date_of = timetools.read_generator_date(ctx.raw(key) or "", _zone(ctx))
+        if date_of is None:
+            date_of = timetools.generator_value(ctx.value(key), _zone(ctx))
+        if date_of is not None:
+            return date_of.instant > ctx.now
+    if ctx.site.generator != "jekyll" or not ctx.path:
+        return False
+    named = timetools.filename_date(os.path.basename(ctx.path))
     return named is not None and named > ctx.now.date()
 
 
@@ -139,9 +142,10 @@ def timestamp_future(ctx: Context) -> Iterator[Finding]:
 
     A record the generator holds back on purpose is not reported: a draft (`draft: true`,
     a file in `_drafts/`), an unpublished record (`published: false`, also from the site's
-    `defaults:`), or, on a Jekyll site that does not build future posts (`future: false`,
-    its default), a record whose `date` (or file name) is in the future: that is how posts
-    are scheduled there.
+    `defaults:`), or, on a site that does not build future posts (Jekyll's `future: false`
+    and Hugo's `buildFuture = false`, their defaults), a record whose `date` (Hugo:
+    `publishDate`, else `date`; Jekyll: else the file name's date) is in the future: that
+    is how posts are scheduled there.
 
     `fmlint check --now 2024-01-01T00:00:00Z` pins the clock, so runs are reproducible.
     """
