@@ -75,7 +75,8 @@ def _read_settings(path: str) -> dict[str, Any]:
     """The top-level mapping of a TOML, YAML or JSON settings file; {} when it cannot be
     read (too big, not a regular file, not valid)."""
     try:
-        text = files.read_whole(path, limit=files.MAX_SETTINGS_BYTES)[1].decode("utf-8")
+        text = files.read_whole(path, roots=[os.path.dirname(path)],
+                                limit=files.MAX_SETTINGS_BYTES)[1].decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
     try:
