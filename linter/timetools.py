@@ -56,7 +56,10 @@ _WORDY = compile_later(
 _EPOCH_SECONDS = re.compile(r"(?P<n>[0-9]{9,10})(?P<frac>\.[0-9]+)?")
 _EPOCH_MILLIS = re.compile(r"[0-9]{12,13}")
 _FIXED_OFFSET = re.compile(r"(?P<sign>[+-])(?P<h>[0-9]{2}):(?P<m>[0-9]{2})")
-_POST_NAME = re.compile(r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})-[^/]*\.[^./]+")
+_POST_NAME = re.compile(r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})[-_][^/]*\.[^./]+")
+# A page bundle's folder (Hugo, Zola): `2024-01-22-slug/index.md`.
+_BUNDLE_NAME = re.compile(r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})[-_][^/]+")
+_BUNDLE_INDEX = re.compile(r"index\.[^./]+")
 
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -201,8 +204,13 @@ def local_date(instant: datetime, zone: str) -> date:
 
 
 def filename_date(filename: str) -> date | None:
-    """The date in a Jekyll post name (`2024-01-22-slug.md`, any folder); None if absent."""
-    m = _POST_NAME.fullmatch(filename.replace("\\", "/").rsplit("/", 1)[-1])
+    """The date a post's name starts with, as the generators read it: Jekyll's
+    `2024-01-22-slug.md`, Zola's `2024-01-22_slug.md`, or a page bundle's folder
+    (`2024-01-22-slug/index.md`); any folder above. None if absent."""
+    parts = filename.replace("\\", "/").rsplit("/", 2)
+    m = _POST_NAME.fullmatch(parts[-1])
+    if m is None and len(parts) > 1 and _BUNDLE_INDEX.fullmatch(parts[-1]):
+        m = _BUNDLE_NAME.fullmatch(parts[-2])
     if m is None:
         return None
     try:

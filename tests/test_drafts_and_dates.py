@@ -130,3 +130,9 @@ def test_a_scheduled_post_on_a_hugo_site_is_not_reported(cli, tmp_path: Path) ->
     assert _codes(cli, path) == ["FM202"]
     (root / "hugo.toml").write_text('baseURL = "https://a.example/"\nbuildFuture = true\n')
     assert _codes(cli, path) == ["FM202", "FM302"]
+
+
+@pytest.mark.parametrize("path", ["content/2024-01-22_a.md", "content/2024-01-22-a/index.md"])
+def test_zola_and_bundle_names_carry_a_date(path: str) -> None:
+    assert _lint("date: 2024-01-25\n", path) == ["FM305"]
+    assert _lint("date: 2024-01-22\n", path) == []

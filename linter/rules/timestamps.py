@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -70,7 +69,7 @@ def _held_back(ctx: Context) -> bool:
             return date_of.instant > ctx.now
     if ctx.site.generator != "jekyll" or not ctx.path:
         return False
-    named = timetools.filename_date(os.path.basename(ctx.path))
+    named = timetools.filename_date(ctx.path)
     return named is not None and named > ctx.now.date()
 
 
@@ -202,9 +201,10 @@ def timestamp_order(ctx: Context) -> Iterator[Finding]:
       summary="The date in the file name differs from the publication date.")
 def filename_date(ctx: Context) -> Iterator[Finding]:
     """
-    A file named `YYYY-MM-DD-slug.md` has its date in its name; Jekyll builds the post's date
-    and URL from it. When it differs from the record's own publication date (schema role
-    `published`), the page's URL and its shown date disagree.
+    A file named `YYYY-MM-DD-slug.md` has its date in its name (so has Zola's
+    `YYYY-MM-DD_slug.md`, and a page bundle's `YYYY-MM-DD-slug/index.md`); Jekyll builds
+    the post's date and URL from it. When it differs from the record's own publication
+    date (schema role `published`), the page's URL and its shown date disagree.
 
     Where the site sets its time zone (`timezone` in `_config.yml` or fmlint's
     configuration), the publication date is taken in that zone: 23:30 UTC on the 22nd is
@@ -220,7 +220,7 @@ def filename_date(ctx: Context) -> Iterator[Finding]:
     """
     if not ctx.path:
         return
-    named = timetools.filename_date(os.path.basename(ctx.path))
+    named = timetools.filename_date(ctx.path)
     if named is None:
         return
     zone = _zone(ctx)
