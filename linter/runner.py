@@ -87,16 +87,44 @@ def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str
 
 
 def _other_generator(folder: str, looked: list[str]) -> dict[str, Any]:
-    """The settings of a Hugo site at or above ``folder`` (its settings file is added to
-    ``looked``); {} for none. (Its root is not the site's: Hugo serves images from
-    ``static/``.)"""
+    """The settings of a Hugo site at or above ``folder``, with the ``cascade`` of the
+    sections above it as defaults; {} for none. Every file read or looked for is added to
+    ``looked``. (Its root is not the site's: Hugo serves images from ``static/``.)"""
     from .siteinfo import find_generator, hugo_settings
 
     found = find_generator(folder)
     if found is None or found[1] != "hugo":
         return {}
-    looked.append(found[2])
-    return {**hugo_settings(found[2]), "generator": "hugo"}
+    root, _generator, settings = found
+    looked.append(settings)
+    return {**hugo_settings(settings), "generator": "hugo", "generator_root": root,
+            "defaults": _hugo_cascade(folder, root, looked)}
+
+
+def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
+    """The ``cascade`` values of the ``_index.md`` of each section from ``root`` down to
+    ``folder``, as defaults scoped to the section (a nearer section's win). A cascade with
+    a ``_target`` is left out: fmlint does not know a page's kind or language."""
+    from .defaults import Scope
+    from .sitescan import NotARecord, read_record
+
+    scopes = []
+    relative = os.path.relpath(folder, root).replace(os.sep, "/")
+    parts = [] if relative == "." else relative.split("/")
+    for depth in range(1, len(parts) + 1):
+        section = "/".join(parts[:depth])
+        index = os.path.join(root, section, "_index.md")
+        looked.append(index)
+        if not os.path.isfile(index):
+            continue
+        try:
+            cascade = read_record(index, [root]).get("cascade")
+        except NotARecord:
+            continue
+        for values in cascade if isinstance(cascade, list) else [cascade]:
+            if isinstance(values, dict) and not {"_target", "target"} & values.keys():
+                scopes.append(Scope(section + "/", None, values))
+    return tuple(scopes)
 
 
 def site_for(path: str | None, config: Config) -> Site:
@@ -121,7 +149,7 @@ def site_for(path: str | None, config: Config) -> Site:
         show_drafts=settings.get("show_drafts", False),
         collections=settings.get("collections", ()),
         defaults=settings.get("defaults", ()),
-        relative=_relative(path, root, config),
+        relative=_relative(path, root or settings.get("generator_root"), config),
         looked=looked,
     )
 

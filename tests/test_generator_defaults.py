@@ -159,3 +159,25 @@ def test_the_site_command_outside_any_site(cli, tmp_path: Path) -> None:
     result = cli(["site", str(tmp_path)])
     assert result.code == 0 and result.out.startswith("no site found")
     assert cli(["site", str(tmp_path / "nothing")]).code == 2
+
+
+def test_a_hugo_sections_cascade_supplies_keys(cli, tmp_path: Path) -> None:
+    root = tmp_path / "hugo"
+    (root / "content" / "posts" / "2024").mkdir(parents=True)
+    (root / "content" / "notes").mkdir()
+    (root / "hugo.toml").write_text('baseURL = "https://a.example/"\n', "utf-8")
+    (root / "guide.schema.json").write_text(json.dumps(SCHEMA), "utf-8")
+    (root / "fmlint.toml").write_text('schema = "guide.schema.json"\n', "utf-8")
+    (root / "content" / "_index.md").write_text(
+        "---\ntitle: Home\nlayout: article\nimage: /assets/a.png\n"
+        "cascade:\n  image: /assets/home.png\n---\n", "utf-8")
+    (root / "content" / "posts" / "_index.md").write_text(
+        "---\ntitle: Posts\nlayout: article\ncascade:\n  - layout: post\n"
+        "  - _target: {kind: page}\n    layout: x\n---\n", "utf-8")
+    post = root / "content" / "posts" / "2024" / "a.md"
+    post.write_text("---\ntitle: A post\n---\n", "utf-8")
+    note = root / "content" / "notes" / "b.md"
+    note.write_text("---\ntitle: A note\n---\n", "utf-8")
+    assert _findings(cli, post) == []
+    found = _findings(cli, note)
+    assert [f["code"] for f in found] == ["FM012"] and "layout" in found[0]["message"]
