@@ -8,6 +8,7 @@ Pure: settings and records in, records out.
 from __future__ import annotations
 
 import fnmatch
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,8 @@ class Scope:
 
 def jekyll_settings(data: dict[str, Any]) -> dict[str, Any]:
     """``future``, ``show_drafts``, ``collections`` and ``defaults`` of a ``_config.yml``
-    mapping; a malformed entry of ``defaults:`` is left out."""
+    mapping; a malformed entry of ``defaults:`` (or one whose values refer to themselves) is
+    left out."""
     declared = data.get("collections")
     names = declared if isinstance(declared, dict | list) else ()
     return {
@@ -44,7 +46,7 @@ def jekyll_settings(data: dict[str, Any]) -> dict[str, Any]:
 def _scopes(entries: Any) -> list[Scope]:
     out = []
     for entry in entries if isinstance(entries, list) else ():
-        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+        if not isinstance(entry, dict) or not _plain_tree(entry.get("values")):
             continue
         scope = entry.get("scope")
         scope = scope if isinstance(scope, dict) else {}
@@ -52,6 +54,15 @@ def _scopes(entries: Any) -> list[Scope]:
         out.append(Scope(path.strip("/") if isinstance(path, str) else "",
                          kind if isinstance(kind, str) and kind else None, entry["values"]))
     return out
+
+
+def _plain_tree(values: Any) -> bool:
+    """Whether ``values`` is a mapping that holds no cycle (YAML aliases can make one)."""
+    try:
+        json.dumps(values, default=str)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(values, dict)
 
 
 def types_of(relative: str, collections: tuple[str, ...]) -> tuple[str, ...]:

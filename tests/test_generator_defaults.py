@@ -181,3 +181,11 @@ def test_a_hugo_sections_cascade_supplies_keys(cli, tmp_path: Path) -> None:
     assert _findings(cli, post) == []
     found = _findings(cli, note)
     assert [f["code"] for f in found] == ["FM012"] and "layout" in found[0]["message"]
+
+
+def test_defaults_that_refer_to_themselves_are_left_out() -> None:
+    from linter.imagetools import generator_settings
+
+    settings = generator_settings("defaults:\n  - values: &v {self: *v}\n"
+                                  "  - values: {x: &l [*l]}\n  - values: {ok: 1}\n")
+    assert [s.values for s in settings["defaults"]] == [{"ok": 1}]
