@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from .finding import Finding
+from .recordfile import parse_front
 from .source import LineIndex, split
 from .suppress import block_lines
-from .yamldoc import Document, parse
+from .yamldoc import Document
 
 _EXISTING = re.compile(r"#\s*fmlint:\s*ignore\[([^\]]*)\]\s*$")
 # Findings that leave no front matter to write a comment into.
@@ -26,7 +27,9 @@ def add_ignores(text: str, findings: list[Finding]) -> tuple[str, int, int]:
         front = split(text)
     except Exception:
         return text, 0, len(findings)
-    doc = parse(text[front.start:front.end], front.start)
+    if front.format == "json":  # (JSON holds no comments)
+        return text, 0, len(findings)
+    doc = parse_front(text, front)
     index = LineIndex(text)
     first_line = index.position(front.start)[0]
     last_line = index.position(front.end)[0] - 1 if front.end > front.start else first_line - 1
@@ -98,7 +101,7 @@ def _same_record(before: Document, text: str, new_text: str) -> bool:
         return False
     if text[old_front.end:] != new_text[new_front.end:]:
         return False
-    after = parse(new_text[new_front.start:new_front.end], new_front.start)
+    after = parse_front(new_text, new_front)
     kinds = [problem.kind for problem in before.problems]
     return [problem.kind for problem in after.problems] == kinds and (
         repr(after.record) == repr(before.record))

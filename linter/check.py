@@ -235,7 +235,7 @@ class Configs:
         """The files to check, by configuration: files named as given (unless
         ``force_exclude`` and their configuration excludes them), folders walked for the
         files each file's own configuration includes and does not exclude."""
-        from .files import discover
+        from .files import data_record, discover
 
         by_config: dict[int, Group] = {}
         seen: set[str] = set()
@@ -246,7 +246,8 @@ class Configs:
             for path in found:
                 config = self._in(os.path.dirname(path) or ".") if walked else self.for_path(
                     path)
-                if path in seen or (walked and not config.includes(path)) or (
+                if path in seen or (walked and not config.includes(path)
+                                     and not data_record(path, config)) or (
                         walked and config.excludes(path)):
                     continue
                 seen.add(path)

@@ -37,7 +37,7 @@ class Site:
     url: str | None = None
     baseurl: str = ""
     timezone: str | None = None
-    generator: str | None = None  # "jekyll" for a site found by its `_config.yml`
+    generator: str | None = None  # "jekyll", "hugo", "zola", "eleventy" or "astro"
     future: bool = False  # whether the site builds records dated in the future
     show_drafts: bool = False  # whether it builds `_drafts/` too
     collections: tuple[str, ...] = ()
@@ -91,6 +91,8 @@ class Context:
     site: Site = field(default_factory=Site)
     rule: Rule | None = None
     entries: list[IndexEntry] = field(default_factory=list)
+    # Writes a new value in the file's format (YAML, TOML, JSON), keeping the style it can.
+    render: Callable[..., str] = scalars.render
     # Where each character of a value is written, by pointer (worked out once per value).
     places: dict[str, _Places | None] = field(default_factory=dict)
 
@@ -206,12 +208,12 @@ class Context:
                 return None
             kept = span.style if style == "keep" else style
             if kept in ("|", ">"):  # (the header line, with any anchor and tag, is kept)
-                written = scalars.render(new_value, kept, span.tag,
-                                         self.text[span.start:span.end])
+                written = self.render(new_value, kept, span.tag, self.text[span.start:span.end])
                 edits.append(Edit(*self.range_of(pointer), written))
                 continue
             start, tagged = _after_properties(self.text, span)
-            written = scalars.render(new_value, kept, scalars.STR_TAG if tagged else span.tag)
+            written = self.render(new_value, kept, scalars.STR_TAG if tagged else span.tag,
+                                  self.text[start:span.end])
             if start == span.end and not self.text[start - 1].isspace():
                 written = " " + written  # (after a tag or anchor with no value)
             line, column = self.index.position(start)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from . import defaults, schemas, source, suppress, valuenotes, yamldoc
+from . import defaults, recordfile, schemas, source, suppress, valuenotes
 from .annotate import Annotations, Walker
 from .config import Config
 from .context import Context, ImageSizer, IndexEntry, Site
@@ -177,42 +177,57 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
                 image_sizer: ImageSizer | None) -> FileResult:
     result = FileResult()
     try:
-        front = source.split(text)
+        read = recordfile.read(text, path)
     except source.SplitError as err:
         code = NO_FRONT_MATTER if err.kind == "missing" else UNTERMINATED
         width = min(3, len(source.LineIndex(text).line_text(1)))  # '---', or what line 1 has
         result.findings.append(_finding(code, path, err.message, config, (1, 1, 1, width + 1)))
         return _finish(result, path, config)
     index = source.LineIndex(text)
-    doc = yamldoc.parse(text[front.start:front.end], front.start)
-    result.suppressions = suppress.parse(text, doc, front.end)
+    doc = read.doc
+    result.suppressions = suppress.parse(text, doc, read.front.end)
 
     def at(start: int, end: int) -> tuple[int, int, int, int]:
         line, column = index.position(start)
         end_line, end_column = index.position(max(end, start + 1) if end <= len(text) else start)
         return line, column, end_line, end_column
 
+    kinds = {**_YAML_KINDS, "syntax": recordfile.SYNTAX_CODES[read.front.format]}
     for problem in doc.problems:
         start, end = problem.start, problem.end
         span = doc.spans.get(problem.pointer or "\0")
         if problem.kind == "duplicate-key" and span is not None and span.key_start is not None:
             start, end = span.key_start, span.key_end or span.key_start
-        result.findings.append(_finding(_YAML_KINDS[problem.kind], path, problem.message, config,
+        result.findings.append(_finding(kinds[problem.kind], path, problem.message, config,
                                         at(start, end), problem.pointer))
     record = doc.record
     if record is None and doc.problems:  # (unreadable: the problems say why)
         return _finish(result, path, config)
-    if not isinstance(record, dict):  # (``~``, a word, a list: not a record)
+    if not read.data and not isinstance(record, dict):  # (``~``, a word, a list: no record)
         result.findings.append(_finding(
             SCHEMA, path, "the front matter must be a mapping of keys to values "
             f"('key: value' lines), but it is {schemas.describe(record)}", config,
             at(0, 3), ""))
         return _finish(result, path, config)
-    context = Context(path=path, record=record, notes=Annotations(), config=config,
-                      now=config.now or datetime.now(UTC), text=text, spans=doc.spans,
-                      index=index, image_sizer=image_sizer, site=site)
-    _run(context, result, doc.values)
+    for prefix, record, spans in read.records():
+        context = Context(path=path, record=record, notes=Annotations(), config=config,
+                          now=config.now or datetime.now(UTC), text=text, spans=spans,
+                          index=index, image_sizer=image_sizer, site=site, render=read.render)
+        first = len(result.findings), len(result.entries)
+        _run(context, result, None if prefix else doc.values)
+        if prefix:
+            _move_under(result, prefix, *first)
     return _finish(result, path, config)
+
+
+def _move_under(result: FileResult, prefix: str, findings: int, entries: int) -> None:
+    """Name the findings and entries from ``findings`` and ``entries`` on by their place in
+    the whole file: under ``prefix``, the pointer of their record in a data file's list."""
+    result.findings[findings:] = [
+        dataclasses.replace(f, pointer=prefix + f.pointer) if f.pointer is not None else f
+        for f in result.findings[findings:]]
+    for entry in result.entries[entries:]:
+        entry.pointer = prefix + entry.pointer
 
 
 def check_record(record: Any, config: Config | None = None, *, path: str | None = None

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .config import DEFAULT_EXCLUDE, Config, glob_any
+from .recordfile import data_format
 
 # The temporary file a fixed record is written to before it takes the record's place
 # (``write_atomic``): ``.fmlint-`` and eight characters of ``tempfile``'s, then ``.tmp``.
@@ -124,7 +125,8 @@ def _excluded_file(path: str, config: Config) -> bool:
 
 
 def discover(paths: list[str], config: Config, force_exclude: bool = False) -> Iterator[str]:
-    """Files to check: explicit files as given, directories walked for Markdown records.
+    """Files to check: explicit files as given, directories walked for Markdown records and
+    for data files that are records (``data_record``).
 
     Walking skips ``.git``, ``node_modules``, ``_site``, ``vendor``, hidden folders, the
     configured ``exclude`` globs and whatever ``.gitignore`` files ignore. With
@@ -162,7 +164,7 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 prefix = prefix.removeprefix("./")
             for name in sorted(filenames):
                 path = prefix + name
-                if not included(name, path):
+                if not included(name, path) and not data_record(path, config):
                     continue
                 relative = config.relative(path) if config.exclude else name
                 if _excluded(relative, name, config) or (
@@ -171,6 +173,23 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 if path not in seen:
                     seen.add(path)
                     yield path
+
+
+_DATA_FOLDER = "_data"
+
+
+def data_record(path: str, config: Config) -> bool:
+    """Whether a walked file is a data file that holds records: a ``*.yml``, ``*.yaml``,
+    ``*.json``, ``*.toml`` or ``*.jsonl`` file in a Jekyll ``_data`` folder, or one that a
+    ``schemas`` mapping names. Other data files (``package.json``, a site's generated
+    ``api/**.json``) are not records, nor is a site's ``_config.yml``."""
+    name = os.path.basename(path)
+    if data_format(name) is None or name.startswith("_config."):
+        return False
+    if _DATA_FOLDER in os.path.abspath(path).split(os.sep)[:-1]:
+        return True
+    return bool(config.schemas) and any(
+        glob_any(config.relative(path), mapping.files) for mapping in config.schemas)
 
 
 def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, str], bool]

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
+from . import recordfile
 from .finding import Edit, Finding, Fix
-from .source import LineIndex, split
-from .yamldoc import parse
+from .source import LineIndex
 
 MAX_PASSES = 10
 Check = Callable[[str], list[Finding]]
@@ -75,12 +75,11 @@ class _Parsed:
     spans: list[tuple[int, int, str]]  # (start, end, pointer) of every scalar and key
 
 
-def _parse(text: str) -> _Parsed | None:
+def _parse(text: str, path: str | None) -> _Parsed | None:
     try:
-        front = split(text)
+        doc = recordfile.read(text, path).doc
     except Exception:
         return None
-    doc = parse(text[front.start:front.end], front.start)
     if doc.record is None or any(p.kind in ("syntax", "limits") for p in doc.problems):
         return None
     spans = []
@@ -176,11 +175,13 @@ def _choose(candidates: list[Finding], index: LineIndex) -> list[Finding]:
     return chosen
 
 
-def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
+def fix_text(text: str, check: Check, *, unsafe: bool = False,
+             path: str | None = None) -> FixOutcome:
     """Apply every safe (and, with ``unsafe``, unsafe) fix that ``check`` reports, in passes.
 
-    ``check`` lints a text and returns its findings. Each pass applies the non-overlapping
-    fixes together, verifies the result, then checks again.
+    ``check`` lints a text and returns its findings; ``path`` names the file (a data file is
+    read by its name's format). Each pass applies the non-overlapping fixes together,
+    verifies the result, then checks again.
     """
     outcome = FixOutcome(text)
     findings = check(text)
@@ -192,10 +193,10 @@ def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
             return outcome
         index = LineIndex(outcome.text)
         chosen = _choose(candidates, index)
-        before = _parse(outcome.text)
+        before = _parse(outcome.text, path)
         new_text = _apply(outcome.text, chosen)
-        if not _changes_only(before, _parse(new_text), _targets(before, index, chosen)):
-            chosen = _verified(outcome.text, before, index, chosen, outcome.rejected)
+        if not _changes_only(before, _parse(new_text, path), _targets(before, index, chosen)):
+            chosen = _verified(outcome.text, before, index, chosen, outcome.rejected, path)
             new_text = _apply(outcome.text, chosen)
         if new_text == outcome.text:
             outcome.remaining = findings
@@ -209,13 +210,14 @@ def fix_text(text: str, check: Check, *, unsafe: bool = False) -> FixOutcome:
 
 
 def _verified(text: str, before: _Parsed | None, index: LineIndex, chosen: list[Finding],
-              rejected: list[Finding]) -> list[Finding]:
+              rejected: list[Finding], path: str | None) -> list[Finding]:
     """The fixes of ``chosen`` (which fail verification together) that pass it; the others
-    go to ``rejected``. Halves that pass are kept whole, so a few culprits among thousands
-    of fixes cost a few dozen parses, not one each."""
+    go to ``rejected`` (``path``: the file, as for ``fix_text``). Halves that pass are kept
+    whole, so a few culprits among thousands of fixes cost a few dozen parses, not one
+    each."""
 
     def passes(group: list[Finding]) -> bool:
-        return _changes_only(before, _parse(_apply(text, group)),
+        return _changes_only(before, _parse(_apply(text, group), path),
                              _targets(before, index, group))
 
     def halves(group: list[Finding]) -> list[Finding]:

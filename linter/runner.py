@@ -87,16 +87,19 @@ def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str
 
 
 def _other_generator(folder: str, looked: list[str]) -> dict[str, Any]:
-    """The settings of a Hugo site at or above ``folder``, with the ``cascade`` of the
-    sections above it as defaults; {} for none. Every file read or looked for is added to
-    ``looked``. (Its root is not the site's: Hugo serves images from ``static/``.)"""
+    """The generator of a site at or above ``folder``; for Hugo, its settings and the
+    ``cascade`` of the sections above it as defaults; {} for none. Every file read or
+    looked for is added to ``looked``. (Its root is not the site's: Hugo serves images
+    from ``static/``.)"""
     from .siteinfo import find_generator, hugo_settings
 
     found = find_generator(folder)
-    if found is None or found[1] != "hugo":
+    if found is None:
         return {}
-    root, _generator, settings = found
+    root, generator, settings = found
     looked.append(settings)
+    if generator != "hugo":
+        return {"generator": generator}
     return {**hugo_settings(settings), "generator": "hugo", "generator_root": root,
             "defaults": _hugo_cascade(folder, root, looked)}
 
@@ -233,7 +236,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
         return outcome
     from . import fixer  # (only when fixing)
 
-    fixed = fixer.fix_text(text, check, unsafe=mode.unsafe)
+    fixed = fixer.fix_text(text, check, unsafe=mode.unsafe, path=path)
     final = engine.check_text(fixed.text, path, config, site=site, image_sizer=sizer)
     final.findings.extend(_fix_notes(fixed, path, config))
     final.findings.sort(key=Finding.sort_key)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from . import files, infer, source, yamldoc
+from . import files, infer, recordfile, source
 from .config import Config
 
 EXIT_CLEAN, EXIT_ERROR = 0, 2
@@ -35,7 +35,7 @@ def read_record(path: str, roots: Iterable[str] | None = None) -> dict[str, Any]
     try:
         _info, data = files.read_whole(path, roots=roots)
         text, _bom = source.decode(data)
-        front = source.split(text)
+        doc = recordfile.read(text, path).doc
     except OSError as err:
         raise NotARecord(str(err) if isinstance(err, files.ReadRefused)
                          else f"cannot read it: {err.strerror or err}") from None
@@ -45,7 +45,6 @@ def read_record(path: str, roots: Iterable[str] | None = None) -> dict[str, Any]
         folders = os.path.normpath(path).split(os.sep)[:-1]
         page = err.kind == "missing" and not any(p.startswith("_") for p in folders)
         raise NotARecord(err.message, page=page) from None
-    doc = yamldoc.parse(text[front.start:front.end], front.start)
     if not isinstance(doc.record, dict):
         problem = doc.problems[0].message if doc.problems else "it is not a mapping of keys"
         line = source.LineIndex(text).position(doc.problems[0].start)[0] if doc.problems else 1
@@ -68,6 +67,8 @@ def read_records(paths: list[str]) -> Records:
     found = Records()
     roots = [p for p in paths if os.path.isdir(p)] or None
     for path in files.discover(paths, Config()):
+        if recordfile.data_format(path) is not None:
+            continue  # (data files: Markdown records only)
         try:
             record = read_record(path, roots)
         except NotARecord as err:
@@ -353,9 +354,9 @@ def _no_records(found: Records, where: str) -> None:
     seen = len(found.skipped) + found.pages
     sys.stderr.write(
         f"fmlint: found no records it could read under {where}"
-        + (f": none of the {seen} Markdown files found has YAML front matter (between "
-           "'---' lines) that fmlint reads" if seen else ": no Markdown files (*.md, "
-           "*.markdown, *.mdx) there") + "\n")
+        + (f": none of the {seen} Markdown files found has front matter that fmlint reads "
+           "(YAML between '---' lines, TOML between '+++' lines, or a JSON object)"
+           if seen else ": no Markdown files (*.md, *.markdown, *.mdx) there") + "\n")
 
 
 def _summarize(collections: list[Collection], schemas: list[dict[str, Any]],

@@ -14,6 +14,12 @@ _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
 # is found by a quick scan; '^' in MULTILINE mode is tried at every position).
 _CLOSE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# TOML front matter (Hugo, Zola) between '+++' lines; JSON front matter (Hugo): an object
+# that opens the file, with a key or its closing brace next.
+_TOML_OPEN = re.compile(r"\+\+\+[ \t]*(?:\r\n|\r|\n|$)")
+_TOML_CLOSE = re.compile(r"\n\+\+\+[ \t]*(?:\r\n|\r|\n|$)")
+_JSON_OPEN = re.compile(r"\{\s*[\"}]")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\r\n]|\\.)*"?|[{}\[\]]')  # a string, or a bracket
 
 
 class DecodeError(Exception):
@@ -195,10 +201,12 @@ class Lines(Sequence[str]):
 
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
-    """Where the YAML sits: ``text[start:end]`` is the YAML between the delimiter lines."""
+    """Where the front matter sits: ``text[start:end]`` is the YAML (or TOML) between the
+    delimiter lines, or the JSON object; ``format`` is "yaml", "toml" or "json"."""
 
     start: int
     end: int
+    format: str = "yaml"
 
 
 class SplitError(Exception):
@@ -211,12 +219,19 @@ class SplitError(Exception):
 
 
 def split(text: str) -> FrontMatter:
-    """Locate the front matter: a first line ``---``, closed by the next ``---`` or ``...``."""
+    """Locate the front matter: a first line ``---``, closed by the next ``---`` or ``...``;
+    a first line ``+++`` (TOML), closed by the next ``+++``; or a JSON object opening the
+    file (its end is found by ``json_end``)."""
+    if text.startswith("+"):
+        return _split_toml(text)
+    if text.startswith("{") and _JSON_OPEN.match(text):
+        return FrontMatter(0, json_end(text), "json")
     opening = _OPEN.match(text)
     if opening is None:
         raise SplitError(
             "missing",
-            "no front matter: the first line must be '---', followed by YAML and a closing '---'",
+            "no front matter: the first line must be '---', followed by YAML and a closing '---' "
+            "(or '+++' around TOML)",
         )
     closing = _CLOSE.search(text, opening.end() - 1)  # from the opening line's line feed
     if closing is None:
@@ -231,3 +246,36 @@ def split(text: str) -> FrontMatter:
             "the front matter opened on line 1 never closes: add a line '---' after it",
         )
     return FrontMatter(opening.end(), closing.start() + 1)
+
+
+def _split_toml(text: str) -> FrontMatter:
+    """TOML front matter: a first line ``+++``, closed by the next ``+++`` line."""
+    opening = _TOML_OPEN.match(text)
+    if opening is None:
+        raise SplitError(
+            "missing",
+            "no front matter: the first line must be '---' or '+++' on its own",
+        )
+    closing = _TOML_CLOSE.search(text, opening.end() - 1)
+    if closing is None:
+        raise SplitError(
+            "unterminated",
+            "the TOML front matter opened on line 1 never closes: add a line '+++' after it",
+        )
+    return FrontMatter(opening.end(), closing.start() + 1, "toml")
+
+
+def json_end(text: str) -> int:
+    """Where the JSON object that opens ``text`` ends: just after its closing brace, found by
+    counting brackets outside strings (the whole text when it never closes: reading it then
+    reports where it breaks)."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "{[":
+            depth += 1
+        elif token in "}]":
+            depth -= 1
+            if depth == 0:
+                return match.end()
+    return len(text)

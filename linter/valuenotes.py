@@ -4,7 +4,8 @@ The lint rules find their targets in the schema's notes (``annotate``). Places t
 does not know, or knows without a format, media type or role, are targeted here from their
 values, so the same rules serve a record that no schema describes:
 
-- a string that is an absolute ``http(s)`` URL is a ``uri``;
+- a one-line string that starts as an absolute ``http(s)`` URL is a ``uri`` (a space in it
+  is the URL's defect, reported by the URL rules);
 - a timestamp written in RFC 3339 (or a YAML timestamp that is one) is a ``date-time``, with
   the role ``published`` or ``updated`` where its key says which;
 - a date under a key that says it is one (``date``, ``lastmod``, ``last_modified_at``...)
@@ -29,7 +30,7 @@ from .annotate import Annotations
 
 TEXT = "text/plain"
 GENERATOR_DATE = "generator-date-time"  # a date in one of the forms site generators read
-_URL = re.compile(r"https?://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s/?#]+[^\n]*\Z", re.IGNORECASE)  # (a space is its defect)
 _WORDS = re.compile(r"[^\W\d_]{2,}")  # (a word of letters, in any script)
 _PATHLIKE = re.compile(r"[\w./~-]*[/.][\w./~-]*\Z")  # /assets/a.png, a/b, v1.2
 _UPDATED = re.compile(r"(?:updated?|modified|lastmod|last[-_]?modified)", re.IGNORECASE)

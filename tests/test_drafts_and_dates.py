@@ -136,3 +136,18 @@ def test_a_scheduled_post_on_a_hugo_site_is_not_reported(cli, tmp_path: Path) ->
 def test_zola_and_bundle_names_carry_a_date(path: str) -> None:
     assert _lint("date: 2024-01-25\n", path) == ["FM305"]
     assert _lint("date: 2024-01-22\n", path) == []
+
+
+def test_toml_dates_are_read_as_the_generator_reads_them(cli, tmp_path: Path) -> None:
+    """Zola reads a TOML date-time without an offset as UTC: no finding on its site; where
+    no generator says so, the missing zone is reported."""
+    text = "+++\ntitle = \"A post\"\ndate = 2024-01-22T10:00:00\n+++\n"
+    config = Config(now=datetime(2024, 6, 1, tzinfo=UTC))
+    assert [f.code for f in linter.lint_text(text, "content/a.md", config)] == ["FM301"]
+    future = "+++\ntitle = \"A post\"\ndate = 2030-01-22\n+++\n"
+    assert [f.code for f in linter.lint_text(future, "content/a.md", config)] == ["FM302"]
+    root = tmp_path / "zola"
+    (root / "content").mkdir(parents=True)
+    (root / "config.toml").write_text('base_url = "https://a.example"\n', "utf-8")
+    (root / "content" / "a.md").write_text(text, "utf-8")
+    assert _codes(cli, root / "content" / "a.md") == []

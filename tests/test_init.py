@@ -179,14 +179,12 @@ def test_site_without_readable_records(tmp_path: Path, cli: Callable[..., Run],
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "content").mkdir()
-    (tmp_path / "content" / "post.md").write_text(
-        '+++\ntitle = "Announcing Rust 1.0"\nauthors = ["The Rust Core Team"]\n+++\n\nText.\n',
-        "utf-8")
+    (tmp_path / "content" / "post.md").write_text("# Announcing Rust 1.0\n\nText.\n", "utf-8")
     (tmp_path / "README.md").write_text("# A site\n", "utf-8")
     run = cli(["init"])
     assert run.code == 2
     assert "found no records it could read under ." in run.err
-    assert "none of the 2 Markdown files found has YAML front matter" in run.err
+    assert "none of the 2 Markdown files found has front matter" in run.err
     assert sorted(os.listdir(tmp_path)) == ["README.md", "content"]
     run = cli(["schema", "infer", "content"])
     assert run.code == 2 and run.out == "" and "found no records" in run.err

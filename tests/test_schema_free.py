@@ -94,3 +94,15 @@ def test_a_collection_readme_is_a_page_not_a_broken_record(cli, tmp_path: Path) 
     assert json.loads(result.out) == [
         finding for finding in json.loads(result.out) if finding["code"] == "FM102"]
     assert {f["path"].rsplit("/", 1)[-1] for f in json.loads(result.out)} == {"metrics.md"}
+
+
+def test_broken_links_in_real_toml_front_matter_are_found_without_a_schema() -> None:
+    """Two Rust blog posts (Zola, TOML front matter) whose team links are broken."""
+    folder = Path(__file__).parent / "data" / "formats" / "rust-blog" / "broken-links"
+    for name, broken in (("announcing-the-rust-style-team.md", "#Style team"),
+                         ("rustfmt-supports-let-else-statements.md", "> and the rustfmt")):
+        text = (folder / name).read_text("utf-8")
+        findings = linter.lint_text(text, f"content/{name}", Config())
+        line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("team_url"))
+        assert {(f.code, f.pointer, f.line) for f in findings} == {
+            ("FM201", "/extra/team_url", line)}, broken

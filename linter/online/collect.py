@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from .. import engine, schemas, source, yamldoc
+from .. import engine, recordfile, schemas, source
 from ..config import Config
 from ..context import Context, Site
 from .facts import HTTPS, IMAGE, REACH
@@ -74,12 +74,11 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
         return {}
     try:
         text, _bom = source.decode(data)
-        front = source.split(text)
+        read = recordfile.read(text, path)
     except (source.DecodeError, source.SplitError):
         return {}
-    doc = yamldoc.parse(text[front.start:front.end], front.start)
-    record = doc.record
-    if not isinstance(record, dict):
+    record = read.doc.record
+    if read.data or not isinstance(record, dict):  # (data files: not yet)
         return {}
     try:
         notes = engine.annotate(record, path, config)

@@ -13,7 +13,8 @@ def _core(code: str, name: str, severity: str, summary: str, doc: str, *,
 
 _core("FM001", "no-front-matter", "error", "The file has no front matter.", """
 A record is a Markdown file whose first line is `---`, followed by YAML and a closing `---`
-(or `...`). A file without it is not a record: the site generator treats it as a plain page
+(or `...`); or `+++`, TOML and a closing `+++` (Hugo, Zola); or a JSON object that opens the
+file (Hugo). A file without it is not a record: the site generator treats it as a plain page
 and every field the templates expect is missing.
 
 ```markdown
@@ -49,6 +50,24 @@ title: Power Apps: what's new   # a second ': ' starts a mapping; quote the valu
 ```
 
 No fix.
+""")
+_core("FM020", "toml-syntax", "error", "The front matter is not valid TOML.", """
+TOML front matter (between `+++` lines, as Hugo and Zola write it) or a TOML data file that
+TOML readers refuse: the finding points at the place the TOML reader stopped, and says why
+(a string never closed, a key given twice, a value that is no TOML value).
+
+```toml
+title = Rust 1.88    # a string needs quotes: title = "Rust 1.88"
+```
+
+No fix: what was meant is a guess.
+""")
+_core("FM021", "json-syntax", "error", "The front matter is not valid JSON.", """
+JSON front matter (an object opening the file, as Hugo reads it), a JSON data file or a line
+of a JSON Lines file that JSON readers refuse: the finding points at the place the JSON
+reader stopped, and says why (a missing comma, a trailing comma, a quote never closed).
+
+No fix: what was meant is a guess.
 """)
 _core("FM005", "duplicate-key", "error", "A key appears twice in the same mapping.", """
 PyYAML silently keeps the last value of a duplicated key; other YAML tools keep the first or

@@ -34,8 +34,9 @@ def _report(ctx: Context, find: Callable[[str], list[texttools.TextProblem]]
     for pointer, text in _texts(ctx):
         span = ctx.spans.get(pointer)
         tail = ""
-        if span is not None and span.style in ("|", ">"):
-            # A block scalar's final line break belongs to the YAML style, not to the text.
+        if span is not None and span.style in ("|", ">", '"""', "'''"):
+            # A block scalar's final line break belongs to the YAML style, not to the text
+            # (so does a TOML multi-line string's, before its closing quotes).
             body = text.rstrip("\n")
             text, tail = body, text[len(body):]
         for problem in find(text):

@@ -12,6 +12,7 @@ from ..registry import Option, rule
 from ..valuenotes import GENERATOR_DATE
 
 GROUP = "timestamps"
+_UTC_READERS = ("hugo", "zola", "eleventy")  # generators that read a time without a zone as UTC
 
 
 def _zone(ctx: Context) -> str:
@@ -100,16 +101,17 @@ def timestamp_format(ctx: Context) -> Iterator[Finding]:
     Where no schema asks for RFC 3339, a date under a date's key (`date`, `lastmod`,
     `last_modified_at`...) is judged as the site generator reads it: Jekyll's
     `2025-01-29 18:15:32 +0530` and a date alone (`2025-01-29`) are fine; only a time
-    without a zone on a site that sets none is reported, as the generator then reads it in
-    the zone of whatever machine builds the site.
+    without a zone on a site that sets none is reported, as Jekyll then reads it in the
+    zone of whatever machine builds the site (Hugo, Zola and Eleventy read it as UTC: not
+    reported on their sites).
     """
     zone = _zone(ctx)
     for pointer, text in _timestamps(ctx):
         diagnosis = timetools.diagnose(text, default_zone=zone)
         if not diagnosis.ok:
             yield _format_finding(ctx, pointer, diagnosis, diagnosis.message)
-    if ctx.config.timezone or ctx.site.timezone:
-        return  # (the generator reads a time without a zone in the site's zone)
+    if ctx.config.timezone or ctx.site.timezone or ctx.site.generator in _UTC_READERS:
+        return  # (the generator reads a time without a zone in the site's zone, or UTC)
     for pointer in ctx.notes.with_format(GENERATOR_DATE):
         text = _written(ctx, pointer)
         read = None if text is None else timetools.read_generator_date(text)

@@ -1,0 +1,85 @@
+"""A file's records: where they are written and in which format, read into one ``Document``.
+
+A Markdown record holds one record in its front matter: YAML between ``---`` lines, TOML
+between ``+++`` lines, or a JSON object opening the file. A data file (``*.yml``,
+``*.yaml``, ``*.json``, ``*.toml``; ``*.jsonl``, one JSON record per line) is itself the
+record, or a list of records, each named by its pointer (``/0``, ``/1``...).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import jsondoc, scalars, source, tomldoc, yamldoc
+from .yamldoc import Document, Span
+
+DATA_FORMATS = {".yml": "yaml", ".yaml": "yaml", ".json": "json", ".toml": "toml",
+                ".jsonl": "jsonl"}
+# What each format's syntax errors are reported as (the rule codes, registered in core.py).
+SYNTAX_CODES = {"yaml": "FM004", "toml": "FM020", "json": "FM021", "jsonl": "FM021"}
+Render = Callable[..., str]
+_RENDER: dict[str, Render] = {"yaml": scalars.render, "toml": tomldoc.render,
+                              "json": jsondoc.render, "jsonl": jsondoc.render}
+
+
+def data_format(path: str | None) -> str | None:
+    """The format of a data file by its name ("yaml", "json", "toml", "jsonl"), or None for
+    a Markdown record (or any other file)."""
+    if not path:
+        return None
+    return DATA_FORMATS.get(os.path.splitext(path)[1].lower())
+
+
+@dataclass(slots=True)
+class RecordFile:
+    """A file's text read: where its records are, their document, and how to write a value."""
+
+    front: source.FrontMatter  # the front matter, or the whole data file
+    doc: Document
+    data: bool  # a data file (which may hold a list of records)
+
+    @property
+    def render(self) -> Render:
+        """Writes a new value in this file's format: ``render(value, style, tag, source)``."""
+        return _RENDER[self.front.format]
+
+    def records(self) -> list[tuple[str, Any, dict[str, Span]]]:
+        """(pointer, record, its spans by pointer within it) of each record: the front
+        matter, a data file's mapping, or each mapping in a data file's list (other values
+        in a data file are data, not records)."""
+        record = self.doc.record
+        spans = self.doc.spans
+        if not self.data or isinstance(record, dict):
+            return [("", record, spans)]
+        if not isinstance(record, list):
+            return []
+        by_item: dict[str, dict[str, Span]] = {}
+        for pointer, span in spans.items():
+            if pointer:
+                cut = pointer.find("/", 1)
+                item = pointer if cut < 0 else pointer[:cut]
+                by_item.setdefault(item, {})[pointer[len(item):]] = span
+        return [(f"/{i}", item, by_item.get(f"/{i}", {})) for i, item in enumerate(record)
+                if isinstance(item, dict)]
+
+
+def read(text: str, path: str | None) -> RecordFile:
+    """Read a file's records; raises ``source.SplitError`` for a Markdown file whose front
+    matter is missing or never closes."""
+    fmt = data_format(path)
+    front = source.split(text) if fmt is None else source.FrontMatter(0, len(text), fmt)
+    return RecordFile(front, parse_front(text, front), fmt is not None)
+
+
+def parse_front(text: str, front: source.FrontMatter) -> Document:
+    """The document written at ``front``, read in its format."""
+    if front.format == "toml":
+        return tomldoc.parse(text, front.start, front.end)
+    if front.format == "json":
+        return jsondoc.parse(text, front.start, front.end)
+    if front.format == "jsonl":
+        return jsondoc.parse_lines(text)
+    return yamldoc.parse(text[front.start:front.end], front.start)
