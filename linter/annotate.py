@@ -7,6 +7,7 @@ Lint rules find their targets here (``format: uri``, ``contentMediaType: text/pl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
@@ -24,6 +25,8 @@ _JSON_TYPES = {
     int: "integer",
     float: "number",
     type(None): "null",
+    datetime: "string",  # (date-times and dates from a TOML reader: written as text)
+    date: "string",
 }
 
 

@@ -116,6 +116,10 @@ def _add_site_commands(sub: argparse._SubParsersAction) -> None:
     infer = tools.add_parser("infer", help="print the JSON Schema inferred from the records "
                              "under the paths")
     infer.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    site = sub.add_parser("site", help="say which site a path belongs to and what fmlint "
+                          "read of its settings: generator, time zone, drafts, defaults")
+    site.add_argument("path", nargs="?", default=".", metavar="PATH",
+                      help="a record or folder of the site (default: .)")
 
 
 def _codes(text: str) -> list[str]:
@@ -142,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             from .server import serve
 
             return serve(log_file=args.log_file)
+        if args.command == "site":
+            from .siteinfo import run_site
+
+            return run_site(args.path, sys.stdout)
         if args.command in ("init", "schema"):
             from . import sitescan
 

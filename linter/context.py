@@ -20,6 +20,7 @@ from .yamldoc import Span, block_header, block_text_end
 if TYPE_CHECKING:
     from .annotate import Annotations
     from .config import Config
+    from .defaults import Scope
     from .registry import Rule
 
 # Reads an image's real size for a URL the site itself serves:
@@ -29,12 +30,19 @@ ImageSizer = Callable[[str, "str | None"], "tuple[int, int] | str | None"]
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """The site a record belongs to: its folder and its own URL, as ``_config.yml`` says."""
+    """The site a record belongs to: its folder, its own URL, and what its generator does
+    with records before rendering them, as ``_config.yml`` says."""
 
     root: str | None = None
     url: str | None = None
     baseurl: str = ""
     timezone: str | None = None
+    generator: str | None = None  # "jekyll", "hugo", "zola", "eleventy" or "astro"
+    future: bool = False  # whether the site builds records dated in the future
+    show_drafts: bool = False  # whether it builds `_drafts/` too
+    collections: tuple[str, ...] = ()
+    defaults: tuple[Scope, ...] = ()  # front matter defaults (`defaults:`), in order
+    relative: str | None = None  # the record's path from the root, '/'-separated
     # The `_config.yml` paths the site was found through, there or not: a result that used
     # the site depends on each (one added nearer to the record changes the site).
     looked: tuple[str, ...] = ()

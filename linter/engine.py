@@ -10,7 +10,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from . import recordfile, schemas, source, suppress, valuenotes
+from . import defaults, recordfile, schemas, source, suppress, valuenotes
 from .annotate import Annotations, Walker
 from .config import Config
 from .context import Context, ImageSizer, IndexEntry, Site
@@ -258,10 +258,11 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
     result.deps.extend(schema.files)
-    for problem in schema.problems(context.record):
+    rendered = defaults.applied(context.record, context.site)  # as the generator renders it
+    for problem in schema.problems(rendered):
         code = _SCHEMA_KINDS[problem.kind]
-        if code not in enabled:
-            continue
+        if code not in enabled or not defaults.own(context.record, problem.pointer):
+            continue  # (a value the site's defaults supply is not linted)
         context.rule = RULES[code]
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key))

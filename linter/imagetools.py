@@ -59,6 +59,7 @@ __all__ = [
     "SizeHint",
     "check_declared",
     "find_site_root",
+    "generator_settings",
     "local_image_path",
     "read_image_size",
     "site_settings",
@@ -795,6 +796,32 @@ def site_settings(config_text: str) -> dict[str, Any]:
     Missing or non-text values give None (`baseurl` gives ""). Text that is not YAML, or whose
     top level is not a mapping, gives {}.
     """
+    data = _settings_mapping(config_text)
+    return {} if data is None else _site_values(data)
+
+
+def _site_values(data: dict[str, Any]) -> dict[str, Any]:
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return value if isinstance(value, str) else None
+
+    return {"url": text("url"), "baseurl": text("baseurl") or "", "timezone": text("timezone")}
+
+
+def generator_settings(config_text: str) -> dict[str, Any]:
+    """`site_settings` and what Jekyll does with records before rendering them: `future`,
+    `show_drafts`, `collections` and `defaults` (see `linter.defaults.jekyll_settings`)."""
+    from .defaults import jekyll_settings
+
+    data = _settings_mapping(config_text)
+    if data is None:
+        return {}
+    return {**_site_values(data), **jekyll_settings(data)}
+
+
+def _settings_mapping(config_text: str) -> dict[str, Any] | None:
+    """The top-level mapping of a `_config.yml` text ({} when empty); None when it is not
+    YAML or not a mapping."""
     import yaml
 
     from .yamldoc import LOADER
@@ -802,17 +829,10 @@ def site_settings(config_text: str) -> dict[str, Any]:
     try:
         data = yaml.load(config_text, Loader=LOADER)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
-        return {}
+        return None
     if data is None:  # an empty file: every setting takes its default
-        data = {}
-    if not isinstance(data, dict):
         return {}
-
-    def text(key: str) -> str | None:
-        value = data.get(key)
-        return value if isinstance(value, str) else None
-
-    return {"url": text("url"), "baseurl": text("baseurl") or "", "timezone": text("timezone")}
+    return data if isinstance(data, dict) else None
 
 
 def find_site_root(start: Path, looked: list[str] | None = None) -> Path | None:

@@ -30,6 +30,12 @@ _LOOSE = compile_later(
     r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{1,2})(?::(?P<s>[0-9]{1,2})(?P<frac>[.,][0-9]+)?)?"
     r"(?P<zsp>[ \t]*)(?P<zone>[Zz]|(?i:UTC|GMT)|[+-][0-9]{1,2}(?::?[0-9]{2})?)?)?"
 )
+# The forms site generators read besides RFC 3339 (Jekyll's `2025-01-29 18:15:32 +0530`).
+_GENERATOR = compile_later(
+    r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?P<frac>\.[0-9]+)?)?"
+    r"(?:[ \t]*(?P<zone>[Zz]|(?i:UTC|GMT)|[+-][0-9]{2}(?::?[0-9]{2})?))?)?"
+)
 _BASIC = compile_later(
     r"(?P<y>[0-9]{4})(?P<mo>[0-9]{2})(?P<d>[0-9]{2})"
     r"(?:[Tt](?P<h>[0-9]{2})(?P<mi>[0-9]{2})(?P<s>[0-9]{2})?(?P<frac>[.,][0-9]+)?"
@@ -50,7 +56,10 @@ _WORDY = compile_later(
 _EPOCH_SECONDS = re.compile(r"(?P<n>[0-9]{9,10})(?P<frac>\.[0-9]+)?")
 _EPOCH_MILLIS = re.compile(r"[0-9]{12,13}")
 _FIXED_OFFSET = re.compile(r"(?P<sign>[+-])(?P<h>[0-9]{2}):(?P<m>[0-9]{2})")
-_POST_NAME = re.compile(r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})-[^/]*\.[^./]+")
+_POST_NAME = re.compile(r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})[-_][^/]*\.[^./]+")
+# A page bundle's folder (Hugo, Zola): `2024-01-22-slug/index.md`.
+_BUNDLE_NAME = re.compile(r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})[-_][^/]+")
+_BUNDLE_INDEX = re.compile(r"index\.[^./]+")
 
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -102,6 +111,64 @@ def parse_rfc3339(text: str) -> datetime | None:
     )
 
 
+@dataclass(frozen=True)
+class GeneratorDate:
+    """A date or date-time as a site generator reads it."""
+
+    instant: datetime  # aware
+    zoned: bool  # it names its own zone (else the site's, or the build machine's, applies)
+    timed: bool  # it has a time of day (else it is midnight)
+
+
+def read_generator_date(text: str, zone: str = "UTC") -> GeneratorDate | None:
+    """Read a date as Jekyll, Hugo and Zola read it: RFC 3339, a space for `T`
+    (`2025-01-29 18:15:32 +0530`), no seconds, an offset without a colon, `UTC`, or a date
+    alone (`2025-01-29`, midnight). Text without a zone is taken in `zone` (IANA name,
+    `UTC` or `±HH:MM`). None for anything else, or a date that does not exist."""
+    body = text.strip()
+    if len(body) > MAX_LENGTH:
+        return None
+    exact = parse_rfc3339(body)
+    if exact is not None:
+        return GeneratorDate(exact, True, True)
+    m = _GENERATOR.fullmatch(body)
+    tz = _zone(zone)
+    if m is None or tz is None:
+        return None
+    fields = [int(m[name] or 0) for name in ("y", "mo", "d", "h", "mi", "s")]
+    if _field_errors(*fields) or fields[5] == 60:
+        return None
+    named = m["zone"]
+    if named is None:
+        offset_tz = tz
+    else:
+        utc = named.upper() in ("Z", "UTC", "GMT")
+        offset = _offset_of("Z" if utc else _offset_text(named))
+        if offset is None:
+            return None
+        offset_tz = timezone(offset)
+    micro = int(((m["frac"] or ".")[1:] + "000000")[:6])
+    try:
+        wall = datetime(*fields, micro)
+    except ValueError:
+        return None
+    return GeneratorDate(wall.replace(tzinfo=offset_tz), named is not None, m["h"] is not None)
+
+
+def generator_value(value: object, zone: str = "UTC") -> GeneratorDate | None:
+    """A date-time or date object (from a TOML or YAML reader) as the generator reads it:
+    a naive one in `zone`, a date at midnight there. None for other values."""
+    tz = _zone(zone) or UTC
+    if isinstance(value, datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            return GeneratorDate(value, True, True)
+        return GeneratorDate(value.replace(tzinfo=tz), False, True)
+    if isinstance(value, date):
+        return GeneratorDate(datetime(value.year, value.month, value.day, tzinfo=tz), False,
+                             False)
+    return None
+
+
 def to_utc_text(text: str) -> str | None:
     """The same instant written with `Z`, for valid RFC 3339 text with a numeric offset.
 
@@ -137,8 +204,13 @@ def local_date(instant: datetime, zone: str) -> date:
 
 
 def filename_date(filename: str) -> date | None:
-    """The date in a Jekyll post name (`2024-01-22-slug.md`, any folder); None if absent."""
-    m = _POST_NAME.fullmatch(filename.replace("\\", "/").rsplit("/", 1)[-1])
+    """The date a post's name starts with, as the generators read it: Jekyll's
+    `2024-01-22-slug.md`, Zola's `2024-01-22_slug.md`, or a page bundle's folder
+    (`2024-01-22-slug/index.md`); any folder above. None if absent."""
+    parts = filename.replace("\\", "/").rsplit("/", 2)
+    m = _POST_NAME.fullmatch(parts[-1])
+    if m is None and len(parts) > 1 and _BUNDLE_INDEX.fullmatch(parts[-1]):
+        m = _BUNDLE_NAME.fullmatch(parts[-2])
     if m is None:
         return None
     try:

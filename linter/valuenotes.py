@@ -8,11 +8,14 @@ values, so the same rules serve a record that no schema describes:
   is the URL's defect, reported by the URL rules);
 - a timestamp written in RFC 3339 (or a YAML timestamp that is one) is a ``date-time``, with
   the role ``published`` or ``updated`` where its key says which;
+- a date under a key that says it is one (``date``, ``lastmod``, ``last_modified_at``...)
+  written as a site generator reads it (``2025-01-29 18:15:32 +0530``, ``2025-01-29``, or a
+  date-time object from a TOML reader) is a ``GENERATOR_DATE``, with its role;
 - a mapping with a URL and a ``width`` or ``height`` is an ``image``;
 - a string of words is ``text/plain``.
 
-Pure: values in, notes out. Forms that a generator accepts but RFC 3339 does not (a space
-for ``T``, ``+0530``, a date alone) are left alone rather than reported.
+Pure: values in, notes out. The timestamp rules read a ``GENERATOR_DATE`` as the generator
+does, and report of it only what the generator itself would misread.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from . import timetools
 from .annotate import Annotations
 
 TEXT = "text/plain"
+GENERATOR_DATE = "generator-date-time"  # a date in one of the forms site generators read
 _URL = re.compile(r"https?://[^\s/?#]+[^\n]*\Z", re.IGNORECASE)  # (a space is its defect)
 _WORDS = re.compile(r"[^\W\d_]{2,}")  # (a word of letters, in any script)
 _PATHLIKE = re.compile(r"[\w./~-]*[/.][\w./~-]*\Z")  # /assets/a.png, a/b, v1.2
@@ -50,20 +54,20 @@ def complete(notes: Annotations, raw: Callable[[str], str | None]) -> Annotation
         if where in annotated or not where:
             continue
         if isinstance(value, str):
-            kind = _string_kind(value, raw(where))
+            kind = _string_kind(value, raw(where), _time_role(where))
             if kind == "uri":
                 formats[where] = "uri"
-            elif kind == "date-time":
-                formats[where] = "date-time"
+            elif kind in ("date-time", GENERATOR_DATE):
+                formats[where] = kind
                 role = _time_role(where)
                 if role is not None:
                     roles[where] = role
             elif kind == TEXT:
                 media[where] = TEXT
         elif isinstance(value, datetime | date):
-            text = raw(where)
-            if text is not None and timetools.parse_rfc3339(text) is not None:
-                formats[where] = "date-time"
+            kind = _time_kind(raw(where), _time_role(where))
+            if kind is not None:
+                formats[where] = kind
                 role = _time_role(where)
                 if role is not None:
                     roles[where] = role
@@ -79,14 +83,28 @@ def complete(notes: Annotations, raw: Callable[[str], str | None]) -> Annotation
     return _merged(notes, formats, media, roles)
 
 
-def _string_kind(value: str, text: str | None) -> str | None:
+def _string_kind(value: str, text: str | None, role: str | None) -> str | None:
     if _URL.match(value):
         return "uri"
-    if len(value) <= 40 and value[:4].isdigit() and timetools.parse_rfc3339(
-            text if text is not None else value) is not None:
-        return "date-time"
+    if len(value) <= 40 and value[:4].isdigit():
+        written = text if text is not None else value
+        if timetools.parse_rfc3339(written) is not None:
+            return "date-time"
+        if role is not None and timetools.read_generator_date(written) is not None:
+            return GENERATOR_DATE
     if _WORDS.search(value) and not _PATHLIKE.match(value):
         return TEXT
+    return None
+
+
+def _time_kind(text: str | None, role: str | None) -> str | None:
+    """The format of a date or date-time object: ``date-time`` when written in RFC 3339,
+    ``GENERATOR_DATE`` under a date's key when written in a generator's form, or when there
+    is no text (a TOML reader's object)."""
+    if text is not None and timetools.parse_rfc3339(text) is not None:
+        return "date-time"
+    if role is not None and (text is None or timetools.read_generator_date(text) is not None):
+        return GENERATOR_DATE
     return None
 
 

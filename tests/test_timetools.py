@@ -315,6 +315,9 @@ def test_local_date_early_morning_utc_is_the_day_before_in_new_york() -> None:
         ("about.md", None),
         ("2024-01-22.md", None),
         ("2024-01-22-no-extension", None),
+        ("content/2024-01-22_zola-post.md", date(2024, 1, 22)),
+        ("content/2024-01-22-bundle/index.md", date(2024, 1, 22)),
+        ("content/2024-01-22-bundle/notes.md", None),
     ],
 )
 def test_filename_date(name: str, expected: date | None) -> None:

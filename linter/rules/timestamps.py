@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from .. import timetools
+from .. import defaults, timetools
 from ..context import Context
 from ..finding import Finding
 from ..registry import Option, rule
+from ..valuenotes import GENERATOR_DATE
 
 GROUP = "timestamps"
+_UTC_READERS = ("hugo", "zola", "eleventy")  # generators that read a time without a zone as UTC
 
 
 def _zone(ctx: Context) -> str:
@@ -19,22 +20,58 @@ def _zone(ctx: Context) -> str:
     return zone if timetools.zone_is_valid(zone) else "UTC"
 
 
+def _written(ctx: Context, pointer: str) -> str | None:
+    """A value's text as written (a string value without a source is its own text)."""
+    text = ctx.raw(pointer)
+    if text is None:
+        value = ctx.value(pointer)
+        text = value if isinstance(value, str) else None
+    return text
+
+
 def _timestamps(ctx: Context) -> Iterator[tuple[str, str]]:
-    """(pointer, text as written) of every date-time value."""
+    """(pointer, text as written) of every value the schema says is an RFC 3339 date-time."""
     for pointer in ctx.notes.with_format("date-time"):
-        text = ctx.raw(pointer)
-        if text is None:
-            value = ctx.value(pointer)
-            text = value if isinstance(value, str) else None
+        text = _written(ctx, pointer)
         if text is not None:
             yield pointer, text
 
 
+def _dates(ctx: Context) -> Iterator[tuple[str, timetools.GeneratorDate]]:
+    """Every date-time and generator date, read as the site's generator reads it (a value
+    without a zone in the site's zone)."""
+    zone = _zone(ctx)
+    for pointer in ctx.notes.with_format("date-time", GENERATOR_DATE):
+        text = _written(ctx, pointer)
+        read = (timetools.read_generator_date(text, zone) if text is not None
+                else timetools.generator_value(ctx.value(pointer), zone))
+        if read is not None:
+            yield pointer, read
+
+
 def _instants(ctx: Context) -> Iterator[tuple[str, datetime]]:
-    for pointer, text in _timestamps(ctx):
-        instant = timetools.parse_rfc3339(text)
-        if instant is not None:
-            yield pointer, instant
+    for pointer, read in _dates(ctx):
+        yield pointer, read.instant
+
+
+def _held_back(ctx: Context) -> bool:
+    """Whether the generator leaves the record out of the site on purpose: a draft, an
+    unpublished record, or one dated in the future on a site that builds no such records
+    (Jekyll's `future: false`, Hugo's `buildFuture = false`: their defaults)."""
+    if defaults.draft(ctx.record, ctx.site):
+        return True
+    if ctx.site.generator not in ("jekyll", "hugo") or ctx.site.future:
+        return False
+    for key in ("/publishDate", "/date") if ctx.site.generator == "hugo" else ("/date",):
+        date_of = timetools.read_generator_date(ctx.raw(key) or "", _zone(ctx))
+        if date_of is None:
+            date_of = timetools.generator_value(ctx.value(key), _zone(ctx))
+        if date_of is not None:
+            return date_of.instant > ctx.now
+    if ctx.site.generator != "jekyll" or not ctx.path:
+        return False
+    named = timetools.filename_date(ctx.path)
+    return named is not None and named > ctx.now.date()
 
 
 @rule("FM301", "timestamp-format", severity="error", fix="sometimes", group=GROUP,
@@ -60,17 +97,39 @@ def timestamp_format(ctx: Context) -> Iterator[Finding]:
     `+01:00`); unsafe where it guesses: a missing zone becomes the site's zone
     (`timezone` in `_config.yml` or fmlint's configuration, else UTC), a date alone becomes
     midnight, day/month order is inferred.
+
+    Where no schema asks for RFC 3339, a date under a date's key (`date`, `lastmod`,
+    `last_modified_at`...) is judged as the site generator reads it: Jekyll's
+    `2025-01-29 18:15:32 +0530` and a date alone (`2025-01-29`) are fine; only a time
+    without a zone on a site that sets none is reported, as Jekyll then reads it in the
+    zone of whatever machine builds the site (Hugo, Zola and Eleventy read it as UTC: not
+    reported on their sites).
     """
     zone = _zone(ctx)
     for pointer, text in _timestamps(ctx):
         diagnosis = timetools.diagnose(text, default_zone=zone)
-        if diagnosis.ok:
-            continue
-        fix = None
-        if diagnosis.replacement is not None:
-            fix = ctx.replace(pointer, diagnosis.replacement,
-                              f"write {diagnosis.replacement}", safe=diagnosis.safe)
-        yield ctx.report(pointer, f"{ctx.where(pointer)}: {diagnosis.message}", fix=fix)
+        if not diagnosis.ok:
+            yield _format_finding(ctx, pointer, diagnosis, diagnosis.message)
+    if ctx.config.timezone or ctx.site.timezone or ctx.site.generator in _UTC_READERS:
+        return  # (the generator reads a time without a zone in the site's zone, or UTC)
+    for pointer in ctx.notes.with_format(GENERATOR_DATE):
+        text = _written(ctx, pointer)
+        read = None if text is None else timetools.read_generator_date(text)
+        if read is not None and read.timed and not read.zoned:
+            diagnosis = timetools.diagnose(text or "", default_zone=zone)
+            yield _format_finding(
+                ctx, pointer, diagnosis, f"{text} has no time zone, and the site sets none "
+                "('timezone' in _config.yml): the generator reads it in the zone of whatever "
+                "machine builds the site; add one, e.g. 'Z' for UTC or '+01:00'")
+
+
+def _format_finding(ctx: Context, pointer: str, diagnosis: timetools.Diagnosis,
+                    message: str) -> Finding:
+    fix = None
+    if diagnosis.replacement is not None:
+        fix = ctx.replace(pointer, diagnosis.replacement,
+                          f"write {diagnosis.replacement}", safe=diagnosis.safe)
+    return ctx.report(pointer, f"{ctx.where(pointer)}: {message}", fix=fix)
 
 
 @rule("FM302", "timestamp-future", severity="warning", group=GROUP,
@@ -82,8 +141,17 @@ def timestamp_future(ctx: Context) -> Iterator[Finding]:
     Hugo and Jekyll leave future-dated posts out of the site without a word, so the article
     silently disappears; often the cause is a wrong year or a zone mix-up.
 
+    A record the generator holds back on purpose is not reported: a draft (`draft: true`,
+    a file in `_drafts/`), an unpublished record (`published: false`, also from the site's
+    `defaults:`), or, on a site that does not build future posts (Jekyll's `future: false`
+    and Hugo's `buildFuture = false`, their defaults), a record whose `date` (Hugo:
+    `publishDate`, else `date`; Jekyll: else the file name's date) is in the future: that
+    is how posts are scheduled there.
+
     `fmlint check --now 2024-01-01T00:00:00Z` pins the clock, so runs are reproducible.
     """
+    if _held_back(ctx):
+        return
     limit = ctx.now + timedelta(minutes=ctx.option("tolerance-minutes"))
     for pointer, instant in _instants(ctx):
         if instant > limit:
@@ -135,9 +203,10 @@ def timestamp_order(ctx: Context) -> Iterator[Finding]:
       summary="The date in the file name differs from the publication date.")
 def filename_date(ctx: Context) -> Iterator[Finding]:
     """
-    A file named `YYYY-MM-DD-slug.md` has its date in its name; Jekyll builds the post's date
-    and URL from it. When it differs from the record's own publication date (schema role
-    `published`), the page's URL and its shown date disagree.
+    A file named `YYYY-MM-DD-slug.md` has its date in its name (so has Zola's
+    `YYYY-MM-DD_slug.md`, and a page bundle's `YYYY-MM-DD-slug/index.md`); Jekyll builds
+    the post's date and URL from it. When it differs from the record's own publication
+    date (schema role `published`), the page's URL and its shown date disagree.
 
     Where the site sets its time zone (`timezone` in `_config.yml` or fmlint's
     configuration), the publication date is taken in that zone: 23:30 UTC on the 22nd is
@@ -153,7 +222,7 @@ def filename_date(ctx: Context) -> Iterator[Finding]:
     """
     if not ctx.path:
         return
-    named = timetools.filename_date(os.path.basename(ctx.path))
+    named = timetools.filename_date(ctx.path)
     if named is None:
         return
     zone = _zone(ctx)
