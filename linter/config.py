@@ -63,6 +63,9 @@ class Config:
     online: bool = False  # run the checks that need the network
     online_settings: dict[str, Any] = field(default_factory=dict)
     schema_hosts: list[str] = field(default_factory=list)  # hosts remote schemas may come from
+    # The least severity reported (``min-severity``); None: all, info counted, not listed,
+    # in the human formats.
+    min_severity: str | None = None
     # What the network said about each URL, gathered at the edge before checking (url -> facts).
     online_facts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     # Selections applied after the file's select / extend-select / ignore, in order.
