@@ -317,8 +317,7 @@ def _shown(args: argparse.Namespace, config: Config) -> Shown:
     one, the text and concise formats count info findings instead of listing them (not for
     ``--add-ignore``, which suppresses them all)."""
     if config.min_severity is not None:
-        least: Severity = config.min_severity  # type: ignore[assignment]
-        return Shown(least, least)
+        return Shown(config.min_severity, config.min_severity)
     if args.output_format in HUMAN_FORMATS and not (args.statistics or args.add_ignore):
         return Shown("info", "warning")
     return Shown()
@@ -335,7 +334,7 @@ def _shown_by_file(args: argparse.Namespace, groups: list[Group],
         only = next(iter(kinds), _EVERYTHING)
         return lambda _path: only
     by_file = {path: _shown(args, group.config) for group in groups for path in group.files}
-    return lambda path: by_file.get(path, Shown())
+    return lambda path: by_file.get(path, _EVERYTHING)
 
 
 class Totals:
@@ -386,7 +385,6 @@ class Totals:
             if outcome.text is not None:
                 self.texts[path] = outcome.text
             self.fixed_texts[path] = outcome.fixed_text
-
 
     def take(self, path: str, findings: list[list[Any]]) -> list[list[Any]]:
         """Count a file's findings (rows, ``Finding.to_row``) the report shows, and return

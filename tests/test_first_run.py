@@ -237,10 +237,10 @@ def test_the_hint_counts_records_checked_by_parallel_workers(cli, tmp_path: Path
                                                              ) -> None:
     """Both sites in one folder: enough records for workers, and only the guide's have no
     schema; the count is the same checked in one process or several, and from the cache."""
-    for name in ("everyday-powerapps", "opensource-guide"):
-        shutil.copytree(SITES / name, tmp_path / name)
-    monkeypatch.chdir(tmp_path)
-    records = len(list((tmp_path / "opensource-guide" / "_articles").rglob("*.md")))
+    for n, name in enumerate(("opensource-guide", "everyday-powerapps")):
+        shutil.copytree(SITES / name, tmp_path / f"{n}-{name}")  # (the guide's go first,
+    monkeypatch.chdir(tmp_path)  # to the worker)
+    records = len(list((tmp_path / "0-opensource-guide" / "_articles").rglob("*.md")))
     assert hint_count(check(cli, "--no-cache").out) == records
     run = cli(["check", "--now", NOW, "--jobs", "2"])
     assert hint_count(run.out) == records
