@@ -126,13 +126,13 @@ def _decode(path: str, data: list[Any]) -> Outcome:
     """The stored result of ``path``: suppressions decoded, findings and index entries left
     as rows (``Finding.from_row`` reads them when the report needs them), the stamps of the
     files it read, the file's lines of the text report with their layout, if they were made,
-    and whether no schema described the record."""
+    and how many of its records no schema described."""
     from .runner import Outcome
 
     findings, entries, sup, deps, block, no_schema = data
     if not (_block_ok(block) and _list_of(findings, _finding_ok)
             and _list_of(entries, _entry_ok) and _suppressions_ok(sup) and _deps_ok(deps)
-            and type(no_schema) is bool):
+            and type(no_schema) is int and no_schema >= 0):
         raise TypeError("not a stored result")
     result = FileResult(
         no_schema=no_schema,

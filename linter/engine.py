@@ -64,7 +64,7 @@ class FileResult:
     entries: list[IndexEntry] = field(default_factory=list)
     suppressions: suppress.Suppressions | None = None
     deps: list[str] = field(default_factory=list)  # other files the result depends on
-    no_schema: bool = False  # no schema described the record: it was linted from its values
+    no_schema: int = 0  # records no schema described (linted from their values alone)
 
 
 def _finding(code: str, path: str | None, message: str, config: Config,
@@ -244,7 +244,7 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
     except schemas.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
-    result.no_schema = not described
+    result.no_schema += not described
     result.deps.extend(schema.files)
     for problem in schema.problems(context.record):
         code = _SCHEMA_KINDS[problem.kind]
