@@ -118,21 +118,24 @@ def _encode(outcome: Outcome, deps: dict[str, list[int] | None]) -> list[Any]:
             sup.problems],
         deps,
         None if outcome.block is None else list(outcome.block),
+        outcome.result.no_schema,
     ]
 
 
 def _decode(path: str, data: list[Any]) -> Outcome:
     """The stored result of ``path``: suppressions decoded, findings and index entries left
     as rows (``Finding.from_row`` reads them when the report needs them), the stamps of the
-    files it read, and the file's lines of the text report with whether they are in colour,
-    if they were made."""
+    files it read, the file's lines of the text report with their layout, if they were made,
+    and how many of its records no schema described."""
     from .runner import Outcome
 
-    findings, entries, sup, deps, block = data
+    findings, entries, sup, deps, block, no_schema = data
     if not (_block_ok(block) and _list_of(findings, _finding_ok)
-            and _list_of(entries, _entry_ok) and _suppressions_ok(sup) and _deps_ok(deps)):
+            and _list_of(entries, _entry_ok) and _suppressions_ok(sup) and _deps_ok(deps)
+            and type(no_schema) is int and no_schema >= 0):
         raise TypeError("not a stored result")
     result = FileResult(
+        no_schema=no_schema,
         suppressions=None if sup is None or sup == [[], []] else Suppressions(
             [Directive(line, col, end, whole, dict(codes), last_line=last)
              for line, col, end, whole, codes, last in sup[0]],
@@ -198,7 +201,7 @@ def _stamp_ok(stamp: Any) -> bool:
 
 def _block_ok(block: Any) -> bool:
     return block is None or (type(block) is list and len(block) == 2
-                             and type(block[0]) is bool and type(block[1]) is str)
+                             and _strings(block[0], block[1]))
 
 
 def warn_unreadable(file: Path | str, what: str = "") -> None:

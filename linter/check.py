@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, engine
 from .config import Config
 from .files import read_whole
-from .finding import SEVERITY_RANK, Finding
+from .finding import SEVERITY_RANK, Finding, Severity
 from .runner import Job, Mode, Outcome, Written, check_data, check_paths, reading_roots
 from .source import DecodeError, Lines, decode
 from .spill import SortedFindings, Spill
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .cache import Cache, Stamps
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+HUMAN_FORMATS = ("text", "concise")  # read by people: info findings counted, not listed
 
 
 class UsageError(Exception):
@@ -44,6 +45,8 @@ def _load_config(args: argparse.Namespace, anchor: str) -> Config:
                         ignore=args.ignore)
     if args.now is not None:
         config.now = args.now
+    if args.min_severity is not None:
+        config.min_severity = args.min_severity
     config.cwd = os.getcwd()  # (the run does not change it; ``cli.main`` made sure it exists)
     try:
         config.enabled()
@@ -128,7 +131,9 @@ def _run(args: argparse.Namespace) -> int:
         mode = Mode(fix=False, unsafe=args.unsafe_fixes, diff=True)
     else:
         mode = Mode(fix=args.fix or args.fix_only, unsafe=args.unsafe_fixes)
-    totals = Totals()
+    kinds = {_shown(args, group.config) for group in groups}
+    totals = Totals(_shown_by_file(args, groups, kinds), min(
+        (kind.least for kind in kinds), key=SEVERITY_RANK.__getitem__, default="info"))
     last_run = None  # the last run's report, to print again or to keep
     if paths == ["-"]:
         outcome = _check_stdin(args, groups[0].config, mode)
@@ -158,13 +163,14 @@ def _run(args: argparse.Namespace) -> int:
                     group.cache.close()
                     return status
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
-        if args.output_format == "text" and not (
+        listed = next(iter(kinds)).listed if len(kinds) == 1 else None  # (the same for all)
+        if args.output_format == "text" and listed is not None and not (
                 args.statistics or args.add_ignore or mode.fix or mode.diff):
-            totals.block_color = _use_color(args, sys.stdout)  # lay files out as they come
+            totals.block = (_use_color(args, sys.stdout), listed)  # lay files out as they come
         written = Written() if mode.fix else None
         try:
             with contextlib.closing(_run_files(groups, mode, paths, jobs, progress,
-                                               totals.block_color, last_run, written)) as run:
+                                               totals.block, last_run, written)) as run:
                 for outcome in run:
                     if outcome.path in explicit or not _plain_page(outcome):
                         totals.add(outcome)
@@ -177,13 +183,14 @@ def _run(args: argparse.Namespace) -> int:
             progress.done()
         if written is not None:
             totals.fixed = written.value  # (files written, by whichever process wrote them)
-    extra = _finalize(groups, totals)
-    totals.tally([f.to_row() for f in extra])
-    findings = SortedFindings(totals.spill, files, extra, totals.found)
+    extra = totals.take_extra(_finalize(groups, totals))
+    findings = SortedFindings(totals.spill, files, extra, totals.listed)
     try:
         if args.add_ignore:
             return _add_ignores(list(findings))
-        status = _report(args, totals, findings, mode, last_run)
+        hint = args.output_format in HUMAN_FORMATS and not any(
+            group.config.source for group in groups)
+        status = _report(args, totals, findings, mode, last_run, no_schema_hint=hint)
         if last_run is not None:
             last_run.save(status)
         return status
@@ -296,16 +303,57 @@ def _finalize(groups: list[Group], totals: Totals) -> list[Finding]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What a report does with a file's findings by severity: those below ``least`` are left
+    out (not counted either); those from ``least`` up to ``listed`` are counted per rule but
+    not listed one by one; those of ``listed`` and above are listed."""
+
+    least: Severity = "info"
+    listed: Severity = "info"
+
+
+def _shown(args: argparse.Namespace, config: Config) -> Shown:
+    """The configuration's ``min-severity`` (or ``--min-severity``) for every format; without
+    one, the text and concise formats count info findings instead of listing them (not for
+    ``--add-ignore``, which suppresses them all)."""
+    if config.min_severity is not None:
+        return Shown(config.min_severity, config.min_severity)
+    if args.output_format in HUMAN_FORMATS and not (args.statistics or args.add_ignore):
+        return Shown("info", "warning")
+    return Shown()
+
+
+_EVERYTHING = Shown()
+
+
+def _shown_by_file(args: argparse.Namespace, groups: list[Group],
+                   kinds: set[Shown]) -> Callable[[str], Shown]:
+    """What the report does with each file's findings (``Shown``), by its configuration;
+    ``kinds``: the groups' ``_shown``."""
+    if len(kinds) <= 1:
+        only = next(iter(kinds), _EVERYTHING)
+        return lambda _path: only
+    by_file = {path: _shown(args, group.config) for group in groups for path in group.files}
+    return lambda path: by_file.get(path, _EVERYTHING)
+
+
 class Totals:
     """What a run keeps of each file's outcome: only what the report needs.
 
     Runs may check 100,000 files: findings and cross-record keys go to a spill file as they
-    arrive, and only counts stay in memory.
+    arrive, and only counts stay in memory. Only the findings the report lists are kept
+    (``Shown``); the others it counts are counted per rule (``collapsed``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shown: Callable[[str], Shown] = lambda _path: _EVERYTHING,
+                 least: Severity = "info") -> None:
+        self.shown = shown
+        self.least = least  # the least severity counted (in some file)
         self.spill = Spill()
         self.codes: Counter[str] = Counter()  # findings per code
+        self.collapsed: Counter[str] = Counter()  # findings counted but not listed, per code
+        self.no_schema = 0  # records no schema described
         self.severities: Counter[str] = Counter()  # findings per severity
         self.fixable: Counter[str] = Counter()  # findings with a fix, per code
         self.fixable_safe = 0
@@ -316,17 +364,19 @@ class Totals:
         self.diffs: list[tuple[str, str]] = []  # (path, diff), put in path order to show
         self.texts: dict[str, str] = {}  # standard input's text, for excerpts
         self.fixed_texts: dict[str, str | None] = {}  # standard input's fixed text
-        # Whether files' lines of the text report are made as they are checked, in colour
-        # (True) or not (False); None: the report lays them out.
-        self.block_color: bool | None = None
+        # Whether files' lines of the text report are made as they are checked: in colour
+        # or not, with findings of which least severity (``Shown.listed``); None: the report
+        # lays them out.
+        self.block: tuple[bool, Severity] | None = None
 
     def add(self, outcome: Outcome, keep_text: bool = False) -> None:
         result = outcome.result
         path = outcome.path
         self.files += 1
         self.fixed += outcome.fixed
+        self.no_schema += result.no_schema
         findings, entries = outcome.packed()
-        self.tally(findings)
+        findings = self.take(path, findings)
         self.spill.add(path, findings, entries, outcome.block[1] if outcome.block else None)
         if result.suppressions is not None and result.suppressions.directives:
             self.suppressions[path] = result.suppressions
@@ -337,10 +387,38 @@ class Totals:
                 self.texts[path] = outcome.text
             self.fixed_texts[path] = outcome.fixed_text
 
+    def take(self, path: str, findings: list[list[Any]]) -> list[list[Any]]:
+        """Count a file's findings (rows, ``Finding.to_row``) the report shows, and return
+        those it lists (``Shown``)."""
+        shown = self.shown(path)
+        if shown == _EVERYTHING:
+            self.tally(findings)
+            return findings
+        least, listed = SEVERITY_RANK[shown.least], SEVERITY_RANK[shown.listed]
+        counted = [row for row in findings if SEVERITY_RANK[row[6]] >= least]
+        self.tally(counted)
+        out = []
+        for row in counted:
+            if SEVERITY_RANK[row[6]] >= listed:
+                out.append(row)
+            else:
+                self.collapsed[row[4]] += 1
+        return out
+
+    def take_extra(self, findings: list[Finding]) -> list[Finding]:
+        """``take`` for the findings across records: those the report lists."""
+        return [finding for finding in findings
+                if self.take(finding.path or "", [finding.to_row()])]
 
     @property
     def found(self) -> int:
+        """The findings the report counts."""
         return sum(self.codes.values())
+
+    @property
+    def listed(self) -> int:
+        """The findings the report lists one by one."""
+        return self.found - sum(self.collapsed.values())
 
     @property
     def worst(self) -> int:
@@ -362,18 +440,20 @@ class Totals:
 
 
 def _run_files(groups: list[Group], mode: Mode, roots: list[str], jobs: int, progress,
-               block_color: bool | None, last_run=None,
+               block: tuple[bool, Severity] | None, last_run=None,
                written: Written | None = None) -> Iterator[Outcome]:
     """Outcomes of every file, as they come: from its group's cache where it holds them
-    (judged by the files' ``stamps``, read once for the run), else checked. With
-    ``block_color``, each with its lines of the text report (``Outcome.block``). Each is
-    told to ``last_run``, which keeps the report only if every result is in the cache.
-    ``written`` counts the problems repaired by fixed files written."""
-    render = None
-    if block_color is not None:
-        from .output.text import render_file
+    (judged by the files' ``stamps``, read once for the run), else checked. With ``block``
+    (in colour or not, the least severity listed), each with its lines of the text report
+    (``Outcome.block``). Each is told to ``last_run``, which keeps the report only if every
+    result is in the cache. ``written`` counts the problems repaired by fixed files
+    written."""
+    render = wanted = None
+    if block is not None:
+        from .output.text import layout, render_file
 
-        render = partial(render_file, color=block_color)
+        render = partial(render_file, color=block[0], least=block[1])
+        wanted = layout(*block)
     todo: list[tuple[Config, list[str]]] = []
     cache_of: dict[str, Cache] = {}
     for group in groups:
@@ -391,8 +471,8 @@ def _run_files(groups: list[Group], mode: Mode, roots: list[str], jobs: int, pro
                 progress(1)
             if last_run is not None:
                 last_run.add(hit.dep_stamps, True)
-            if hit.block is not None and hit.block[0] is not block_color:
-                hit.block = None  # (made in the other colour, or not wanted)
+            if hit.block is not None and hit.block[0] != wanted:
+                hit.block = None  # (made in another layout, or not wanted)
             yield hit
         todo.append((group.config, left))
     job = Job(mode, roots, render, with_digest=bool(cache_of), written=written)
@@ -472,12 +552,15 @@ def _request(args: argparse.Namespace, config: Config) -> dict[str, Any]:
     (``cli.main`` has made sure there is one)."""
     request = {name: value for name, value in vars(args).items()
                if name not in ("jobs", "no_progress", "cache_dir")}
-    request.update(color=_use_color(args, sys.stdout), cwd=config.working_folder())
+    request.update(color=_use_color(args, sys.stdout), cwd=config.working_folder(),
+                   min_severity=config.min_severity, configured=config.source is not None)
     return request
 
 
-def _report(args: argparse.Namespace, totals: Totals,
-            findings: SortedFindings, mode: Mode, last_run=None) -> int:
+def _report(args: argparse.Namespace, totals: Totals, findings: SortedFindings, mode: Mode,
+            last_run=None, no_schema_hint: bool = False) -> int:
+    """Write the report; the exit status. ``no_schema_hint``: end the human formats saying
+    how many records no schema described, and how to write schemas for them."""
     from .output import Report, write
     from .registry import RULES
 
@@ -515,7 +598,11 @@ def _report(args: argparse.Namespace, totals: Totals,
         severities=totals.severities,
         version=__version__,
         summary=not args.quiet,
-        files=partial(findings.files, blocks=True) if totals.block_color is color else None,
+        files=partial(findings.files, blocks=True) if (
+            totals.block is not None and totals.block[0] is color) else None,
+        collapsed=totals.collapsed,
+        least=totals.least,
+        no_schema=totals.no_schema if no_schema_hint else 0,
     )
     try:
         target = open(args.output_file, "w", encoding="utf-8") if args.output_file else None  # noqa: SIM115

@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--output-file", metavar="FILE", help="write the report to FILE")
     output.add_argument("--statistics", action="store_true",
                         help="print counts of findings per rule instead of the findings")
+    output.add_argument("--min-severity", choices=["info", "warning", "error"],
+                        help="report only findings of this severity or above, in every format "
+                        "and in the exit status (default: all; the text and concise formats "
+                        "count info findings per rule instead of listing them)")
     output.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     output.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     output.add_argument("--exit-zero", action="store_true",

@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .finding import Severity
 from .schemas import BUILTIN, builtin_files
 
 if TYPE_CHECKING:
@@ -63,6 +64,9 @@ class Config:
     online: bool = False  # run the checks that need the network
     online_settings: dict[str, Any] = field(default_factory=dict)
     schema_hosts: list[str] = field(default_factory=list)  # hosts remote schemas may come from
+    # The least severity reported (``min-severity``); None: all, info counted, not listed,
+    # in the human formats.
+    min_severity: Severity | None = None
     # What the network said about each URL, gathered at the edge before checking (url -> facts).
     online_facts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     # Selections applied after the file's select / extend-select / ignore, in order.

@@ -275,7 +275,8 @@ def _merge(base: Config, own: Config, table: dict[str, Any]) -> Config:
     if "schema" not in table and base.default_schema is not None:
         config.default_schema = base.resolve_path(base.default_schema)
     for key, name in (("site-root", "site_root"), ("site-url", "site_url"),
-                      ("baseurl", "baseurl"), ("timezone", "timezone"), ("online", "online")):
+                      ("baseurl", "baseurl"), ("timezone", "timezone"), ("online", "online"),
+                      ("min-severity", "min_severity")):
         if key not in table:
             setattr(config, name, getattr(base, name))
     config.sources = (*own.sources, *base.sources)
@@ -355,6 +356,7 @@ def from_table(table: dict[str, Any], base_dir: str = ".") -> Config:
     config.online = table.get("online", False)
     config.online_settings = dict(table.get("network", {}))
     config.schema_hosts = list(table.get("schema-hosts", []))
+    config.min_severity = table.get("min-severity")
     return config
 
 

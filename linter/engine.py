@@ -64,6 +64,7 @@ class FileResult:
     entries: list[IndexEntry] = field(default_factory=list)
     suppressions: suppress.Suppressions | None = None
     deps: list[str] = field(default_factory=list)  # other files the result depends on
+    no_schema: int = 0  # records no schema described (linted from their values alone)
 
 
 def _finding(code: str, path: str | None, message: str, config: Config,
@@ -103,22 +104,23 @@ def prepare(config: Config) -> None:
 def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annotations:
     """What the schema that applies to ``record`` says of each of its values (the record's
     own ``$schema``, else the configured one); raises ``schemas.SchemaError``."""
-    schema = _schema_of(record, path, config)
+    schema, _described = _schema_of(record, path, config)
     return valuenotes.complete(_walker(schema).annotate(record), lambda _pointer: None)
 
 
 def _schema_of(record: Any, path: str | None, config: Config,
-               site_root: str | None = None) -> schemas.Schema:
+               site_root: str | None = None) -> tuple[schemas.Schema, bool]:
     """The record's own ``$schema`` (taken out of the record: ``schemas.declared``), else the
     configured schema, else a built-in one that recognises the record, else the built-in
-    ``any``. Raises ``schemas.SchemaError``."""
+    ``any``; and whether a schema described the record (False: ``any``). Raises
+    ``schemas.SchemaError``."""
     own = schemas.declared(record, path, config, site_root)
     if own is not None:
-        return own
+        return own, True
     reference, chosen = config.schema_choice(path)
-    if not chosen and not _recognised(reference, record):
-        reference = NO_SCHEMA
-    return schemas.load(reference, schemas.access_for(config))
+    described = chosen or _recognised(reference, record)
+    return schemas.load(reference if described else NO_SCHEMA,
+                        schemas.access_for(config)), described
 
 
 def _recognised(reference: str, record: Any) -> bool:
@@ -253,10 +255,11 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
     path = context.path
     enabled = config.enabled()
     try:
-        schema = _schema_of(context.record, path, config, context.site.root)
+        schema, described = _schema_of(context.record, path, config, context.site.root)
     except schemas.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
+    result.no_schema += not described
     result.deps.extend(schema.files)
     rendered = defaults.applied(context.record, context.site)  # as the generator renders it
     for problem in schema.problems(rendered):

@@ -52,9 +52,9 @@ class Outcome:
     # The [size, mtime_ns] of the files the result read (images, ``_config.yml``), as its
     # cache line records them.
     dep_stamps: dict[str, list[int] | None] | None = None
-    # The text report's lines for the file (made while its text is at hand), and whether
-    # they are in colour.
-    block: tuple[bool, str] | None = None
+    # The text report's layout (``output.text.layout``: colour, the least severity listed)
+    # and its lines for the file, made while its text is at hand.
+    block: tuple[str, str] | None = None
 
     def packed(self) -> tuple[list[Any], list[Any]]:
         """The findings and index entries as rows, made once (workers send rows: lists
@@ -328,7 +328,7 @@ def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
 # -- parallel workers ----------------------------------------------------------------------
 
 # Lays out a file's findings for the text report, given the file's text.
-Render = Callable[[list[Finding], str], tuple[bool, str] | None]
+Render = Callable[[list[Finding], str], tuple[str, str] | None]
 
 
 class Interrupted(KeyboardInterrupt):

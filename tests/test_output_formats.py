@@ -196,7 +196,7 @@ def test_text_carets_sit_under_the_value_in_a_real_record() -> None:
     )
     out = render("text", make_report([bad], source_lines=file_lines, fixable_safe=1))
     header, source, carets, blank = out.splitlines()[:4]
-    assert header == f"{SEED}:{line_no}:{column}: FM101 mojibake: Metâ€™s [*]"
+    assert header == f"{SEED}:{line_no}:{column}: FM101 [warning] mojibake: Metâ€™s [*]"
     assert source.startswith(f"{line_no} | ")
     assert carets.strip(" |") == "^" * 6
     assert carets.index("^") == source.index("Metâ€™s")
@@ -244,14 +244,14 @@ def test_text_shows_no_excerpt_without_source_or_for_lines_out_of_range() -> Non
     )
     lines = render("text", report).splitlines()
     assert lines[:4] == [
-        f"{SPACED}:2:8: FM001 title is required",
+        f"{SPACED}:2:8: FM001 [error] title is required",
         "2 | title: x",
         "  |        ^",
         "",
     ]
-    assert lines[4:6] == [f"{SPACED}:40:8: FM001 title is required", ""]
+    assert lines[4:6] == [f"{SPACED}:40:8: FM001 [error] title is required", ""]
     no_source = render("text", make_report([finding()])).splitlines()
-    assert no_source[:2] == [f"{SPACED}:2:8: FM001 title is required", ""]
+    assert no_source[:2] == [f"{SPACED}:2:8: FM001 [error] title is required", ""]
 
 
 def test_text_colour_only_when_asked() -> None:

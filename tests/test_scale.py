@@ -189,7 +189,7 @@ def test_report_lines_made_where_files_are_checked_read_as_if_laid_out_at_the_en
     across = {line.split(":")[0] for line in plain.splitlines() if " FM207 " in line}
     assert across and set(read_again) == across
     warm_other = cli([*argv, "--cache-dir", "other"]).out
-    monkeypatch.setattr(text, "render_file", lambda findings, source, *, color: None)
+    monkeypatch.setattr(text, "render_file", lambda findings, source, **_layout: None)
     laid_out = cli([*argv, "--no-cache"]).out
     assert "FM102" in laid_out and "FM207" in laid_out
     assert filled == warm == warm_other == laid_out

@@ -6,7 +6,7 @@ Each format lives in its own module, imported only when that format is asked for
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Literal, Protocol, TextIO
 
@@ -95,6 +95,11 @@ class Report:
     # when it was checked (then no findings): (path, findings, lines or None). Without it,
     # the text format lays out every file from ``findings``.
     files: Callable[[], Iterable[tuple[str | None, list[Finding], str | None]]] | None = None
+    # Findings counted (in ``severities``) but not listed, per rule code: the text and
+    # concise formats say how many there are and how to list them.
+    collapsed: Mapping[str, int] = field(default_factory=dict)
+    least: Severity = "info"  # the least severity reported: the summary leaves out those below
+    no_schema: int = 0  # records no schema described, to say so (0: nothing to say)
 
 
 def render(fmt: str, report: Report) -> str:

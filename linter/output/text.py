@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from linter.finding import Finding
+from linter.finding import SEVERITY_RANK, Finding, Severity
 from linter.output import display_path
 from linter.output.ansi import BLUE, BOLD, CYAN, SEVERITY_COLORS, paint
 from linter.output.excerpt import make_excerpt
@@ -52,22 +52,37 @@ def finding_lines(finding: Finding, lines: Sequence[str] | None, color: bool) ->
                       ""]) + "\n"
 
 
-def render_file(findings: list[Finding], text: str, *, color: bool) -> tuple[bool, str] | None:
-    """A file's findings as this format lays them out, from the file's text (made where the
-    file was checked), and whether in colour; None without findings."""
-    if not findings:
+def layout(color: bool, least: Severity) -> str:
+    """The name of a way ``render_file`` lays a file out: in colour or not, listing the
+    findings of ``least`` severity and above."""
+    return f"{'colour' if color else 'plain'}, {least} and above"
+
+
+def render_file(findings: list[Finding], text: str, *, color: bool,
+                least: Severity = "info") -> tuple[str, str] | None:
+    """A file's findings of ``least`` severity and above as this format lays them out, from
+    the file's text (made where the file was checked), with the name of that ``layout``;
+    None without such findings."""
+    rank = SEVERITY_RANK[least]
+    listed = sorted((f for f in findings if SEVERITY_RANK[f.severity] >= rank),
+                    key=Finding.sort_key)
+    if not listed:
         return None
     lines = Lines(text)
-    return color, "".join(finding_lines(finding, lines, color)
-                          for finding in sorted(findings, key=Finding.sort_key))
+    return layout(color, least), "".join(finding_lines(finding, lines, color)
+                                         for finding in listed)
 
 
 def finding_header(finding: Finding, color: bool) -> str:
-    """`path:line:col: CODE message`, with ` [*]` when a safe fix is available."""
+    """`path:line:col: CODE [severity] message`, with ` [*]` when a safe fix is available
+    (as the concise format writes it)."""
     path = paint(color, BOLD, safe_text(display_path(finding.path)))
-    code = paint(color, BOLD + SEVERITY_COLORS.get(finding.severity, ""), finding.code)
+    style = SEVERITY_COLORS.get(finding.severity, "")
+    code = paint(color, BOLD + style, finding.code)
+    severity = paint(color, style, f"[{finding.severity}]")
     mark = f" {paint(color, CYAN, '[*]')}" if has_safe_fix(finding) else ""
-    return f"{path}:{finding.line}:{finding.column}: {code} {safe_text(finding.message)}{mark}"
+    return (f"{path}:{finding.line}:{finding.column}: {code} {severity} "
+            f"{safe_text(finding.message)}{mark}")
 
 
 def has_safe_fix(finding: Finding) -> bool:
