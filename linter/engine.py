@@ -76,14 +76,15 @@ def _finding(code: str, path: str | None, message: str, config: Config,
                    config.severity_of(rule), message, pointer)  # type: ignore[arg-type]
 
 
-def _walker(schema: schemas.Schema) -> Walker:
-    walker = _walkers.get(schema.digest)
-    if walker is None:
+def walker(schema: schemas.Schema) -> Walker:
+    """The annotation walker of ``schema`` (one per schema text, shared by its records)."""
+    found = _walkers.get(schema.digest)
+    if found is None:
         if len(_walkers) >= _MAX_WALKERS:  # (a long-running editor session sees schemas change)
             _walkers.clear()
-        walker = _walkers[schema.digest] = Walker(schema.document, schema.resources,
-                                                  schema.base_uri)
-    return walker
+        found = _walkers[schema.digest] = Walker(schema.document, schema.resources,
+                                                 schema.base_uri)
+    return found
 
 
 def prepare(config: Config) -> None:
@@ -96,7 +97,7 @@ def prepare(config: Config) -> None:
     import_ftfy()  # (the text rules import it on first use)
 
     try:
-        _walker(schemas.configured(config))
+        walker(schemas.configured(config))
     except schemas.SchemaError:
         pass  # reported for each file
 
@@ -104,11 +105,11 @@ def prepare(config: Config) -> None:
 def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annotations:
     """What the schema that applies to ``record`` says of each of its values (the record's
     own ``$schema``, else the configured one); raises ``schemas.SchemaError``."""
-    schema, _described = _schema_of(record, path, config)
-    return valuenotes.complete(_walker(schema).annotate(record), lambda _pointer: None)
+    schema, _described = schema_of(record, path, config)
+    return valuenotes.complete(walker(schema).annotate(record), lambda _pointer: None)
 
 
-def _schema_of(record: Any, path: str | None, config: Config,
+def schema_of(record: Any, path: str | None, config: Config,
                site_root: str | None = None) -> tuple[schemas.Schema, bool]:
     """The record's own ``$schema`` (taken out of the record: ``schemas.declared``), else the
     configured schema, else a built-in one that recognises the record, else the built-in
@@ -255,7 +256,7 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
     path = context.path
     enabled = config.enabled()
     try:
-        schema, described = _schema_of(context.record, path, config, context.site.root)
+        schema, described = schema_of(context.record, path, config, context.site.root)
     except schemas.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
@@ -273,7 +274,7 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
         # ``schemas.declared`` took $schema out of the record: out of the list of its values too
         for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:
             del values[pointer]
-    context.notes = valuenotes.complete(_walker(schema).annotate(context.record, values),
+    context.notes = valuenotes.complete(walker(schema).annotate(context.record, values),
                                         context.raw)
     for rule in _checks(enabled):
         context.rule = rule

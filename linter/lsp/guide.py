@@ -72,10 +72,10 @@ def load(text: str, path: str | None, config: Config, site_root: str | None) -> 
     if not isinstance(doc.record, dict):
         return None
     try:  # (the check's own choice of schema, and its walker over it)
-        schema = engine._schema_of(dict(doc.record), path, config, site_root)
+        schema = engine.schema_of(dict(doc.record), path, config, site_root)[0]
     except schemas.SchemaError:
         return None
-    return Guide(text, doc, engine._walker(schema), schema.source)
+    return Guide(text, doc, engine.walker(schema), schema.source)
 
 
 def subschemas(walker: Walker, record: Any, where: str, value: Any = _UNKNOWN
