@@ -17,7 +17,7 @@ from typing import Any
 from . import pointer as json_pointer
 from . import scalars, source, yamldoc
 from .context import Context
-from .finding import Fix
+from .finding import Edit, Fix
 from .fixer import apply_edits
 from .schemas import Repair, SchemaProblem
 
@@ -47,10 +47,8 @@ def _new_value(ctx: Context, pointer: str, repair: Repair) -> tuple[Fix, Any] | 
     safe = repair.safe
     if isinstance(repair.value, list):
         [item] = repair.value
-        written = scalars.render(item, span.style)
-        if span.style is None and _FLOW_SIGNS & set(written):
-            written = scalars.double_quoted(item)
-        edit = ctx.edit(span.start, span.end, f"[{written}]")
+        edit = _block_item(ctx, pointer, item) or ctx.edit(
+            span.start, span.end, f"[{_flow_item(item, span.style)}]")
         assert edit is not None
         fix = Fix("safe" if safe else "unsafe", repair.message, (edit,))
     else:
@@ -58,6 +56,42 @@ def _new_value(ctx: Context, pointer: str, repair: Repair) -> tuple[Fix, Any] | 
         if fix is None:
             return None
     return fix, _changed(ctx.record, pointer, lambda _old: repair.value)
+
+
+def _flow_item(item: str, style: str | None) -> str:
+    """``item`` written as an item of a flow list, in ``style`` where it can be."""
+    written = scalars.render(item, style)
+    return scalars.double_quoted(item) if style is None and _FLOW_SIGNS & set(written) else (
+        written)
+
+
+def _block_item(ctx: Context, pointer: str, item: str) -> Edit | None:
+    """The scalar after a block mapping's key made a block list of one item (``- item``
+    on the next line), indented as the record's other block lists are under their keys;
+    None where the value is not on its key's line in a block mapping."""
+    span = ctx.spans.get(pointer)
+    found = _indent(ctx, Context.parent(pointer), Context.key(pointer))
+    assert ctx.text is not None and span is not None
+    if found is None or span.key_end is None:
+        return None
+    between = ctx.text[span.key_end:span.start]
+    if between.rstrip(" ") != ":":
+        return None
+    newline = "\r\n" if "\r\n" in ctx.text else "\n"
+    written = scalars.render(item, span.style)
+    return ctx.edit(span.key_end + 1, span.end,
+                    f"{newline}{found[1]}{' ' * _list_inset(ctx)}- {written}")
+
+
+def _list_inset(ctx: Context) -> int:
+    """How far the record's block lists are set in under their keys (2 where it has none)."""
+    assert ctx.text is not None and ctx.index is not None
+    for span in ctx.spans.values():
+        if span.style == "seq" and span.key_start is not None and (
+                ctx.text[span.start:span.start + 1] == "-"):
+            return max(0, ctx.index.position(span.start)[1] - ctx.index.position(
+                span.key_start)[1])
+    return 2
 
 
 def _renamed(ctx: Context, pointer: str, repair: Repair) -> tuple[Fix, Any] | None:

@@ -142,8 +142,24 @@ def test_a_single_string_for_a_list_of_strings_becomes_a_list_of_it() -> None:
     finding = one(lint(text), "FM010", "/topics")
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
     after = fixed(text, finding)
-    assert after == seed_with("topics:\n  - Computer Vision\n  - AI\n", 'topics: ["AI, ML"]\n')
+    assert after == seed_with("topics:\n  - Computer Vision\n  - AI\n", "topics:\n  - AI, ML\n")
     assert not [f for f in lint(after) if f.code in SCHEMA_CODES]
+
+
+def test_a_quoted_single_string_keeps_its_quotes_and_comment() -> None:
+    text = seed_with("topics:\n  - Computer Vision\n  - AI\n", "topics: 'AI, ML'  # one\n")
+    finding = one(lint(text), "FM010", "/topics")
+    assert fixed(text, finding) == seed_with("topics:\n  - Computer Vision\n  - AI\n",
+                                             "topics:\n  - 'AI, ML'  # one\n")
+
+
+def test_a_single_string_in_a_flow_mapping_becomes_a_flow_list(tmp_path: Path) -> None:
+    schema = {"type": "object", "properties": {"m": {"type": "object", "properties": {
+        "tags": {"type": "array", "items": {"type": "string"}}}}}}
+    (tmp_path / "s.json").write_text(json.dumps(schema), "utf-8")
+    text = "---\n$schema: s.json\nm: {tags: a, b: 1}\n---\n"
+    finding = one(linter.lint_text(text, str(tmp_path / "r.md"), Config()), "FM010", "/m/tags")
+    assert fixed(text, finding) == "---\n$schema: s.json\nm: {tags: [a], b: 1}\n---\n"
 
 
 # -- missing keys with a default -----------------------------------------------------------
@@ -260,3 +276,45 @@ def test_unsafe_fixes_give_back_the_real_records_byte_for_byte(
     assert json.loads(run.out) == [] and run.code == 0, run.out
     for copy, original in originals.items():
         assert copy.read_bytes() == original.encode("utf-8"), copy
+
+
+# Slips put into real records at random (one a key): each is undone exactly by its fix.
+SLIPS = {
+    "category": [(r"^category: news$", "category: News")],
+    "type": [(r"^type: (\w+)$", r"type: \1X"), (r"^type: article$", "type: artcle")],
+    "quality": [(r"^quality: (\d+)$", r'quality: "\1"')],
+    "heat": [(r"^heat: (\d+)$", r"heat: '\1'"), (r"^heat:", "heat_:")],
+    "published": [(r"^published: true$", 'published: "true"')],
+    "excerpt": [(r"^excerpt:", "exerpt:")],
+    "title": [(r"^title:", "Title:")],
+    "name": [(r"^  name:", "  nmae:")],
+    "levels": [(r"^  - Beginner$", "  - beginner")],
+}
+
+
+def test_unsafe_fixes_undo_random_slips_in_real_records(cli, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+    import re
+
+    from .conftest import article_records
+
+    chooser = random.Random(20240122)
+    originals = {}
+    for record in chooser.sample(article_records(), 40):
+        text = record.read_text("utf-8")
+        broken = text
+        for key in chooser.sample(sorted(SLIPS), 4):
+            pattern, slip = chooser.choice(SLIPS[key])
+            broken = re.sub(pattern, slip, broken, count=1, flags=re.MULTILINE)
+        copy = tmp_path / record.relative_to(CORPUS)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(broken, "utf-8")
+        originals[copy] = text
+    assert sum(copy.read_text("utf-8") != text for copy, text in originals.items()) > 30
+    monkeypatch.chdir(tmp_path)
+    run = cli(["check", "--isolated", "--no-cache", "--fix", "--unsafe-fixes", "--select",
+               "FM0", "--output-format", "json", "."])
+    assert json.loads(run.out) == [], run.out
+    for copy, original in originals.items():
+        assert copy.read_text("utf-8") == original, copy
