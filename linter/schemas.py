@@ -789,6 +789,7 @@ def _type_words(expected: Any) -> str:
     return _TYPE_WORDS.get(expected, str(expected))
 
 
+@lru_cache(maxsize=4096)  # (a schema's keys, compared with each unknown one)
 def _folded(word: str) -> str:
     """``word`` without case or separators: ``published_date`` and ``publishedDate`` agree."""
     return word.replace("_", "").replace("-", "").replace(" ", "").replace(".", "").lower()
@@ -808,6 +809,8 @@ def _distance(a: str, b: str, most: int) -> int:
             if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
                 cost = min(cost, before[j - 2] + 1)
             current.append(cost)
+        if min(current) > most and min(row) > most:  # (no path back within reach)
+            return most + 1
         before, row = row, current
     return row[-1]
 
@@ -818,7 +821,8 @@ def near_misses(word: str, choices: Iterable[str]) -> list[str]:
     (one edit per four characters, at least one: ``titel``, ``exerpt``). Two words that
     merely share a long stem are not slips of each other (``categories``, ``category``)."""
     choices = [c for c in dict.fromkeys(choices) if c != word]
-    same = [c for c in choices if _folded(c) == _folded(word)]
+    folded = _folded(word)
+    same = [c for c in choices if _folded(c) == folded]
     if same:
         return same
     best: list[str] = []
