@@ -144,6 +144,9 @@ _core("FM013", "invalid-format", "error", "A value does not have the format the 
 The schema gives a `format` (`uri`, `uri-reference`, `date-time`, `duration`, `hostname`...)
 and fmlint checks it for real. Where a more specific rule (URL, timestamp or domain rules)
 reports the same value with a better message and a fix, this finding is left out.
+
+No fix of its own: a value of the wrong form has no one right spelling that the format
+names (the URL and timestamp rules fix what they can tell).
 """)
 _core("FM014", "schema-error", "error", "The schema itself cannot be used.", """
 The schema named for this file cannot be read, is not JSON (or YAML, for a `.yaml`/`.yml`
