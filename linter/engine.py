@@ -10,7 +10,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from . import defaults, recordfile, schemas, source, suppress, valuenotes
+from . import defaults, recordfile, schemafix, schemas, source, suppress, valuenotes
 from .annotate import Annotations, Walker
 from .config import Config
 from .context import Context, ImageSizer, IndexEntry, Site
@@ -34,6 +34,7 @@ UNKNOWN_KEY = "FM011"
 MISSING_KEY = "FM012"
 FORMAT = "FM013"
 SCHEMA_ERROR = "FM014"
+EXTRA_KEY = "FM018"
 
 _YAML_KINDS = {
     "syntax": YAML_SYNTAX,
@@ -45,6 +46,7 @@ _YAML_KINDS = {
 _SCHEMA_KINDS = {
     "schema": SCHEMA,
     "unknown-key": UNKNOWN_KEY,
+    "extra-key": EXTRA_KEY,
     "missing-key": MISSING_KEY,
     "format": FORMAT,
 }
@@ -269,7 +271,8 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
             continue  # (a value the site's defaults supply is not linted)
         context.rule = RULES[code]
         result.findings.append(context.report(problem.pointer, problem.message,
-                                              key=problem.at_key))
+                                              key=problem.at_key,
+                                              fix=schemafix.fix_for(context, problem)))
     if values is not None and "/$schema" in values:
         # ``schemas.declared`` took $schema out of the record: out of the list of its values too
         for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:

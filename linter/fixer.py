@@ -86,8 +86,9 @@ def _parse(text: str, path: str | None) -> _Parsed | None:
     for pointer, span in doc.spans.items():
         if span.style not in ("map", "seq"):
             spans.append((span.start, span.end, pointer))
-        if span.key_start is not None:
-            spans.append((span.key_start, span.key_end or span.key_start, pointer))
+        if span.key_start is not None:  # (a new key changes the mapping that holds it)
+            spans.append((span.key_start, span.key_end or span.key_start,
+                          pointer.rsplit("/", 1)[0]))
     return _Parsed(_flatten(doc.record), spans)
 
 

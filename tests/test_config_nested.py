@@ -77,7 +77,7 @@ def test_a_walk_judges_each_file_by_its_own_configuration(cli, nested: Path) -> 
     # guides/_orgs is mapped to the organization schema there; _orgs at the top is read with
     # the article schema that the top configuration names for every file.
     assert not [f for f in found if f[0] == "guides/_orgs/bbc.com.md"]
-    assert {"FM011", "FM012"} <= {c for p, c, _s in found if p == "_orgs/bbc.com.md"}
+    assert {"FM018", "FM012"} <= {c for p, c, _s in found if p == "_orgs/bbc.com.md"}
     # Walking guides/ alone reports its files the same.
     assert report(cli, "--no-cache", "guides") == [f for f in found if f[0].startswith("guides/")]
     assert report(cli, "--no-cache", "guides/_drafts") == []

@@ -413,7 +413,7 @@ def test_github_escapes_terminal_controls_from_values_and_file_names(cli, tmp_pa
     for control in ("\x1b", "\x07", "\x9b"):
         assert control not in run.out
     assert "file=_news\\x1b]0;owned\\x07/2024-01-22-x\\x9b.md," in run.out
-    assert "\\x1b]0;owned\\x07\\x9b" in run.out.split("title=FM011")[1]
+    assert "\\x1b]0;owned\\x07\\x9b" in run.out.split("title=FM018")[1]
 
 
 def test_diff_headers_quote_file_names_that_would_break_the_patch(cli, tmp_path: Path,

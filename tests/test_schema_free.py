@@ -73,7 +73,7 @@ related:
 
 def test_the_article_schema_applies_to_the_records_it_recognises() -> None:
     """The aggregator's records (a provider, a heat score) still get the article schema."""
-    text = SEED.read_text("utf-8").replace("excerpt:", "exerpt:", 1)
+    text = SEED.read_text("utf-8").replace("title:", "titel:", 1)
     findings = linter.lint_text(text, "_news/2024-01-22-seed.md", Config())
     assert {"FM011", "FM012"} <= {f.code for f in findings}
     assert [f.code for f in linter.lint_text(SEED.read_text("utf-8"), "_news/a.md",

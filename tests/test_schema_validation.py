@@ -21,7 +21,7 @@ from linter.yamldoc import parse
 from .conftest import SEED, article_records, organization_records
 from .rulekit import at, lint, seed_with
 
-SCHEMA_CODES = {"FM010", "FM011", "FM012", "FM013", "FM014"}
+SCHEMA_CODES = {"FM010", "FM011", "FM012", "FM013", "FM014", "FM018"}
 ORGANIZATIONS = SchemaMapping(("**/_data/organizations/**",), "organization")
 
 
@@ -42,16 +42,18 @@ def test_the_seed_passes_the_schema() -> None:
 def test_misspelt_key_is_unknown_with_a_suggestion() -> None:
     text = seed_with("publishedDateTime: 2024-01-22T18:23:00Z",
                      "publishedDatetime: 2024-01-22T18:23:00Z")
-    [finding] = schema_findings(lint(text))
+    missing, finding = schema_findings(lint(text))
     assert at(finding) == ("FM011", 5, 1, 5, 18, "/publishedDatetime")
     assert "unknown key 'publishedDatetime'" in finding.message
     assert "did you mean 'publishedDateTime'" in finding.message
-    assert finding.severity == "error" and finding.fix is None
+    assert finding.severity == "error"
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert missing.message == "missing required key 'publishedDateTime'"
 
 
 def test_unknown_key_pointer_escapes_slash_and_tilde() -> None:
     [finding] = schema_findings(lint(seed_with("quality: 89", "quality: 89\nsee/also~x: 1")))
-    assert at(finding) == ("FM011", 12, 1, 12, 11, "/see~1also~0x")
+    assert at(finding) == ("FM018", 12, 1, 12, 11, "/see~1also~0x")
     assert "the keys allowed here are:" in finding.message and "publishedDateTime" in (
         finding.message)
 
@@ -250,6 +252,57 @@ def test_an_organization_is_not_an_article() -> None:
     text = path.read_text("utf-8")
     as_article = {f.code for f in linter.lint_text(
         text, "uw.edu.md", Config(select=["FM0"], default_schema="article"))}
-    assert {"FM011", "FM012"} <= as_article
+    assert {"FM018", "FM012"} <= as_article
     # Where organizations live, the organization schema applies without configuration.
     assert linter.lint_text(text, str(path), Config(select=["FM0"])) == []
+
+
+# --- what each kind of record needs ----------------------------------------------------------
+
+
+def test_every_kind_of_corpus_record_is_there_and_passes() -> None:
+    """Articles, videos, courses, collections and downloads all validate (the test above
+    checks every record; this one that each kind is among them)."""
+    kinds = {str(parse(path.read_text("utf-8").split("---\n")[1], 0).record.get("type"))
+             for path in article_records()}
+    assert kinds == {"article", "video", "course", "collection", "download"}
+
+
+@pytest.mark.parametrize("line", ["excerpt: ", "heat: 129\n", "quality: 89\n"])
+def test_what_a_record_can_be_shown_without_may_be_missing(line: str) -> None:
+    """Older records of the generator lack an excerpt, a heat or quality score, topics."""
+    text = SEED.read_text("utf-8")
+    start = text.index(line)
+    text = text[:start] + text[text.index("\n", start) + 1:]
+    text = text.replace("topics:\n  - Computer Vision\n  - AI\n", "")
+    assert schema_findings(lint(text)) == []
+
+
+@pytest.mark.parametrize(("kind", "key"), [
+    ("article", "originalUrl"), ("article", "publishedDateTime"), ("video", "originalUrl"),
+    ("download", "publishedDateTime"),
+])
+def test_a_linked_published_item_needs_its_link_and_time(kind: str, key: str) -> None:
+    text = SEED.read_text("utf-8").replace("type: article\nquality", f"type: {kind}\nquality")
+    start = text.index(f"\n{key}:") + 1
+    text = text[:start] + text[text.index("\n", start) + 1:]
+    [finding] = schema_findings(lint(text))
+    assert (finding.code, finding.pointer, finding.message) == (
+        "FM012", "", f"missing required key '{key}'")
+
+
+def test_a_course_needs_its_page_and_a_collection_its_items() -> None:
+    course = next(p for p in article_records() if "/courses/" in str(p)).read_text("utf-8")
+    start = course.index("\nwebUrl:") + 1
+    broken = course[:start] + course[course.index("\n", start) + 1:]
+    assert [(f.code, f.message) for f in schema_findings(lint(broken))] == [
+        ("FM012", "missing required key 'webUrl'")]
+    collection = next(p for p in article_records() if "/collections/" in str(p))
+    text = collection.read_text("utf-8")
+    start = text.index("\nitems:") + 1
+    end = text.index("\n", text.index("\n", start) + 1)
+    while text[end + 1:end + 3] == "  ":
+        end = text.index("\n", end + 1)
+    broken = text[:start] + text[end + 1:]
+    assert [(f.code, f.message) for f in schema_findings(lint(broken))] == [
+        ("FM012", "missing required key 'items'")]

@@ -157,7 +157,7 @@ async def test_hover_on_a_key_shows_its_title_description_and_format(
     text = text.replace("\nheat: 129\n", "\nheat: 129\ncolour: red\n")
     uri, _found = await open_document(client, tmp_path / "unknown.md", text)
     shown, _where = await hover_text(client, uri, at(text, "colour:", 1))
-    assert shown.startswith("**FM011 unknown-key** (error): A key the schema does not know.")
+    assert shown.startswith("**FM018 extra-key** (warning): A key the schema does not list.")
     assert shown.endswith("\n\n---\n\n`colour`: the schema (article) has no such key here")
     await close(client, uri)
 
@@ -220,19 +220,21 @@ async def test_hover_on_a_diagnostic_shows_the_rules_documentation(client: Langu
 async def test_completion_offers_missing_keys_required_first(client: LanguageClient,
                                                              tmp_path: Path):
     text = SEED.read_text("utf-8")
-    text = text.replace("heat: 129\n", "").replace(text[text.index("excerpt: "):text.index(
-        "\npublishedDateTime")] + "\n", "")
+    start, end = text.index("publishedDateTime: "), text.index("\nwebUrl")
+    text = text.replace("heat: 129\n", "").replace(text[start:end] + "\n", "")
     text = text.replace("published: true\n", "published: true\npu\n")
     uri, _found = await open_document(client, tmp_path / "missing.md", text)
     items = await completions(client, uri, at(text, "\npu\n", 3))
     labels = [item.label for item in items]
-    assert labels[:2] == ["excerpt", "heat"]  # the required ones missing, in schema order
-    assert labels[2:] == ["updatedDateTime", "removed", "price", "length", "ratings",
+    # The keys an article needs (its type's condition in the schema), in schema order; not
+    # "items", which only a collection needs.
+    assert labels[:2] == ["publishedDateTime", "originalUrl"]
+    assert labels[2:] == ["updatedDateTime", "heat", "removed", "price", "length", "ratings",
                           "levels", "items", "featuredContent", "actions"]
-    assert items[0].detail == "required, string"
-    assert items[0].insert_text == "excerpt: "
-    assert isinstance(items[1].documentation, types.MarkupContent)
-    assert "**Heat**" in items[1].documentation.value
+    assert items[0].detail.startswith("required, string")
+    assert items[1].insert_text == "originalUrl: "
+    assert isinstance(items[3].documentation, types.MarkupContent)
+    assert "**Heat**" in items[3].documentation.value
     await close(client, uri)
 
 

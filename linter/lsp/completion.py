@@ -82,6 +82,27 @@ def _placed(text: str, start: int, end: int, put: str, read: Reader
     return None
 
 
+def _branches(found: tuple[dict, ...], mapping: dict[str, Any]) -> dict[int, bool]:
+    """Whether each ``then``/``else`` among ``found`` applies to ``mapping`` as it is (its
+    ``if`` holds, or fails): a key only a branch that does not apply requires is not
+    required here."""
+    applies: dict[int, bool] = {}
+    for schema in found:
+        test = schema.get("if")
+        if not isinstance(test, dict):
+            continue
+        try:
+            import jsonschema_rs
+
+            holds = bool(jsonschema_rs.validator_for(test).is_valid(mapping))
+        except Exception:  # (a condition it cannot judge: neither branch is taken as required)
+            applies.update({id(schema.get(b)): False for b in ("then", "else")})
+            continue
+        applies[id(schema.get("then"))] = holds
+        applies[id(schema.get("else"))] = not holds
+    return applies
+
+
 def _keys(text: str, start: int, end: int, read: Reader) -> list[types.CompletionItem]:
     placed = _placed(text, start, end, f"{PLACEHOLDER}:", read)
     if placed is None:
@@ -91,10 +112,12 @@ def _keys(text: str, start: int, end: int, read: Reader) -> list[types.Completio
     mapping = pointer.resolve(guide.record, parent)
     present = set(mapping) - {PLACEHOLDER} if isinstance(mapping, dict) else set()
     found = guide.subschemas(parent, {})
+    applies = _branches(found, {k: v for k, v in mapping.items() if k != PLACEHOLDER}
+                        if isinstance(mapping, dict) else {})
     required: list[str] = []
     keys: dict[str, None] = {}  # (in the schema's order)
     for schema in found:
-        needed = schema.get("required")
+        needed = schema.get("required") if applies.get(id(schema), True) else None
         required += [k for k in needed if isinstance(k, str)] if isinstance(needed, list) else []
         properties = schema.get("properties")
         keys.update((key, None) for key, sub in (

@@ -6,9 +6,9 @@ from ..registry import Rule, register
 
 
 def _core(code: str, name: str, severity: str, summary: str, doc: str, *,
-          default_enabled: bool = True) -> None:
+          default_enabled: bool = True, fix: str | None = None) -> None:
     register(Rule(code=code, name=name, severity=severity, summary=summary,
-                  doc=doc.strip(), default_enabled=default_enabled, group="core"))
+                  doc=doc.strip(), default_enabled=default_enabled, group="core", fix=fix))
 
 
 _core("FM001", "no-front-matter", "error", "The file has no front matter.", """
@@ -109,21 +109,63 @@ width: "50"    # width should be a whole number, but it is the string "50"
 
 Front matter that is not a mapping of keys at all (only `~`, a word, a list) is not a
 record: it is reported here, on the opening `---` line.
-""")
-_core("FM011", "unknown-key", "error", "A key the schema does not know.", """
-Records are closed: a key the schema does not list is almost always a misspelling that
-silently does nothing (`publishedDatetime` for `publishedDateTime`). The message suggests the
-closest known key.
-""")
+
+Fix, where the value has one obvious repair, written in the old value's style:
+
+- a value the schema's `enum` allows but for its case (`News` for `news`): safe, the
+  author meant that value and only its spelling changes;
+- a value that is a typo of exactly one allowed value (`articel` for `article`): unsafe, a
+  typo can also be a different word;
+- a value of the wrong type that reads one way only: the string `"89"` where a whole number
+  is expected becomes `89`, `"true"` becomes `true`, a single string where a list of strings
+  is expected becomes a list of that one string. Unsafe: the value's type, and so what the
+  site's templates do with it, changes.
+""", fix="sometimes")
+_core("FM011", "unknown-key", "error", "A key the schema does not know, misspelt from one "
+      "it does.", """
+Records are closed: a key the schema does not list is ignored by the site. When the key is a
+slip of exactly one key the schema lists, it is almost always a misspelling that silently
+does nothing (`publishedDatetime` for `publishedDateTime`, `exerpt` for `excerpt`,
+`published_date` for `publishedDate`), and the message says which. A slip is a difference of
+case or separators (`_`, `-`), or a typo: one edit (a letter added, left out, changed, or two
+swapped) for every four letters. Keys that merely share a stem (`categories` and `category`)
+are not slips of each other.
+
+Other keys the schema does not list are reported as FM018 (extra-key), a warning a site can
+turn off on its own.
+
+Fix (unsafe): rename the key to the one it is a slip of, keeping its value, comments and
+place, where the mapping does not have that key already. Unsafe: the key may be meant for
+something other than the schema (a template's own field).
+""", fix="unsafe")
 _core("FM012", "missing-key", "error", "A required key is missing.", """
 The schema requires this key in every record of its kind. The finding is on the mapping that
 lacks it (the record itself, or the key holding the nested mapping).
+
+Fix (unsafe), where the schema gives the key a `default`: add `key: default` to the
+mapping, at the place the schema's order of keys puts it, indented and quoted as the other
+keys of the mapping. Unsafe: the default is the schema's guess, not what the author said.
+""", fix="unsafe")
+_core("FM018", "extra-key", "warning", "A key the schema does not list.", """
+The schema does not list this key, and it is no slip of a key it lists. Site generators
+ignore most such keys, or give them meanings of their own (Jekyll's `layout`, `permalink`,
+`categories`, `tags`): a record may carry them on purpose. The message lists the keys the
+schema allows there.
+
+A warning: `ignore = ["FM018"]` turns it off for a site whose records carry keys of their
+own; `severity = { FM018 = "error" }` makes records strictly closed. Misspelt keys are
+FM011 (unknown-key), an error either way.
+
+No fix: what the key is for is for the author to say.
 """)
 _core("FM013", "invalid-format", "error", "A value does not have the format the schema names.",
       """
 The schema gives a `format` (`uri`, `uri-reference`, `date-time`, `duration`, `hostname`...)
 and fmlint checks it for real. Where a more specific rule (URL, timestamp or domain rules)
 reports the same value with a better message and a fix, this finding is left out.
+
+No fix of its own: a value of the wrong form has no one right spelling that the format
+names (the URL and timestamp rules fix what they can tell).
 """)
 _core("FM014", "schema-error", "error", "The schema itself cannot be used.", """
 The schema named for this file cannot be read, is not JSON (or YAML, for a `.yaml`/`.yml`
