@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 # Reads an image's real size for a URL the site itself serves:
 # (width, height), "missing" when the file is not there, None when it cannot tell.
 ImageSizer = Callable[[str, "str | None"], "tuple[int, int] | str | None"]
+# The names the records of a collection go by, for the values that name one
+# (``x-fmlint-ref``): (files glob, what names them, the record's path) -> the names,
+# None when it cannot tell.
+NameLookup = Callable[[str, str, "str | None"], "frozenset[str] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,7 @@ class Context:
     index: LineIndex | None = None
     image_sizer: ImageSizer | None = None
     site: Site = field(default_factory=Site)
+    names: NameLookup | None = None
     rule: Rule | None = None
     entries: list[IndexEntry] = field(default_factory=list)
     # Where each character of a value is written, by pointer (worked out once per value).
