@@ -15,7 +15,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -27,7 +26,6 @@ from .context import NameLookup, Site
 
 _MAX_ENTRIES = 200_000  # folder entries one glob may list (bounded time on a huge tree)
 _MAX_CACHED = 16384
-_TRUSTED_FOR = 2.0  # seconds a set of names serves before its files are looked at again
 _RECORD_SUFFIXES = (".md", ".markdown", ".mdx", ".html")
 
 Stamp = tuple[int, int, int] | None
@@ -37,7 +35,6 @@ Stamp = tuple[int, int, int] | None
 class _Known:
     """The names of a glob's files for one ``by``, and what they were read from."""
 
-    checked: float  # when the stamps were last compared (time.monotonic)
     stamps: dict[str, Stamp]  # the folders listed and, by a key, the files read
     names: frozenset[str]
 
@@ -73,11 +70,7 @@ def _names(start: tuple[str, tuple[str, ...]], by: str, root: str) -> _Known:
     kept while the folders listed and files read are unchanged."""
     key = (*start, by)
     known = _sets.get(key)
-    now = time.monotonic()
-    if known is not None and now - known.checked < _TRUSTED_FOR:
-        return known
     if known is not None and all(_stamp(p) == stamp for p, stamp in known.stamps.items()):
-        known.checked = now
         return known
     stamps: dict[str, Stamp] = {}
     found = sorted(set(_match(*start, stamps, [0])))
@@ -91,7 +84,7 @@ def _names(start: tuple[str, tuple[str, ...]], by: str, root: str) -> _Known:
         names = frozenset(collected)
     if len(_sets) >= _MAX_CACHED:
         _sets.clear()
-    known = _sets[key] = _Known(now, stamps, names)
+    known = _sets[key] = _Known(stamps, names)
     return known
 
 

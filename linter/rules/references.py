@@ -11,12 +11,24 @@ from ..annotate import Reference
 from ..context import Context, IndexEntry
 from ..finding import Finding
 from ..registry import RULES, rule
-from ..schemas import _suggest
 
 GROUP = "records"
 BROKEN = "FM208"
 DUPLICATE = "FM209"
 _ITEM = re.compile(r"/\d+(?=/|$)")  # an item's index in a pointer
+_NEAR = 0.85  # how alike a name must be to be offered instead (difflib's ratio)
+
+
+def _near_miss(name: str, names: frozenset[str]) -> str | None:
+    """The existing name ``name`` most likely misspells: the same but for case, else one
+    that differs by a letter or two (a shared suffix alone does not count)."""
+    folded = {n.casefold(): n for n in sorted(names)}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=_NEAR)
+    return close[0] if close else None
 
 
 def _names(ctx: Context, pointer: str) -> Iterator[tuple[str, str]]:
@@ -69,7 +81,7 @@ def broken_reference(ctx: Context) -> Iterator[Finding]:
         for where, name in _names(ctx, pointer):
             if name in names:
                 continue
-            hint = _suggest(name, sorted(names))
+            hint = _near_miss(name, names)
             tail = f"; did you mean '{hint}'?" if hint else ""
             yield ctx.report(where, f"{ctx.where(where)} '{urltools.shorten(name, 120)}' "
                              f"names no record: it is not {_target(ref)}{tail}")
