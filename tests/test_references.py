@@ -251,3 +251,18 @@ def test_an_editor_buffer_is_checked_against_the_files_on_disk(guide: Path) -> N
     snapshot = lint_buffer(text, 1, str(path), str(guide), ConfigCache())
     assert [(f.code, f.line, f.pointer) for f in snapshot.findings
             if f.code == "FM208"] == [("FM208", 10, "/related/1")]
+
+
+def test_did_you_mean_only_for_a_real_near_miss(powerapps: Path, cli: Callable[..., Run]
+                                                ) -> None:
+    """crn.com (a real provider of the corpus) is not a typo of cnn.com; cnn.co is."""
+    shutil.copy(CORPUS / "_data" / "organizations" / "cnn.com.md",
+                powerapps / "_data" / "organizations")
+    write_schema(powerapps, {"type": "object", "properties": {"provider": {
+        "type": "object", "properties": {"domain": {"type": "string", "x-fmlint-ref": {
+            "files": "_data/organizations/*.md", "by": "filename"}}}}}})
+    edit(powerapps / NEWS, "domain: microsoft.com", "domain: crn.com")
+    edit(powerapps / NEWS_2, "domain: microsoft.com", "domain: cnn.co")
+    found = {f["path"]: f["message"] for f in findings(cli, "--no-cache", NEWS, NEWS_2)}
+    assert found[NEWS].endswith("in _data/organizations/*.md")
+    assert found[NEWS_2].endswith("; did you mean 'cnn.com'?")

@@ -16,19 +16,38 @@ GROUP = "records"
 BROKEN = "FM208"
 DUPLICATE = "FM209"
 _ITEM = re.compile(r"/\d+(?=/|$)")  # an item's index in a pointer
-_NEAR = 0.85  # how alike a name must be to be offered instead (difflib's ratio)
+_SEPARATORS = re.compile(r"[\s_-]+")
+_SUBSTITUTED_FROM = 10  # length from which one letter for another is taken for a typo
 
 
 def _near_miss(name: str, names: frozenset[str]) -> str | None:
-    """The existing name ``name`` most likely misspells: the same but for case, else one
-    that differs by a letter or two (a shared suffix alone does not count)."""
-    folded = {n.casefold(): n for n in sorted(names)}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
-    import difflib
+    """The existing name ``name`` most likely misspells: the same but for case or
+    separators (`Model driven apps`), else one a single typo away (a letter left out,
+    added or two swapped; one letter for another only in a long name: `crn.com` is not
+    `cnn.com`)."""
+    folded = _SEPARATORS.sub("-", name.casefold())
+    for candidate in sorted(names):
+        if _SEPARATORS.sub("-", candidate.casefold()) == folded:
+            return candidate
+    for candidate in sorted(names):
+        if len(name) >= 4 and _one_typo(name, candidate):
+            return candidate
+    return None
 
-    close = difflib.get_close_matches(name, sorted(names), n=1, cutoff=_NEAR)
-    return close[0] if close else None
+
+def _one_typo(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one letter left out, added, or two neighbours swapped
+    (or, in a long name, one letter replaced)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) != len(b):
+        short, long_ = (a, b) if len(a) < len(b) else (b, a)
+        return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    diffs = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
+        i = diffs[0]
+        return a[i] == b[i + 1] and a[i + 1] == b[i]
+    return len(diffs) == 1 and len(a) >= _SUBSTITUTED_FROM
 
 
 def _names(ctx: Context, pointer: str) -> Iterator[tuple[str, str]]:
