@@ -36,7 +36,7 @@ class _Known:
     """The names of a glob's files for one ``by``, and what they were read from."""
 
     stamps: dict[str, Stamp]  # the folders listed and, by a key, the files read
-    names: frozenset[str]
+    names: frozenset[str] | None  # None: too many files to tell
 
 
 # (folder, glob components, by) -> what was read
@@ -51,8 +51,7 @@ def name_lookup(site: Site, config: Config, deps: list[str]) -> NameLookup:
     Every folder listed and file read is added to ``deps``, so a cached result notices a
     target added, removed or renamed.
     """
-    root = os.path.abspath(site.root or os.path.join(config.working_folder(),
-                                                     getattr(config, "base_dir", "") or ""))
+    root = os.path.abspath(site.root or os.path.join(config.working_folder(), config.base_dir))
 
     def names(pattern: str, by: str, record_path: str | None) -> frozenset[str] | None:
         start = _start(pattern, root, record_path, config)
@@ -73,8 +72,12 @@ def _names(start: tuple[str, tuple[str, ...]], by: str, root: str) -> _Known:
     if known is not None and all(_stamp(p) == stamp for p, stamp in known.stamps.items()):
         return known
     stamps: dict[str, Stamp] = {}
-    found = sorted(set(_match(*start, stamps, [0])))
-    if by in (infer.FILENAME, infer.SLUG):
+    budget = [0]
+    found = sorted(set(_match(*start, stamps, budget)))
+    names: frozenset[str] | None
+    if budget[0] > _MAX_ENTRIES:  # (cut short: it cannot tell what is missing)
+        names = None
+    elif by in (infer.FILENAME, infer.SLUG):
         names = frozenset(Reference.file_name(path, by) for path in found)
     else:
         collected: set[str] = set()

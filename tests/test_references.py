@@ -266,3 +266,13 @@ def test_did_you_mean_only_for_a_real_near_miss(powerapps: Path, cli: Callable[.
     found = {f["path"]: f["message"] for f in findings(cli, "--no-cache", NEWS, NEWS_2)}
     assert found[NEWS].endswith("in _data/organizations/*.md")
     assert found[NEWS_2].endswith("; did you mean 'cnn.com'?")
+
+
+def test_a_glob_that_matches_nothing_says_so(powerapps: Path, cli: Callable[..., Run]) -> None:
+    write_schema(powerapps, {"type": "object", "properties": {"topics": {
+        "type": "array", "items": {"x-fmlint-ref": {"files": "_data/topic/*.yaml",
+                                                   "by": "name"}}}}})
+    [found] = findings(cli, "--no-cache", NEWS)
+    assert found["message"] == (
+        "topics[0] 'Power Apps' names no record: nothing in _data/topic/*.yaml has a name "
+        "to give (is the schema's x-fmlint-ref right?)")

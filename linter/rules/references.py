@@ -93,17 +93,24 @@ def broken_reference(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.names is None:
         return
+    known: dict[Reference, frozenset[str] | None] = {}
     for pointer, ref in ctx.notes.refs.items():
-        names = ctx.names(ref.files, ref.by, ctx.path)
+        if ref not in known:
+            known[ref] = ctx.names(ref.files, ref.by, ctx.path)
+        names = known[ref]
         if names is None:
             continue
         for where, name in _names(ctx, pointer):
             if name in names:
                 continue
+            shown = f"{ctx.where(where)} '{urltools.shorten(name, 120)}' names no record"
+            if not names:
+                yield ctx.report(where, f"{shown}: nothing in {ref.files} has a name to "
+                                 "give (is the schema's x-fmlint-ref right?)")
+                continue
             hint = _near_miss(name, names)
             tail = f"; did you mean '{hint}'?" if hint else ""
-            yield ctx.report(where, f"{ctx.where(where)} '{urltools.shorten(name, 120)}' "
-                             f"names no record: it is not {_target(ref)}{tail}")
+            yield ctx.report(where, f"{shown}: it is not {_target(ref)}{tail}")
 
 
 def _duplicates(entries: list[IndexEntry]) -> Iterator[Finding]:
