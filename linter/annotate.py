@@ -15,7 +15,7 @@ from . import pointer
 from .formats import pattern_search
 
 ROLE_KEYWORD = "x-fmlint-role"
-REF_KEYWORD = "x-fmlint-ref"  # {"files": glob, "by": "filename" | "slug" | a key}
+REF_KEYWORD = "x-fmlint-ref"  # {"files": glob, "by": "slug" | "filename" | "name", "key"}
 UNIQUE_KEYWORD = "x-fmlint-unique"  # true: no two records share the value
 _DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}-")  # a Jekyll post's date, in its file name
 _MAX_KIDS = 512  # child shapes remembered per place
@@ -34,29 +34,35 @@ _JSON_TYPES = {
 @dataclass(frozen=True, slots=True)
 class Reference:
     """What an ``x-fmlint-ref`` says: the records a value must name (``files``, a glob from
-    the site's root, or from the record's folder when it starts with ``./`` or ``../``)
-    and what names them (``by``: ``filename``, ``slug``, or a key of each)."""
+    the site's root, or from the record's own folder when it starts with ``./``) and what
+    names them (``by``): ``slug`` (the file name without extension or date prefix),
+    ``filename`` (the file name, with or without extension) or ``name`` (the file name
+    without extension, or the value of ``key`` in the file)."""
 
     files: str
-    by: str
+    by: str = "slug"
+    key: str = "name"
 
     @classmethod
     def read(cls, keyword: Any) -> Reference | None:
         """The reference an ``x-fmlint-ref`` value describes (None: not one)."""
         if not isinstance(keyword, dict):
             return None
-        files, by = keyword.get("files"), keyword.get("by", "filename")
-        if not (isinstance(files, str) and files and isinstance(by, str) and by):
+        files, by, key = (keyword.get("files"), keyword.get("by", "slug"),
+                          keyword.get("key", "name"))
+        if not (isinstance(files, str) and files and not files.startswith(("/", "\\"))
+                and ".." not in files.replace("\\", "/").split("/")
+                and by in ("slug", "filename", "name") and isinstance(key, str) and key):
             return None
-        return cls(files, by)
+        return cls(files, by, key)
 
-    @staticmethod
-    def file_name(path: str, by: str) -> str:
-        """The name a file goes by for ``by`` ``filename`` (its name without extension) or
-        ``slug`` (without a leading date too)."""
-        stem = path.replace("\\", "/").rsplit("/", 1)[-1]
-        stem = stem.rsplit(".", 1)[0] if "." in stem.lstrip(".") else stem
-        return _DATE_PREFIX.sub("", stem, count=1) if by == "slug" else stem
+    def file_names(self, path: str) -> tuple[str, ...]:
+        """The names the file at ``path`` goes by, from its name alone."""
+        name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+        if self.by == "slug":
+            return (_DATE_PREFIX.sub("", stem, count=1),)
+        return (name, stem) if self.by == "filename" else (stem,)
 
 
 @dataclass(slots=True)

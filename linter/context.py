@@ -18,7 +18,7 @@ from .source import LineIndex
 from .yamldoc import Span, block_header, block_text_end
 
 if TYPE_CHECKING:
-    from .annotate import Annotations
+    from .annotate import Annotations, Reference
     from .config import Config
     from .registry import Rule
 
@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 # (width, height), "missing" when the file is not there, None when it cannot tell.
 ImageSizer = Callable[[str, "str | None"], "tuple[int, int] | str | None"]
 # The names the records of a collection go by, for the values that name one
-# (``x-fmlint-ref``): (files glob, what names them, the record's path) -> the names,
-# None when it cannot tell.
-NameLookup = Callable[[str, str, "str | None"], "frozenset[str] | None"]
+# (``x-fmlint-ref``): (the reference, the record's path) -> the names, None when it cannot
+# tell.
+NameLookup = Callable[["Reference", "str | None"], "frozenset[str] | None"]
 
 
 @dataclass(frozen=True, slots=True)

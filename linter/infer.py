@@ -47,7 +47,6 @@ FORMATS = ("date-time", "date", "email", "uri")  # tried in this order
 UNIQUE_FROM = 5  # records before distinct identifiers are taken for unique ones
 REFERENCE_FROM = 5  # values at a place before a reference is proposed
 REF, UNIQUE = "x-fmlint-ref", "x-fmlint-unique"
-FILENAME, SLUG = "filename", "slug"  # names of files for a reference (else a key's values)
 
 _HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z][A-Za-z0-9-]*|!--)[\s>/]")
 _SPACE = re.compile(r"\s")
@@ -97,23 +96,21 @@ def _mark_unique(schema: dict[str, Any], samples: list[Any]) -> None:
 
 
 def propose_references(schema: dict[str, Any], records: Sequence[Mapping[str, Any]],
-                       paths: Sequence[str], targets: Sequence[tuple[str, Sequence[str]]],
+                       paths: Sequence[str], targets: Sequence[Reference],
                        names: NameLookup) -> None:
     """Mark ``x-fmlint-ref`` on each place of ``schema`` (a key, or a key of an object)
     holding strings or lists of strings where every value names a record of one target:
-    the first of ``targets`` (files glob, what may name them) whose names take every value
-    of the records (at ``paths``). A target whose names are the key's own values
-    (``lang`` naming records by their ``lang``), or that a record names itself by, is not
-    a reference."""
+    the first of ``targets`` (ways of naming a collection) whose names take every value of
+    the records (at ``paths``). Naming by the key itself (``lang`` naming records by their
+    ``lang``), or a way a record names itself by, is not a reference."""
     for node, values in _string_places(schema, records, paths):
         if len(values) < REFERENCE_FROM or len({v for _p, _r, v in values}) < 2:
             continue
-        for files, bys in targets:
-            by = next((by for by in bys if by != node.key and _all_named(values, files, by,
-                                                                        names)), None)
-            if by is not None:
-                node.schema[REF] = {"files": files, "by": by}
-                break
+        ref = next((ref for ref in targets if not (ref.by == "name" and ref.key == node.key)
+                    and _all_named(values, ref, names)), None)
+        if ref is not None:
+            node.schema[REF] = {"files": ref.files, "by": ref.by} | (
+                {"key": ref.key} if ref.by == "name" and ref.key != "name" else {})
 
 
 @dataclass
@@ -144,26 +141,20 @@ def _string_places(schema: dict[str, Any], records: Sequence[Mapping[str, Any]],
             yield _Place(sub or key, target), values
 
 
-def _all_named(values: list[tuple[str, Any, str]], files: str, by: str,
-               names: NameLookup) -> bool:
-    """Whether every value is a name of the target, and none the record's own name."""
+def _all_named(values: list[tuple[str, Any, str]], ref: Reference, names: NameLookup
+               ) -> bool:
+    """Whether every value is a name ``ref`` gives, and none the record's own name."""
     known: dict[str, frozenset[str] | None] = {}
-    relative = files.startswith(("./", "../"))
+    relative = ref.files.startswith("./")
     for path, record, value in values:
         folder = path.rsplit("/", 1)[0] if relative else ""
         if folder not in known:
-            known[folder] = names(files, by, path)
+            known[folder] = names(ref, path)
         found = known[folder]
-        if not found or value not in found or value == _own_name(path, record, by):
+        if not found or value not in found or value in ref.file_names(path) or (
+                ref.by == "name" and value == record.get(ref.key)):
             return False
     return True
-
-
-def _own_name(path: str, record: Mapping[str, Any], by: str) -> Any:
-    """The name a record goes by itself (for ``by``)."""
-    if by in (FILENAME, SLUG):
-        return Reference.file_name(path, by)
-    return record.get(by)
 
 
 def _plain(value: Any) -> Any:
@@ -357,7 +348,9 @@ def _collect(node: Mapping[str, Any], place: str, summary: Summary) -> None:
     if "x-fmlint-role" in node:
         summary.roles.append((place or "(record)", node["x-fmlint-role"]))
     if isinstance(node.get(REF), dict):
-        summary.references.append((place, f"{node[REF].get('files')} by {node[REF].get('by')}"))
+        ref = node[REF]
+        by = ref.get("key", "name") if ref.get("by") == "name" else ref.get("by")
+        summary.references.append((place, f"{ref.get('files')} by {by}"))
     if node.get(UNIQUE) is True:
         summary.unique.append(place)
     for key, child in node.get("properties", {}).items():

@@ -1,9 +1,9 @@
 """The names a site's records go by, read from the file system for ``x-fmlint-ref``.
 
 A reference names a record of a collection: the files a glob matches (from the site's root,
-or from the referring record's folder when it starts with ``./`` or ``../``), each named by
-its file name (``filename``), its file name without a Jekyll date (``slug``), or the value of
-one of its keys (front matter, or a YAML, JSON or TOML data file). File names come from
+or from the referring record's folder when it starts with ``./``), each named by its file
+name (``annotate.Reference``), or by the value of one of its keys (front matter, or a YAML,
+JSON or TOML data file, or each entry of one that is a list). File names come from
 listing folders, keys from a light read of each file; both are kept while the folders and
 files are unchanged (by their stamps), so many records of a run read them once.
 
@@ -33,14 +33,14 @@ Stamp = tuple[int, int, int] | None
 
 @dataclass(slots=True)
 class _Known:
-    """The names of a glob's files for one ``by``, and what they were read from."""
+    """The names of a glob's files for one way of naming them, and what they came from."""
 
     stamps: dict[str, Stamp]  # the folders listed and, by a key, the files read
     names: frozenset[str] | None  # None: too many files to tell
 
 
-# (folder, glob components, by) -> what was read
-_sets: dict[tuple[str, tuple[str, ...], str], _Known] = {}
+# (folder, glob components, by, key) -> what was read
+_sets: dict[tuple[str, tuple[str, ...], str, str], _Known] = {}
 # file -> (its stamp, the names each of its keys gives)
 _files: dict[str, tuple[Stamp, dict[str, frozenset[str]]]] = {}
 
@@ -53,21 +53,21 @@ def name_lookup(site: Site, config: Config, deps: list[str]) -> NameLookup:
     """
     root = os.path.abspath(site.root or os.path.join(config.working_folder(), config.base_dir))
 
-    def names(pattern: str, by: str, record_path: str | None) -> frozenset[str] | None:
-        start = _start(pattern, root, record_path, config)
+    def names(ref: Reference, record_path: str | None) -> frozenset[str] | None:
+        start = _start(ref.files, root, record_path, config)
         if start is None:
             return None
-        known = _names(start, by, root)
+        known = _names(start, ref, root)
         deps.extend(known.stamps)
         return known.names
 
     return names
 
 
-def _names(start: tuple[str, tuple[str, ...]], by: str, root: str) -> _Known:
-    """The names of the files a glob (its folder and components) matches, for ``by``;
-    kept while the folders listed and files read are unchanged."""
-    key = (*start, by)
+def _names(start: tuple[str, tuple[str, ...]], ref: Reference, root: str) -> _Known:
+    """The names of the files a glob (its folder and components) matches, as ``ref`` names
+    them; kept while the folders listed and files read are unchanged."""
+    key = (*start, ref.by, ref.key)
     known = _sets.get(key)
     if known is not None and all(_stamp(p) == stamp for p, stamp in known.stamps.items()):
         return known
@@ -77,13 +77,11 @@ def _names(start: tuple[str, tuple[str, ...]], by: str, root: str) -> _Known:
     names: frozenset[str] | None
     if budget[0] > _MAX_ENTRIES:  # (cut short: it cannot tell what is missing)
         names = None
-    elif by in (infer.FILENAME, infer.SLUG):
-        names = frozenset(Reference.file_name(path, by) for path in found)
     else:
-        collected: set[str] = set()
-        for path in found:
+        collected = {name for path in found for name in ref.file_names(path)}
+        for path in found if ref.by == "name" else ():
             stamps[path], by_key = _file_names(path, root)
-            collected.update(by_key.get(by, ()))
+            collected.update(by_key.get(ref.key, ()))
         names = frozenset(collected)
     if len(_sets) >= _MAX_CACHED:
         _sets.clear()
@@ -95,7 +93,7 @@ def _start(pattern: str, root: str, record_path: str | None, config: Config
            ) -> tuple[str, tuple[str, ...]] | None:
     """The folder a glob starts from (its leading names joined) and its other components;
     None for one that leaves the site, or that is relative to a record without a file."""
-    if pattern.startswith(("./", "../")):
+    if pattern.startswith("./"):
         if not record_path or record_path == "-":
             return None
         base = os.path.dirname(os.path.join(config.working_folder(), record_path))
@@ -225,17 +223,17 @@ def propose(root: str, collections: Sequence[Collection], schemas: Sequence[dict
     lookup = name_lookup(Site(root=root), Config(cwd=root), [])
     shared = _targets(root, [c.folder for c in collections if c.folder])
     for collection, schema in zip(collections, schemas, strict=True):
-        own = ("./*.md", [infer.FILENAME, infer.SLUG, *_keys_of(collection.records)])
+        own = _ways("./*.md", _keys_of(collection.records))
         infer.propose_references(schema, collection.records, collection.paths,
-                                 [own, *shared], lookup)
+                                 [*own, *shared], lookup)
 
 
-def _targets(root: str, folders: list[str]) -> list[tuple[str, list[str]]]:
-    """(files glob, what may name them) of the site's collections, then of its data: each
-    folder of ``_data``, and each data file that is a list."""
+def _targets(root: str, folders: list[str]) -> list[Reference]:
+    """The ways of naming the site's collections, then its data: each folder of ``_data``,
+    and each data file that is a list."""
     out = []
     for folder in folders:
-        out.append((f"{folder}/**/*.md", _bys(root, f"{folder}/**/*.md")))
+        out.extend(_ways(f"{folder}/**/*.md", _keys_in(root, f"{folder}/**/*.md")))
     data = os.path.join(root, "_data")
     try:
         entries = sorted(os.scandir(data), key=lambda e: e.name)
@@ -246,21 +244,27 @@ def _targets(root: str, folders: list[str]) -> list[tuple[str, list[str]]]:
             continue
         if entry.is_dir(follow_symlinks=False) and f"_data/{entry.name}" not in folders:
             glob = f"_data/{entry.name}/*"
-            out.append((glob, _bys(root, glob)))
+            out.extend(_ways(glob, _keys_in(root, glob)))
         elif entry.is_file() and entry.name.lower().endswith(_DATA_SUFFIXES):
-            glob = f"_data/{entry.name}"
-            out.append((glob, _bys(root, glob)[2:]))  # (entries by their keys only)
+            glob = f"_data/{entry.name}"  # (its entries, by their keys)
+            out.extend(Reference(glob, "name", key) for key in _keys_in(root, glob))
     return out
 
 
-def _bys(root: str, glob: str) -> list[str]:
-    """What may name the files of ``glob``: their names, then their keys."""
+def _ways(files: str, keys: list[str]) -> list[Reference]:
+    """The ways of naming the files of ``files``: by slug, file name, then each key."""
+    return [Reference(files, "slug"), Reference(files, "filename"),
+            *(Reference(files, "name", key) for key in keys)]
+
+
+def _keys_in(root: str, glob: str) -> list[str]:
+    """The keys of the first files of ``glob``, in the order they show them."""
     start = _start(glob, root, None, Config(cwd=root))
     found = sorted(set(_match(*start, {}, [0]))) if start is not None else []
     keys: dict[str, None] = {}
     for path in found[:_KEYS_FROM]:
         keys.update(dict.fromkeys(_file_names(path, root)[1]))
-    return [infer.FILENAME, infer.SLUG, *keys]
+    return list(keys)
 
 
 def _keys_of(records: Any) -> list[str]:

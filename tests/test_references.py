@@ -79,9 +79,9 @@ def touch_later(path: Path) -> None:
 def test_init_proposes_the_references_the_site_makes(guide: Path) -> None:
     schema = json.loads((guide / "schemas" / "articles.schema.json").read_text("utf-8"))
     related = schema["properties"]["related"]["items"]
-    assert related["x-fmlint-ref"] == {"files": "./*.md", "by": "class"}
+    assert related["x-fmlint-ref"] == {"files": "./*.md", "by": "name", "key": "class"}
     assert schema["properties"]["lang"]["x-fmlint-ref"] == {"files": "_data/locales/*",
-                                                            "by": "filename"}
+                                                            "by": "slug"}
     assert "x-fmlint-ref" not in schema["properties"]["class"]  # (a record's own name)
 
 
@@ -90,7 +90,7 @@ def test_init_says_which_references_it_proposes(tmp_path: Path, cli: Callable[..
     shutil.copytree(SITES / "opensource-guide", tmp_path / "site")
     monkeypatch.chdir(tmp_path / "site")
     run = cli(["init", "--dry-run"])
-    assert ("  references: lang -> _data/locales/* by filename, related[] -> ./*.md by class"
+    assert ("  references: lang -> _data/locales/* by slug, related[] -> ./*.md by class"
             in run.out.splitlines())
 
 
@@ -107,7 +107,8 @@ def test_a_misspelt_related_slug_is_an_error_with_the_near_miss(
         FR_PRACTICES, 10, 5, 14)
     assert found["code"] == "FM208" and found["severity"] == "error"
     assert found["message"] == ("related[1] 'leadrship' names no record: it is not the "
-                                "'class' of a record in ./*.md; did you mean 'leadership'?")
+                                "'class' or file name of a record in ./*.md; did you mean "
+                                "'leadership'?")
 
 
 def test_a_french_article_cannot_name_an_article_only_english_has(
@@ -146,12 +147,12 @@ def test_the_cache_notices_a_target_added_and_removed(guide: Path, cli: Callable
 def test_the_cache_notices_a_target_renamed_inside_its_file(
         guide: Path, cli: Callable[..., Run]) -> None:
     assert findings(cli, FR_PRACTICES) == []
-    metrics = guide / "_articles" / "fr" / "metrics.md"
-    edit(metrics, "class: metrics", "class: mesures")
-    touch_later(metrics)
+    target = guide / "_articles" / "fr" / "leadership-and-governance.md"
+    edit(target, "class: leadership", "class: direction")
+    touch_later(target)
     [found] = findings(cli, FR_PRACTICES)
-    assert found["pointer"] == "/related/0"
-    assert "'metrics' names no record" in found["message"]
+    assert found["pointer"] == "/related/1"
+    assert "'leadership' names no record" in found["message"]
 
 
 def test_init_proposes_topics_but_not_organizations(powerapps: Path,
@@ -176,10 +177,10 @@ def test_a_topic_that_is_not_defined(powerapps: Path, cli: Callable[..., Run]) -
     line = line_of(powerapps / NEWS, "  - Canvas Apps")
     found = findings(cli, "--no-cache", NEWS)
     assert [(f["line"], f["message"]) for f in found] == [
-        (line, "topics[1] 'Canvas Apps' names no record: it is not the 'name' of a record in "
-             "_data/topics/*; did you mean 'Canvas apps'?"),
-        (line + 1, "topics[2] 'Power Automate' names no record: it is not the 'name' of a record "
-             "in _data/topics/*"),
+        (line, "topics[1] 'Canvas Apps' names no record: it is not the 'name' or file name "
+               "of a record in _data/topics/*; did you mean 'Canvas apps'?"),
+        (line + 1, "topics[2] 'Power Automate' names no record: it is not the 'name' or file "
+                   "name of a record in _data/topics/*"),
     ]
     (powerapps / "_data" / "topics" / "07-power-automate.yaml").write_text(
         "taxonomy: topic\n_id: power-automate\nname: Power Automate\n", "utf-8")

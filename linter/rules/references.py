@@ -63,7 +63,7 @@ def _names(ctx: Context, pointer: str) -> Iterator[tuple[str, str]]:
 
 def _target(ref: Reference) -> str:
     """The collection a reference names, in words."""
-    by = {"filename": "file name", "slug": "slug"}.get(ref.by, f"'{ref.by}'")
+    by = {"filename": "file name", "slug": "slug"}.get(ref.by, f"'{ref.key}' or file name")
     return f"the {by} of a record in {ref.files}"
 
 
@@ -79,14 +79,16 @@ def broken_reference(ctx: Context) -> Iterator[Finding]:
 
     ```json
     "related": {"type": "array", "items": {"type": "string",
-                "x-fmlint-ref": {"files": "./*.md", "by": "class"}}}
+                "x-fmlint-ref": {"files": "./*.md", "by": "name", "key": "class"}}}
     ```
 
     `files` is a glob from the site's root (the folder of `_config.yml`, else of the
-    configuration), or from the record's own folder when it starts with `./` or `../`;
-    `by` says what names each record: `filename` (the file name without its extension),
-    `slug` (the same, without a leading `YYYY-MM-DD-` date) or a key of the record's front
-    matter or of the data file (`name`: the `name:` of each `_data/topics/*.yaml`).
+    configuration), or from the record's own folder when it starts with `./` (each
+    language folder of a translated site on its own); `by` says what names each record:
+    `slug` (the default: the file name without extension or `YYYY-MM-DD-` date),
+    `filename` (the file name, with or without extension) or `name` (the file name without
+    extension, or the value of `key`, by default `name`, in the file's front matter or
+    data: the `name:` of each `_data/topics/*.yaml`).
 
     The names are read from the file system, not from the records of the run, so checking
     one file (pre-commit, an editor) gives the same answer as checking the whole site.
@@ -96,7 +98,7 @@ def broken_reference(ctx: Context) -> Iterator[Finding]:
     known: dict[Reference, frozenset[str] | None] = {}
     for pointer, ref in ctx.notes.refs.items():
         if ref not in known:
-            known[ref] = ctx.names(ref.files, ref.by, ctx.path)
+            known[ref] = ctx.names(ref, ctx.path)
         names = known[ref]
         if names is None:
             continue
