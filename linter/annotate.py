@@ -6,6 +6,7 @@ Lint rules find their targets here (``format: uri``, ``contentMediaType: text/pl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +16,9 @@ from . import pointer
 from .formats import pattern_search
 
 ROLE_KEYWORD = "x-fmlint-role"
+REF_KEYWORD = "x-fmlint-ref"  # {"files": glob, "by": "slug" | "filename" | "name", "key"}
+UNIQUE_KEYWORD = "x-fmlint-unique"  # true: no two records share the value
+_DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}-")  # a Jekyll post's date, in its file name
 _MAX_KIDS = 512  # child shapes remembered per place
 _MAX_RECORD_SHAPES = 1024  # whole-record shapes remembered per schema
 _JSON_TYPES = {
@@ -28,6 +32,40 @@ _JSON_TYPES = {
     datetime: "string",  # (date-times and dates from a TOML reader: written as text)
     date: "string",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What an ``x-fmlint-ref`` says: the records a value must name (``files``, a glob from
+    the site's root, or from the record's own folder when it starts with ``./``) and what
+    names them (``by``): ``slug`` (the file name without extension or date prefix),
+    ``filename`` (the file name, with or without extension) or ``name`` (the file name
+    without extension, or the value of ``key`` in the file)."""
+
+    files: str
+    by: str = "slug"
+    key: str = "name"
+
+    @classmethod
+    def read(cls, keyword: Any) -> Reference | None:
+        """The reference an ``x-fmlint-ref`` value describes (None: not one)."""
+        if not isinstance(keyword, dict):
+            return None
+        files, by, key = (keyword.get("files"), keyword.get("by", "slug"),
+                          keyword.get("key", "name"))
+        if not (isinstance(files, str) and files and not files.startswith(("/", "\\"))
+                and ".." not in files.replace("\\", "/").split("/")
+                and by in ("slug", "filename", "name") and isinstance(key, str) and key):
+            return None
+        return cls(files, by, key)
+
+    def file_names(self, path: str) -> tuple[str, ...]:
+        """The names the file at ``path`` goes by, from its name alone."""
+        name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+        if self.by == "slug":
+            return (_DATE_PREFIX.sub("", stem, count=1),)
+        return (name, stem) if self.by == "filename" else (stem,)
 
 
 @dataclass(slots=True)
@@ -47,13 +85,16 @@ class Annotations:
     values: dict[str, Any] = field(default_factory=dict)  # every value, by pointer
     # Mapping pointer -> role -> its first child with that role.
     child_roles: dict[str, dict[str, str]] = field(default_factory=dict)
+    refs: dict[str, Reference] = field(default_factory=dict)  # values that name records
+    unique: list[str] = field(default_factory=list)  # values no two records may share
 
     def with_values(self, values: dict[str, Any]) -> Annotations:
         """These notes for another record of the same shape: what is said of each place is
         shared; its values are its own, and its memo starts empty."""
         return Annotations(formats=self.formats, media=self.media, roles=self.roles,
                            role_of=self.role_of, types=self.types, required=self.required,
-                           values=values, child_roles=self.child_roles)
+                           values=values, child_roles=self.child_roles, refs=self.refs,
+                           unique=self.unique)
 
     def with_role(self, role: str) -> list[str]:
         return self.roles.get(role, [])
@@ -220,7 +261,7 @@ class Walker:
             value, where, shape, parent = stack.pop()
             values[where] = value
             kind = shape.kind
-            types, required, fmt, media, role = shape.summary
+            types, required, fmt, media, role, ref, unique = shape.summary
             if types:
                 notes.types[where] = types
             if required:
@@ -234,6 +275,10 @@ class Walker:
                 notes.roles.setdefault(role, []).append(where)
                 if parent is not None:  # later siblings are taken first: the first one wins
                     notes.child_roles.setdefault(parent, {})[role] = where
+            if ref is not None:
+                notes.refs[where] = ref
+            if unique:
+                notes.unique.append(where)
             if kind == "object":
                 for key, child in value.items():
                     stack.append((child, f"{where}/{pointer.escape(key)}",
@@ -266,7 +311,8 @@ def _bases(documents: dict[str, Any]) -> dict[int, str]:
     return out
 
 
-_Summary = tuple[frozenset[str], frozenset[str], str | None, str | None, str | None]
+_Summary = tuple[frozenset[str], frozenset[str], str | None, str | None, str | None,
+                 Reference | None, bool]
 
 
 class _Shape:
@@ -286,7 +332,8 @@ def _summarise(schemas: tuple[dict, ...], kind: str) -> _Summary:
     """What a set of subschemas says about a value of one JSON type (memoised per shape)."""
     types: set[str] = set()
     required: set[str] = set()
-    fmt = media = role = None
+    fmt = media = role = ref = None
+    unique = False
     for schema in schemas:
         expected = schema.get("type")
         if expected is not None:
@@ -299,4 +346,6 @@ def _summarise(schemas: tuple[dict, ...], kind: str) -> _Summary:
         found = schema.get(ROLE_KEYWORD)
         if isinstance(found, str) and role is None:
             role = found
-    return frozenset(types), frozenset(required), fmt, media, role
+        ref = ref or Reference.read(schema.get(REF_KEYWORD))
+        unique = unique or schema.get(UNIQUE_KEYWORD) is True
+    return frozenset(types), frozenset(required), fmt, media, role, ref, unique

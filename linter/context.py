@@ -18,7 +18,7 @@ from .source import LineIndex
 from .yamldoc import Span, block_header, block_text_end
 
 if TYPE_CHECKING:
-    from .annotate import Annotations
+    from .annotate import Annotations, Reference
     from .config import Config
     from .defaults import Scope
     from .registry import Rule
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 # Reads an image's real size for a URL the site itself serves:
 # (width, height), "missing" when the file is not there, None when it cannot tell.
 ImageSizer = Callable[[str, "str | None"], "tuple[int, int] | str | None"]
+# The names the records of a collection go by, for the values that name one
+# (``x-fmlint-ref``): (the reference, the record's path) -> the names, None when it cannot
+# tell.
+NameLookup = Callable[["Reference", "str | None"], "frozenset[str] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,7 @@ class Context:
     index: LineIndex | None = None
     image_sizer: ImageSizer | None = None
     site: Site = field(default_factory=Site)
+    names: NameLookup | None = None
     rule: Rule | None = None
     entries: list[IndexEntry] = field(default_factory=list)
     # Writes a new value in the file's format (YAML, TOML, JSON), keeping the style it can.

@@ -13,7 +13,7 @@ from typing import Any
 from . import defaults, recordfile, schemafix, schemas, source, suppress, valuenotes
 from .annotate import Annotations, Walker
 from .config import Config
-from .context import Context, ImageSizer, IndexEntry, Site
+from .context import Context, ImageSizer, IndexEntry, NameLookup, Site
 from .finding import Finding
 from .lazyre import compile_later
 from .pickling import by_fields
@@ -149,7 +149,8 @@ def _anything(_record: Any) -> bool:
 
 
 def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | None = None,
-                image_sizer: ImageSizer | None = None) -> FileResult:
+                image_sizer: ImageSizer | None = None, names: NameLookup | None = None
+                ) -> FileResult:
     """Check a file's bytes; undecodable bytes are a finding, not an exception."""
     load_all()
     try:
@@ -158,20 +159,23 @@ def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | N
         position = (err.line, err.column, err.line, err.column + 1)
         return _finish(FileResult([_finding(ENCODING, path, err.message, config, position)]),
                        path, config)
-    return check_text(text, path, config, site=site, image_sizer=image_sizer, decoded=True)
+    return check_text(text, path, config, site=site, image_sizer=image_sizer, names=names,
+                      decoded=True)
 
 
 def check_text(text: str, path: str | None, config: Config, *, site: Site | None = None,
-               image_sizer: ImageSizer | None = None, decoded: bool = False) -> FileResult:
+               image_sizer: ImageSizer | None = None, names: NameLookup | None = None,
+               decoded: bool = False) -> FileResult:
     """Check one record's text (without BOM). Never raises on bad input. ``decoded``: the
-    text was decoded from UTF-8 (so it holds no lone surrogate)."""
+    text was decoded from UTF-8 (so it holds no lone surrogate). ``names``: the names of
+    the records values may name (without it, references are not checked)."""
     load_all()
     if not decoded and not text.isascii() and _SURROGATE.search(text):
         # Lone surrogates (from a buffer, never from decoded UTF-8) cannot be parsed; the
         # replacement keeps every position where it was.
         text = _SURROGATE.sub("\ufffd", text)
     try:
-        return _check_text(text, path, config, site or Site(), image_sizer)
+        return _check_text(text, path, config, site or Site(), image_sizer, names)
     except Exception as err:  # a bug in fmlint must not stop the run
         message = (f"internal error while checking this file: {type(err).__name__}: {err} "
                    f"({_raised_at(err, function=True)}); please report it")
@@ -179,7 +183,7 @@ def check_text(text: str, path: str | None, config: Config, *, site: Site | None
 
 
 def _check_text(text: str, path: str | None, config: Config, site: Site,
-                image_sizer: ImageSizer | None) -> FileResult:
+                image_sizer: ImageSizer | None, names: NameLookup | None) -> FileResult:
     result = FileResult()
     try:
         read = recordfile.read(text, path)
@@ -217,7 +221,8 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
     for prefix, record, spans in read.records():
         context = Context(path=path, record=record, notes=Annotations(), config=config,
                           now=config.now or datetime.now(UTC), text=text, spans=spans,
-                          index=index, image_sizer=image_sizer, site=site, render=read.render)
+                          index=index, image_sizer=image_sizer, site=site, render=read.render,
+                          names=names)
         first = len(result.findings), len(result.entries)
         _run(context, result, None if prefix else doc.values)
         if prefix:

@@ -14,7 +14,10 @@ wrong type or a missing key is caught:
   tags), ``text/html`` where every value has tags;
 - ``x-fmlint-role``: where the key's name and its values agree (a ``publishedDateTime`` of
   timestamps, an object with a URL, a width and a height...);
-- ``additionalProperties: false``: for objects with a stable key set among many.
+- ``additionalProperties: false``: for objects with a stable key set among many;
+- ``x-fmlint-unique``: on a ``slug``, ``permalink`` or ``id`` whose values all differ;
+- ``x-fmlint-ref`` (``propose_references``, given the names the site's files go by): where
+  every value of a key names a record of one collection or data folder.
 
 Titles and descriptions are left for people to write.
 """
@@ -23,12 +26,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .annotate import Reference
 from .formats import CHECKS
+
+if TYPE_CHECKING:
+    from .context import NameLookup
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 REQUIRED_FROM = 5  # objects at a place before a key that all of them have is required
@@ -37,11 +44,14 @@ ENUM_MOST = 12  # distinct values of an enum at most
 ENUM_USES = 2  # uses of each enum value at least
 CLOSED_FROM = 20  # objects at a place before a stable key set closes it
 FORMATS = ("date-time", "date", "email", "uri")  # tried in this order
+UNIQUE_FROM = 5  # records before distinct identifiers are taken for unique ones
+REFERENCE_FROM = 5  # values at a place before a reference is proposed
+REF, UNIQUE = "x-fmlint-ref", "x-fmlint-unique"
 
 _HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z][A-Za-z0-9-]*|!--)[\s>/]")
 _SPACE = re.compile(r"\s")
 _KEYWORD_ORDER = ("$schema", "type", "format", "enum", "contentMediaType", "x-fmlint-role",
-                  "properties", "required", "additionalProperties", "items", "anyOf")
+                  REF, UNIQUE, "properties", "required", "additionalProperties", "items", "anyOf")
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean",
                int: "integer", float: "number", type(None): "null"}
 
@@ -55,6 +65,7 @@ _ORIGINAL_URL = {"originalurl", "canonicalurl", "canonical", "sourceurl"}
 _SELF_URL = {"weburl", "selfurl", "permalinkurl"}
 _IMAGE_URL = {"url", "src"}
 _RELATED = {"related", "relateditems", "relatedposts", "relatedarticles"}
+_IDENTIFIERS = {"slug", "permalink", "id", "uid", "uuid", "guid"}
 
 
 def infer(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -68,7 +79,82 @@ def infer(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     builder.add_schema({"type": "object"})
     for sample in samples:
         builder.add_object(sample)
-    return _ordered(_refine(builder.to_schema(), samples))
+    schema = _refine(builder.to_schema(), samples)
+    _mark_unique(schema, samples)
+    return _ordered(schema)
+
+
+def _mark_unique(schema: dict[str, Any], samples: list[Any]) -> None:
+    """``x-fmlint-unique`` on identifiers (``slug``, ``permalink``, ``id``) whose values,
+    in enough records, all differ."""
+    for key, node in schema.get("properties", {}).items():
+        if _name(key) not in _IDENTIFIERS or node.get("type") != "string":
+            continue
+        values = [s[key] for s in samples if isinstance(s.get(key), str)]
+        if len(values) >= UNIQUE_FROM and len(set(values)) == len(values):
+            node[UNIQUE] = True
+
+
+def propose_references(schema: dict[str, Any], records: Sequence[Mapping[str, Any]],
+                       paths: Sequence[str], targets: Sequence[Reference],
+                       names: NameLookup) -> None:
+    """Mark ``x-fmlint-ref`` on each place of ``schema`` (a key, or a key of an object)
+    holding strings or lists of strings where every value names a record of one target:
+    the first of ``targets`` (ways of naming a collection) whose names take every value of
+    the records (at ``paths``). Naming by the key itself (``lang`` naming records by their
+    ``lang``), or a way a record names itself by, is not a reference."""
+    for node, values in _string_places(schema, records, paths):
+        if len(values) < REFERENCE_FROM or len({v for _p, _r, v in values}) < 2:
+            continue
+        ref = next((ref for ref in targets if not (ref.by == "name" and ref.key == node.key)
+                    and _all_named(values, ref, names)), None)
+        if ref is not None:
+            node.schema[REF] = {"files": ref.files, "by": ref.by} | (
+                {"key": ref.key} if ref.by == "name" and ref.key != "name" else {})
+
+
+@dataclass
+class _Place:
+    key: str  # the key's own name
+    schema: dict[str, Any]  # the schema of the strings (a list's items)
+
+
+def _string_places(schema: dict[str, Any], records: Sequence[Mapping[str, Any]],
+                   paths: Sequence[str]) -> Iterable[tuple[_Place, list[tuple[str, Any, str]]]]:
+    """Each place of strings (or lists of strings) at the top, or one object down, with its
+    values: (record's path, record, value)."""
+    for key, node in schema.get("properties", {}).items():
+        inner = node.get("properties") if node.get("type") == "object" else None
+        for sub, child in (inner or {None: node}).items():
+            target = child.get("items") if child.get("type") == "array" else child
+            if not (isinstance(target, dict) and target.get("type") == "string"
+                    and "format" not in target):
+                continue
+            values: list[tuple[str, Any, str]] = []
+            for path, record in zip(paths, records, strict=True):
+                value = record.get(key)
+                if sub is not None:
+                    value = value.get(sub) if isinstance(value, dict) else None
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, str):
+                        values.append((path, record, item))
+            yield _Place(sub or key, target), values
+
+
+def _all_named(values: list[tuple[str, Any, str]], ref: Reference, names: NameLookup
+               ) -> bool:
+    """Whether every value is a name ``ref`` gives, and none the record's own name."""
+    known: dict[str, frozenset[str] | None] = {}
+    relative = ref.files.startswith("./")
+    for path, record, value in values:
+        folder = path.rsplit("/", 1)[0] if relative else ""
+        if folder not in known:
+            known[folder] = names(ref, path)
+        found = known[folder]
+        if not found or value not in found or value in ref.file_names(path) or (
+                ref.by == "name" and value == record.get(ref.key)):
+            return False
+    return True
 
 
 def _plain(value: Any) -> Any:
@@ -240,6 +326,8 @@ class Summary:
     formats: list[tuple[str, str]] = field(default_factory=list)  # (place, format)
     enums: list[str] = field(default_factory=list)
     roles: list[tuple[str, str]] = field(default_factory=list)  # (place, role)
+    references: list[tuple[str, str]] = field(default_factory=list)  # (place, target)
+    unique: list[str] = field(default_factory=list)
     closed: bool = False
 
 
@@ -259,6 +347,12 @@ def _collect(node: Mapping[str, Any], place: str, summary: Summary) -> None:
         summary.enums.append(place)
     if "x-fmlint-role" in node:
         summary.roles.append((place or "(record)", node["x-fmlint-role"]))
+    if isinstance(node.get(REF), dict):
+        ref = node[REF]
+        by = ref.get("key", "name") if ref.get("by") == "name" else ref.get("by")
+        summary.references.append((place, f"{ref.get('files')} by {by}"))
+    if node.get(UNIQUE) is True:
+        summary.unique.append(place)
     for key, child in node.get("properties", {}).items():
         _collect(child, f"{place}.{key}" if place else key, summary)
     if isinstance(node.get("items"), dict):

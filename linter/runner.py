@@ -15,6 +15,7 @@ from .config import Config
 from .context import ImageSizer, Site
 from .finding import Finding
 from .pickling import by_fields
+from .refnames import name_lookup
 
 if TYPE_CHECKING:
     from .fixer import FixOutcome
@@ -220,16 +221,18 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
     site = site_for(path, config)
     deps = list(site.looked)
     sizer = image_sizer(site, deps)
+    names = name_lookup(site, config, deps)
     try:
         text, bom = source.decode(data)
     except source.DecodeError:
         return Outcome(path, engine.check_bytes(data, path, config, site=site))
 
     def check(candidate: str) -> list[Finding]:
-        return engine.check_text(candidate, path, config, site=site,
-                                 image_sizer=sizer).findings
+        return engine.check_text(candidate, path, config, site=site, image_sizer=sizer,
+                                 names=names).findings
 
-    result = engine.check_text(text, path, config, site=site, image_sizer=sizer, decoded=True)
+    result = engine.check_text(text, path, config, site=site, image_sizer=sizer, names=names,
+                               decoded=True)
     result.deps = sorted({*deps, *result.deps})  # (the schema's files too)
     outcome = Outcome(path, result, text=text if keep_text else None)
     if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):
@@ -237,7 +240,8 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
     from . import fixer  # (only when fixing)
 
     fixed = fixer.fix_text(text, check, unsafe=mode.unsafe, path=path)
-    final = engine.check_text(fixed.text, path, config, site=site, image_sizer=sizer)
+    final = engine.check_text(fixed.text, path, config, site=site, image_sizer=sizer,
+                              names=names)
     final.findings.extend(_fix_notes(fixed, path, config))
     final.findings.sort(key=Finding.sort_key)
     outcome.result = final

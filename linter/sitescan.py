@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from . import files, infer, recordfile, source
+from . import files, infer, recordfile, refnames, source
 from .config import Config
 
 EXIT_CLEAN, EXIT_ERROR = 0, 2
@@ -211,6 +211,7 @@ def run_init(root: str, *, schema_dir: str = "schemas", dry_run: bool = False,
         return EXIT_ERROR
     collections = group(root, found, detect(root))
     schemas = [infer.infer(c.records) for c in collections]
+    refnames.propose(root, collections, schemas)
     writes = [(os.path.join(schema_dir, f"{c.name}.schema.json"), _json(schema))
               for c, schema in zip(collections, schemas, strict=True)]
     config_path, config_text, appended = _configuration(root, collections, writes)
@@ -376,6 +377,11 @@ def _summarize(collections: list[Collection], schemas: list[dict[str, Any]],
         if summary.roles:
             out.write("  roles: " + ", ".join(f"{place} {role}"
                                               for place, role in summary.roles) + "\n")
+        if summary.references:
+            out.write("  references: " + ", ".join(
+                f"{place} -> {target}" for place, target in summary.references) + "\n")
+        if summary.unique:
+            out.write(f"  unique: {', '.join(summary.unique)}\n")
 
 
 def _count(n: int, word: str) -> str:

@@ -147,4 +147,5 @@ def _merged(notes: Annotations, formats: dict[str, str], media: dict[str, str],
             child_roles.setdefault(parent, {}).setdefault(role, where)
     return Annotations(formats={**notes.formats, **formats}, media={**notes.media, **media},
                        roles=by_role, role_of=role_of, types=notes.types,
-                       required=notes.required, values=notes.values, child_roles=child_roles)
+                       required=notes.required, values=notes.values, child_roles=child_roles,
+                       refs=notes.refs, unique=notes.unique)

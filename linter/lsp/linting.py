@@ -12,6 +12,7 @@ from .. import configfile, engine, fixer, runner, schemas
 from ..config import Config, glob_any
 from ..context import Site
 from ..finding import Finding
+from ..refnames import name_lookup
 from ..source import BOM
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -114,6 +115,7 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
             return snapshot
         site = runner.site_for(path, config)
         sizer = runner.image_sizer(site, [])
+        names = name_lookup(site, config, [])
         snapshot.uses = used_files(body, path, config, site)
 
         def check(candidate: str) -> list[Finding]:
@@ -122,7 +124,7 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
             if not still_wanted():
                 raise Superseded
             return engine.check_text(candidate, path, config, site=site,
-                                     image_sizer=sizer).findings
+                                     image_sizer=sizer, names=names).findings
 
         findings = check(body)
     except Superseded:

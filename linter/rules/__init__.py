@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("core", "text", "urls", "timestamps", "images", "records", "online")
+MODULES = ("core", "text", "urls", "timestamps", "images", "records", "references", "online")
 
 
 def load() -> None:

@@ -1,0 +1,275 @@
+"""The names a site's records go by, read from the file system for ``x-fmlint-ref``.
+
+A reference names a record of a collection: the files a glob matches (from the site's root,
+or from the referring record's folder when it starts with ``./``), each named by its file
+name (``annotate.Reference``), or by the value of one of its keys (front matter, or a YAML,
+JSON or TOML data file, or each entry of one that is a list). File names come from
+listing folders, keys from a light read of each file; both are kept while the folders and
+files are unchanged (by their stamps), so many records of a run read them once.
+
+This is the edge: the rules get a lookup function (``context.NameLookup``) and stay pure.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from . import files, infer, source, yamldoc
+from .annotate import Reference
+from .config import Config
+from .context import NameLookup, Site
+
+_MAX_ENTRIES = 200_000  # folder entries one glob may list (bounded time on a huge tree)
+_MAX_CACHED = 16384
+_RECORD_SUFFIXES = (".md", ".markdown", ".mdx", ".html")
+
+Stamp = tuple[int, int, int] | None
+
+
+@dataclass(slots=True)
+class _Known:
+    """The names of a glob's files for one way of naming them, and what they came from."""
+
+    stamps: dict[str, Stamp]  # the folders listed and, by a key, the files read
+    names: frozenset[str] | None  # None: too many files to tell
+
+
+# (folder, glob components, by, key) -> what was read
+_sets: dict[tuple[str, tuple[str, ...], str, str], _Known] = {}
+# file -> (its stamp, the names each of its keys gives)
+_files: dict[str, tuple[Stamp, dict[str, frozenset[str]]]] = {}
+
+
+def name_lookup(site: Site, config: Config, deps: list[str]) -> NameLookup:
+    """The names the records a reference may take go by, for records of ``site``.
+
+    Every folder listed and file read is added to ``deps``, so a cached result notices a
+    target added, removed or renamed.
+    """
+    root = os.path.abspath(site.root or os.path.join(config.working_folder(), config.base_dir))
+
+    def names(ref: Reference, record_path: str | None) -> frozenset[str] | None:
+        start = _start(ref.files, root, record_path, config)
+        if start is None:
+            return None
+        known = _names(start, ref, root)
+        deps.extend(known.stamps)
+        return known.names
+
+    return names
+
+
+def _names(start: tuple[str, tuple[str, ...]], ref: Reference, root: str) -> _Known:
+    """The names of the files a glob (its folder and components) matches, as ``ref`` names
+    them; kept while the folders listed and files read are unchanged."""
+    key = (*start, ref.by, ref.key)
+    known = _sets.get(key)
+    if known is not None and all(_stamp(p) == stamp for p, stamp in known.stamps.items()):
+        return known
+    stamps: dict[str, Stamp] = {}
+    budget = [0]
+    found = sorted(set(_match(*start, stamps, budget)))
+    names: frozenset[str] | None
+    if budget[0] > _MAX_ENTRIES:  # (cut short: it cannot tell what is missing)
+        names = None
+    else:
+        collected = {name for path in found for name in ref.file_names(path)}
+        for path in found if ref.by == "name" else ():
+            stamps[path], by_key = _file_names(path, root)
+            collected.update(by_key.get(ref.key, ()))
+        names = frozenset(collected)
+    if len(_sets) >= _MAX_CACHED:
+        _sets.clear()
+    known = _sets[key] = _Known(stamps, names)
+    return known
+
+
+def _start(pattern: str, root: str, record_path: str | None, config: Config
+           ) -> tuple[str, tuple[str, ...]] | None:
+    """The folder a glob starts from (its leading names joined) and its other components;
+    None for one that leaves the site, or that is relative to a record without a file."""
+    if pattern.startswith("./"):
+        if not record_path or record_path == "-":
+            return None
+        base = os.path.dirname(os.path.join(config.working_folder(), record_path))
+    else:
+        base = root
+    parts = [p for p in pattern.strip("/").split("/") if p not in ("", ".")]
+    literal = 0
+    while literal < len(parts) - 1 and not _wild(parts[literal]):
+        literal += 1
+    folder = os.path.normpath(os.path.join(base, *parts[:literal]))
+    if ".." in parts[literal:] or not files.inside(folder, [root]):
+        return None
+    rest = tuple(parts[literal:])
+    return folder, ((*rest, "*") if rest[-1:] == ("**",) else rest)
+
+
+def _wild(part: str) -> bool:
+    return any(ch in part for ch in "*?[")
+
+
+def _stamp(path: str) -> Stamp:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def _match(folder: str, parts: tuple[str, ...], listed: dict[str, Stamp],
+           budget: list[int]) -> Iterator[str]:
+    """The files under ``folder`` that the glob components ``parts`` match."""
+    if not parts:
+        return
+    listed.setdefault(folder, _stamp(folder))
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError:
+        return
+    budget[0] += len(entries)
+    if budget[0] > _MAX_ENTRIES:
+        return
+    if parts[0] == "**":
+        yield from _match_here(entries, parts[1:], listed, budget)
+        for entry in entries:
+            if _folder(entry):
+                yield from _match(entry.path, parts, listed, budget)
+        return
+    yield from _match_here(entries, parts, listed, budget)
+
+
+def _match_here(entries: list[os.DirEntry], parts: tuple[str, ...],
+                listed: dict[str, Stamp], budget: list[int]) -> Iterator[str]:
+    head, rest = parts[0], parts[1:]
+    for entry in entries:
+        if entry.name.startswith(".") or not fnmatch.fnmatchcase(entry.name, head):
+            continue
+        if rest:
+            if _folder(entry):
+                yield from _match(entry.path, rest, listed, budget)
+        elif entry.is_file():
+            yield entry.path
+
+
+def _folder(entry: os.DirEntry) -> bool:
+    return not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)
+
+
+def _file_names(path: str, root: str) -> tuple[Stamp, dict[str, frozenset[str]]]:
+    """A file's stamp and the names each top-level key of it gives (its front matter, or a
+    data file's mapping or list of mappings); kept while the file is unchanged, and empty
+    for a file that cannot be read."""
+    stamp = _stamp(path)
+    known = _files.get(path)
+    if known is not None and known[0] == stamp:
+        return known
+    try:
+        _info, data = files.read_whole(path, roots=[root], limit=files.MAX_SETTINGS_BYTES)
+        content = _content(path, source.decode(data)[0])
+    except (OSError, ValueError, source.DecodeError, source.SplitError):
+        content = None
+    by_key: dict[str, set[str]] = {}
+    for item in content if isinstance(content, list) else [content]:
+        for key, value in item.items() if isinstance(item, dict) else ():
+            for name in value if isinstance(value, list) else [value]:
+                if isinstance(name, str | int) and not isinstance(name, bool):
+                    by_key.setdefault(str(key), set()).add(str(name))
+    if len(_files) >= _MAX_CACHED:
+        _files.clear()
+    known = _files[path] = (stamp, {k: frozenset(v) for k, v in by_key.items()})
+    return known
+
+
+def _content(path: str, text: str) -> Any:
+    """What a file holds: its front matter, or its data (JSON, TOML or YAML)."""
+    lower = path.lower()
+    if lower.endswith(".json"):
+        return json.loads(text)
+    if lower.endswith(".toml"):
+        import tomllib
+
+        return tomllib.loads(text)
+    if lower.endswith(_RECORD_SUFFIXES):
+        front = source.split(text)
+        return yamldoc.parse(text[front.start:front.end], front.start).record
+    return yamldoc.parse(text).record
+
+
+# -- proposing references (``fmlint init``) ------------------------------------------------
+
+_DATA_SUFFIXES = (".yml", ".yaml", ".json", ".toml")
+_KEYS_FROM = 50  # files of a target whose keys are offered as names
+
+
+class Collection(Protocol):
+    """What ``propose`` needs of a collection (``sitescan.Collection``)."""
+
+    folder: str
+    paths: list[str]
+    records: list[dict[str, Any]]
+
+
+def propose(root: str, collections: Sequence[Collection], schemas: Sequence[dict[str, Any]]
+            ) -> None:
+    """Mark in each collection's inferred schema the references its records' values make
+    (``infer.propose_references``), to the site's collections and data folders."""
+    lookup = name_lookup(Site(root=root), Config(cwd=root), [])
+    shared = _targets(root, [c.folder for c in collections if c.folder])
+    for collection, schema in zip(collections, schemas, strict=True):
+        own = _ways("./*.md", _keys_of(collection.records))
+        infer.propose_references(schema, collection.records, collection.paths,
+                                 [*own, *shared], lookup)
+
+
+def _targets(root: str, folders: list[str]) -> list[Reference]:
+    """The ways of naming the site's collections, then its data: each folder of ``_data``,
+    and each data file that is a list."""
+    out = []
+    for folder in folders:
+        out.extend(_ways(f"{folder}/**/*.md", _keys_in(root, f"{folder}/**/*.md")))
+    data = os.path.join(root, "_data")
+    try:
+        entries = sorted(os.scandir(data), key=lambda e: e.name)
+    except OSError:
+        entries = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False) and f"_data/{entry.name}" not in folders:
+            glob = f"_data/{entry.name}/*"
+            out.extend(_ways(glob, _keys_in(root, glob)))
+        elif entry.is_file() and entry.name.lower().endswith(_DATA_SUFFIXES):
+            glob = f"_data/{entry.name}"  # (its entries, by their keys)
+            out.extend(Reference(glob, "name", key) for key in _keys_in(root, glob))
+    return out
+
+
+def _ways(files: str, keys: list[str]) -> list[Reference]:
+    """The ways of naming the files of ``files``: by slug, file name, then each key."""
+    return [Reference(files, "slug"), Reference(files, "filename"),
+            *(Reference(files, "name", key) for key in keys)]
+
+
+def _keys_in(root: str, glob: str) -> list[str]:
+    """The keys of the first files of ``glob``, in the order they show them."""
+    start = _start(glob, root, None, Config(cwd=root))
+    found = sorted(set(_match(*start, {}, [0]))) if start is not None else []
+    keys: dict[str, None] = {}
+    for path in found[:_KEYS_FROM]:
+        keys.update(dict.fromkeys(_file_names(path, root)[1]))
+    return list(keys)
+
+
+def _keys_of(records: Any) -> list[str]:
+    """The top-level keys holding strings, in the order records first show them."""
+    keys: dict[str, None] = {}
+    for record in records:
+        keys.update((k, None) for k, v in record.items() if isinstance(v, str))
+    return list(keys)
