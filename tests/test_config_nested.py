@@ -13,20 +13,12 @@ import pytest
 
 from linter import configfile
 from linter.lsp.linting import ConfigCache, lint_buffer
+from tests import test_config
 from tests.conftest import CORPUS
 from tests.test_config import NAME, clean, seed, several, write
 
+site = test_config.site  # (the fixture: an empty site folder as the current folder)
 ORGANIZATION = CORPUS / "_data" / "organizations" / "bbc.com.md"
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty site folder as the current folder."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    monkeypatch.delenv("FMLINT_OUTPUT_FORMAT", raising=False)
-    return folder
 
 
 def report(cli, *args: str) -> list[tuple[str, str, str]]:
