@@ -240,8 +240,11 @@ def read_whole(path: str, roots: Iterable[str] | None = None,
     is read to its end. Never reads more than ``limit + 1`` bytes, whatever the file claims.
     """
     if roots is not None and not inside(path, roots):
+        real = os.path.realpath(path)
+        if real == os.path.abspath(path):
+            raise ReadRefused(f"{path} is outside the checked folders; not reading it")
         raise ReadRefused(f"{path} leads outside the checked folders through a symbolic "
-                          f"link (to {os.path.realpath(path)}); not reading it")
+                          f"link (to {real}); not reading it")
     if not _readable_kind(os.stat(path).st_mode):  # (before opening: a device is not opened)
         raise ReadRefused(f"{path} is not a regular file; not reading it")
     fd = os.open(path, _READ_FLAGS)
