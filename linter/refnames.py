@@ -1,4 +1,5 @@
-"""The names a site's records go by, read from the file system for ``x-fmlint-ref``.
+"""The records a reference names and the names they go by, read from the file system for
+``x-fmlint-ref``: the one place that knows, for the rule (FM208) and the editor alike.
 
 A reference names a record of a collection: the files a glob matches (from the site's root,
 or from the referring record's folder when it starts with ``./``), each named by its file
@@ -7,7 +8,8 @@ JSON or TOML data file, or each entry of one that is a list). File names come fr
 listing folders, keys from a light read of each file; both are kept while the folders and
 files are unchanged (by their stamps), so many records of a run read them once.
 
-This is the edge: the rules get a lookup function (``context.NameLookup``) and stay pure.
+This is the edge: the rules get a lookup function (``context.NameLookup``) and stay pure;
+the language server's go to definition and completion get ``targets``.
 """
 
 from __future__ import annotations
@@ -31,12 +33,22 @@ _RECORD_SUFFIXES = (".md", ".markdown", ".mdx", ".html")
 Stamp = tuple[int, int, int] | None
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A file a reference may name, and one name it goes by."""
+
+    name: str
+    path: str
+
+
 @dataclass(slots=True)
 class _Known:
-    """The names of a glob's files for one way of naming them, and what they came from."""
+    """The files of a glob, with their names for one way of naming them, and what they
+    came from."""
 
     stamps: dict[str, Stamp]  # the folders listed and, by a key, the files read
-    names: frozenset[str] | None  # None: too many files to tell
+    targets: tuple[Target, ...] | None  # by path; None: too many files to tell
+    names: frozenset[str] | None
 
 
 # (folder, glob components, by, key) -> what was read
@@ -54,49 +66,75 @@ def name_lookup(site: Site, config: Config, deps: list[str]) -> NameLookup:
     root = os.path.abspath(site.root or os.path.join(config.working_folder(), config.base_dir))
 
     def names(ref: Reference, record_path: str | None) -> frozenset[str] | None:
-        start = _start(ref.files, root, record_path, config)
-        if start is None:
+        record = (os.path.join(config.working_folder(), record_path)
+                  if record_path and record_path != "-" else None)
+        known = _known(ref, record, root)
+        if known is None:
             return None
-        known = _names(start, ref, root)
         deps.extend(known.stamps)
         return known.names
 
     return names
 
 
-def _names(start: tuple[str, tuple[str, ...]], ref: Reference, root: str) -> _Known:
-    """The names of the files a glob (its folder and components) matches, as ``ref`` names
-    them; kept while the folders listed and files read are unchanged."""
+def targets(ref: Reference, record_path: str | None, root: str) -> list[Target] | None:
+    """The files ``ref`` may name from the record at ``record_path`` (None: a record without
+    a file), in the site at ``root``, once for each name they go by: the record's own folder
+    first, then by depth and path. None when it cannot tell: a glob out of the site, ``./``
+    without a record's file, or folders too large to list whole."""
+    record = os.path.abspath(record_path) if record_path and record_path != "-" else None
+    known = _known(ref, record, os.path.abspath(root))
+    if known is None or known.targets is None:
+        return None
+    here = os.path.dirname(record) if record else None
+    return sorted(known.targets, key=lambda t: (
+        os.path.dirname(t.path) != here, t.path.count(os.sep), t.path))
+
+
+def _known(ref: Reference, record: str | None, root: str) -> _Known | None:
+    """What ``ref``'s glob matches from the record at ``record`` (an absolute path), kept
+    while the folders listed and files read are unchanged; None for a glob out of the site
+    or relative to no file."""
+    start = _start(ref.files, root, record)
+    if start is None:
+        return None
     key = (*start, ref.by, ref.key)
     known = _sets.get(key)
     if known is not None and all(_stamp(p) == stamp for p, stamp in known.stamps.items()):
         return known
     stamps: dict[str, Stamp] = {}
     budget = [0]
-    found = sorted(set(_match(*start, stamps, budget)))
-    names: frozenset[str] | None
+    found = sorted(set(_match(*start, root, stamps, budget)))
     if budget[0] > _MAX_ENTRIES:  # (cut short: it cannot tell what is missing)
-        names = None
+        known = _Known(stamps, None, None)
     else:
-        collected = {name for path in found for name in ref.file_names(path)}
-        for path in found if ref.by == "name" else ():
-            stamps[path], by_key = _file_names(path, root)
-            collected.update(by_key.get(ref.key, ()))
-        names = frozenset(collected)
+        named = tuple(_named(found, ref, root, stamps))
+        known = _Known(stamps, named, frozenset(t.name for t in named))
     if len(_sets) >= _MAX_CACHED:
         _sets.clear()
-    known = _sets[key] = _Known(stamps, names)
+    _sets[key] = known
     return known
 
 
-def _start(pattern: str, root: str, record_path: str | None, config: Config
-           ) -> tuple[str, tuple[str, ...]] | None:
+def _named(paths: list[str], ref: Reference, root: str, stamps: dict[str, Stamp]
+           ) -> Iterator[Target]:
+    """Each file of ``paths`` once for every name ``ref`` gives it (a file read for its key
+    has its stamp added to ``stamps``)."""
+    for path in paths:
+        names = dict.fromkeys(ref.file_names(path))
+        if ref.by == "name":
+            stamps[path], by_key = _file_names(path, root)
+            names.update(dict.fromkeys(sorted(by_key.get(ref.key, ()))))
+        yield from (Target(name, path) for name in names)
+
+
+def _start(pattern: str, root: str, record: str | None) -> tuple[str, tuple[str, ...]] | None:
     """The folder a glob starts from (its leading names joined) and its other components;
     None for one that leaves the site, or that is relative to a record without a file."""
     if pattern.startswith("./"):
-        if not record_path or record_path == "-":
+        if not record:
             return None
-        base = os.path.dirname(os.path.join(config.working_folder(), record_path))
+        base = os.path.dirname(record)
     else:
         base = root
     parts = [p for p in pattern.strip("/").split("/") if p not in ("", ".")]
@@ -122,9 +160,10 @@ def _stamp(path: str) -> Stamp:
     return info.st_mtime_ns, info.st_size, info.st_ino
 
 
-def _match(folder: str, parts: tuple[str, ...], listed: dict[str, Stamp],
+def _match(folder: str, parts: tuple[str, ...], root: str, listed: dict[str, Stamp],
            budget: list[int]) -> Iterator[str]:
-    """The files under ``folder`` that the glob components ``parts`` match."""
+    """The files under ``folder`` that the glob components ``parts`` match (none through a
+    link out of ``root``)."""
     if not parts:
         return
     listed.setdefault(folder, _stamp(folder))
@@ -137,15 +176,15 @@ def _match(folder: str, parts: tuple[str, ...], listed: dict[str, Stamp],
     if budget[0] > _MAX_ENTRIES:
         return
     if parts[0] == "**":
-        yield from _match_here(entries, parts[1:], listed, budget)
+        yield from _match_here(entries, parts[1:], root, listed, budget)
         for entry in entries:
             if _folder(entry):
-                yield from _match(entry.path, parts, listed, budget)
+                yield from _match(entry.path, parts, root, listed, budget)
         return
-    yield from _match_here(entries, parts, listed, budget)
+    yield from _match_here(entries, parts, root, listed, budget)
 
 
-def _match_here(entries: list[os.DirEntry], parts: tuple[str, ...],
+def _match_here(entries: list[os.DirEntry], parts: tuple[str, ...], root: str,
                 listed: dict[str, Stamp], budget: list[int]) -> Iterator[str]:
     head, rest = parts[0], parts[1:]
     for entry in entries:
@@ -153,8 +192,8 @@ def _match_here(entries: list[os.DirEntry], parts: tuple[str, ...],
             continue
         if rest:
             if _folder(entry):
-                yield from _match(entry.path, rest, listed, budget)
-        elif entry.is_file():
+                yield from _match(entry.path, rest, root, listed, budget)
+        elif entry.is_file() and (not entry.is_symlink() or files.inside(entry.path, [root])):
             yield entry.path
 
 
@@ -259,8 +298,8 @@ def _ways(files: str, keys: list[str]) -> list[Reference]:
 
 def _keys_in(root: str, glob: str) -> list[str]:
     """The keys of the first files of ``glob``, in the order they show them."""
-    start = _start(glob, root, None, Config(cwd=root))
-    found = sorted(set(_match(*start, {}, [0]))) if start is not None else []
+    start = _start(glob, root, None)
+    found = sorted(set(_match(*start, root, {}, [0]))) if start is not None else []
     keys: dict[str, None] = {}
     for path in found[:_KEYS_FROM]:
         keys.update(dict.fromkeys(_file_names(path, root)[1]))

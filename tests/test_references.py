@@ -202,6 +202,24 @@ def test_a_provider_without_an_organization_record(powerapps: Path,
         "record in _data/organizations/*.md")
 
 
+def test_a_link_out_of_the_site_names_no_record(powerapps: Path, cli: Callable[..., Run]
+                                               ) -> None:
+    """A file of the collection that is a link leading out of the site is not one of its
+    records (the editor does not open it either); a link within the site is."""
+    write_schema(powerapps, {"type": "object", "properties": {"provider": {
+        "type": "object", "properties": {"domain": {"type": "string", "x-fmlint-ref": {
+            "files": "_data/organizations/*.md", "by": "filename"}}}}}})
+    outside = powerapps.parent / "elsewhere" / "microsoft.com.md"
+    outside.parent.mkdir()
+    shutil.copy(powerapps / "_data" / "organizations" / "gigaom.com.md", outside)
+    link = powerapps / "_data" / "organizations" / "microsoft.com.md"
+    link.symlink_to(outside)
+    assert [f["pointer"] for f in findings(cli, "--no-cache", NEWS)] == ["/provider/domain"]
+    link.unlink()
+    link.symlink_to("gigaom.com.md")
+    assert findings(cli, "--no-cache", NEWS) == []
+
+
 def test_a_reference_out_of_the_site_reads_nothing(powerapps: Path,
                                                    cli: Callable[..., Run]) -> None:
     write_schema(powerapps, {"type": "object", "properties": {"topics": {

@@ -331,6 +331,34 @@ async def test_definition_of_a_related_class_opens_the_article_that_has_it(
 
 
 @lsp
+async def test_definition_and_the_broken_reference_rule_agree_on_a_own_folder_reference(
+        client: LanguageClient, tmp_path: Path):
+    """``./*.md`` is the record's own language folder, for the editor as for FM208: a
+    Spanish article's ``related`` opens the Spanish article, and a class only an English
+    article has is a broken reference with nothing to open."""
+    site = guide_site(tmp_path, {"files": "./*.md", "by": "name", "key": "class"})
+    path = site / "_articles" / "es" / "metrics.md"
+    text = path.read_text("utf-8").replace("  - best-practices\n",
+                                           "  - best-practices\n  - beginners\n")
+    assert (site / "_articles" / "starting-a-project.md").read_text("utf-8").count(
+        "\nclass: beginners\n") == 1  # (English only)
+    uri, found = await open_document(client, path, text)
+    broken = sorted(d.range.start.line for d in found if d.code == "FM208")
+    lines = {value: text[:text.index(f"  - {value}\n")].count("\n")
+             for value in ("finding", "best-practices", "beginners")}
+    assert broken == [lines["finding"], lines["beginners"]]
+    opened = {value: await definition(client, uri, at(text, f"  - {value}\n", 5))
+              for value in lines}
+    assert {value: found.uri if found else None for value, found in opened.items()} == {
+        "finding": None, "beginners": None,
+        "best-practices": (site / "_articles" / "es" / "best-practices.md").as_uri()}
+    items = await completions(client, uri, at(text, "  - beginners", 4))
+    assert {i.label for i in items if i.kind == types.CompletionItemKind.Reference} == {
+        "best-practices", "metrics"}
+    await close(client, uri)
+
+
+@lsp
 async def test_no_definition_without_a_reference_in_the_schema(client: LanguageClient,
                                                                tmp_path: Path):
     site = guide_site(tmp_path, None)
