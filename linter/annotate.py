@@ -87,6 +87,8 @@ class Annotations:
     child_roles: dict[str, dict[str, str]] = field(default_factory=dict)
     refs: dict[str, Reference] = field(default_factory=dict)  # values that name records
     unique: list[str] = field(default_factory=list)  # values no two records may share
+    # The places given a format, media type or role (``valuenotes`` targets the others).
+    annotated: frozenset[str] = frozenset()
 
     def with_values(self, values: dict[str, Any]) -> Annotations:
         """These notes for another record of the same shape: what is said of each place is
@@ -94,7 +96,7 @@ class Annotations:
         return Annotations(formats=self.formats, media=self.media, roles=self.roles,
                            role_of=self.role_of, types=self.types, required=self.required,
                            values=values, child_roles=self.child_roles, refs=self.refs,
-                           unique=self.unique)
+                           unique=self.unique, annotated=self.annotated)
 
     def with_role(self, role: str) -> list[str]:
         return self.roles.get(role, [])
@@ -286,6 +288,8 @@ class Walker:
             elif kind == "array":
                 for i, child in enumerate(value):
                     stack.append((child, f"{where}/{i}", self._kid(shape, i, child), None))
+        notes.annotated = frozenset(notes.formats.keys() | notes.media.keys()
+                                    | notes.role_of.keys())
         return notes
 
 

@@ -192,7 +192,7 @@ def _local_path(url: str, root: str, site_url: str | None, baseurl: str) -> str 
 
 def clear_caches() -> None:
     """Forget what was read of sites and images (for long-running callers: files change)."""
-    for cached in (_site_in, _image_size, _local_path):
+    for cached in (_site_in, _image_size, _local_path, _real_folder):
         cached.cache_clear()
 
 
@@ -308,10 +308,16 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
+@lru_cache(maxsize=1024)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
 def reading_roots(path: str, roots: list[str]) -> list[str] | None:
     """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
     its way, else within the checked folders (a file named itself: within its folder)."""
-    if os.path.realpath(path) == os.path.abspath(path):
+    folder, _name = os.path.split(os.path.abspath(path))
+    if not os.path.islink(path) and _real_folder(folder) == folder:
         return None
     return [os.path.dirname(root) or "." if root == path else root for root in roots]
 

@@ -12,7 +12,7 @@ values, so the same rules serve a record that no schema describes:
   written as a site generator reads it (``2025-01-29 18:15:32 +0530``, ``2025-01-29``, or a
   date-time object from a TOML reader) is a ``GENERATOR_DATE``, with its role;
 - a mapping with a URL and a ``width`` or ``height`` is an ``image``;
-- a string of words is ``text/plain``.
+- a string of words is ``text/plain`` (one plain ASCII word is taken for an identifier).
 
 Pure: values in, notes out. The timestamp rules read a ``GENERATOR_DATE`` as the generator
 does, and report of it only what the generator itself would misread.
@@ -49,7 +49,7 @@ def complete(notes: Annotations, raw: Callable[[str], str | None]) -> Annotation
     media: dict[str, str] = {}
     roles: dict[str, str] = {}
     mappings: list[tuple[str, dict[str, Any]]] = []
-    annotated = notes.formats.keys() | notes.media.keys() | notes.role_of.keys()
+    annotated = notes.annotated
     for where, value in notes.values.items():
         if where in annotated or not where:
             continue
@@ -92,9 +92,9 @@ def _string_kind(value: str, text: str | None, role: str | None) -> str | None:
             return "date-time"
         if role is not None and timetools.read_generator_date(written) is not None:
             return GENERATOR_DATE
-    if _WORDS.search(value) and not _PATHLIKE.match(value):
-        return TEXT
-    return None
+    if (value.isascii() and value.isalnum()) or _PATHLIKE.match(value):
+        return None  # (a single word, a slug or a path: an identifier, not prose)
+    return TEXT if _WORDS.search(value) else None
 
 
 def _time_kind(text: str | None, role: str | None) -> str | None:
@@ -148,4 +148,5 @@ def _merged(notes: Annotations, formats: dict[str, str], media: dict[str, str],
     return Annotations(formats={**notes.formats, **formats}, media={**notes.media, **media},
                        roles=by_role, role_of=role_of, types=notes.types,
                        required=notes.required, values=notes.values, child_roles=child_roles,
-                       refs=notes.refs, unique=notes.unique)
+                       refs=notes.refs, unique=notes.unique,
+                       annotated=notes.annotated | formats.keys() | media.keys() | roles.keys())

@@ -150,14 +150,14 @@ def timestamp_future(ctx: Context) -> Iterator[Finding]:
 
     `fmlint check --now 2024-01-01T00:00:00Z` pins the clock, so runs are reproducible.
     """
-    if _held_back(ctx):
-        return
     limit = ctx.now + timedelta(minutes=ctx.option("tolerance-minutes"))
-    for pointer, instant in _instants(ctx):
-        if instant > limit:
-            yield ctx.report(pointer, f"{ctx.where(pointer)} {instant.isoformat()} is in the "
-                             f"future (now is {ctx.now.replace(microsecond=0).isoformat()}); "
-                             "site generators hide future-dated posts")
+    future = [(pointer, instant) for pointer, instant in _instants(ctx) if instant > limit]
+    if not future or _held_back(ctx):
+        return
+    for pointer, instant in future:
+        yield ctx.report(pointer, f"{ctx.where(pointer)} {instant.isoformat()} is in the "
+                         f"future (now is {ctx.now.replace(microsecond=0).isoformat()}); "
+                         "site generators hide future-dated posts")
 
 
 @rule("FM303", "timestamp-implausible", severity="warning", group=GROUP,
