@@ -143,8 +143,10 @@ The schema requires this key in every record of its kind. The finding is on the 
 lacks it (the record itself, or the key holding the nested mapping).
 
 Fix (unsafe), where the schema gives the key a `default`: add `key: default` to the
-mapping, at the place the schema's order of keys puts it, indented and quoted as the other
-keys of the mapping. Unsafe: the default is the schema's guess, not what the author said.
+mapping (TOML: `key = default` in its table; JSON: `"key": default`), at the place the
+schema's order of keys puts it, indented and quoted as the other keys of the mapping; not
+offered where the file's format cannot put it there (a TOML key after a table, a TOML
+`null`). Unsafe: the default is the schema's guess, not what the author said.
 """, fix="unsafe")
 _core("FM018", "extra-key", "warning", "A key the schema does not list.", """
 The schema does not list this key, and it is no slip of a key it lists. Site generators
