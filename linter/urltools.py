@@ -477,6 +477,16 @@ def _checked_url_syntax(url: str, absolute: bool) -> tuple[UrlProblem, ...]:
     return tuple(_url_syntax(url, absolute=absolute))
 
 
+def _around(url: str, c0: int, c1: int) -> UrlProblem:
+    """Whitespace or controls before url[c0:c1] and after it: trimmed by a safe fix."""
+    places: list[Place] = [(0, c0, "")] if c0 > 0 else []
+    said = [f"starts with {_describe(url[:c0])}"] if c0 > 0 else []
+    if c1 < len(url):
+        places.append((c1, len(url), ""))
+        said.append(f"ends with {_describe(url[c1:])}")
+    return _together("whitespace", f"the URL {' and '.join(said)}", url, places, True)
+
+
 def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
     out: list[UrlProblem] = []
     c0 = 0
@@ -487,12 +497,8 @@ def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
         c1 -= 1
     if c0 == c1:
         return [UrlProblem("empty", "the URL is empty", 0, len(url), None, False)]
-    if c0 > 0:
-        out.append(_problem("whitespace", f"the URL starts with {_describe(url[:c0])}", 0, c0,
-                            url, "", True))
-    if c1 < len(url):
-        out.append(_problem("whitespace", f"the URL ends with {_describe(url[c1:])}", c1,
-                            len(url), url, "", True))
+    if c0 > 0 or c1 < len(url):
+        out.append(_around(url, c0, c1))
     p = split_url(url, c0, c1)
     scheme = url[p.scheme[0]:p.scheme[1]] if p.scheme[0] >= 0 else None
     if scheme is not None and "." in scheme and p.authority[0] < 0:

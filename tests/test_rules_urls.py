@@ -103,6 +103,15 @@ def test_one_finding_per_kind_of_problem_in_a_real_broken_url() -> None:
         '%20rustfmt%20team%20<https://www.rust-lang.org/governance/teams/dev-tools#Rustfmt%20team"')
 
 
+def test_spaces_around_a_url_are_one_finding_trimmed_safely() -> None:
+    text = seed_with(WEB_URL, 'webUrl: " https://www.bbc.com/news/uk-england-london-68062080 "')
+    [finding] = only(lint(text), "FM201")
+    assert at(finding) == ("FM201", 7, 10, 7, 11, "/webUrl")
+    assert finding.message == "webUrl: the URL starts with a space and ends with a space"
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    assert line(fixed(text, finding), 7) == WEB_URL
+
+
 def test_site_relative_image_urls_are_fine_where_the_schema_allows_them() -> None:
     text, path = corpus("_data/organizations/uw.edu.md")
     config = Config(schemas=[_organizations()])

@@ -179,12 +179,13 @@ def test_a_space_in_a_path_is_percent_encoded_as_an_unsafe_fix() -> None:
     assert "annual report" in problem.message
 
 
-def test_surrounding_whitespace_is_stripped_as_a_safe_fix() -> None:
-    problems = check_url_syntax(f"  {SEED_URL}\n", absolute=True)
-    assert [(p.kind, p.start, p.end, p.safe) for p in problems] == [
-        ("whitespace", 0, 2, True), ("whitespace", len(SEED_URL) + 2, len(SEED_URL) + 3, True)]
-    assert problems[0].replacement == f"{SEED_URL}\n"
-    assert fix_url(f"  {SEED_URL}\n", absolute=True) == SEED_URL
+def test_surrounding_whitespace_is_one_problem_stripped_by_a_safe_fix() -> None:
+    problem = only(f"  {SEED_URL}\n")
+    assert (problem.kind, problem.start, problem.end, problem.safe) == ("whitespace", 0, 2, True)
+    assert problem.message == "the URL starts with 2 spaces and ends with a line break"
+    assert problem.replacement == SEED_URL
+    assert only(f"{SEED_URL}\t").message == "the URL ends with a tab"
+    assert only(f"\u00a0{SEED_URL}").replacement == SEED_URL
 
 
 def test_control_and_invisible_characters() -> None:
@@ -383,7 +384,7 @@ def test_any_text_gives_problems_inside_the_string_and_fixes_that_change_it(
         spans = [(start, end) for start, end, _ in problem.places]
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # in order, apart
     counted = [(p.kind, p.replacement is None, p.safe) for p in problems if p.kind in (
-        "control-char", "entity", "bad-char", "bad-percent")]
+        "whitespace", "control-char", "entity", "bad-char", "bad-percent")]
     assert len(counted) == len(set(counted))  # one problem per kind and repair, not per place
     fixed = fix_url(text, absolute=absolute)
     assert all(not p.safe or p.replacement is None
