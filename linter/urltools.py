@@ -12,6 +12,7 @@ import ipaddress
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,8 +24,20 @@ if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
 
-UrlProblem = Problem
-"""One thing wrong with a URL string; offsets are 0-based character offsets, end exclusive."""
+Place = tuple[int, int, str | None]
+"""(start, end, repair) of one place a problem is found at: the text that replaces
+url[start:end], or None when there is no repair."""
+
+
+@dataclass(frozen=True, slots=True)
+class UrlProblem(Problem):
+    """One kind of thing wrong with a URL string, found in one place or several.
+
+    Offsets are 0-based character offsets, end exclusive; ``start`` and ``end`` are those of
+    the first place. ``replacement`` repairs every place at once; ``places`` lists them.
+    """
+
+    places: tuple[Place, ...] = ()
 
 
 # Kinds that RFC 3986 syntax allows but that almost always mean a mistake in a record.
@@ -72,11 +85,11 @@ _NEVER_IN_URL = '"<>\\`'
 _NEVER_IN_URL_RE = re.compile("[" + re.escape(_NEVER_IN_URL) + "]")
 _ASCII_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]")
 _ORDINARY_RE = re.compile(r"[!-~]+")  # visible ASCII: never whitespace nor a control
-MAX_PROBLEMS = 20  # of one kind in one URL: each problem carries a copy of the whole URL
 MAX_URL_LENGTH = 16 * 1024
 """Longer values are not read as URLs (web servers refuse request lines over 8 KB)."""
 MAX_HOST_LENGTH = 253  # characters of a host name in ASCII, as DNS allows
 QUOTED = 60  # characters of a value a message quotes at most
+_NAMED = 6  # different characters or entities a message names at most
 
 
 def shorten(text: str, width: int = QUOTED) -> str:
@@ -106,8 +119,18 @@ def _describe(run: str) -> str:
     if len(run) == 1:
         return ("a " if run in names else "the character ") + kinds[0]
     if len(kinds) == 1 and run[0] in names:
-        return f"{len(run)} {kinds[0]}s"
-    return f"{len(run)} characters ({', '.join(kinds)})"
+        return f"{len(run):,} {kinds[0]}s"
+    shown = ", ".join(kinds[:_NAMED]) + (", ..." if len(kinds) > _NAMED else "")
+    return f"{len(run):,} characters ({shown})"
+
+
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _times(count: int) -> str:
+    return "" if count == 1 else f" ({count:,} times)"
 
 
 def _context(url: str, start: int, end: int) -> str:
@@ -241,8 +264,27 @@ def _host_fix(rest: str) -> str | None:
 def _problem(kind: str, msg: str, start: int, end: int, url: str,
              fixed_part: str | None = None, safe: bool = False) -> UrlProblem:
     """A problem whose fix (if any) replaces url[start:end] with ``fixed_part``."""
-    repl = None if fixed_part is None else url[:start] + fixed_part + url[end:]
-    return UrlProblem(kind, msg, start, end, repl, safe)
+    return _together(kind, msg, url, [(start, end, fixed_part)], safe)
+
+
+def _together(kind: str, msg: str, url: str, places: list[Place], safe: bool = False,
+              shown: tuple[int, int] | None = None) -> UrlProblem:
+    """One problem for every place in ``places`` (in order; all repaired or none), reported
+    at ``shown`` or else at the first place."""
+    start, end = shown or places[0][:2]
+    repl = None if places[0][2] is None else _apply(url, places)
+    return UrlProblem(kind, msg, start, end, repl, safe, tuple(places))
+
+
+def _apply(url: str, places: Iterable[Place]) -> str:
+    """``url`` with each place (in order, none overlapping) replaced by its repair."""
+    chunks, pos = [], 0
+    for start, end, part in places:
+        assert part is not None
+        chunks += (url[pos:start], part)
+        pos = end
+    chunks.append(url[pos:])
+    return "".join(chunks)
 
 
 def _runs(url: str, c0: int, c1: int) -> Iterable[tuple[str, int, int]]:
@@ -267,10 +309,18 @@ def _runs(url: str, c0: int, c1: int) -> Iterable[tuple[str, int, int]]:
 
 
 def _char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
-    """Whitespace, control characters, HTML entities, stray characters and bad percent escapes."""
-    out: list[UrlProblem] = []
+    """Whitespace, control characters, HTML entities, stray characters and bad percent escapes
+    in url[c0:c1]: one problem for each kind (and kind of repair), however often it occurs."""
     after_authority = max(p.scheme[1], p.authority[1], c0)
-    for kind, i, j in itertools.islice(_runs(url, c0, c1), MAX_PROBLEMS):
+    return [*_invisible_problems(url, c0, c1, after_authority), *_entity_problems(url, c0, c1),
+            *_bad_char_problems(url, c0, c1),
+            *_bad_percent_problems(url, c0, c1, after_authority)]
+
+
+def _invisible_problems(url: str, c0: int, c1: int, after_authority: int) -> list[UrlProblem]:
+    """Runs of whitespace and of control characters; repairable only after the host."""
+    groups: dict[tuple[str, bool], list[Place]] = {}
+    for kind, i, j in _runs(url, c0, c1):
         run = url[i:j]
         fix: str | None = None
         if i >= after_authority:
@@ -278,26 +328,74 @@ def _char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
                 fix = quote(run, safe="")
             elif all(c in "\t\n\r" or unicodedata.category(c) == "Cf" for c in run):
                 fix = ""
-        out.append(_problem(kind, f"the URL contains {_describe(run)}: "
-                            f"'{_context(url, i, j)}'", i, j, url, fix))
-    for m in itertools.islice(_ENTITY_RE.finditer(url, c0, c1), MAX_PROBLEMS):
-        import html
+        groups.setdefault((kind, fix is not None), []).append((i, j, fix))
+    return [_together(kind, _invisible_message(url, places), url, places)
+            for (kind, _), places in groups.items()]
 
+
+def _invisible_message(url: str, places: list[Place]) -> str:
+    i, j, _ = places[0]
+    if len(places) == 1:
+        return f"the URL contains {_describe(url[i:j])}: '{_context(url, i, j)}'"
+    found = "".join(url[start:end] for start, end, _ in places)
+    where = "" if len(found) == len(places) else f" in {len(places):,} places"
+    return f"the URL contains {_describe(found)}{where}, the first: '{_context(url, i, j)}'"
+
+
+def _entity_problems(url: str, c0: int, c1: int) -> list[UrlProblem]:
+    """HTML entities: decoded (safe) or, for one standing for a space or control, encoded."""
+    import html
+
+    groups: dict[bool, list[Place]] = {}
+    for m in _ENTITY_RE.finditer(url, c0, c1):
         decoded = html.unescape(m.group())
         clean = _char_class(decoded) is None and decoded != "\ufffd"
-        fix = decoded if clean else quote(decoded, safe="")
-        out.append(_problem("entity", f"the URL contains the HTML entity '{m.group()}', which "
-                            f"stands for '{decoded}'", m.start(), m.end(), url, fix, clean))
-    for m in itertools.islice(_NEVER_IN_URL_RE.finditer(url, c0, c1), MAX_PROBLEMS):
-        i = m.start()
-        out.append(_problem("bad-char", f"the URL contains '{url[i]}', which cannot appear "
-                            "in a URL unencoded", i, i + 1, url))
-    for m in itertools.islice(_BAD_PERCENT_RE.finditer(url, c0, c1), MAX_PROBLEMS):
-        shown = url[m.start():min(m.start() + 3, c1)]
-        fix = "%25" if m.start() >= after_authority else None
-        out.append(_problem("bad-percent", f"'{shown}' is not a valid percent escape "
-                            "('%' must be followed by two hex digits)", m.start(),
-                            m.start() + len(shown), url, fix))
+        groups.setdefault(clean, []).append(
+            (m.start(), m.end(), decoded if clean else quote(decoded, safe="")))
+    out = []
+    for clean, places in groups.items():
+        found = Counter(url[start:end] for start, end, _ in places)
+        if len(places) == 1:
+            name = next(iter(found))
+            message = (f"the URL contains the HTML entity '{name}', which stands for "
+                       f"'{html.unescape(name)}'")
+        else:
+            named = [f"'{name}' for '{html.unescape(name)}'{_times(count)}"
+                     for name, count in itertools.islice(found.items(), _NAMED)]
+            more = f" and {len(found) - _NAMED:,} more" if len(found) > _NAMED else ""
+            message = f"the URL contains {len(places):,} HTML entities: {', '.join(named)}{more}"
+        out.append(_together("entity", message, url, places, clean))
+    return out
+
+
+def _bad_char_problems(url: str, c0: int, c1: int) -> list[UrlProblem]:
+    """Characters that never appear unencoded in a URL, such as '<' and '"'; no repair."""
+    places: list[Place] = [(m.start(), m.end(), None)
+                           for m in _NEVER_IN_URL_RE.finditer(url, c0, c1)]
+    if not places:
+        return []
+    found = Counter(url[start] for start, _, _ in places)
+    named = [f"'{ch}'{_times(found[ch])}" for ch in _NEVER_IN_URL if ch in found]
+    return [_together("bad-char", f"the URL contains {_listed(named)}, which cannot appear "
+                      "in a URL unencoded", url, places)]
+
+
+def _bad_percent_problems(url: str, c0: int, c1: int, after_authority: int
+                          ) -> list[UrlProblem]:
+    """'%' signs that start no percent escape; after the host, each becomes '%25'."""
+    groups: dict[bool, list[tuple[int, int]]] = {}
+    for m in _BAD_PERCENT_RE.finditer(url, c0, c1):
+        groups.setdefault(m.start() >= after_authority, []).append(
+            (m.start(), min(m.start() + 3, c1)))
+    out = []
+    for fixable, spans in groups.items():
+        shown = url[spans[0][0]:spans[0][1]]
+        what = (f"'{shown}' is not a valid percent escape" if len(spans) == 1 else
+                f"{len(spans):,} '%' signs do not start a valid percent escape, the first: "
+                f"'{shown}'")
+        places: list[Place] = [(i, i + 1, "%25" if fixable else None) for i, _ in spans]
+        out.append(_together("bad-percent", f"{what} ('%' must be followed by two hex digits)",
+                             url, places, shown=spans[0]))
     return out
 
 
@@ -379,6 +477,16 @@ def _checked_url_syntax(url: str, absolute: bool) -> tuple[UrlProblem, ...]:
     return tuple(_url_syntax(url, absolute=absolute))
 
 
+def _around(url: str, c0: int, c1: int) -> UrlProblem:
+    """Whitespace or controls before url[c0:c1] and after it: trimmed by a safe fix."""
+    places: list[Place] = [(0, c0, "")] if c0 > 0 else []
+    said = [f"starts with {_describe(url[:c0])}"] if c0 > 0 else []
+    if c1 < len(url):
+        places.append((c1, len(url), ""))
+        said.append(f"ends with {_describe(url[c1:])}")
+    return _together("whitespace", f"the URL {' and '.join(said)}", url, places, True)
+
+
 def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
     out: list[UrlProblem] = []
     c0 = 0
@@ -389,19 +497,15 @@ def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
         c1 -= 1
     if c0 == c1:
         return [UrlProblem("empty", "the URL is empty", 0, len(url), None, False)]
-    if c0 > 0:
-        out.append(_problem("whitespace", f"the URL starts with {_describe(url[:c0])}", 0, c0,
-                            url, "", True))
-    if c1 < len(url):
-        out.append(_problem("whitespace", f"the URL ends with {_describe(url[c1:])}", c1,
-                            len(url), url, "", True))
+    if c0 > 0 or c1 < len(url):
+        out.append(_around(url, c0, c1))
     p = split_url(url, c0, c1)
     scheme = url[p.scheme[0]:p.scheme[1]] if p.scheme[0] >= 0 else None
     if scheme is not None and "." in scheme and p.authority[0] < 0:
         p, scheme = UrlSpans((-1, -1), (-1, -1), (c0, c1), (-1, -1), (-1, -1)), None
     chars = _char_problems(url, c0, c1, p)
     out += chars
-    flagged = {i for q in chars for i in range(q.start, q.end)}
+    flagged = {i for q in chars for start, end, _ in q.places for i in range(start, end)}
     if scheme is None:
         out += _no_scheme_problems(url, c0, c1, absolute)
         if p.authority[0] >= 0:
@@ -450,23 +554,23 @@ def fix_url(url: str, *, absolute: bool, unsafe: bool = False) -> str:
 def repair_together(url: str, own: UrlProblem, problems: list[UrlProblem]) -> str:
     """``url`` with ``own``'s repair and every other one as safe that does not overlap it.
 
-    Each problem's replacement is the whole URL with one part repaired; a URL with ten
-    spaces would otherwise take ten fix passes, one per space.
+    Each problem's replacement is the whole URL with its own places repaired; a URL with a
+    space and an entity would otherwise take two fix passes.
     """
-    chosen = [own]
+    chosen, taken = [own], _covered(own)
     for other in sorted(problems, key=lambda p: p.start):
-        if other.replacement is None or (own.safe and not other.safe):
+        if other is own or other.replacement is None or (own.safe and not other.safe):
             continue
-        if all(other.end <= p.start or other.start >= p.end for p in chosen):
+        covered = _covered(other)
+        if taken.isdisjoint(covered):
             chosen.append(other)
-    out = url
-    for problem in sorted(chosen, key=lambda p: p.start, reverse=True):
-        assert problem.replacement is not None
-        part = problem.replacement[problem.start:len(problem.replacement) - (len(url)
-                                                                          - problem.end)]
-        out = out[:problem.start] + part + out[problem.end:]
-    return out
+            taken |= covered
+    return _apply(url, sorted(place for problem in chosen for place in problem.places))
 
+
+def _covered(problem: UrlProblem) -> set[int]:
+    """Offsets of the characters ``problem``'s places cover (an empty place, its offset)."""
+    return {i for start, end, _ in problem.places for i in range(start, max(end, start + 1))}
 
 
 def scheme_problem(

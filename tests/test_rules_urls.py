@@ -81,6 +81,37 @@ def test_inner_space_is_percent_encoded_unsafely() -> None:
     assert "uk-england%20london" in line(fixed(text, finding), 7)
 
 
+def test_one_finding_per_kind_of_problem_in_a_real_broken_url() -> None:
+    """A Rust blog post (Zola, TOML) whose team_url holds two links in prose: five spaces,
+    a '>' and a '<' are two findings, not seven."""
+    path = (Path(__file__).parent / "data" / "formats" / "rust-blog" / "broken-links"
+            / "rustfmt-supports-let-else-statements.md")
+    text = path.read_text("utf-8")
+    row = line(text, 9)
+    chars, spaces = only(lint(text, "content/rustfmt-supports-let-else-statements.md"), "FM201")
+    assert at(chars) == ("FM201", 9, row.index(">") + 1, 9, row.index(">") + 2, "/extra/team_url")
+    assert chars.message == ("extra.team_url: the URL contains '<' and '>', which cannot appear "
+                             "in a URL unencoded")
+    assert chars.fix is None
+    assert at(spaces) == ("FM201", 9, row.index(" and") + 1, 9, row.index(" and") + 2,
+                          "/extra/team_url")
+    assert spaces.message == ("extra.team_url: the URL contains 5 spaces, the first: "
+                              "'...tyle%20team> and the rust...'")
+    assert spaces.fix is not None and spaces.fix.applicability == "unsafe"
+    assert line(fixed(text, spaces), 9) == (
+        'team_url = "https://www.rust-lang.org/governance/teams/lang#Style%20team>%20and%20the'
+        '%20rustfmt%20team%20<https://www.rust-lang.org/governance/teams/dev-tools#Rustfmt%20team"')
+
+
+def test_spaces_around_a_url_are_one_finding_trimmed_safely() -> None:
+    text = seed_with(WEB_URL, 'webUrl: " https://www.bbc.com/news/uk-england-london-68062080 "')
+    [finding] = only(lint(text), "FM201")
+    assert at(finding) == ("FM201", 7, 10, 7, 11, "/webUrl")
+    assert finding.message == "webUrl: the URL starts with a space and ends with a space"
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    assert line(fixed(text, finding), 7) == WEB_URL
+
+
 def test_site_relative_image_urls_are_fine_where_the_schema_allows_them() -> None:
     text, path = corpus("_data/organizations/uw.edu.md")
     config = Config(schemas=[_organizations()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -178,12 +179,13 @@ def test_a_space_in_a_path_is_percent_encoded_as_an_unsafe_fix() -> None:
     assert "annual report" in problem.message
 
 
-def test_surrounding_whitespace_is_stripped_as_a_safe_fix() -> None:
-    problems = check_url_syntax(f"  {SEED_URL}\n", absolute=True)
-    assert [(p.kind, p.start, p.end, p.safe) for p in problems] == [
-        ("whitespace", 0, 2, True), ("whitespace", len(SEED_URL) + 2, len(SEED_URL) + 3, True)]
-    assert problems[0].replacement == f"{SEED_URL}\n"
-    assert fix_url(f"  {SEED_URL}\n", absolute=True) == SEED_URL
+def test_surrounding_whitespace_is_one_problem_stripped_by_a_safe_fix() -> None:
+    problem = only(f"  {SEED_URL}\n")
+    assert (problem.kind, problem.start, problem.end, problem.safe) == ("whitespace", 0, 2, True)
+    assert problem.message == "the URL starts with 2 spaces and ends with a line break"
+    assert problem.replacement == SEED_URL
+    assert only(f"{SEED_URL}\t").message == "the URL ends with a tab"
+    assert only(f"\u00a0{SEED_URL}").replacement == SEED_URL
 
 
 def test_control_and_invisible_characters() -> None:
@@ -208,7 +210,66 @@ def test_invalid_percent_escapes(url: str, part: str) -> None:
     problem = only(url)
     assert problem.kind == "bad-percent"
     assert url[problem.start:problem.end] == part
-    assert problem.replacement is not None and "%25" in problem.replacement
+    assert problem.replacement == url.replace("%", "%25")  # (what followed '%' is kept)
+
+
+def test_every_bad_percent_sign_is_one_problem_and_one_repair() -> None:
+    url = "https://x.com/100%zz/50%"
+    problem = only(url)
+    assert (problem.kind, url[problem.start:problem.end]) == ("bad-percent", "%zz")
+    assert problem.message == ("2 '%' signs do not start a valid percent escape, the first: "
+                               "'%zz' ('%' must be followed by two hex digits)")
+    assert fix_url(url, absolute=True, unsafe=True) == "https://x.com/100%25zz/50%25"
+
+
+def test_spaces_in_several_places_are_one_problem_whose_repair_encodes_them_all() -> None:
+    url = "https://x.com/annual report 2023.pdf?q=a b"
+    problem = only(url)
+    assert (problem.kind, problem.start, problem.end, problem.safe) == (
+        "whitespace", url.index(" "), url.index(" ") + 1, False)
+    assert problem.message == ("the URL contains 3 spaces, the first: "
+                               "'...x.com/annual report 2023....'")
+    assert problem.replacement == "https://x.com/annual%20report%202023.pdf?q=a%20b"
+    assert "4 spaces in 3 places" in only("https://x.com/a  b c?d e").message
+
+
+def test_a_thousand_spaces_are_one_problem_repaired_at_once() -> None:
+    url = "https://x.com/" + " ".join(["w"] * 1001)
+    problem = only(url)
+    assert problem.message.startswith("the URL contains 1,000 spaces, the first: ")
+    assert problem.replacement == url.replace(" ", "%20")
+
+
+def test_control_characters_in_several_places_are_one_problem() -> None:
+    problem = only("https://x.com/a\tb\u200bc\td")
+    assert problem.kind == "control-char"
+    assert problem.message.startswith("the URL contains 3 characters (tab, U+200B), the first: ")
+    assert problem.replacement == "https://x.com/abcd"
+
+
+def test_spaces_with_and_without_a_repair_are_told_apart() -> None:
+    problems = check_url_syntax("https://www.bbc .com/a b c", absolute=True)
+    assert [(p.kind, p.start, p.replacement) for p in problems] == [
+        ("whitespace", 15, None), ("whitespace", 22, "https://www.bbc .com/a%20b%20c")]
+
+
+def test_repeated_entities_are_one_problem_naming_each_entity() -> None:
+    url = "https://x.com/a?b=1&#038;c=2&#038;d=3&amp;e=4"
+    problem = only(url)
+    assert (problem.kind, url[problem.start:problem.end], problem.safe) == (
+        "entity", "&#038;", True)
+    assert problem.message == ("the URL contains 3 HTML entities: '&#038;' for '&' (2 times), "
+                               "'&amp;' for '&'")
+    assert problem.replacement == "https://x.com/a?b=1&c=2&d=3&e=4"
+
+
+def test_entities_decoded_safely_and_encoded_unsafely_are_two_problems() -> None:
+    url = "https://x.com/a?b=1&#038;c=x&#32;y&amp;d=2"
+    safe, unsafe = check_url_syntax(url, absolute=True)
+    assert (safe.safe, safe.replacement) == (True, "https://x.com/a?b=1&c=x&#32;y&d=2")
+    assert (unsafe.safe, unsafe.replacement) == (False, "https://x.com/a?b=1&#038;c=x%20y&amp;d=2")
+    assert fix_url(url, absolute=True) == "https://x.com/a?b=1&c=x&#32;y&d=2"
+    assert fix_url(url, absolute=True, unsafe=True) == "https://x.com/a?b=1&c=x%20y&d=2"
 
 
 @pytest.mark.parametrize(("url", "why"), [
@@ -273,8 +334,11 @@ def test_doubled_scheme() -> None:
     assert problem.replacement == "https://www.bbc.com/news"
 
 
-def test_markup_characters_are_flagged() -> None:
-    assert kinds('https://x.com/a">link') == ["bad-char", "bad-char"]
+def test_markup_characters_are_flagged_together() -> None:
+    problem = only('https://x.com/a">link')
+    assert (problem.kind, problem.start, problem.end) == ("bad-char", 15, 16)
+    assert problem.message == ("""the URL contains '"' and '>', which cannot appear in a URL """
+                               "unencoded")
 
 
 def test_a_scheme_in_a_uri_reference_must_make_a_valid_absolute_url() -> None:
@@ -312,10 +376,16 @@ URL_TEXT = st.lists(st.one_of(URL_PIECES, st.characters()), max_size=20).map("".
 def test_any_text_gives_problems_inside_the_string_and_fixes_that_change_it(
     text: str, absolute: bool
 ) -> None:
-    for problem in check_url_syntax(text, absolute=absolute):
+    problems = check_url_syntax(text, absolute=absolute)
+    for problem in problems:
         assert 0 <= problem.start <= problem.end <= len(text)
         assert problem.replacement != text
         assert problem.message
+        spans = [(start, end) for start, end, _ in problem.places]
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # in order, apart
+    counted = [(p.kind, p.replacement is None, p.safe) for p in problems if p.kind in (
+        "whitespace", "control-char", "entity", "bad-char", "bad-percent")]
+    assert len(counted) == len(set(counted))  # one problem per kind and repair, not per place
     fixed = fix_url(text, absolute=absolute)
     assert all(not p.safe or p.replacement is None
                for p in check_url_syntax(fixed, absolute=absolute))

@@ -61,6 +61,9 @@ def url_syntax(ctx: Context) -> Iterator[Finding]:
     16 KB is reported as too long to be a URL and read no further (web servers refuse
     request lines over 8 KB); the other URL rules leave it alone.
 
+    Each kind of problem is reported once per value, however often it occurs: "the URL
+    contains 5 spaces", at the first of them, with one fix for them all.
+
     Fix: safe where certain (decoding `&#038;` to `&`, trimming spaces at the ends); unsafe
     where it guesses (percent-encoding an inner space, adding `https://`).
     """
