@@ -12,7 +12,8 @@ values, so the same rules serve a record that no schema describes:
   written as a site generator reads it (``2025-01-29 18:15:32 +0530``, ``2025-01-29``, or a
   date-time object from a TOML reader) is a ``GENERATOR_DATE``, with its role;
 - a mapping with a URL and a ``width`` or ``height`` is an ``image``;
-- a string of words is ``text/plain`` (one plain ASCII word is taken for an identifier).
+- a string of words is ``text/plain`` (one ASCII token without a space is taken for an
+  identifier: a word, a slug, a path, a hash).
 
 Pure: values in, notes out. The timestamp rules read a ``GENERATOR_DATE`` as the generator
 does, and report of it only what the generator itself would misread.
@@ -32,7 +33,7 @@ TEXT = "text/plain"
 GENERATOR_DATE = "generator-date-time"  # a date in one of the forms site generators read
 _URL = re.compile(r"https?://[^\s/?#]+[^\n]*\Z", re.IGNORECASE)  # (a space is its defect)
 _WORDS = re.compile(r"[^\W\d_]{2,}")  # (a word of letters, in any script)
-_PATHLIKE = re.compile(r"[\w./~-]*[/.][\w./~-]*\Z")  # /assets/a.png, a/b, v1.2
+_SPACE = re.compile(r"\s")
 _UPDATED = re.compile(r"(?:updated?|modified|lastmod|last[-_]?modified)", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:date|published|pub[-_]?date|created|posted)", re.IGNORECASE)
 _IMAGE_URL_KEYS = ("url", "src", "href", "image", "path", "file")
@@ -92,8 +93,8 @@ def _string_kind(value: str, text: str | None, role: str | None) -> str | None:
             return "date-time"
         if role is not None and timetools.read_generator_date(written) is not None:
             return GENERATOR_DATE
-    if (value.isascii() and value.isalnum()) or _PATHLIKE.match(value):
-        return None  # (a single word, a slug or a path: an identifier, not prose)
+    if value.isascii() and not _SPACE.search(value):
+        return None  # (one ASCII token: a word, a slug, a path, a key or a hash, not prose)
     return TEXT if _WORDS.search(value) else None
 
 
