@@ -12,8 +12,8 @@ values, so the same rules serve a record that no schema describes:
   written as a site generator reads it (``2025-01-29 18:15:32 +0530``, ``2025-01-29``, or a
   date-time object from a TOML reader) is a ``GENERATOR_DATE``, with its role;
 - a mapping with a URL and a ``width`` or ``height`` is an ``image``;
-- a string of words is ``text/plain`` (one ASCII token without a space is taken for an
-  identifier: a word, a slug, a path, a hash).
+- a string of words is ``text/plain`` (one ASCII token without a space or an ``&`` is
+  taken for an identifier: a word, a slug, a path, a hash).
 
 Pure: values in, notes out. The timestamp rules read a ``GENERATOR_DATE`` as the generator
 does, and report of it only what the generator itself would misread.
@@ -93,7 +93,7 @@ def _string_kind(value: str, text: str | None, role: str | None) -> str | None:
             return "date-time"
         if role is not None and timetools.read_generator_date(written) is not None:
             return GENERATOR_DATE
-    if value.isascii() and not _SPACE.search(value):
+    if value.isascii() and "&" not in value and not _SPACE.search(value):
         return None  # (one ASCII token: a word, a slug, a path, a key or a hash, not prose)
     return TEXT if _WORDS.search(value) else None
 
