@@ -14,6 +14,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 from . import pointer
 from .formats import pattern_search
+from .schemas import declares_id, subschemas
 
 ROLE_KEYWORD = "x-fmlint-role"
 REF_KEYWORD = "x-fmlint-ref"  # {"files": glob, "by": "slug" | "filename" | "name", "key"}
@@ -297,21 +298,11 @@ def _bases(documents: dict[str, Any]) -> dict[int, str]:
     """The base URI in effect at each subschema of ``documents`` (by URI), which gain the
     resources they hold (``$id``)."""
     out: dict[int, str] = {}
-    stack: list[tuple[Any, str]] = [(document, uri) for uri, document in documents.items()]
-    while stack:
-        node, here = stack.pop()
-        if isinstance(node, dict):
-            ident = node.get("$id")
-            if isinstance(ident, str) and ident and not ident.startswith("#"):
-                here = urldefrag(urljoin(here, ident))[0]
+    for uri, document in list(documents.items()):
+        for node, here in subschemas(document, uri):
+            if declares_id(node):
                 documents.setdefault(here, node)
-            if id(node) in out:
-                continue
-            out[id(node)] = here
-            stack.extend((value, here) for key, value in node.items()
-                         if key not in ("enum", "const", "default", "examples"))
-        elif isinstance(node, list):
-            stack.extend((value, here) for value in node)
+            out.setdefault(id(node), here)
     return out
 
 

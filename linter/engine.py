@@ -136,12 +136,28 @@ def _recognised(reference: str, record: Any) -> bool:
         except schemas.SchemaError:
             return True  # (the schema's own problem is reported where it is loaded)
         if isinstance(pattern, dict):
-            import jsonschema_rs
-
-            matcher = _matchers[reference] = jsonschema_rs.validator_for(pattern).is_valid
+            matcher = _matchers[reference] = _matcher(pattern)
         else:
             matcher = _matchers[reference] = _anything
     return matcher(record)
+
+
+def _matcher(pattern: dict) -> Callable[[Any], bool]:
+    """Whether a record matches ``pattern``: by the compiled validator, or by jsonschema for
+    values it cannot take (date objects, in its older releases)."""
+    import jsonschema_rs
+
+    fast = jsonschema_rs.validator_for(pattern)
+
+    def matches(record: Any) -> bool:
+        try:
+            return bool(fast.is_valid(record))
+        except Exception:
+            from jsonschema import validators
+
+            return bool(validators.validator_for(pattern)(pattern).is_valid(record))
+
+    return matches
 
 
 def _anything(_record: Any) -> bool:

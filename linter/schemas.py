@@ -692,22 +692,39 @@ def _references(document: Any, base: str) -> tuple[set[str], list[tuple[str, str
     URI in effect, the ``$ref`` or ``$dynamicRef``)."""
     embedded: set[str] = set()
     references: list[tuple[str, str]] = []
+    for node, here in subschemas(document, base):
+        if declares_id(node):
+            embedded.add(here)
+        for keyword in ("$ref", "$dynamicRef"):
+            if isinstance(node.get(keyword), str):
+                references.append((here, node[keyword]))
+    return embedded, references
+
+
+def declares_id(node: dict) -> bool:
+    """Whether a subschema names itself a resource (an ``$id`` that is not a fragment)."""
+    ident = node.get("$id")
+    return isinstance(ident, str) and bool(ident) and not ident.startswith("#")
+
+
+def subschemas(document: Any, base: str) -> Iterator[tuple[dict, str]]:
+    """Every mapping of ``document`` once (a YAML schema may share or nest itself through
+    aliases), with the base URI in effect there (an ``$id`` changes it for itself and below);
+    data keywords (``enum``, ``default``...) are not entered."""
+    seen: set[int] = set()
     stack: list[tuple[Any, str]] = [(document, base)]
     while stack:
         node, here = stack.pop()
-        if isinstance(node, dict):
-            ident = node.get("$id")
-            if isinstance(ident, str) and ident and not ident.startswith("#"):
-                here = urldefrag(urljoin(here, ident))[0]
-                embedded.add(here)
-            for keyword in ("$ref", "$dynamicRef"):
-                if isinstance(node.get(keyword), str):
-                    references.append((here, node[keyword]))
-            stack.extend((value, here) for key, value in node.items()
-                         if key not in _DATA_KEYWORDS)
-        elif isinstance(node, list):
+        if not isinstance(node, dict | list) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, list):
             stack.extend((value, here) for value in node)
-    return embedded, references
+            continue
+        if declares_id(node):
+            here = urldefrag(urljoin(here, node["$id"]))[0]
+        yield node, here
+        stack.extend((value, here) for key, value in node.items() if key not in _DATA_KEYWORDS)
 
 
 def _parse(data: bytes, name: str) -> Any:
