@@ -177,6 +177,11 @@ class Config:
             return self.resolve_path(self.default_schema), True
         return DEFAULT_SCHEMA, False
 
+    def mapped(self, path: str) -> bool:
+        """Whether a ``schemas`` mapping names ``path``."""
+        relative = self.relative(path)
+        return any(test(relative) for test, _schema in self._matchers().schemas)
+
     def _matchers(self) -> _Matchers:
         """The schema mappings and per-file ignores as compiled tests, made once for these
         settings (a site may map a thousand globs: compiling them for every record would

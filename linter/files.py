@@ -143,7 +143,6 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 yield given
             continue
         stop = _repo_root(given)
-        included = _includer(tuple(config.include), config)
         # Report "_news/a.md", not "./_news/a.md": CI annotations and code quality reports
         # need paths relative to the repository, as git writes them.
         strip = given in (".", "./") or given.startswith("./")
@@ -164,7 +163,7 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 prefix = prefix.removeprefix("./")
             for name in sorted(filenames):
                 path = prefix + name
-                if not included(name, path) and not data_record(path, config):
+                if not config.includes(path) and not data_record(path, config):
                     continue
                 relative = config.relative(path) if config.exclude else name
                 if _excluded(relative, name, config) or (
@@ -188,21 +187,7 @@ def data_record(path: str, config: Config) -> bool:
         return False
     if _DATA_FOLDER in os.path.abspath(path).split(os.sep)[:-1]:
         return True
-    return bool(config.schemas) and any(
-        glob_any(config.relative(path), mapping.files) for mapping in config.schemas)
-
-
-def _includer(patterns: tuple[str, ...], config: Config):  # -> Callable[[str, str], bool]
-    """Whether a file (name, path) matches ``include``: name patterns tested on the name."""
-    names = tuple(p for p in patterns if "/" not in p)
-    paths = [p for p in patterns if "/" in p]
-
-    def included(name: str, path: str) -> bool:
-        if glob_any(name, names):
-            return True
-        return bool(paths) and glob_any(config.relative(path), paths)
-
-    return included
+    return bool(config.schemas) and config.mapped(path)
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)

@@ -69,9 +69,15 @@ class RecordFile:
 def read(text: str, path: str | None) -> RecordFile:
     """Read a file's records; raises ``source.SplitError`` for a Markdown file whose front
     matter is missing or never closes."""
+    front = locate(text, path)
+    return RecordFile(front, parse_front(text, front), data_format(path) is not None)
+
+
+def locate(text: str, path: str | None) -> source.FrontMatter:
+    """Where a file's records are written, and in which format: a data file whole, else
+    its front matter (``source.SplitError`` when there is none)."""
     fmt = data_format(path)
-    front = source.split(text) if fmt is None else source.FrontMatter(0, len(text), fmt)
-    return RecordFile(front, parse_front(text, front), fmt is not None)
+    return source.split(text) if fmt is None else source.FrontMatter(0, len(text), fmt)
 
 
 def parse_front(text: str, front: source.FrontMatter) -> Document:

@@ -48,11 +48,8 @@ def fix_for(ctx: Context, problem: SchemaProblem) -> Fix | None:
 def _format_of(ctx: Context) -> str:
     """The format the record is written in: "yaml", "toml", "json" or "jsonl"."""
     assert ctx.text is not None
-    found = recordfile.data_format(ctx.path)
-    if found is not None:
-        return found
     try:
-        return source.split(ctx.text).format
+        return recordfile.locate(ctx.text, ctx.path).format
     except source.SplitError:
         return "yaml"
 

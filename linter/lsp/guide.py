@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import engine, pointer, schemas, source, yamldoc
+from .. import engine, pointer, recordfile, schemas, source, yamldoc
 from ..annotate import Walker
 from ..config import Config
 
@@ -65,10 +65,9 @@ def load(text: str, path: str | None, config: Config, site_root: str | None) -> 
     """The guide to a buffer's text (without BOM), or None: no readable front matter, or a
     schema that cannot be read (the check says why)."""
     try:
-        front = source.split(text)
+        doc = recordfile.read(text, path).doc  # (as the check reads it: YAML, TOML, JSON)
     except source.SplitError:
         return None
-    doc = yamldoc.parse(text[front.start:front.end], front.start)
     if not isinstance(doc.record, dict):
         return None
     try:  # (the check's own choice of schema, and its walker over it)
