@@ -15,13 +15,12 @@ the language server's go to definition and completion get ``targets``.
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import files, infer, source, yamldoc
+from . import files, infer, recordfile, source, yamldoc
 from .annotate import Reference
 from .config import Config
 from .context import NameLookup, Site
@@ -227,18 +226,11 @@ def _file_names(path: str, root: str) -> tuple[Stamp, dict[str, frozenset[str]]]
 
 
 def _content(path: str, text: str) -> Any:
-    """What a file holds: its front matter, or its data (JSON, TOML or YAML)."""
-    lower = path.lower()
-    if lower.endswith(".json"):
-        return json.loads(text)
-    if lower.endswith(".toml"):
-        import tomllib
-
-        return tomllib.loads(text)
-    if lower.endswith(_RECORD_SUFFIXES):
-        front = source.split(text)
-        return yamldoc.parse(text[front.start:front.end], front.start).record
-    return yamldoc.parse(text).record
+    """What a file holds, read as a check reads it: a record's front matter (YAML, TOML or
+    JSON), or a data file's data; any other file as YAML."""
+    if recordfile.data_format(path) is None and not path.lower().endswith(_RECORD_SUFFIXES):
+        return yamldoc.parse(text).record
+    return recordfile.read(text, path).doc.record
 
 
 # -- proposing references (``fmlint init``) ------------------------------------------------
