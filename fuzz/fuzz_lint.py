@@ -35,18 +35,22 @@ except ImportError:  # plain replay still works
 if atheris is not None and "--plain" not in sys.argv:
     with atheris.instrument_imports(include=["linter"]):
         import linter
-        from linter import engine, fixer, source
-        from linter.config import Config
-        from linter.registry import load_all
+        from linter.engine import lint as engine
+        from linter.fixer import apply as fixer
+        from linter.reading import source
+        from linter.engine.config import Config
+        from linter.rules.registry import load_all
 
         load_all()  # the rules and the helpers they import, instrumented too
-        import linter.formats
-        import linter.timetools
-        import linter.urltools
+        import linter.schema.formats
+        import linter.checks.times
+        import linter.checks.urls
 else:
     import linter
-    from linter import engine, fixer, source
-    from linter.config import Config
+    from linter.engine import lint as engine
+    from linter.fixer import apply as fixer
+    from linter.reading import source
+    from linter.engine.config import Config
 
 PATH = "_news/2024-01-22-fuzzed.md"
 CONFIG = Config()
@@ -111,7 +115,7 @@ def test_one_input(data: bytes) -> None:
             front = source.split(first.text)
         except source.SplitError as err:
             raise AssertionError(f"fixing broke the front matter: {err}") from None
-        from linter.yamldoc import parse
+        from linter.reading.yamldoc import parse
 
         doc = parse(first.text[front.start:front.end], front.start)
         if any(p.kind == "syntax" for p in doc.problems):

@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .finding import Finding
+    from .engine.config import Config
+    from .rules.finding import Finding
 
 __all__ = ["__version__", "check_record", "lint_text"]
 
 
 def lint_text(text: str, path: str | None = None, config: Config | None = None) -> list[Finding]:
     """Check one record's text (a Markdown file with front matter); return its findings."""
-    from .config import Config
-    from .engine import check_text
-    from .source import BOM
+    from .engine.config import Config
+    from .engine.lint import check_text
+    from .reading.source import BOM
 
     if text.startswith(BOM):
         text = text[1:]
@@ -26,6 +26,6 @@ def lint_text(text: str, path: str | None = None, config: Config | None = None) 
 
 def check_record(record: Any, config: Config | None = None) -> list[Finding]:
     """Check an already-parsed record (a dict) against the schema and the rules, no file."""
-    from .engine import check_record as run
+    from .engine.lint import check_record as run
 
     return run(record, config)

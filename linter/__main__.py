@@ -1,5 +1,5 @@
 """``python -m linter`` runs the fmlint command."""
 
-from .cli import console_main
+from .cli.main import console_main
 
 console_main()

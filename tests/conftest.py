@@ -36,7 +36,7 @@ class Run:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run ``fmlint`` in-process: cli(["check", path], stdin=b"...") -> Run."""
-    from linter.cli import main
+    from linter.cli.main import main
 
     def run(args: list[str], stdin: bytes | None = None) -> Run:
         out, err = io.StringIO(), io.StringIO()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import linter
-from linter.config import Config
-from linter.finding import Finding
-from linter.fixer import apply_edits
+from linter.engine.config import Config
+from linter.fixer.apply import apply_edits
+from linter.rules.finding import Finding
 
 from .conftest import CORPUS, SEED
 

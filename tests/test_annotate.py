@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from linter import engine
-from linter.annotate import Annotations, Walker
-from linter.config import Config
-from linter.schemas import load
-from linter.source import split
-from linter.yamldoc import Document, parse
+from linter.engine import lint as engine
+from linter.engine.config import Config
+from linter.reading.source import split
+from linter.reading.yamldoc import Document, parse
+from linter.schema.annotate import Annotations, Walker
+from linter.schema.validation import load
 
 from .conftest import article_records, organization_records
 

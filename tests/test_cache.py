@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter import engine, runner
-from linter.cli import main
+from linter.cli.main import main
+from linter.engine import lint as engine
+from linter.runner import batch as runner
 
 from .conftest import CORPUS, SEED
 
@@ -235,7 +236,7 @@ def _kept_reports(site: Path) -> list[Path]:
 
 def test_the_same_run_again_prints_the_last_report_without_reading_results(
         cli, site: Path, checks: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from linter.cache import Cache
+    from linter.cache.results import Cache
 
     first = _text_run(cli)
     assert first.code == 1 and "FM403" in first.out and "FM101" in first.out
@@ -320,7 +321,7 @@ def test_damaged_results_are_not_answered_with_the_last_report(cli, site: Path,
 
 def test_no_report_is_kept_when_a_result_is_not_cached(cli, site: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from linter.cache import Cache
+    from linter.cache.results import Cache
 
     monkeypatch.setattr(Cache, "put", lambda self, outcome: False)  # e.g. a full disk
     _text_run(cli)
@@ -349,7 +350,7 @@ def test_images_gone_while_workers_checked_are_not_answered_with_the_last_report
         cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The kept report records an image as the check saw it (in a worker process), not as
     it is when the run ends."""
-    from linter import check
+    from linter.cli import check
 
     for folder in ("_data", "_news", "assets"):
         shutil.copytree(CORPUS / folder, tmp_path / folder)
@@ -407,7 +408,7 @@ def test_a_report_that_cannot_be_written_out_is_not_printed_twice(
 def test_kept_reports_are_few(cli, site: Path) -> None:
     """Each request keeps its own report (pre-commit names other files on every commit);
     only the latest few are kept."""
-    from linter import lastrun
+    from linter.cache import lastrun
     from linter.output import FORMATS
 
     requests = [[*quiet, "--output-format", fmt] for fmt in FORMATS for quiet in ([], ["-q"])]
@@ -436,7 +437,7 @@ def test_a_deeply_nested_stored_line_or_report_header_is_a_miss(cli, site: Path,
 def test_the_report_just_kept_survives_pruning(cli, site: Path) -> None:
     """Reports of the same configuration used later (a clock ahead, a restored cache) do not
     push out the one this run keeps."""
-    from linter import lastrun
+    from linter.cache import lastrun
 
     _text_run(cli)
     (kept,) = _kept_reports(site)
@@ -453,7 +454,7 @@ def test_the_report_just_kept_survives_pruning(cli, site: Path) -> None:
 def test_a_cache_that_cannot_be_finished_still_prints_the_report(
         cli, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A full disk while the cache is written only costs time."""
-    from linter import cache
+    from linter.cache import results as cache
 
     class FullOnClose(io.BytesIO):
         def close(self) -> None:

@@ -258,7 +258,7 @@ def test_a_removed_current_folder_is_said_plainly(tmp_path: Path) -> None:
     gone = tmp_path / "gone"
     gone.mkdir()
     script = (f"import os, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); "
-              f"from linter.cli import main; sys.exit(main(['check', {str(SEED)!r}]))")
+              f"from linter.cli.main import main; sys.exit(main(['check', {str(SEED)!r}]))")
     result = subprocess.run([sys.executable, "-c", script], stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, timeout=120, check=False,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})

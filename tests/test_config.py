@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from linter import configfile
-from linter.config import Config, glob_any
-from linter.files import discover
+from linter.engine.config import Config, glob_any
+from linter.site import configfile
+from linter.site.files import discover
 from tests.conftest import CORPUS, SEED
 
 ROOT = Path(__file__).resolve().parent.parent

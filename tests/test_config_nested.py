@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from linter import configfile
 from linter.lsp.linting import ConfigCache, lint_buffer
+from linter.site import configfile
 from tests import test_config
 from tests.conftest import CORPUS
 from tests.test_config import NAME, clean, seed, several, write

@@ -50,7 +50,7 @@ def _arguments(output: str) -> list[str]:
 
 def run_corpus() -> list[dict[str, Any]]:
     """Every finding of the corpus run, as the JSON report gives it."""
-    from linter.cli import main
+    from linter.cli.main import main
 
     here = os.getcwd()
     with tempfile.TemporaryDirectory() as folder:

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import linter
-from linter.config import Config, SchemaMapping
-from linter.files import discover
+from linter.engine.config import Config, SchemaMapping
+from linter.site.files import discover
 
 from .conftest import CORPUS, DATA, Run
 from .rulekit import fixed, only

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from linter.docs import main as docs_main
-from linter.docs import reference, rule_markdown
-from linter.registry import BY_NAME, load_all
+from linter.cli.docs import main as docs_main
+from linter.cli.docs import reference, rule_markdown
+from linter.rules.registry import BY_NAME, load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DOC = ROOT / "docs" / "rules.md"
@@ -25,7 +25,7 @@ FIX_LINES = {
 
 def test_the_committed_reference_is_current() -> None:
     assert RULES_DOC.read_text("utf-8") == reference(), (
-        "docs/rules.md is out of date: run `python -m linter.docs > docs/rules.md`")
+        "docs/rules.md is out of date: run `python -m linter.cli.docs > docs/rules.md`")
 
 
 def test_every_rule_is_explained_with_its_severity_and_fix() -> None:
@@ -75,12 +75,12 @@ def test_docs_check_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     stale = tmp_path / "stale.md"
     stale.write_text(reference().replace("mojibake", "mojibak", 1), "utf-8")
     assert docs_main(["--check", str(stale)]) == 1
-    assert f"run: python -m linter.docs > {stale}" in capsys.readouterr().err
+    assert f"run: python -m linter.cli.docs > {stale}" in capsys.readouterr().err
     assert docs_main(["--bogus"]) == 2
 
 
 def test_python_m_linter_docs_prints_the_reference() -> None:
-    done = subprocess.run([sys.executable, "-m", "linter.docs"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "linter.cli.docs"], capture_output=True,
                           cwd=ROOT, check=False)
     assert done.returncode == 0
     assert done.stdout.decode("utf-8") == reference()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter.config import Config
-from linter.runner import clear_caches
+from linter.engine.config import Config
+from linter.runner.batch import clear_caches
 
 NOW = "2024-06-01T00:00:00Z"
 FUTURE = "date: 2030-01-29 18:15:32 +0530\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.files import ReadRefused, read_whole
+from linter.site.files import ReadRefused, read_whole
 
 from .conftest import DATA, SEED
 
@@ -125,8 +125,8 @@ def test_a_record_linked_within_the_checked_folders_is_read(cli, tmp_path: Path,
 
 def test_a_gitignore_linked_out_of_the_repository_or_to_a_device_is_not_read(
         tmp_path: Path) -> None:
-    from linter.config import Config
-    from linter.files import discover
+    from linter.engine.config import Config
+    from linter.site.files import discover
 
     site, outside = _site(tmp_path)
     (site / "_posts" / "a.md").write_text("---\ntitle: A\n---\n")
@@ -136,7 +136,7 @@ def test_a_gitignore_linked_out_of_the_repository_or_to_a_device_is_not_read(
     (site / ".gitignore").unlink()
     (site / "ignore-these").write_text("*.md\n")
     (site / ".gitignore").symlink_to(site / "ignore-these")  # (a link within: read)
-    from linter.files import _gitignore, _gitignores
+    from linter.site.files import _gitignore, _gitignores
 
     _gitignore.cache_clear()
     _gitignores.cache_clear()
@@ -144,8 +144,8 @@ def test_a_gitignore_linked_out_of_the_repository_or_to_a_device_is_not_read(
 
 
 def test_a_config_yml_linked_out_of_the_site_is_not_read(tmp_path: Path) -> None:
-    from linter import runner
-    from linter.config import Config
+    from linter.engine.config import Config
+    from linter.runner import batch as runner
 
     site, outside = _site(tmp_path)
     (site / "_config.yml").symlink_to(outside / "secret")
@@ -172,7 +172,7 @@ def test_an_image_linked_out_of_the_site_is_not_measured(cli, tmp_path: Path,
     (site / "_posts" / "2024-01-22-a.md").write_text(text, "utf-8")
     monkeypatch.chdir(site)
     (site / "assets" / "pic.png").symlink_to(outside / "pic.png")
-    from linter import runner
+    from linter.runner import batch as runner
 
     runner.clear_caches()
     args = ["check", "--isolated", "--no-cache", "--select", "FM403", "--output-format",
@@ -224,7 +224,7 @@ def test_fixing_a_named_file_removes_the_stale_temporaries_beside_it(
     record.chmod(0o644)
     stale = _left(tmp_path / "_posts", ".fmlint-00000000.tmp", 120)
     monkeypatch.chdir(tmp_path)
-    from linter.files import sweep_once
+    from linter.site.files import sweep_once
 
     sweep_once.cache_clear()
     run = cli(["check", "--isolated", "--no-cache", "--fix", "_posts/2024-01-22-a.md"])

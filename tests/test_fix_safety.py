@@ -25,9 +25,12 @@ from typing import Any
 import pytest
 import yaml
 
-from linter import engine, fixer, runner, source, yamldoc
-from linter.config import Config, SchemaMapping
-from linter.finding import Edit, Finding
+from linter.engine import lint as engine
+from linter.engine.config import Config, SchemaMapping
+from linter.fixer import apply as fixer
+from linter.reading import source, yamldoc
+from linter.rules.finding import Edit, Finding
+from linter.runner import batch as runner
 
 from .conftest import CORPUS, SEED, article_records, organization_records
 

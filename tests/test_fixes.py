@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from linter import files, runner
+from linter.runner import batch as runner
+from linter.site import files
 
 from .conftest import SEED
 
@@ -280,7 +281,7 @@ def test_a_silenced_repair_does_not_hold_back_the_others(tmp_path: Path, cli) ->
 
 
 def test_the_order_of_fixes_is_written_down() -> None:
-    from linter import engine
+    from linter.engine import lint as engine
 
     assert engine.FIX_PRECEDENCE[0] == "FM101" and engine.FIX_PRECEDENCE[-1] == "FM105"
 
@@ -311,8 +312,8 @@ def test_thousands_of_fixes_are_applied_in_linear_time(tmp_path: Path, cli) -> N
 
 
 def test_applying_edits_at_once_is_applying_them_one_by_one() -> None:
-    from linter import fixer
-    from linter.finding import Edit
+    from linter.fixer import apply as fixer
+    from linter.rules.finding import Edit
 
     text = _many_fixes(3000).decode()
     first = text.splitlines().index("topics:") + 2  # (the lines of the topics)
@@ -373,9 +374,10 @@ def test_trimming_spaces_keeps_the_indentation_inside_a_literal_block(tmp_path: 
 
 def test_a_rejected_fix_among_thousands_is_found_quickly() -> None:
     """Fixes that fail verification together are judged in halves, not one parse each."""
-    from linter import engine, fixer
-    from linter.config import Config
-    from linter.finding import Edit, Finding, Fix
+    from linter.engine import lint as engine
+    from linter.engine.config import Config
+    from linter.fixer import apply as fixer
+    from linter.rules.finding import Edit, Finding, Fix
 
     text = _many_fixes(4000).decode()
     line = text.splitlines().index("type: article") + 1

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from linter import defaults
-from linter.context import Site
+from linter.reading import defaults
+from linter.rules.context import Site
 
 GUIDE = Path(__file__).parent / "data" / "corpus" / "opensource-guide"
 ARTICLE = "_articles/how-to-contribute.md"
@@ -104,7 +104,7 @@ def test_types_of_records() -> None:
 
 
 def test_glob_paths_and_malformed_entries() -> None:
-    from linter.imagetools import generator_settings
+    from linter.checks.images import generator_settings
 
     settings = generator_settings(
         "defaults:\n"
@@ -184,7 +184,7 @@ def test_a_hugo_sections_cascade_supplies_keys(cli, tmp_path: Path) -> None:
 
 
 def test_defaults_that_refer_to_themselves_are_left_out() -> None:
-    from linter.imagetools import generator_settings
+    from linter.checks.images import generator_settings
 
     settings = generator_settings("defaults:\n  - values: &v {self: *v}\n"
                                   "  - values: {x: &l [*l]}\n  - values: {ok: 1}\n")

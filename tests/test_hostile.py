@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from linter import engine, source
-from linter.config import Config
-from linter.finding import Finding
+from linter.engine import lint as engine
+from linter.engine.config import Config
 from linter.output import Report, render
-from linter.registry import load_all
+from linter.reading import source
+from linter.rules.finding import Finding
+from linter.rules.registry import load_all
 
 from .conftest import SEED
 
@@ -204,8 +205,8 @@ def _run_child(args: list[str], tmp_path: Path) -> tuple[int, float, float, str,
 
 _ENGINE_CHILD = """
 import json, resource, sys, time
-from linter import engine
-from linter.config import Config
+from linter.engine import lint as engine
+from linter.engine.config import Config
 
 def peak_kb():  # (VmHWM: this process's own; ru_maxrss may hold its parent's)
     try:
@@ -508,7 +509,7 @@ def test_error_at_a_crlf_line_end_stays_on_its_line() -> None:
 
 
 def test_url_with_many_spaces_is_fixed_in_one_run() -> None:
-    from linter import fixer
+    from linter.fixer import apply as fixer
 
     url = "https://example.com/" + " ".join(f"w{i}" for i in range(30))
     text = SEED_BYTES.decode().replace(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.imagetools import (
+from linter.checks.images import (
     SizeHint,
     check_declared,
     find_site_root,

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from linter import infer
-from linter.formats import format_checker
-from linter.sitescan import read_records
+from linter.schema import infer
+from linter.schema.formats import format_checker
+from linter.site.scan import read_records
 
 SITES = Path(__file__).parent / "data" / "sites"
 NEWS = SITES / "everyday-powerapps" / "_news"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from linter import configfile
+from linter.site import configfile
 
 from .conftest import Run
 

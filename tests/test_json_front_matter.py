@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import linter
-from linter.finding import Finding
+from linter.rules.finding import Finding
 
 from .conftest import DATA, Run
 from .rulekit import fixed, only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from linter.lazyre import compile_later
+from linter.reading.lazyre import compile_later
 
 
 def test_a_pattern_compiled_later_matches_as_one_compiled_now() -> None:

@@ -28,9 +28,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter import __version__, check
-from linter.config import Config
-from linter.engine import check_text
+from linter import __version__
+from linter.cli import check
+from linter.engine.config import Config
+from linter.engine.lint import check_text
 from linter.online import store
 from linter.online.facts import UrlFacts, https_form, verdict
 from linter.online.gather import gather

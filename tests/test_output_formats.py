@@ -13,8 +13,8 @@ import pytest
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 
-from linter.finding import Edit, Finding, Fix
 from linter.output import FORMATS, Report, render
+from linter.rules.finding import Edit, Finding, Fix
 
 from .conftest import SEED
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from linter.engine import FileResult
-from linter.pickling import by_fields
-from linter.runner import Outcome
-from linter.suppress import Directive, Suppressions
+from linter.engine.lint import FileResult
+from linter.engine.suppress import Directive, Suppressions
+from linter.runner.batch import Outcome
+from linter.runner.pickling import by_fields
 
 
 def test_an_outcome_crosses_whole() -> None:

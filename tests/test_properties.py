@@ -16,12 +16,14 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from linter import engine, fixer, source
-from linter.config import Config
-from linter.finding import Finding
+from linter.engine import lint as engine
+from linter.engine.config import Config
+from linter.fixer import apply as fixer
 from linter.output import Report, render
-from linter.registry import load_all
-from linter.schemas import load
+from linter.reading import source
+from linter.rules.finding import Finding
+from linter.rules.registry import load_all
+from linter.schema.validation import load
 
 from .conftest import DATA
 from .test_fix_safety import front_matter, targeted_pointers, traced_fix, untargeted_changes

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from linter import lint_text, yamldoc
-from linter.config import Config
+from linter import lint_text
+from linter.engine.config import Config
+from linter.reading import yamldoc
 
 from .conftest import CORPUS, article_records, organization_records
 
@@ -49,7 +50,7 @@ def test_crlf_and_bom_positions() -> None:
 
 
 def test_invalid_utf8_is_a_finding_at_the_byte() -> None:
-    from linter.engine import check_bytes
+    from linter.engine.lint import check_bytes
 
     data = b"---\ntitle: ok\nexcerpt: caf\xe9 au lait\n---\n"
     findings = check_bytes(data, "t.md", ONLY_READING).findings
@@ -58,7 +59,7 @@ def test_invalid_utf8_is_a_finding_at_the_byte() -> None:
 
 
 def test_utf16_is_reported_not_crashed() -> None:
-    from linter.engine import check_bytes
+    from linter.engine.lint import check_bytes
 
     data = "---\ntitle: x\n---\n".encode("utf-16")
     assert [f.code for f in check_bytes(data, "t.md", ONLY_READING).findings] == ["FM003"]
@@ -119,8 +120,8 @@ def test_without_libyaml_deep_nesting_is_the_same_finding() -> None:
     script = (
         "import json, sys, yaml\n"
         "yaml.__with_libyaml__ = False\n"
-        "from linter import lint_text, yamldoc\n"
-        "from linter.config import Config\n"
+        "from linter import lint_text\nfrom linter.reading import yamldoc\n"
+        "from linter.engine.config import Config\n"
         "assert yamldoc.LOADER is yaml.SafeLoader\n"
         "print(json.dumps([[[f.code, f.line, f.column, f.message] for f in lint_text("
         "t, 't.md', Config(select=['FM00']))] for t in json.load(sys.stdin)]))\n")
@@ -153,8 +154,8 @@ def test_python_tags_construct_nothing() -> None:
 
 
 def test_yaml_timestamps_stay_strings() -> None:
-    from linter.source import split
-    from linter.yamldoc import parse
+    from linter.reading.source import split
+    from linter.reading.yamldoc import parse
 
     text = "---\npublishedDateTime: 2024-01-22T18:23:00Z\n---\n"
     front = split(text)
@@ -185,7 +186,7 @@ def test_records_built_from_events_and_from_nodes_are_the_same() -> None:
     """Most front matter is built from the parser's events; the node tree serves anchors,
     aliases and merge keys. Both must give the same record, places, styles, tags and
     problems: every corpus record and tricky cases go both ways."""
-    from linter import source, yamldoc
+    from linter.reading import source, yamldoc
 
     texts = [(text, 4) for text in _BOTH_WAYS]
     for path in [*article_records(), *organization_records()]:
@@ -201,7 +202,7 @@ def test_records_built_from_events_and_from_nodes_are_the_same() -> None:
 @pytest.mark.parametrize("text", ["a: &x 1\nb: *x", "<<: {a: 1}\nb: 2", "? [a]\n: 1",
                                   "a: 1\n...\n---\nb: 2", "!!merge <<: {a: 1}"])
 def test_what_only_the_composer_handles_goes_to_the_node_tree(text: str) -> None:
-    from linter import yamldoc
+    from linter.reading import yamldoc
 
     with pytest.raises(yamldoc._NeedsComposer):
         yamldoc._from_events(text, 4)
@@ -211,7 +212,7 @@ def test_what_only_the_composer_handles_goes_to_the_node_tree(text: str) -> None
 def test_nesting_is_bounded_while_the_record_is_built() -> None:
     """The cheap depth estimate before parsing is not exact: building stops at the limit too,
     both ways (aliases make a record deeper than its text)."""
-    from linter import yamldoc
+    from linter.reading import yamldoc
 
     deep = "x: " + "[" * 120 + "]" * 120
     for build in (yamldoc._from_events, yamldoc._from_nodes):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter.config import Config
-from linter.schemas import builtin_path
+from linter.engine.config import Config
+from linter.schema.validation import builtin_path
 
 from .conftest import CORPUS, SEED, Run
 from .rulekit import at, fixed, lint, only, seed_with

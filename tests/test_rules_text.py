@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import linter
-from linter.config import Config
-from linter.fixer import fix_text
+from linter.engine.config import Config
+from linter.fixer.apply import fix_text
 
 from .conftest import SEED
 from .rulekit import at, corpus, fixed, line, lint, only, seed_with
@@ -323,8 +323,8 @@ def test_block_scalar_places_spell_the_value() -> None:
     break, a folded space) to a line break: checked on blocks of every style and chomping."""
     import random
 
-    from linter import source, yamldoc
-    from linter.context import _char_spans
+    from linter.reading import source, yamldoc
+    from linter.rules.context import _char_spans
 
     rng = random.Random(20261126)
     mapped = 0

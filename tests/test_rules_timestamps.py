@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter.config import Config
+from linter.engine.config import Config
 
 from .conftest import CORPUS, SEED, Run
 from .rulekit import at, fixed, line, lint, only, seed_with

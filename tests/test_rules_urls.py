@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter.config import Config
+from linter.engine.config import Config
 
 from .conftest import CORPUS, SEED, Run
 from .rulekit import at, corpus, fixed, line, lint, only, seed_with
@@ -119,7 +119,7 @@ def test_site_relative_image_urls_are_fine_where_the_schema_allows_them() -> Non
 
 
 def _organizations():
-    from linter.config import SchemaMapping
+    from linter.engine.config import SchemaMapping
 
     return SchemaMapping(("**/_data/organizations/**",), "organization")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from linter.context import IndexEntry
-from linter.finding import Finding
-from linter.spill import SortedFindings, Spill
+from linter.rules.context import IndexEntry
+from linter.rules.finding import Finding
+from linter.runner.spill import SortedFindings, Spill
 
 from .conftest import CORPUS
 
@@ -101,7 +101,7 @@ def test_without_a_temporary_folder_the_findings_stay_in_memory(
 
 
 def test_two_paths_of_one_hash_keep_their_own_findings(monkeypatch: pytest.MonkeyPatch) -> None:
-    import linter.spill as spill_module
+    import linter.runner.spill as spill_module
 
     monkeypatch.setattr(spill_module, "hash", lambda _value: 7, raising=False)
     spill = Spill()
@@ -146,7 +146,7 @@ def test_a_worker_that_dies_costs_time_not_findings(cli, news: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from linter import runner
+    from linter.runner import batch as runner
 
     expected = cli(["check", "_news", "--isolated", "--no-cache", "--now", NOW, "--jobs", "1",
                     "--output-format", "json"]).out
@@ -171,7 +171,7 @@ def test_report_lines_made_where_files_are_checked_read_as_if_laid_out_at_the_en
     in the cache; the report reads the same as one laid out from the findings at the end,
     filled or warm, and from a cache filled in the other colour. Only files that checks
     across files added findings to (FM207) are read again for the report."""
-    from linter import check
+    from linter.cli import check
     from linter.output import text
 
     argv = ["check", "_news", "--isolated", "--now", NOW, "--jobs", "2", "--color", color]

@@ -8,9 +8,9 @@ import random
 
 import pytest
 
-from linter.schemas import MODEST_VALUES, load
-from linter.source import split
-from linter.yamldoc import parse
+from linter.reading.source import split
+from linter.reading.yamldoc import parse
+from linter.schema.validation import MODEST_VALUES, load
 
 from .conftest import article_records, organization_records
 

@@ -272,7 +272,7 @@ def test_findings_schema_accepts_json_output_and_rejects_malformed_findings() ->
 
 
 def test_findings_schema_matches_finding_to_dict() -> None:
-    finding = pytest.importorskip("linter.finding")
+    finding = pytest.importorskip("linter.rules.finding")
     output = [finding.Finding.from_dict(item).to_dict() for item in json.loads(FINDINGS_OUTPUT)]
     assert output == json.loads(FINDINGS_OUTPUT)
     assert errors(load_schema("findings"), output) == []

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter.config import Config
-from linter.finding import Finding
+from linter.engine.config import Config
+from linter.rules.finding import Finding
 
 from .conftest import CORPUS, SEED
 from .rulekit import fixed, lint, only, seed_with

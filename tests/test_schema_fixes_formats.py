@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 import linter
-from linter.config import Config, SchemaMapping
-from linter.finding import Finding
+from linter.engine.config import Config, SchemaMapping
+from linter.rules.finding import Finding
 
 from .conftest import CORPUS, DATA, Run
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import linter
-from linter.config import Config
+from linter.engine.config import Config
 
 from .conftest import SEED
 

@@ -20,8 +20,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 import linter
-from linter import schemas
-from linter.config import Config
+from linter.engine.config import Config
+from linter.schema import validation as schemas
 
 from .conftest import Run
 

@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 
 import linter
-from linter import schemas
-from linter.config import Config, SchemaMapping
-from linter.finding import Finding
-from linter.yamldoc import parse
+from linter.engine.config import Config, SchemaMapping
+from linter.reading.yamldoc import parse
+from linter.rules.finding import Finding
+from linter.schema import validation as schemas
 
 from .conftest import SEED, article_records, organization_records
 from .rulekit import at, lint, seed_with

@@ -12,7 +12,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from linter.registry import RULES, load_all
+from linter.rules.registry import RULES, load_all
 
 from .conftest import SEED
 
@@ -327,7 +327,7 @@ async def test_fix_all_is_made_once_per_version(client: LanguageClient, tmp_path
 
 
 def test_serve_explains_how_to_install_the_server_extra(monkeypatch, capsys):
-    from linter.server import serve
+    from linter.lsp.server import serve
 
     monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
     assert serve() == 2

@@ -14,8 +14,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from linter.registry import RULES, load_all
-from linter.schemas import builtin_path
+from linter.rules.registry import RULES, load_all
+from linter.schema.validation import builtin_path
 
 from .conftest import CORPUS, DATA, SEED
 from .test_server import EMOJI_TITLE, MOJIBAKE_TITLE, close, open_document

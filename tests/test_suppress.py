@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from linter import lint_text
-from linter.config import Config
-from linter.source import split
+from linter.engine.config import Config
+from linter.reading.source import split
 from tests.conftest import CORPUS, SEED
 
 MOJIBAKE, REPAIRED = "Metâ€™s", "Met’s"

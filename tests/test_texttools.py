@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from linter.texttools import (
+from linter.checks.text import (
     TextProblem,
     find_control_characters,
     find_html_entities,
@@ -159,7 +159,7 @@ def test_mojibake_is_found_without_loading_ftfy_s_formatting() -> None:
     """ftfy's terminal-width module (and wcwidth) stays unloaded until something uses it."""
     script = (
         "import sys\n"
-        "from linter.texttools import find_mojibake\n"
+        "from linter.checks.text import find_mojibake\n"
         "found = find_mojibake('Met\\u00e2\\u20ac\\u2122s')\n"
         "print(found[0].replacement, 'wcwidth' in sys.modules)\n"
         "from ftfy import display_ljust\n"
@@ -544,7 +544,7 @@ def test_text_the_checks_skip_has_nothing_for_any_of_them() -> None:
     """The text rules skip text that ``unremarkable`` passes; the skip must never hide a
     problem. Every corpus string, and a sample with a piece of trouble put in at the start,
     the middle and the end, goes through every text check."""
-    from linter.texttools import unremarkable
+    from linter.checks.text import unremarkable
 
     texts: set[str] = set()
     for glob in RECORD_GLOBS:

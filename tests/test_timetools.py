@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.timetools import (
+from linter.checks.times import (
     diagnose,
     filename_date,
     local_date,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter.config import Config, SchemaMapping
-from linter.finding import Finding
+from linter.engine.config import Config, SchemaMapping
+from linter.rules.finding import Finding
 
 from .conftest import DATA, Run
 from .rulekit import at, fixed, only

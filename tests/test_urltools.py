@@ -13,8 +13,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.ampcache import amp_cache_subdomain, amp_cache_url
-from linter.urltools import (
+from linter.checks.amp import amp_cache_subdomain, amp_cache_url
+from linter.checks.urls import (
     DEFAULT_TRACKING_PARAMS,
     UrlProblem,
     canonical_url,
@@ -555,7 +555,7 @@ def test_public_suffix_list_is_read_from_the_package_without_network() -> None:
         "    def connect(self, *a): raise AssertionError('network used')\n"
         "socket.socket = Blocked\n"
         "socket.getaddrinfo = lambda *a, **k: (_ for _ in ()).throw(AssertionError('dns'))\n"
-        "from linter.urltools import registrable_domain\n"
+        "from linter.checks.urls import registrable_domain\n"
         "print(registrable_domain('news.met.police.uk'))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
@@ -662,7 +662,7 @@ def test_a_url_the_quick_path_passes_has_no_problem_in_the_full_check() -> None:
     Every corpus URL, and a sample of them with one character put in at the middle and at
     the end (every kind of character the checks care about), goes through both.
     """
-    from linter import urltools
+    from linter.checks import urls as urltools
 
     urls = _corpus_urls()
     variants = list(urls)

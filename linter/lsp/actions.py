@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from ..addignore import add_ignores
-from ..finding import Finding
-from ..source import LineIndex
+from ..engine.addignore import add_ignores
+from ..reading.source import LineIndex
+from ..rules.finding import Finding
 from .linting import Snapshot
 from .positions import Positions, plain, text_edits
 

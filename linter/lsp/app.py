@@ -24,7 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..configfile import NAMES as CONFIG_NAMES
+from ..site.configfile import NAMES as CONFIG_NAMES
 from . import guiding, hover
 from .actions import FIX_ALL, KINDS, Actions, Target
 from .diagnostics import SOURCE, diagnostics

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from lsprotocol import types
 
-from .. import pointer, source
+from ..reading import pointer, source
 from .guide import Guide, allowed_values, describe, first, shown, summary_line, types_of
 
 PLACEHOLDER = "fmlint-cursor-e1c2"

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import pointer
-from ..annotate import REF_KEYWORD, Reference
-from ..refnames import Target, targets
+from ..reading import pointer
+from ..schema.annotate import REF_KEYWORD, Reference
+from ..site.refnames import Target, targets
 from .guide import Guide
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from ..finding import Finding
-from ..registry import RULES
+from ..rules.finding import Finding
+from ..rules.registry import RULES
 from .linting import Snapshot
 from .positions import Positions
 

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import engine, pointer, recordfile, schemas, source, yamldoc
-from ..annotate import Walker
-from ..config import Config
+from ..engine import lint as engine
+from ..engine.config import Config
+from ..reading import pointer, recordfile, source, yamldoc
+from ..schema import validation as schemas
+from ..schema.annotate import Walker
 
 _KINDS = ("object", "array", "string", "number", "integer", "boolean", "null")
 _UNKNOWN = object()  # a place whose value is not known yet (being typed): every branch fits
@@ -105,7 +107,7 @@ def _children(schema: dict, token: str, index: bool) -> list[dict]:
     properties = schema.get("properties", {})
     if isinstance(properties, dict) and isinstance(properties.get(token), dict):
         return [properties[token]]
-    from ..formats import pattern_search
+    from ..schema.formats import pattern_search
 
     patterns = schema.get("patternProperties", {})
     matched = [sub for pattern, sub in (patterns.items() if isinstance(patterns, dict) else ())

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from .. import configfile, pointer, runner
-from ..config import Config
+from ..engine.config import Config
+from ..reading import pointer
+from ..runner import batch as runner
+from ..site import configfile
 from . import completion, definition, hover
 from .guide import Guide, load
 from .linting import ConfigCache, readable

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .. import pointer
-from ..registry import RULES
+from ..reading import pointer
+from ..rules.registry import RULES
 from .guide import Guide, describe
 from .positions import Positions
 

@@ -8,12 +8,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import configfile, engine, fixer, runner, schemas
-from ..config import Config, glob_any
-from ..context import Site
-from ..finding import Finding
-from ..refnames import name_lookup
-from ..source import BOM
+from ..engine import lint as engine
+from ..engine.config import Config, glob_any
+from ..fixer import apply as fixer
+from ..reading.source import BOM
+from ..rules.context import Site
+from ..rules.finding import Finding
+from ..runner import batch as runner
+from ..schema import validation as schemas
+from ..site import configfile
+from ..site.refnames import name_lookup
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # A top-level ``$schema: ...`` line: the record names its own schema (``engine`` reads it).

@@ -12,7 +12,7 @@ from itertools import accumulate
 
 from lsprotocol import types
 
-from ..source import LineIndex
+from ..reading.source import LineIndex
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 _PIECE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")

@@ -12,7 +12,9 @@ import os
 import threading
 from collections.abc import Iterable
 
-from .. import configfile, runner, schemas
+from ..runner import batch as runner
+from ..schema import validation as schemas
+from ..site import configfile
 from .linting import ConfigCache
 
 Stamp = tuple[int, int] | None  # (size, mtime_ns); None: the file is not there

@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from .. import engine, recordfile, schemas, source
-from ..config import Config
-from ..context import Context, Site
+from ..engine import lint as engine
+from ..engine.config import Config
+from ..reading import recordfile, source
+from ..rules.context import Context, Site
+from ..schema import validation as schemas
 from .facts import HTTPS, IMAGE, REACH
 from .fetch import FetchError, target_of
 
@@ -66,7 +68,7 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
              ) -> dict[str, set[str]]:
     """URL -> what the enabled online checks need to know about it, for one file."""
     from ..rules.images import _images
-    from ..runner import site_for
+    from ..runner.batch import site_for
 
     enabled = config.enabled() - config.ignored_for(path)
     wanted_codes = {code: need for code, need in NEEDS_BY_CODE.items() if code in enabled}

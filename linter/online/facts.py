@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..engine.config import Config
 
 PERMANENT = frozenset({301, 308})
 BROKEN_STATUSES = frozenset({404, 410})
@@ -123,7 +123,7 @@ class Verdict:
 
 def same_page(url: str, other: str) -> bool:
     """Two spellings of one page: equal after canonicalisation and without ``www.``."""
-    from ..urltools import canonical_url
+    from ..checks.urls import canonical_url
 
     keys = [canonical_url(u) for u in (url, other)]
     if None in keys:

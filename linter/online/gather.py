@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config import Config
-from ..files import read_whole
-from ..runner import reading_roots
+from ..engine.config import Config
+from ..runner.batch import reading_roots
+from ..site.files import read_whole
 from .collect import needs_in
 from .facts import UrlFacts
 from .probe import Prober, Progress

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC
 
-from .. import imagetools
+from ..checks import images as imagetools
 from . import fetch
 from .addresses import literal
 from .facts import HTTPS, IMAGE, HttpsForm, UrlFacts, accepted, retryable

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from time import time as _now
 
-from ..cache import cache_folder, replacing, warn_unreadable
-from ..files import read_whole
+from ..cache.results import cache_folder, replacing, warn_unreadable
+from ..site.files import read_whole
 from .facts import UrlFacts
 from .settings import Settings
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Literal, Protocol, TextIO
 
-from linter.finding import Finding, Severity
+from ..rules.finding import Finding, Severity
 
 FORMATS: tuple[str, ...] = (
     "text",

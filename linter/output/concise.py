@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from linter.output.summary import summary_lines
-from linter.output.text import finding_header
+from .summary import summary_lines
+from .text import finding_header
 
 if TYPE_CHECKING:
-    from linter.output import Report
+    from . import Report
 
 
 def render(report: Report) -> str:

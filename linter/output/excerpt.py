@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from linter.output.safe_text import display_cells
+from .safe_text import display_cells
 
 # Longest stretch of a source line shown; longer lines are cut around the value.
 MAX_WIDTH = 100

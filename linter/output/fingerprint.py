@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from linter.finding import Finding
+    from ..rules.finding import Finding
 
 
 def fingerprints(findings: Iterable[Finding]) -> list[str]:

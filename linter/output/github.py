@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from linter.output.safe_text import safe_text_keeping
+from .safe_text import safe_text_keeping
 
 if TYPE_CHECKING:
-    from linter.output import Report
+    from . import Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

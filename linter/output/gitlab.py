@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from linter.output import display_path
-from linter.output.fingerprint import fingerprints
-from linter.output.json_text import dumps
+from . import display_path
+from .fingerprint import fingerprints
+from .json_text import dumps
 
 if TYPE_CHECKING:
-    from linter.output import Report
+    from . import Report
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 

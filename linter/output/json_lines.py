@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from linter.output.json_text import dumps
+from .json_text import dumps
 
 if TYPE_CHECKING:
-    from linter.output import Report
+    from . import Report
 
 
 def render(report: Report) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from linter.output import display_path
-from linter.output.safe_text import escape_format_chars
+from . import display_path
+from .safe_text import escape_format_chars
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-    from linter.finding import Finding
-    from linter.output import Report
+    from ..rules.finding import Finding
+    from . import Report
 
 SUITE_NAME = "fmlint"
 # Characters XML 1.0 cannot hold, even escaped.

@@ -7,12 +7,12 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from linter.output.fingerprint import fingerprints
-from linter.output.json_text import dumps
+from .fingerprint import fingerprints
+from .json_text import dumps
 
 if TYPE_CHECKING:
-    from linter.finding import Edit, Finding, Fix
-    from linter.output import Report, RuleMeta
+    from ..rules.finding import Edit, Finding, Fix
+    from . import Report, RuleMeta
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from linter.finding import SEVERITIES, SEVERITY_RANK
-from linter.output.ansi import BOLD, CYAN, SEVERITY_COLORS, paint
+from ..rules.finding import SEVERITIES, SEVERITY_RANK
+from .ansi import BOLD, CYAN, SEVERITY_COLORS, paint
 
 if TYPE_CHECKING:
-    from linter.output import Report
+    from . import Report
 
 # How to see the findings of a rule that are counted but not listed.
 LIST_THEM = "--min-severity info lists them"

@@ -6,16 +6,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from linter.finding import SEVERITY_RANK, Finding, Severity
-from linter.output import display_path
-from linter.output.ansi import BLUE, BOLD, CYAN, SEVERITY_COLORS, paint
-from linter.output.excerpt import make_excerpt
-from linter.output.safe_text import safe_text
-from linter.output.summary import summary_lines
-from linter.source import Lines
+from ..reading.source import Lines
+from ..rules.finding import SEVERITY_RANK, Finding, Severity
+from . import display_path
+from .ansi import BLUE, BOLD, CYAN, SEVERITY_COLORS, paint
+from .excerpt import make_excerpt
+from .safe_text import safe_text
+from .summary import summary_lines
 
 if TYPE_CHECKING:
-    from linter.output import Report
+    from . import Report
 
 UNREAD = "FM017"  # the file could not be read, or its fix not written
 

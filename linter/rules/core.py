@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..registry import Rule, register
+from .registry import Rule, register
 
 
 def _core(code: str, name: str, severity: str, summary: str, doc: str, *,

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import imagetools, urltools
-from ..context import Context
-from ..finding import Finding
-from ..registry import Option, rule
-from ..schemas import describe
+from ..checks import images as imagetools
+from ..checks import urls as urltools
+from ..schema.validation import describe
+from .context import Context
+from .finding import Finding
+from .registry import Option, rule
 
 GROUP = "images"
 

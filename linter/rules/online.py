@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..context import Context
-from ..finding import SEVERITY_RANK, Finding
-from ..registry import rule
+from .context import Context
+from .finding import SEVERITY_RANK, Finding
 from .images import _images, _local_size, real_size
+from .registry import rule
 
 GROUP = "online"
 _URL_FORMATS = ("uri", "iri", "uri-reference", "iri-reference")

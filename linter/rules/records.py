@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import urltools
-from ..context import Context, IndexEntry
-from ..finding import Finding
-from ..registry import RULES, rule
+from ..checks import urls as urltools
+from .context import Context, IndexEntry
+from .finding import Finding
+from .registry import RULES, rule
 from .urls import own_urls
 
 GROUP = "records"

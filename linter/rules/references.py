@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .. import urltools
-from ..annotate import Reference
-from ..context import Context, IndexEntry
-from ..finding import Finding
-from ..registry import RULES, rule
+from ..checks import urls as urltools
+from ..schema.annotate import Reference
+from .context import Context, IndexEntry
+from .finding import Finding
+from .registry import RULES, rule
 
 GROUP = "records"
 BROKEN = "FM208"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from .. import texttools
-from ..context import Context
-from ..finding import Finding
-from ..registry import rule
+from ..checks import text as texttools
+from .context import Context
+from .finding import Finding
+from .registry import rule
 
 GROUP = "text"
 # Every YAML 1.1 trap starts with one of these (booleans y/n/on/off, numbers, signs).

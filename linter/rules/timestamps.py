@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from .. import defaults, timetools
-from ..context import Context
-from ..finding import Finding
-from ..registry import Option, rule
-from ..valuenotes import GENERATOR_DATE
+from ..checks import times as timetools
+from ..reading import defaults
+from ..schema.valuenotes import GENERATOR_DATE
+from .context import Context
+from .finding import Finding
+from .registry import Option, rule
 
 GROUP = "timestamps"
 _UTC_READERS = ("hugo", "zola", "eleventy")  # generators that read a time without a zone as UTC

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from .. import urltools
-from ..context import Context
-from ..finding import Finding
-from ..registry import Option, rule
+from ..checks import urls as urltools
+from .context import Context
+from .finding import Finding
+from .registry import Option, rule
 
 GROUP = "urls"
 _NAMED = 8  # tracking parameters a message names at most
@@ -238,7 +238,7 @@ def amp_url(ctx: Context) -> Iterator[Finding]:
                                  f"{ctx.where(own_pointer)} ({urltools.host_of(own)})")
         cache_pointer = ctx.children(item).get("amp-cache-url")
         cached = ctx.value(cache_pointer) if cache_pointer else None
-        from ..ampcache import amp_cache_url
+        from ..checks.amp import amp_cache_url
 
         expected = amp_cache_url(amp)
         if isinstance(cached, str) and expected and cached != expected:

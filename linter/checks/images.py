@@ -1,0 +1,852 @@
+"""Image sizes: what an image URL states about its size, and what a local image file measures.
+
+`size_hints` and `check_declared` are pure: they read only the URL text. The functions that touch
+the file system are named for it: `local_image_path` (maps a URL to a path; it reads nothing),
+`read_image_size` (reads a file's header), `find_site_root` (looks for `_config.yml`).
+`site_settings` parses `_config.yml` text.
+
+What a URL can state, and how sure it is:
+
+- A `-WxH` or `_WxH` suffix right before the file extension (`bbc.com-50x50.jpg`,
+  WordPress `-1024x576.jpg`) states the size of that file exactly. A suffix followed by anything
+  else (`-1000x563-1.jpg`, `-300x200@2x.png`) states nothing.
+- YouTube thumbnail names (`i.ytimg.com/vi/ID/maxresdefault.jpg`, `img.youtube.com`) are exact.
+- The BBC image service (`ichef.bbci.co.uk/news/1024/...`, `/ace/standard/976/...`) states the
+  width exactly.
+- Cloudinary transformations (`.../image/upload/ar_16:9,c_fill,w_1782/...`) are exact with the
+  crop modes fill, fill_pad, pad and scale (also the default, no `c_`). With `c_fit` a single
+  dimension and no `ar_` is exact (the other side follows the image); otherwise `c_fit`,
+  `c_limit`, `c_lfill`, `c_lpad`, `c_thumb` and `c_crop` only bound the size from above (these
+  never grow the box, and the limit modes never upscale). Other modes, chained size
+  transformations, named transformations (`t_`), overlays and variables state nothing.
+  With both `w_` and `h_`, `ar_` is ignored, as the service does. `dpr_N` multiplies the pixel
+  size; `dpr_auto` counts as 1, which is what the service delivers to a client that sends no
+  device hints (a crawler recording the size).
+- Image-service query parameters (`w=`, `h=`, `width=`, `height=`, `sw=`, `sh=`,
+  `resize=W,H`, `fit=W,H`) only bound the size from above: most services never upscale a
+  smaller original (`venturebeat.com/...png?w=1200` is 1136 wide). They are exact only with
+  `fit=fill` or `fit=scale` and both `w` and `h`. `dpr=` multiplies; `zoom=` makes them unknown.
+- Path transformations: `/resize/WxH!/` (forced size) and `/crop/WxH+X+Y/` are exact;
+  `/resize/WxH/`, `/resize/Wx/`, `/resize/xH/` and `/resize/WxH>/` are upper bounds. They run
+  in order, as image services (Brightspot's `dims4`) run them: the last one states the
+  delivered size, so `/crop/5472x2873+0+388/resize/1200x630!/` is 1200×630; a bounded resize
+  after a crop keeps the crop's aspect ratio.
+
+Anything an image service is told to do (query, Cloudinary, path transformations, the BBC
+width) describes the delivered image and overrides a size in the file name, which then
+describes only the original.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import stat
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from ..reading.lazyre import compile_later
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+__all__ = [
+    "HintVerdict",
+    "SizeHint",
+    "check_declared",
+    "find_site_root",
+    "generator_settings",
+    "local_image_path",
+    "read_image_size",
+    "site_settings",
+    "size_hints",
+    "svg_size",
+]
+
+MAX_SIDE = 32767  # larger stated sides are taken for numbers that are not sizes
+
+
+@dataclass(frozen=True)
+class SizeHint:
+    """One statement about the image's size found in its URL.
+
+    `source` is the text that states it and `url[start:end] == source`. `exact` is False when
+    the URL only states an upper bound ("at most"). `transform` is True when the statement is an
+    instruction to an image service, which overrides a size stated by the file name.
+    """
+
+    width: int | None
+    height: int | None
+    aspect: tuple[int, int] | None
+    source: str
+    start: int
+    end: int
+    exact: bool = True
+    transform: bool = False
+
+
+@dataclass(frozen=True)
+class HintVerdict:
+    """How declared width/height compare with what the URL states."""
+
+    agrees: bool
+    width: int | None
+    height: int | None
+    conflict: bool
+    message: str
+
+
+# --- URL reading -------------------------------------------------------------------------------
+
+_PREFIX = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?(?://(?P<authority>[^/?#]*))?")
+_NAME_SIZE = re.compile(r"[-_]([1-9][0-9]{0,4})x([1-9][0-9]{0,4})(?=(?:\.[A-Za-z0-9]{2,5}){1,2}$)")
+_YOUTUBE_HOST = re.compile(r"(?:i[0-9]?\.ytimg\.com|img\.youtube\.com)")
+_YOUTUBE_PATH = re.compile(
+    r"/vi(?:_webp)?/[A-Za-z0-9_-]{6,}/"
+    r"(?P<name>maxresdefault|sddefault|hqdefault|mqdefault|default)\.(?:jpg|webp)"
+)
+_YOUTUBE_SIZES = {
+    "maxresdefault": (1280, 720),
+    "sddefault": (640, 480),
+    "hqdefault": (480, 360),
+    "mqdefault": (320, 180),
+    "default": (120, 90),
+}
+_BBC_HOST = re.compile(r"ichef\.bbci?\.co\.uk")
+_BBC_PATH = re.compile(r"/(?P<src>(?:news|ace/standard|ace/ws)/(?P<w>[1-9][0-9]{1,3}))/")
+_CLOUDINARY_MARK = re.compile(r"/image/(?:upload|fetch|private|authenticated)/")
+_CLD_PARAM = re.compile(r"[a-z]{1,3}_[^,/]*")
+_CLD_SIGNATURE = re.compile(r"s--[A-Za-z0-9_-]{8,}--")
+_CLD_EXACT_MODES = {None, "fill", "fill_pad", "pad", "scale"}
+_CLD_BOUND_MODES = {"fit", "limit", "lfill", "lpad", "thumb", "crop"}
+_INT = re.compile(r"[1-9][0-9]{0,4}")
+_HAS_DIGIT = re.compile(r"[0-9]")
+_DPR = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
+_PATH_GEOMETRY = re.compile(
+    r"/(?P<op>resize|crop)/(?P<src>(?P<w>[1-9][0-9]{0,4})?x(?P<h>[1-9][0-9]{0,4})?"
+    r"(?P<flag>!|>|\+[0-9]+\+[0-9]+)?)(?=/)"
+)
+_QUERY_WIDTH = {"w", "width", "sw"}
+_QUERY_HEIGHT = {"h", "height", "sh"}
+_QUERY_PAIR = re.compile(r"([1-9][0-9]{0,4})(?:,|%2[Cc]|x)([1-9][0-9]{0,4})")
+
+
+def _side(text: str) -> int | None:
+    """A plausible pixel count written as plain digits, else None."""
+    if not _INT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= MAX_SIDE else None
+
+
+def _dpr(text: str) -> float | None:
+    """A device pixel ratio: `auto` counts as 1; None when unusable."""
+    if text == "auto":
+        return 1.0
+    if not _DPR.fullmatch(text):
+        return None
+    value = float(text)
+    return value if 0 < value <= 8 else None
+
+
+def _scale(value: int | None, factor: float) -> int | None:
+    if value is None:
+        return None
+    scaled = int(value * factor + 0.5)
+    return scaled if 0 < scaled <= MAX_SIDE else None
+
+
+def _aspect(text: str) -> tuple[int, int] | None:
+    """`16:9` or a decimal like `1.5` as a reduced ratio."""
+    from fractions import Fraction
+
+    match = re.fullmatch(r"([1-9][0-9]{0,4}):([1-9][0-9]{0,4})", text)
+    if match:
+        ratio = Fraction(int(match[1]), int(match[2]))
+    elif re.fullmatch(r"[0-9]{1,3}\.[0-9]{1,4}", text) and float(text) > 0:
+        ratio = Fraction(text).limit_denominator(1000)
+    else:
+        return None
+    return ratio.numerator, ratio.denominator
+
+
+def _split(url: str) -> tuple[str, int, int, int, int]:
+    """Host (lower case, no user or port), path span and query span of a URL."""
+    prefix = _PREFIX.match(url)
+    assert prefix is not None  # the pattern matches the empty string
+    authority = prefix["authority"] or ""
+    host = authority.rpartition("@")[2]
+    host = host.split(":", 1)[0] if not host.startswith("[") else host
+    path_start = prefix.end()
+    hash_at = url.find("#", path_start)
+    end = len(url) if hash_at < 0 else hash_at
+    query_at = url.find("?", path_start, end)
+    path_end = end if query_at < 0 else query_at
+    query_start = end if query_at < 0 else query_at + 1
+    return host.lower(), path_start, path_end, query_start, end
+
+
+def _name_hints(url: str, path_start: int, path_end: int) -> list[SizeHint]:
+    name_start = url.rfind("/", path_start, path_end) + 1 or path_start
+    name = url[name_start:path_end]
+    match = _NAME_SIZE.search(name)
+    if not match or match.start() == 0:
+        return []
+    width, height = _side(match[1]), _side(match[2])
+    if width is None or height is None:
+        return []
+    start, end = name_start + match.start(), name_start + match.end()
+    return [SizeHint(width, height, None, url[start:end], start, end)]
+
+
+def _youtube_hints(url: str, host: str, path_start: int, path_end: int) -> list[SizeHint]:
+    if not _YOUTUBE_HOST.fullmatch(host):
+        return []
+    match = _YOUTUBE_PATH.fullmatch(url, path_start, path_end)
+    if not match:
+        return []
+    width, height = _YOUTUBE_SIZES[match["name"]]
+    start, end = match.span("name")
+    return [SizeHint(width, height, None, url[start:end], start, end)]
+
+
+def _bbc_hints(url: str, host: str, path_start: int, path_end: int) -> list[SizeHint]:
+    if not _BBC_HOST.fullmatch(host):
+        return []
+    match = _BBC_PATH.match(url, path_start, path_end)
+    if not match:
+        return []
+    start, end = match.span("src")
+    return [SizeHint(int(match["w"]), None, None, url[start:end], start, end, transform=True)]
+
+
+def _cloudinary_hints(url: str, path_start: int, path_end: int) -> list[SizeHint]:
+    mark = _CLOUDINARY_MARK.search(url, path_start, path_end)
+    if not mark:
+        return []
+    sized: list[tuple[int, list[tuple[str, str, int]]]] = []
+    offset = mark.end()
+    while offset < path_end:
+        slash = url.find("/", offset, path_end)
+        seg_end = path_end if slash < 0 else slash
+        segment = url[offset:seg_end]
+        if "$" in segment:
+            return []  # user variables
+        if _CLD_SIGNATURE.fullmatch(segment):
+            offset = seg_end + 1
+            continue
+        parts = segment.split(",")
+        if not segment or not all(_CLD_PARAM.fullmatch(p) for p in parts):
+            break  # the version or the public id: transformations end here
+        params: list[tuple[str, str, int]] = []
+        at = offset
+        for part in parts:
+            key, _, value = part.partition("_")
+            params.append((key, value, at))
+            at += len(part) + 1
+        keys = {key for key, _, _ in params}
+        if keys & {"t", "l", "u", "if"} or any(
+            (key, value) in {("fl", "layer_apply"), ("e", "trim")} for key, value, _ in params
+        ):
+            return []  # named transformations, overlays, conditions, trimming: sizes unknown
+        if keys & {"w", "h", "ar", "c", "dpr"}:
+            sized.append((offset, params))
+        if slash < 0:
+            break
+        offset = seg_end + 1
+    if len(sized) != 1:
+        return []
+    return _cloudinary_segment(url, sized[0][1])
+
+
+def _cloudinary_segment(url: str, params: list[tuple[str, str, int]]) -> list[SizeHint]:
+    found: dict[str, tuple[str, int]] = {}
+    for key, value, at in params:
+        if key in found:
+            return []  # a parameter given twice: ambiguous
+        found[key] = (value, at)
+    mode = found["c"][0] if "c" in found else None
+    dpr = _dpr(found["dpr"][0]) if "dpr" in found else 1.0
+    if dpr is None:
+        return []
+    width = _side(found["w"][0]) if "w" in found else None
+    height = _side(found["h"][0]) if "h" in found else None
+    if ("w" in found and width is None) or ("h" in found and height is None):
+        return []  # relative, automatic or variable sizes
+    aspect = _aspect(found["ar"][0]) if "ar" in found else None
+    if "ar" in found and aspect is None:
+        return []
+    if mode in _CLD_EXACT_MODES:
+        exact, keep_aspect = True, True
+    elif mode == "fit" and (width is None) != (height is None) and aspect is None:
+        exact, keep_aspect = True, False
+    elif mode in _CLD_BOUND_MODES:
+        exact, keep_aspect = False, False
+    else:
+        return []
+    hints = []
+    for key, w, h in (("w", width, None), ("h", None, height)):
+        if key in found and (w or h):
+            value, at = found[key]
+            source = f"{key}_{value}"
+            hints.append(
+                SizeHint(
+                    _scale(w, dpr),
+                    _scale(h, dpr),
+                    None,
+                    source,
+                    at,
+                    at + len(source),
+                    exact=exact,
+                    transform=True,
+                )
+            )
+    if keep_aspect and aspect is not None and (width is None or height is None):
+        value, at = found["ar"]  # with both sides given, the service ignores ar_
+        source = f"ar_{value}"
+        hints.append(SizeHint(None, None, aspect, source, at, at + len(source), transform=True))
+    if any(h.width is None and h.height is None and h.aspect is None for h in hints):
+        return []  # dpr pushed a side out of range
+    return hints
+
+
+def _query_hints(url: str, query_start: int, query_end: int) -> list[SizeHint]:
+    fields: list[tuple[str, str, int, int]] = []
+    at = query_start
+    for part in url[query_start:query_end].split("&"):
+        key, eq, value = part.partition("=")
+        if eq:
+            fields.append((unquote(key).lower(), value, at, at + len(part)))
+        at += len(part) + 1
+    keys = {key for key, _, _, _ in fields}
+    if "zoom" in keys:
+        return []
+    dpr_values = [_dpr(unquote(v)) for k, v, _, _ in fields if k == "dpr"]
+    if len(dpr_values) > 1 or None in dpr_values:
+        return []
+    dpr = dpr_values[0] if dpr_values else 1.0
+    assert dpr is not None
+    fit = next((unquote(v).lower() for k, v, _, _ in fields if k == "fit"), "")
+    has_w = bool(keys & _QUERY_WIDTH)
+    has_h = bool(keys & _QUERY_HEIGHT)
+    exact = fit in {"fill", "scale"} and has_w and has_h
+    hints = []
+    for key, value, start, end in fields:
+        width = height = None
+        if key in _QUERY_WIDTH:
+            width = _side(value)
+            if width is None:
+                continue
+        elif key in _QUERY_HEIGHT:
+            height = _side(value)
+            if height is None:
+                continue
+        elif key in {"resize", "fit"}:
+            pair = _QUERY_PAIR.fullmatch(value)
+            if not pair:
+                continue
+            width, height = _side(pair[1]), _side(pair[2])
+            if width is None or height is None:
+                continue
+        else:
+            continue
+        width, height = _scale(width, dpr), _scale(height, dpr)
+        if width is None and height is None:
+            continue
+        hints.append(
+            SizeHint(
+                width,
+                height,
+                None,
+                url[start:end],
+                start,
+                end,
+                exact=exact and key not in {"resize", "fit"},
+                transform=True,
+            )
+        )
+    return hints
+
+
+def _geometry_hint(url: str, match: re.Match[str]) -> SizeHint | None:
+    """What one `/resize/` or `/crop/` step makes of the image, or None if it says nothing."""
+    width = _side(match["w"]) if match["w"] else None
+    height = _side(match["h"]) if match["h"] else None
+    flag = match["flag"] or ""
+    if match["op"] == "crop":
+        if width is None or height is None or not flag.startswith("+"):
+            return None
+        exact = True
+    else:
+        if flag.startswith("+") or (width is None and height is None):
+            return None
+        exact = flag == "!" and width is not None and height is not None
+    start, end = match.span("src")
+    return SizeHint(width, height, None, url[start:end], start, end, exact=exact, transform=True)
+
+
+def _path_hints(url: str, path_start: int, path_end: int) -> list[SizeHint]:
+    """The size the path's transformations deliver: they run in order, so the last step
+    states it (`/crop/800x600+0+20/resize/1200x630!/` delivers 1200×630); a resize that
+    keeps proportions (`/resize/1200x/`) after a crop keeps the crop's aspect too."""
+    hints: list[SizeHint] = []
+    for match in _PATH_GEOMETRY.finditer(url, path_start, path_end):
+        step = _geometry_hint(url, match)
+        if step is None:
+            continue
+        before = hints[0] if hints else None
+        hints = [step]
+        if not step.exact and before is not None and before.exact and before.width \
+                and before.height:
+            hints.append(SizeHint(None, None, (before.width, before.height), before.source,
+                                  before.start, before.end, transform=True))
+    return hints
+
+
+def size_hints(url: str) -> list[SizeHint]:
+    """Every statement about the image's size that the URL makes, in URL order."""
+    if not isinstance(url, str) or not url or len(url) > 8192:
+        return []
+    if not _HAS_DIGIT.search(url) and "default." not in url:
+        return []  # every size statement has a digit, but YouTube's names (maxresdefault.jpg)
+    host, path_start, path_end, query_start, query_end = _split(url)
+    hints = (
+        _name_hints(url, path_start, path_end)
+        + _youtube_hints(url, host, path_start, path_end)
+        + _bbc_hints(url, host, path_start, path_end)
+        + _cloudinary_hints(url, path_start, path_end)
+        + _path_hints(url, path_start, path_end)
+        + _query_hints(url, query_start, query_end)
+    )
+    return sorted(hints, key=lambda hint: hint.start)
+
+
+# --- Comparing with declared sizes ---------------------------------------------------------------
+
+
+def _ratio_close(width: int, height: int, aspect: tuple[int, int], tolerance: float) -> bool:
+    """True when width:height is aspect, within a relative tolerance or ±1 pixel of rounding."""
+    a, b = aspect
+    if abs(width * b / (height * a) - 1) <= tolerance:
+        return True
+    return abs(round(width * b / a) - height) <= 1 or abs(round(height * a / b) - width) <= 1
+
+
+def _size_text(width: int | None, height: int | None) -> str:
+    if width is not None and height is not None:
+        return f"{width}×{height}"
+    if width is not None:
+        return f"width {width}"
+    return f"height {height}"
+
+
+def _declared_text(width: int | None, height: int | None) -> str:
+    if width is not None and height is not None:
+        return f"width/height are {width}×{height}"
+    if width is not None:
+        return f"width is {width}"
+    if height is not None:
+        return f"height is {height}"
+    return "no width/height is declared"
+
+
+def _sources(hints: list[SizeHint]) -> str:
+    return ", ".join(dict.fromkeys(hint.source for hint in hints))
+
+
+@lru_cache(maxsize=1024, typed=True)  # (records share images: logos, channel art)
+def check_declared(
+    url: str, width: int | None, height: int | None, *, tolerance: float = 0.01
+) -> HintVerdict | None:
+    """Compare declared width/height with the sizes the URL states; None when it states none.
+
+    Exact statements must match (a side computed from an aspect ratio may be off by rounding);
+    upper bounds are only broken by a larger declared side. `width`/`height` of the verdict are
+    what the URL determines, for a fix; None where it does not.
+    """
+    hints = size_hints(url)
+    if not hints:
+        return None
+    used = [hint for hint in hints if hint.transform] or hints
+    exact = [hint for hint in used if hint.exact]
+    bounds = [hint for hint in used if not hint.exact]
+    widths = {hint.width for hint in exact if hint.width is not None}
+    heights = {hint.height for hint in exact if hint.height is not None}
+    aspects: set[Fraction] = set()
+    if any(hint.aspect is not None for hint in exact):
+        from fractions import Fraction  # (imported when needed: start-up stays short)
+
+        aspects = {Fraction(*hint.aspect) for hint in exact if hint.aspect is not None}
+    max_w = min((h.width for h in bounds if h.width is not None), default=None)
+    max_h = min((h.height for h in bounds if h.height is not None), default=None)
+
+    stated_w = next(iter(widths)) if len(widths) == 1 else None
+    stated_h = next(iter(heights)) if len(heights) == 1 else None
+    aspect = next(iter(aspects)) if len(aspects) == 1 else None
+    aspect_pair = (aspect.numerator, aspect.denominator) if aspect is not None else None
+    conflict = (
+        len(widths) > 1
+        or len(heights) > 1
+        or len(aspects) > 1
+        or (
+            stated_w is not None
+            and stated_h is not None
+            and aspect_pair is not None
+            and not _ratio_close(stated_w, stated_h, aspect_pair, tolerance)
+        )
+        or (stated_w is not None and max_w is not None and stated_w > max_w)
+        or (stated_h is not None and max_h is not None and stated_h > max_h)
+    )
+    if conflict:
+        return HintVerdict(
+            False, None, None, True, f"URL states sizes that disagree ({_sources(used)})"
+        )
+
+    derived_w = derived_h = False
+    if aspect_pair is not None:
+        a, b = aspect_pair
+        if stated_w is not None and stated_h is None:
+            stated_h, derived_h = _scale(stated_w, b / a), True
+        elif stated_h is not None and stated_w is None:
+            stated_w, derived_w = _scale(stated_h, a / b), True
+
+    problems = []
+    if (
+        width is not None
+        and stated_w is not None
+        and width != stated_w
+        and not (
+            derived_w
+            and aspect_pair
+            and stated_h
+            and width > 0
+            and _ratio_close(width, stated_h, aspect_pair, tolerance)
+        )
+    ):
+        problems.append("width")
+    if (
+        height is not None
+        and stated_h is not None
+        and height != stated_h
+        and not (
+            derived_h
+            and aspect_pair
+            and stated_w
+            and height > 0
+            and _ratio_close(stated_w, height, aspect_pair, tolerance)
+        )
+    ):
+        problems.append("height")
+    if (
+        stated_w is None
+        and stated_h is None
+        and aspect_pair is not None
+        and width is not None
+        and height is not None
+        and (width <= 0 or height <= 0 or not _ratio_close(width, height, aspect_pair, tolerance))
+    ):
+        problems.append("aspect")
+    if max_w is not None and width is not None and width > max_w:
+        problems.append("max_w")
+    if max_h is not None and height is not None and height > max_h:
+        problems.append("max_h")
+
+    said = []
+    if stated_w is not None or stated_h is not None:
+        said.append(_size_text(stated_w, stated_h))
+    elif aspect_pair is not None:
+        said.append(f"aspect {aspect_pair[0]}:{aspect_pair[1]}")
+    if stated_w is None and max_w is not None:
+        said.append(f"at most {max_w} wide")
+    if stated_h is None and max_h is not None:
+        said.append(f"at most {max_h} high")
+    claim = f"URL says {' and '.join(said)} ({_sources(used)})"
+    declared = _declared_text(width, height)
+    if problems:
+        return HintVerdict(False, stated_w, stated_h, False, f"{claim} but {declared}")
+    return HintVerdict(True, stated_w, stated_h, False, f"{claim}; {declared}")
+
+
+# --- Local files ---------------------------------------------------------------------------------
+
+
+def _norm_baseurl(baseurl: str | None) -> str:
+    text = (baseurl or "").strip().strip("/")
+    return f"/{text}" if text else ""
+
+
+def local_image_path(
+    url: str, *, site_root: Path, site_url: str | None, baseurl: str
+) -> Path | None:
+    """The file under `site_root` that a URL of this site names; None for other URLs.
+
+    A site-relative URL (`/assets/x.jpg`) resolves with or without the baseurl: Jekyll's
+    `relative_url` adds it, but records often write `/assets/...` bare, meaning the site's own
+    files. An absolute URL must be under `site_url` + baseurl (scheme and host compared without
+    case; http and https alike). Page-relative URLs, other sites, `..` segments and NUL bytes
+    give None. The path is returned whether or not the file exists.
+    """
+    text = url.strip() if isinstance(url, str) else ""
+    base = _norm_baseurl(baseurl)
+    if text.startswith("//"):
+        text = "https:" + text
+    if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", text):
+        if not site_url:
+            return None
+        host, p_start, p_end, _, _ = _split(text)
+        site_host, s_start, s_end, _, _ = _split(site_url.strip())
+        scheme = text.split(":", 1)[0].lower()
+        if scheme not in {"http", "https"} or not host or host != site_host:
+            return None
+        if _port(text) != _port(site_url.strip()):
+            return None
+        path = text[p_start:p_end]
+        site_prefix = (_norm_baseurl(site_url.strip()[s_start:s_end]) + base).rstrip("/")
+        if site_prefix:
+            if not path.startswith(site_prefix + "/"):
+                return None
+            path = path[len(site_prefix) :]
+    elif text.startswith("/"):
+        path = re.split(r"[?#]", text, maxsplit=1)[0]
+        if base and (path == base or path.startswith(base + "/")):
+            path = path[len(base) :]
+    else:
+        return None
+    try:
+        decoded = unquote(path, errors="strict") if "%" in path else path
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in decoded or "\\" in decoded:
+        return None
+    parts = [part for part in PurePosixPath(decoded).parts if part != "/"]
+    if not parts or decoded.endswith("/") or any(part in {"..", "."} for part in parts):
+        return None
+    return site_root.joinpath(*parts)
+
+
+def _port(url: str) -> str:
+    """The explicit port of an absolute URL; "" for none or a web default (80, 443)."""
+    prefix = _PREFIX.match(url)
+    authority = (prefix["authority"] if prefix else None) or ""
+    host = authority.rpartition("@")[2]
+    match = re.search(r":([0-9]+)$", host)
+    return match[1] if match and match[1] not in {"80", "443"} else ""
+
+
+class _BoundedReader:
+    """A read/seek view of a binary file that stops reading after a byte budget."""
+
+    def __init__(self, handle: Any, budget: int) -> None:
+        self._handle = handle
+        self._budget = budget
+
+    def read(self, size: int = -1) -> bytes:
+        if self._budget <= 0:
+            return b""
+        want = self._budget if size is None or size < 0 else min(size, self._budget)
+        data = self._handle.read(want)
+        self._budget -= len(data)
+        return bytes(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return int(self._handle.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self._handle.tell())
+
+
+READ_BUDGET = 1 << 20  # bytes of header the raster reader may read
+SVG_READ_LIMIT = 64 * 1024  # the root <svg> start tag must begin and end within this
+
+
+def read_image_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in pixels from the file's header, as displayed; None when unknown.
+
+    Raster formats go through `imagesize` (EXIF orientation applied), reading at most
+    `READ_BUDGET` bytes. SVG is read here: the root element's width/height (px or absolute
+    units), with the viewBox supplying a missing side; an SVG with neither width nor height
+    has no intrinsic size and gives None. Only regular files are opened.
+    """
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+            return None
+        with open(path, "rb") as handle:
+            head = handle.read(SVG_READ_LIMIT)
+            if _looks_like_markup(head):
+                return svg_size(head)
+            import imagesize
+
+            handle.seek(0)
+            width, height = imagesize.get(_BoundedReader(handle, READ_BUDGET))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
+        return None
+    return width, height
+
+
+def _looks_like_markup(head: bytes) -> bool:
+    text = head[:64].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
+    return text.startswith(b"<")
+
+
+_SVG_PROLOG = compile_later(
+    r"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[[^\]]*\])*>", re.DOTALL | re.IGNORECASE
+)
+_SVG_ROOT = compile_later(r"<(?:[A-Za-z_][\w.\-]*:)?svg(?=[\s/>])")
+_SVG_ATTR = compile_later(r"\s+([A-Za-z_:][\w:.\-]*)\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_SVG_TAG_END = compile_later(r"\s*/?>")
+_SVG_LENGTH = compile_later(
+    r"\s*\+?((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in)?\s*"
+)
+_SVG_UNITS = {
+    None: 1.0,
+    "px": 1.0,
+    "pt": 96 / 72,
+    "pc": 16.0,
+    "mm": 96 / 25.4,
+    "cm": 96 / 2.54,
+    "in": 96.0,
+}
+
+
+def _svg_length(value: str | None) -> float | None:
+    if value is None:
+        return None
+    match = _SVG_LENGTH.fullmatch(value)
+    if not match:
+        return None  # percentages, font-relative units, entities, garbage
+    number = float(match[1]) * _SVG_UNITS[match[2]]
+    return number if math.isfinite(number) and 0 < number <= MAX_SIDE else None
+
+
+def svg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of an SVG document's root element from its first bytes; None if unknown.
+
+    Reads attributes with regular expressions only: no DTD, no entity expansion.
+    """
+    data = data[:SVG_READ_LIMIT]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    pos = 0
+    while True:
+        item = _SVG_PROLOG.match(text, pos)
+        if not item or item.end() == pos:
+            break
+        pos = item.end()
+    root = _SVG_ROOT.match(text, pos)
+    if not root:
+        return None
+    pos = root.end()
+    attrs: dict[str, str] = {}
+    while not _SVG_TAG_END.match(text, pos):
+        attr = _SVG_ATTR.match(text, pos)
+        if not attr:
+            return None  # malformed or cut off before the tag ends
+        attrs.setdefault(attr[1], attr[2] if attr[2] is not None else attr[3])
+        pos = attr.end()
+    width, height = _svg_length(attrs.get("width")), _svg_length(attrs.get("height"))
+    box = _view_box(attrs.get("viewBox"))
+    if width is None and height is None:
+        return None
+    if width is None or height is None:
+        if (
+            box is None
+            or ("width" in attrs and width is None)
+            or ("height" in attrs and height is None)
+        ):
+            return None
+        if width is None:
+            width = height * box[0] / box[1]
+        else:
+            height = width * box[1] / box[0]
+    assert width is not None and height is not None
+    w, h = int(width + 0.5), int(height + 0.5)
+    return (w, h) if 0 < w <= MAX_SIDE and 0 < h <= MAX_SIDE else None
+
+
+def _view_box(value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    numbers = [n for n in re.split(r"[\s,]+", value.strip()) if n]
+    if len(numbers) != 4:
+        return None
+    try:
+        width, height = float(numbers[2]), float(numbers[3])
+    except ValueError:
+        return None
+    if not (math.isfinite(width) and math.isfinite(height)) or width <= 0 or height <= 0:
+        return None
+    return width, height
+
+
+# --- Site configuration --------------------------------------------------------------------------
+
+
+def site_settings(config_text: str) -> dict[str, Any]:
+    """`url`, `baseurl` and `timezone` of a Jekyll `_config.yml` text.
+
+    Missing or non-text values give None (`baseurl` gives ""). Text that is not YAML, or whose
+    top level is not a mapping, gives {}.
+    """
+    data = _settings_mapping(config_text)
+    return {} if data is None else _site_values(data)
+
+
+def _site_values(data: dict[str, Any]) -> dict[str, Any]:
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return value if isinstance(value, str) else None
+
+    return {"url": text("url"), "baseurl": text("baseurl") or "", "timezone": text("timezone")}
+
+
+def generator_settings(config_text: str) -> dict[str, Any]:
+    """`site_settings` and what Jekyll does with records before rendering them: `future`,
+    `show_drafts`, `collections` and `defaults` (see `linter.reading.defaults.jekyll_settings`)."""
+    from ..reading.defaults import jekyll_settings
+
+    data = _settings_mapping(config_text)
+    if data is None:
+        return {}
+    return {**_site_values(data), **jekyll_settings(data)}
+
+
+def _settings_mapping(config_text: str) -> dict[str, Any] | None:
+    """The top-level mapping of a `_config.yml` text ({} when empty); None when it is not
+    YAML or not a mapping."""
+    import yaml
+
+    from ..reading.yamldoc import LOADER
+
+    try:
+        data = yaml.load(config_text, Loader=LOADER)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    if data is None:  # an empty file: every setting takes its default
+        return {}
+    return data if isinstance(data, dict) else None
+
+
+def find_site_root(start: Path, looked: list[str] | None = None) -> Path | None:
+    """The nearest directory at or above `start` that holds a `_config.yml` file; each
+    `_config.yml` path it looks for is added to `looked`."""
+    try:
+        here = start.resolve()
+        directory = here if here.is_dir() else here.parent
+        for candidate in (directory, *directory.parents):
+            config = candidate / "_config.yml"
+            if looked is not None:
+                looked.append(str(config))
+            if config.is_file():
+                return candidate
+    except OSError:
+        return None
+    return None

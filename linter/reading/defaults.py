@@ -1,0 +1,143 @@
+"""What a site generator makes of a record before rendering it: Jekyll's front matter
+defaults (``defaults:`` in ``_config.yml``), merged under the record's own keys, and whether
+the generator holds the record back (a draft, an unpublished record).
+
+Pure: settings and records in, records out.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import pointer as json_pointer
+
+if TYPE_CHECKING:
+    from ..rules.context import Site
+
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """One entry of Jekyll's ``defaults:``: the values it gives the records in its scope."""
+
+    path: str  # a prefix (or a glob) of the record's path from the site root; "" for all
+    type: str | None  # a collection name ("posts", "pages", "drafts", ...); None for all
+    values: dict[str, Any]
+
+
+def jekyll_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """``future``, ``show_drafts``, ``collections`` and ``defaults`` of a ``_config.yml``
+    mapping; a malformed entry of ``defaults:`` (or one whose values refer to themselves) is
+    left out."""
+    declared = data.get("collections")
+    names = declared if isinstance(declared, dict | list) else ()
+    return {
+        "future": data.get("future") is True,
+        "show_drafts": data.get("show_drafts") is True,
+        "collections": tuple(str(name) for name in names if isinstance(name, str)),
+        "defaults": tuple(_scopes(data.get("defaults"))),
+    }
+
+
+def _scopes(entries: Any) -> list[Scope]:
+    out = []
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, dict) or not _plain_tree(entry.get("values")):
+            continue
+        scope = entry.get("scope")
+        scope = scope if isinstance(scope, dict) else {}
+        path, kind = scope.get("path"), scope.get("type")
+        out.append(Scope(path.strip("/") if isinstance(path, str) else "",
+                         kind if isinstance(kind, str) and kind else None, entry["values"]))
+    return out
+
+
+def _plain_tree(values: Any) -> bool:
+    """Whether ``values`` is a mapping that holds no cycle (YAML aliases can make one)."""
+    try:
+        json.dumps(values, default=str)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(values, dict)
+
+
+def types_of(relative: str, collections: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``type`` names a record at ``relative`` (from the site root, '/'-separated) has
+    for Jekyll: its collection's name, ``posts`` (and ``drafts``), or ``pages``."""
+    folders = relative.split("/")[:-1]
+    if "_drafts" in folders:
+        return ("drafts", "posts")
+    if "_posts" in folders:
+        return ("posts",)
+    if folders and folders[0].startswith("_") and folders[0][1:] in collections:
+        return (folders[0][1:],)
+    return ("pages",)
+
+
+def applied(record: Any, site: Site) -> Any:
+    """The record as the generator renders it: the defaults that apply to it, merged as
+    Jekyll merges them (a narrower scope over a wider one), under the record's own keys.
+    The record itself when no default applies."""
+    if not site.defaults or site.relative is None or not isinstance(record, dict):
+        return record
+    relative, types = site.relative, types_of(site.relative, site.collections)
+    merged: dict[str, Any] = {}
+    last: Scope | None = None
+    for scope in site.defaults:
+        if not _applies(scope, relative, types):
+            continue
+        if _precedes(last, scope):
+            merged, last = _deep_merge(merged, scope.values), scope
+        else:
+            merged = _deep_merge(scope.values, merged)
+    return _deep_merge(merged, record) if merged else record
+
+
+def own(record: Any, pointer: str) -> bool:
+    """Whether the value at ``pointer`` is written in the record (not supplied by defaults)."""
+    return json_pointer.resolve(record, pointer, _MISSING) is not _MISSING
+
+
+def draft(record: Any, site: Site) -> bool:
+    """Whether the generator holds the record back as a draft: ``draft: true`` (Hugo,
+    Zola), ``published: false`` (Jekyll), or a file in ``_drafts/`` (unless the site's
+    ``show_drafts`` builds them)."""
+    rendered = applied(record, site)
+    if isinstance(rendered, dict) and (
+            rendered.get("draft") is True or rendered.get("published") is False):
+        return True
+    return (site.relative is not None and not site.show_drafts
+            and "_drafts" in site.relative.split("/")[:-1])
+
+
+def _applies(scope: Scope, relative: str, types: tuple[str, ...]) -> bool:
+    if scope.type is not None and scope.type not in types:
+        return False
+    if "*" in scope.path:
+        return fnmatch.fnmatchcase(relative, scope.path) or fnmatch.fnmatchcase(
+            relative, scope.path + "/*")
+    return relative.startswith(scope.path)
+
+
+def _precedes(last: Scope | None, scope: Scope) -> bool:
+    """Whether ``scope`` overrides ``last`` (Jekyll's order: the longer path, then the
+    one with a type, then the later one)."""
+    if last is None:
+        return True
+    if len(scope.path) != len(last.path):
+        return len(scope.path) > len(last.path)
+    return scope.type is not None or last.type is None
+
+
+def _deep_merge(under: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over``'s keys over ``under``'s, mappings in both merged key by key."""
+    out = dict(under)
+    for key, value in over.items():
+        below = out.get(key)
+        out[key] = (_deep_merge(below, value)
+                    if isinstance(below, dict) and isinstance(value, dict) else value)
+    return out

@@ -1,0 +1,562 @@
+"""Running checks over files: reading, site discovery, fixing, writing, parallel workers."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..engine import lint as engine
+from ..engine.config import Config
+from ..reading import source
+from ..rules.context import ImageSizer, Site
+from ..rules.finding import Finding
+from ..site import files
+from ..site.refnames import name_lookup
+from .pickling import by_fields
+
+if TYPE_CHECKING:
+    from ..fixer.apply import FixOutcome
+
+PARALLEL_THRESHOLD = 48
+_IN_FLIGHT = 4  # chunks queued per worker: enough that a worker never waits for the next
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """What to do with fixes: report only, write them, or show them as a diff."""
+
+    fix: bool = False
+    unsafe: bool = False
+    diff: bool = False
+
+
+@by_fields
+@dataclass(slots=True)
+class Outcome:
+    """What checking (and fixing) one file gave."""
+
+    path: str
+    result: engine.FileResult
+    fixed: int = 0
+    fixed_text: str | None = None  # the whole fixed text, for stdin and --diff
+    diff: str | None = None
+    text: str | None = None  # the text as checked, when it is kept for excerpts
+    digest: str | None = None  # SHA-256 of the bytes checked, for the result cache
+    stamp: list[int] | None = None  # [size, mtime_ns] of the file when it was read
+    # The findings and index entries as rows (``to_row``), once packed (or read from the
+    # cache): ``result`` then holds only the suppressions and dependencies.
+    rows: tuple[list[Any], list[Any]] | None = None
+    cache_line: bytes | None = None  # the result cache's line, made by a worker
+    # The [size, mtime_ns] of the files the result read (images, ``_config.yml``), as its
+    # cache line records them.
+    dep_stamps: dict[str, list[int] | None] | None = None
+    # The text report's layout (``output.text.layout``: colour, the least severity listed)
+    # and its lines for the file, made while its text is at hand.
+    block: tuple[str, str] | None = None
+
+    def packed(self) -> tuple[list[Any], list[Any]]:
+        """The findings and index entries as rows, made once (workers send rows: lists
+        cross between processes much faster than objects)."""
+        if self.rows is None:
+            self.rows = ([f.to_row() for f in self.result.findings],
+                         [e.to_row() for e in self.result.entries])
+            self.result.findings, self.result.entries = [], []
+        return self.rows
+
+
+@lru_cache(maxsize=512)
+def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str, ...]]:
+    """The site root above ``directory`` (relative to ``cwd``), its settings, and the
+    ``_config.yml`` paths looked for on the way (``Site.looked``)."""
+    from ..checks.images import find_site_root, generator_settings
+
+    looked: list[str] = []
+    folder = os.path.normpath(os.path.join(cwd, directory))
+    root = find_site_root(Path(folder), looked)
+    if root is None:
+        return None, _other_generator(folder, looked), tuple(looked)
+    try:  # (a link to a file outside the site, or to a device, is not read)
+        _info, data = files.read_whole(str(root / "_config.yml"), roots=[str(root)],
+                                       limit=files.MAX_SETTINGS_BYTES)
+    except OSError:
+        return str(root), {}, tuple(looked)
+    settings = generator_settings(data.decode("utf-8", errors="replace"))
+    return str(root), {**settings, "generator": "jekyll"}, tuple(looked)
+
+
+def _other_generator(folder: str, looked: list[str]) -> dict[str, Any]:
+    """The generator of a site at or above ``folder``; for Hugo, its settings and the
+    ``cascade`` of the sections above it as defaults; {} for none. Every file read or
+    looked for is added to ``looked``. (Its root is not the site's: Hugo serves images
+    from ``static/``.)"""
+    from ..site.info import find_generator, hugo_settings
+
+    found = find_generator(folder)
+    if found is None:
+        return {}
+    root, generator, settings = found
+    looked.append(settings)
+    if generator != "hugo":
+        return {"generator": generator}
+    return {**hugo_settings(settings), "generator": "hugo", "generator_root": root,
+            "defaults": _hugo_cascade(folder, root, looked)}
+
+
+def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
+    """The ``cascade`` values of the ``_index.md`` of each section from ``root`` down to
+    ``folder``, as defaults scoped to the section (a nearer section's win). A cascade with
+    a ``_target`` is left out: fmlint does not know a page's kind or language."""
+    from ..reading.defaults import Scope
+    from ..site.scan import NotARecord, read_record
+
+    scopes = []
+    relative = os.path.relpath(folder, root).replace(os.sep, "/")
+    parts = [] if relative == "." else relative.split("/")
+    for depth in range(1, len(parts) + 1):
+        section = "/".join(parts[:depth])
+        index = os.path.join(root, section, "_index.md")
+        looked.append(index)
+        if not os.path.isfile(index):
+            continue
+        try:
+            cascade = read_record(index, [root]).get("cascade")
+        except NotARecord:
+            continue
+        for values in cascade if isinstance(cascade, list) else [cascade]:
+            if isinstance(values, dict) and not {"_target", "target"} & values.keys():
+                scopes.append(Scope(section + "/", None, values))
+    return tuple(scopes)
+
+
+def site_for(path: str | None, config: Config) -> Site:
+    """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
+    root, settings, looked = None, {}, ()
+    if path and path != "-":
+        directory = os.path.dirname(path)
+        cwd = "" if os.path.isabs(directory) else config.working_folder()
+        root, settings, looked = _site_in(directory, cwd)
+    if config.site_root:
+        root = config.site_root
+        if not settings:
+            _root, settings, more = _site_in(config.site_root)
+            looked += more
+    return Site(
+        root=root,
+        url=config.site_url or settings.get("url"),
+        baseurl=config.baseurl or settings.get("baseurl") or "",
+        timezone=config.timezone or settings.get("timezone"),
+        generator=settings.get("generator"),
+        future=settings.get("future", False),
+        show_drafts=settings.get("show_drafts", False),
+        collections=settings.get("collections", ()),
+        defaults=settings.get("defaults", ()),
+        relative=_relative(path, root or settings.get("generator_root"), config),
+        looked=looked,
+    )
+
+
+def _relative(path: str | None, root: str | None, config: Config) -> str | None:
+    """``path`` from the site ``root``, '/'-separated; None outside it (or without either)."""
+    if not path or path == "-" or root is None:
+        return None
+    where = os.path.abspath(os.path.join(config.working_folder(), path))
+    relative = os.path.relpath(where, root)
+    if relative.startswith(".."):  # (through a link: compare where both really are)
+        relative = os.path.relpath(os.path.realpath(where), os.path.realpath(root))
+    return None if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+@lru_cache(maxsize=1024)
+def _image_size(path: str, root: str) -> tuple[int, int] | str | None:
+    """The size of the site's image at ``path``; None for one that is not a regular file
+    within the site ``root`` (links resolved), or of no known size."""
+    from ..checks.images import read_image_size
+
+    if not os.path.isfile(path):
+        return "missing"
+    if not files.inside(path, [root]):
+        return None
+    return read_image_size(Path(path))
+
+
+@lru_cache(maxsize=1024)
+def _local_path(url: str, root: str, site_url: str | None, baseurl: str) -> str | None:
+    from ..checks.images import local_image_path
+
+    local = local_image_path(url, site_root=Path(root), site_url=site_url, baseurl=baseurl)
+    return None if local is None else str(local)
+
+
+def clear_caches() -> None:
+    """Forget what was read of sites and images (for long-running callers: files change)."""
+    for cached in (_site_in, _image_size, _local_path, _real_folder):
+        cached.cache_clear()
+
+
+def image_sizer(site: Site, deps: list[str]) -> ImageSizer | None:
+    """Reads the real size of images the site itself serves (header only).
+
+    Every file it looks at is added to ``deps``, so cached results notice a changed image.
+    """
+    if site.root is None:
+        return None
+    root = site.root
+
+    def size(url: str, _record_path: str | None) -> tuple[int, int] | str | None:
+        local = _local_path(url, root, site.url, site.baseurl)
+        if local is None:
+            return None
+        deps.append(local)
+        return _image_size(local, root)
+
+    return size
+
+
+def check_data(data: bytes, path: str, config: Config, mode: Mode,
+               keep_text: bool = False) -> Outcome:
+    """Check (and fix, per ``mode``) one file's bytes. Writes nothing."""
+    site = site_for(path, config)
+    deps = list(site.looked)
+    sizer = image_sizer(site, deps)
+    names = name_lookup(site, config, deps)
+    try:
+        text, bom = source.decode(data)
+    except source.DecodeError:
+        return Outcome(path, engine.check_bytes(data, path, config, site=site))
+
+    def check(candidate: str) -> list[Finding]:
+        return engine.check_text(candidate, path, config, site=site, image_sizer=sizer,
+                                 names=names).findings
+
+    result = engine.check_text(text, path, config, site=site, image_sizer=sizer, names=names,
+                               decoded=True)
+    result.deps = sorted({*deps, *result.deps})  # (the schema's files too)
+    outcome = Outcome(path, result, text=text if keep_text else None)
+    if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):
+        return outcome
+    from ..fixer import apply as fixer  # (only when fixing)
+
+    fixed = fixer.fix_text(text, check, unsafe=mode.unsafe, path=path)
+    final = engine.check_text(fixed.text, path, config, site=site, image_sizer=sizer,
+                              names=names)
+    final.findings.extend(_fix_notes(fixed, path, config))
+    final.findings.sort(key=Finding.sort_key)
+    outcome.result = final
+    outcome.fixed = len(fixed.applied)
+    if fixed.text != text:
+        outcome.fixed_text = ("\ufeff" if bom else "") + fixed.text
+        outcome.text = fixed.text if keep_text else None
+        if mode.diff:
+            import difflib
+
+            from ..output.safe_text import diff_path
+
+            outcome.diff = "".join(difflib.unified_diff(
+                text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
+                fromfile=diff_path("a/", path), tofile=diff_path("b/", path)))
+    return outcome
+
+
+def _fix_notes(fixed: FixOutcome, path: str, config: Config) -> list[Finding]:
+    from ..fixer.apply import MAX_PASSES
+    from ..rules.registry import RULES
+
+    notes = []
+    for finding in fixed.rejected:
+        rule = RULES["FM015"]
+        what = finding.fix.message if finding.fix else ""
+        notes.append(Finding(path, finding.line, finding.column, finding.end_line,
+                             finding.end_column, rule.code, rule.name,
+                             config.severity_of(rule),  # type: ignore[arg-type]
+                             f"the fix of {finding.code} ({what}) was not applied: it would "
+                             "change other values", finding.pointer))
+    if fixed.hit_limit:
+        rule = RULES["FM016"]
+        notes.append(Finding(path, 1, 1, 1, 1, rule.code, rule.name,
+                             config.severity_of(rule),  # type: ignore[arg-type]
+                             f"fixes were still changing the file after {MAX_PASSES} "
+                             "passes; stopped", None))
+    enabled = config.enabled()
+    return [n for n in notes if n.code in enabled]
+
+
+def check_path(path: str, config: Config, mode: Mode, roots: list[str],
+               keep_text: bool = False, with_digest: bool = False) -> Outcome:
+    """Read, check, and (with ``mode.fix``) write one file. Never raises. ``with_digest``:
+    the outcome carries the SHA-256 of the bytes checked (for the result cache)."""
+    try:
+        info, data = files.read_whole(path, roots=reading_roots(path, roots))
+    except OSError as err:
+        return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
+    outcome = check_data(data, path, config, mode, keep_text)
+    if with_digest:
+        import hashlib  # (only with a cache)
+
+        outcome.digest = hashlib.sha256(data).hexdigest()
+    outcome.stamp = [info.st_size, info.st_mtime_ns]
+    if mode.fix and not mode.diff and outcome.fixed_text is not None:
+        try:
+            files.write_atomic(path, outcome.fixed_text.encode("utf-8"), data, roots)
+        except (files.WriteRefused, OSError) as err:
+            message = str(err) if isinstance(err, files.WriteRefused) else (
+                f"cannot write the fixed file: {err.strerror}")
+            outcome = check_data(data, path, config, Mode())
+            outcome.result.findings.append(_io_finding(path, config, message))
+    return outcome
+
+
+@lru_cache(maxsize=1024)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def reading_roots(path: str, roots: list[str]) -> list[str] | None:
+    """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
+    its way, else within the checked folders (a file named itself: within its folder)."""
+    folder, _name = os.path.split(os.path.abspath(path))
+    if not os.path.islink(path) and _real_folder(folder) == folder:
+        return None
+    return [os.path.dirname(root) or "." if root == path else root for root in roots]
+
+
+def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
+    from ..rules.registry import RULES
+
+    rule = RULES["FM017"]
+    if isinstance(err, files.ReadRefused):
+        message = str(err)
+    else:
+        message = err if isinstance(err, str) else (
+            f"cannot read the file: {err.strerror or err}")
+    return Finding(path, 1, 1, 1, 1, rule.code, rule.name,
+                   config.severity_of(rule), message, None)  # type: ignore[arg-type]
+
+
+# -- parallel workers ----------------------------------------------------------------------
+
+# Lays out a file's findings for the text report, given the file's text.
+Render = Callable[[list[Finding], str], tuple[str, str] | None]
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal (SIGTERM, SIGINT) asked the run to stop."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_in_file = False  # whether this process is checking (and fixing) a file
+_stop: int | None = None  # the signal that asked to stop while it was
+
+
+def interrupt(signum: int, _frame: object = None) -> None:
+    """A signal handler: stop the run (``Interrupted``) once the file being checked is
+    done, written and counted (at once if none is, or at a second signal: a file being
+    written is then left whole, old or new, and its temporary file removed)."""
+    global _stop
+    if _in_file and _stop is None:
+        _stop = signum
+        return
+    _stop = None
+    raise Interrupted(signum)
+
+
+class Written:
+    """How many problems the fixes written to disk repaired, counted by the process that
+    wrote each file as soon as it is written (a worker that dies afterwards still counts,
+    and the file, checked again, has nothing left to fix)."""
+
+    def __init__(self) -> None:
+        self._own = 0
+        self._shared: Any = None  # a number shared with the workers, once there are some
+
+    def share(self, context: Any) -> None:
+        """Count in memory the workers share from now on."""
+        if self._shared is None:
+            self._shared = context.Value("q", self._own)
+
+    def add(self, count: int) -> None:
+        if self._shared is None:
+            self._own += count
+            return
+        with self._shared.get_lock():
+            self._shared.value += count
+
+    @property
+    def value(self) -> int:
+        return self._own if self._shared is None else self._shared.value
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """How every file of a run is checked: what to do with fixes (``written`` counts those
+    written), the checked folders, the text report's layout (``render``), and whether
+    outcomes carry their bytes' digest for the result cache."""
+
+    mode: Mode
+    roots: list[str]
+    render: Render | None = None
+    with_digest: bool = False
+    written: Written | None = None
+
+
+def _checked(path: str, config: Config, job: Job) -> Outcome:
+    """``check_path``, and with ``job.render`` the file's lines of the text report, made
+    while its text is at hand (the report then need not read the file again). A signal
+    meanwhile stops the run after it (``interrupt``)."""
+    global _in_file, _stop
+    _in_file = True
+    try:
+        outcome = check_path(path, config, job.mode, job.roots,
+                             keep_text=job.render is not None, with_digest=job.with_digest)
+        if job.written is not None and job.mode.fix and not job.mode.diff and (
+                outcome.fixed_text is not None):  # (a file not written: None)
+            job.written.add(outcome.fixed)
+    finally:
+        _in_file = False
+    if _stop is not None:
+        signum, _stop = _stop, None
+        raise Interrupted(signum)
+    if job.render is not None:
+        if outcome.text is not None:
+            outcome.block = job.render(outcome.result.findings, outcome.text)
+        outcome.text = None
+    return outcome
+
+
+_worker_state: tuple[list[Config], Job, Callable[[str], Any] | None, Any] | None = None
+
+
+def _init_worker(configs: list[Config], job: Job, stop: Any) -> None:
+    """A worker's start: what it checks with, and how it stops. ``stop`` is set when the
+    run is stopped; a signal to the worker itself ends it (``_signalled``)."""
+    global _worker_state
+    import signal
+
+    from ..cache.results import dep_stamps
+
+    _worker_state = (configs, job, dep_stamps() if job.with_digest else None, stop)
+    signal.signal(signal.SIGTERM, _signalled)
+    signal.signal(signal.SIGINT, _signalled)
+
+
+def _signalled(signum: int, frame: object) -> None:
+    """A worker asked to stop ends after the file it is checking (``interrupt``, then
+    ``_work``), or at once when it is waiting for work; quietly: the run checks the files
+    it did not."""
+    if not _in_file:
+        os._exit(128 + signum)
+    interrupt(signum, frame)
+
+
+def _work(group: int, paths: list[str]) -> list[Outcome]:
+    assert _worker_state is not None
+    configs, job, dep_stamp, stop = _worker_state
+    config = configs[group]
+    outcomes = []
+    try:
+        for path in paths:
+            if stop.is_set():  # (the run is stopping: what is left is not wanted)
+                break
+            outcomes.append(_checked(path, config, job))
+    except Interrupted as err:
+        os._exit(128 + err.signum)
+    for outcome in outcomes:
+        outcome.packed()
+        if dep_stamp is not None:  # (the main process only writes the lines)
+            from ..cache.results import encode_line
+
+            outcome.cache_line = encode_line(outcome, dep_stamp)
+        outcome.result.deps = []  # (only the cache line reads them)
+    return outcomes
+
+
+def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
+                progress: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+    """Outcomes of the files of ``groups`` (a configuration and the paths it applies to), in
+    no set order; ``jobs`` processes check them in large runs.
+
+    This process is one of them: it checks chunks of files itself while ``jobs - 1`` forked
+    workers check others, and takes in their outcomes between its own chunks. A worker that
+    dies (killed, out of memory) leaves its files to this process. Stopped early (an
+    exception, or closed), the workers stop after the file each is checking.
+    """
+    configs = [config for config, _paths in groups]
+    total = sum(len(paths) for _config, paths in groups)
+    if jobs <= 1 or total < PARALLEL_THRESHOLD:
+        for config, paths in groups:
+            for path in paths:
+                yield _checked(path, config, job)
+                if progress:
+                    progress(1)
+        return
+    import gc
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    for config in configs:
+        config.enabled()  # resolve once, before the workers copy the configuration
+        engine.prepare(config)  # what every check needs, made once and shared with workers
+    gc.collect()
+    gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    if job.written is not None:
+        job.written.share(context)
+    stop = context.Event()
+    size = max(1, min(32, total // (jobs * 8) or 1))
+    chunks = iter([(index, paths[i:i + size]) for index, (_config, paths) in enumerate(groups)
+                   for i in range(0, len(paths), size)])
+    workers = jobs - 1
+    pending: dict[Future[list[Outcome]], tuple[int, list[str]]] = {}
+    broken = False  # a worker died: this process checks the rest
+
+    def outcomes_of(future: Future[list[Outcome]]) -> list[Outcome]:
+        nonlocal broken
+        index, chunk = pending.pop(future)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            broken = True
+            return [_checked(path, configs[index], job) for path in chunk]
+
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(configs, job, stop))
+    try:
+        while True:
+            if not broken:
+                for chunk in itertools.islice(chunks, _IN_FLIGHT * workers - len(pending)):
+                    try:
+                        pending[pool.submit(_work, *chunk)] = chunk
+                    except BrokenProcessPool:
+                        broken = True
+                        chunks = itertools.chain([chunk], chunks)
+                        break
+            for future in [future for future in pending if future.done()]:
+                outcomes = outcomes_of(future)
+                yield from outcomes
+                if progress:
+                    progress(len(outcomes))
+            mine = next(chunks, None)
+            if mine is None:
+                break
+            for path in mine[1]:
+                yield _checked(path, configs[mine[0]], job)
+            if progress:
+                progress(len(mine[1]))
+        for future in list(pending):
+            outcomes = outcomes_of(future)
+            yield from outcomes
+            if progress:
+                progress(len(outcomes))
+    except BaseException:
+        stop.set()  # (the workers end the file they are checking, and check no more)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

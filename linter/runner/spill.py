@@ -1,0 +1,196 @@
+"""What a large run keeps of each file until the report: on disk, not in memory.
+
+A run over 100,000 records would otherwise hold every finding and every key of the checks
+across records. Each file's findings and keys are written to a temporary file as one pickle
+(the run reads back only what it wrote itself, in the same run); the run keeps only counts,
+the record's offset, and a 64-bit hash per key, so its memory does not grow with the
+findings.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import pickle
+from array import array
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ..rules.context import IndexEntry
+from ..rules.finding import Finding
+
+_BATCH = 1 << 18  # bytes of lines gathered before they are written out
+
+
+class Spill:
+    """Findings and cross-record keys of many files, written out as they arrive."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._reader: IO[bytes] | None = None  # what lines are read back through
+        self._offsets: dict[int, int] = {}  # hash of a path with findings -> its line
+        self._more: dict[str, int] = {}  # path -> its line, for a path whose hash is taken
+        self._key_hashes = array("q")  # hash of (code, key) of every index entry
+        self._key_files = array("q")  # offset of the line that holds the entry
+        self._pending = bytearray()  # lines not yet written out
+        self._written = 0  # bytes in the file
+
+    def _out(self) -> IO[bytes]:
+        if self._file is None:
+            import tempfile  # (a run with no finding needs none)
+
+            try:
+                self._file = tempfile.TemporaryFile(prefix="fmlint-", buffering=0)  # noqa: SIM115
+            except OSError:  # no writable temporary folder: keep the lines in memory
+                self._file = io.BytesIO()
+        return self._file
+
+    def add(self, path: str, findings: list[list[Any]], entries: list[list[Any]],
+            block: str | None = None) -> None:
+        """Keep one file's findings and index entries, as rows (``Finding.to_row``,
+        ``IndexEntry.to_row``), and its lines of the text report if they were made; once
+        per file."""
+        if not findings and not entries:
+            return
+        line = pickle.dumps((path, findings, entries, block), pickle.HIGHEST_PROTOCOL)
+        offset = self._written + len(self._pending)
+        self._pending += line
+        if len(self._pending) >= _BATCH:
+            self._flush()
+        if findings and self._offsets.setdefault(hash(path), offset) != offset:
+            self._more[path] = offset  # another path has this hash
+        for code, key, *_place in entries:
+            self._key_hashes.append(hash((code, key)))
+            self._key_files.append(offset)
+
+    def _flush(self) -> None:
+        """Write the pending lines out; on a full disk, go on in memory (nothing is lost:
+        the file is unbuffered, so what it holds is known)."""
+        if not self._pending:
+            return
+        if self._file is None and len(self._pending) < _BATCH:
+            self._file = io.BytesIO()  # a small run: no file needed
+        try:
+            self._write(self._pending)
+        except OSError:
+            self._to_memory()
+            self._write(self._pending)
+        self._written += len(self._pending)
+        self._pending.clear()
+
+    def _write(self, data: bytes | bytearray) -> None:
+        out = self._out()
+        out.seek(self._written)
+        view = memoryview(data)
+        while view:  # (a raw file may take part of it)
+            view = view[out.write(view):]
+
+    def _to_memory(self) -> None:
+        if isinstance(self._file, io.BytesIO):
+            raise OSError("cannot keep the findings")
+        self._close_reader()
+        kept = io.BytesIO()
+        if self._file is not None:
+            self._file.seek(0)
+            left = self._written  # the whole lines (not a part written)
+            while left and (chunk := self._file.read(min(left, 1 << 24))):
+                kept.write(chunk)
+                left -= len(chunk)
+            self._file.close()
+        self._file = kept
+
+    def _read(self, offset: int) -> tuple[str, list[list[Any]], list[list[Any]], str | None]:
+        """The line at ``offset``: a path, its findings and index entries as rows, and its
+        lines of the text report (or None)."""
+        self._flush()
+        assert self._file is not None
+        if self._reader is None:
+            # Read through a buffer of its own (lines are only ever added, so what it holds
+            # stays true): one system call serves many lines read in order.
+            in_memory = isinstance(self._file, io.BytesIO)
+            self._reader = self._file if in_memory else open(  # noqa: SIM115
+                self._file.fileno(), "rb", closefd=False)
+        self._reader.seek(offset)
+        return pickle.load(self._reader)
+
+    def shared_entries(self) -> list[IndexEntry]:
+        """The index entries whose key some other entry has too (only those can meet)."""
+        hashes, files = self._key_hashes, self._key_files
+        shared: set[int] = set()
+        ordered = sorted(range(len(hashes)), key=hashes.__getitem__)  # ints, not tuples
+        for a, b in itertools.pairwise(ordered):
+            # (a key a file has twice, as when two of its URLs agree, does not count)
+            if hashes[a] == hashes[b] and files[a] != files[b]:
+                shared.add(hashes[a])
+        del ordered
+        out: list[IndexEntry] = []
+        lines = sorted({files[i] for i in range(len(hashes)) if hashes[i] in shared})
+        for offset in lines:
+            path, _findings, entries, _block = self._read(offset)
+            out.extend(IndexEntry.from_row(path, row) for row in entries
+                       if hash((row[0], row[1])) in shared)
+        return out
+
+    def stored(self, path: str) -> tuple[list[list[Any]], str | None]:
+        """The findings kept for ``path`` as rows (none if it had none), and its lines of
+        the text report if they were made."""
+        offset = self._more.get(path, self._offsets.get(hash(path)))
+        if offset is None:
+            return [], None
+        stored, findings, _entries, block = self._read(offset)
+        return (findings, block) if stored == path else ([], None)
+
+    def _close_reader(self) -> None:
+        if self._reader is not None and self._reader is not self._file:
+            self._reader.close()
+        self._reader = None
+
+    def close(self) -> None:
+        self._close_reader()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class SortedFindings:
+    """A run's findings in report order, read back from the spill each time it is walked.
+
+    Reports walk the findings more than once (a summary, fingerprints); each walk reads them
+    again rather than holding them all.
+    """
+
+    def __init__(self, spill: Spill, paths: list[str], extra: list[Finding], count: int) -> None:
+        self._spill = spill
+        self._paths = paths
+        self._extra: dict[str, list[Finding]] = {}
+        for finding in extra:
+            self._extra.setdefault(finding.path or "", []).append(finding)
+        self._count = count  # all of them, ``extra`` included
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        for _path, found, _block in self.files():
+            yield from found
+
+    def files(self, blocks: bool = False) -> Iterator[tuple[str, list[Finding], str | None]]:
+        """Each file with findings, in path order: its findings in order, or with ``blocks``
+        its lines of the text report where they were made when it was checked (its findings
+        are then not read: an empty list). A file that checks across files added findings
+        to is laid out anew."""
+        for path in sorted({*self._paths, *self._extra}):
+            rows, block = self._spill.stored(path)
+            extra = self._extra.get(path)
+            if blocks and block is not None and not extra:
+                yield path, [], block
+                continue
+            found = [Finding.from_row(path, row) for row in rows]
+            if extra:
+                found += extra
+            found.sort(key=Finding.sort_key)
+            if found:
+                yield path, found, None
