@@ -98,7 +98,7 @@ def prepare(config: Config) -> None:
     library) up front: before forking workers, so that they share it instead of each
     loading it."""
     load_all()
-    from ..checks.text import import_ftfy
+    from ..checks.mojibake import import_ftfy
 
     import_ftfy()  # (the text rules import it on first use)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import images as imagetools
-from ..checks import urls as urltools
+from ..checks import urlparts
 from ..schema.validation import describe
 from .context import Context
 from .finding import Finding
@@ -50,7 +50,7 @@ def _find_images(ctx: Context) -> Iterator[_Image]:
         url = ctx.value(url_pointer) if url_pointer else None
         yield _Image(
             pointer,
-            url if isinstance(url, str) and not urltools.too_long(url) else None,  # (url-syntax)
+            url if isinstance(url, str) and not urlparts.too_long(url) else None,  # (url-syntax)
             url_pointer,
             ctx.value(parts["width"]) if "width" in parts else None,
             parts.get("width"),
@@ -179,7 +179,7 @@ def image_local(ctx: Context) -> Iterator[Finding]:
             continue
         if found == "missing":
             yield ctx.report(image.url_pointer, f"{ctx.where(image.url_pointer)}: the image "
-                             f"{urltools.shorten(image.url, 200)} is not in the site "
+                             f"{urlparts.shorten(image.url, 200)} is not in the site "
                              "(no such file)")
             continue
         assert isinstance(found, tuple)
