@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 
 from ..engine import lint as engine
 from ..engine.config import Config
+from ..net.fetch import FetchError, target_of
 from ..reading import recordfile, source
 from ..rules.context import Context, Site
+from ..rules.urlfacts import HTTPS, IMAGE, REACH
 from ..schema import validation as schemas
-from .facts import HTTPS, IMAGE, REACH
-from .fetch import FetchError, target_of
 
 URL_FORMATS = ("uri", "iri", "uri-reference", "iri-reference")
 NEEDS_BY_CODE = {"FM501": REACH, "FM502": IMAGE, "FM202": HTTPS}

@@ -53,7 +53,7 @@ def url_reachable(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.config.online_facts is None:
         return
-    from ..online.facts import lookup, verdict  # (offline runs need none of it)
+    from .urlfacts import lookup, verdict  # (offline runs need none of it)
 
     accept = _accept(ctx)
     for pointer in ctx.notes.with_format(*_URL_FORMATS):
@@ -90,7 +90,7 @@ def image_remote_size(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.config.online_facts is None:
         return
-    from ..online.facts import lookup
+    from .urlfacts import lookup
 
     for image in _images(ctx):
         if image.url is None or image.width_pointer is None or image.height_pointer is None:

@@ -105,7 +105,7 @@ def url_scheme(ctx: Context) -> Iterator[Finding]:
         if replacement:
             form, detail = None, ""
             if ctx.config.online_facts is not None:
-                from ..online.facts import lookup
+                from .urlfacts import lookup
 
                 facts = lookup(ctx.config, url)
                 if facts is not None:
