@@ -67,7 +67,7 @@ def excluded(url: str, patterns: Iterable[str]) -> bool:
 def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
              ) -> dict[str, set[str]]:
     """URL -> what the enabled online checks need to know about it, for one file."""
-    from ..rules.images import _images
+    from ..rules.images import record_images
     from ..runner.batch import site_for
 
     enabled = config.enabled() - config.ignored_for(path)
@@ -94,7 +94,7 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
         value = context.value(pointer)
         if isinstance(value, str):
             found.extend((value, need) for need in (REACH, HTTPS))
-    found.extend((image.url, IMAGE) for image in _images(context) if image.url)
+    found.extend((image.url, IMAGE) for image in record_images(context) if image.url)
     out: dict[str, set[str]] = {}
     exclude = list(exclude)
     for url, need in found:
