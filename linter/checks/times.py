@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-from ..reading.lazyre import compile_later
-
 EXAMPLE = "2024-01-22T18:23:00Z"
 MAX_LENGTH = 100
 """Longer text is not read as a date-time (one with nanoseconds and an offset has 35)."""
@@ -24,19 +22,19 @@ _RFC3339 = re.compile(
     r"(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 # ISO-like text RFC 3339 would accept after small repairs (or that has impossible fields).
-_LOOSE = compile_later(
+_LOOSE = re.compile(
     r"(?P<y>[0-9]{4})(?P<dsep>[-/.])(?P<mo>[0-9]{1,2})(?P=dsep)(?P<d>[0-9]{1,2})"
     r"(?:(?P<sep>[ \t]*[Tt][ \t]*|[ \t]+|_)"
     r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{1,2})(?::(?P<s>[0-9]{1,2})(?P<frac>[.,][0-9]+)?)?"
     r"(?P<zsp>[ \t]*)(?P<zone>[Zz]|(?i:UTC|GMT)|[+-][0-9]{1,2}(?::?[0-9]{2})?)?)?"
 )
 # The forms site generators read besides RFC 3339 (Jekyll's `2025-01-29 18:15:32 +0530`).
-_GENERATOR = compile_later(
+_GENERATOR = re.compile(
     r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
     r"(?:(?:[Tt]|[ \t]+)(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?P<frac>\.[0-9]+)?)?"
     r"(?:[ \t]*(?P<zone>[Zz]|(?i:UTC|GMT)|[+-][0-9]{2}(?::?[0-9]{2})?))?)?"
 )
-_BASIC = compile_later(
+_BASIC = re.compile(
     r"(?P<y>[0-9]{4})(?P<mo>[0-9]{2})(?P<d>[0-9]{2})"
     r"(?:[Tt](?P<h>[0-9]{2})(?P<mi>[0-9]{2})(?P<s>[0-9]{2})?(?P<frac>[.,][0-9]+)?"
     r"(?P<zone>[Zz]|[+-][0-9]{2}(?:[0-9]{2})?)?)?"
@@ -44,9 +42,9 @@ _BASIC = compile_later(
 _NUMERIC_DMY = re.compile(
     r"(?P<a>[0-9]{1,2})(?P<dsep>[-/.])(?P<b>[0-9]{1,2})(?P=dsep)(?P<y>[0-9]{4})(?P<rest>.*)"
 )
-_SHORT_YEAR = compile_later(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}(?:[ \t].*)?")
+_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}(?:[ \t].*)?")
 _ORDINAL = r"(?:st|nd|rd|th)?"
-_WORDY = compile_later(
+_WORDY = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
     rf"(?:(?P<d1>[0-9]{{1,2}}){_ORDINAL}[ \t]+(?:of[ \t]+)?(?P<m1>[a-z]+)\.?,?"
     rf"|(?P<m2>[a-z]+)\.?[ \t]+(?P<d2>[0-9]{{1,2}}){_ORDINAL},?)"
