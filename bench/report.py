@@ -20,6 +20,7 @@ COLD_1 = "cold, 1 job"
 WARM = "warm, every core"
 WARM_1 = "warm, 1 job"
 WARM_EDIT = "warm, one record edited"
+WARM_CHANGED = "warm, 1% of records edited"
 STDIN = "stdin"
 
 # Peer times measured elsewhere, for orientation only: (one file s, 10k records s).
@@ -34,6 +35,7 @@ REFERENCE = {
 
 MEMORY_LIMIT_KB = 100 * 1024
 LINEAR_SPREAD = 1.25
+WARM_SHARE = 0.3  # a re-run after 1% of the records changed, against a cold run
 
 
 def load_results(data: dict[str, Any]) -> list[Result]:
@@ -147,14 +149,16 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]
                      f"{seconds(one)} vs {seconds(cjs_one)} = {ratio(one, cjs_one)}",
                      ratio(cpu(FMLINT, ONE, variant), cpu(CJS, ONE)), "≤ 0.5×",
                      None if not one or not cjs_one else one <= cjs_one / 2))
-    warm = median(results, FMLINT, "10000", WARM)
-    edited = median(results, FMLINT, "10000", WARM_EDIT)
-    rows.append(("warm re-run over 10,000 unchanged records",
-                 f"{seconds(warm)} vs cold {seconds(cold)} = {ratio(warm, cold)}"
-                 + (f" (one record edited: {seconds(edited)} = {ratio(edited, cold)})"
-                    if edited else ""),
-                 ratio(cpu(FMLINT, "10000", WARM_1), cold_cpu) + " (1 job)", "< 0.10×",
-                 None if not warm or not cold else warm < cold / 10))
+    changed = median(results, FMLINT, "10000", WARM_CHANGED)
+    others = [f"{what}: {seconds(value)} = {ratio(value, cold)}" for what, value in (
+        ("one record edited", median(results, FMLINT, "10000", WARM_EDIT)),
+        ("none", median(results, FMLINT, "10000", WARM))) if value]
+    rows.append(("warm re-run after 1% of 10,000 records changed",
+                 f"{seconds(changed)} vs cold {seconds(cold)} = {ratio(changed, cold)}"
+                 + (f" ({'; '.join(others)})" if others else ""),
+                 ratio(cpu(FMLINT, "10000", WARM_CHANGED), cpu(FMLINT, "10000", COLD)),
+                 f"≤ {WARM_SHARE}×", None if not changed or not cold
+                 else changed <= WARM_SHARE * cold))
     largest = max(data["sizes"], default=0)
     peak = memory_peak(results, str(largest))
     if peak and largest >= 50000:
@@ -252,7 +256,8 @@ def render(data: dict[str, Any]) -> str:
     lines += ["## Targets", ""]
     lines += ["Verdicts use wall time. The CPU-time column compares user + system time "
               "instead (for 10,000 records: fmlint with one job against the single-process "
-              "peer), which other work on the machine disturbs less.", ""]
+              "peer; for the re-run, both runs with every core), which other work on the "
+              "machine disturbs less.", ""]
     lines += _table(["target", "measured (wall)", "CPU time", "goal", ""],
                     [[name, measured, cpu_view, goal, verdict(ok)]
                      for name, measured, cpu_view, goal, ok in targets(data)], numeric_from=9)

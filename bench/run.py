@@ -58,6 +58,7 @@ from report import (
     STDIN,
     WARM,
     WARM_1,
+    WARM_CHANGED,
     WARM_EDIT,
     YAMLLINT,
     linearity,
@@ -193,16 +194,23 @@ def prepare_seed() -> None:
 COLLECTIONS = list(make_corpus.COLLECTIONS)
 
 
+THIS_PYTHON = [sys.executable, "-m", "linter"]
+chosen_fmlint: list[str] = []  # the command measured as fmlint (``--no-install``)
+
+
 def fmlint_argv() -> list[str]:
-    """fmlint as installed in ``bench/work/venv-fmlint``; else the ``fmlint`` script beside
-    this interpreter (not a version manager's shim, which would add its own start-up to every
-    run), else whatever ``fmlint`` is on PATH."""
+    """fmlint as ``--no-install`` runs it (``python -m linter``); else as installed in
+    ``bench/work/venv-fmlint``; else the ``fmlint`` script beside this interpreter (not a
+    version manager's shim, which would add its own start-up to every run), else whatever
+    ``fmlint`` is on PATH."""
+    if chosen_fmlint:
+        return chosen_fmlint
     installed = VENV_FMLINT / "bin" / "fmlint"
     if installed.is_file():
         return [str(installed)]
     beside = Path(sys.executable).parent / "fmlint"
     found = str(beside) if beside.is_file() else shutil.which("fmlint")
-    return [found] if found else [sys.executable, "-m", "linter"]
+    return [found] if found else THIS_PYTHON
 
 
 def _yaml_files(target: str) -> tuple[Path, list[str]]:
@@ -439,6 +447,7 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
         if tool in peers and _too_long(bench, tool, size) is None:
             in_turn.append((Result(tool, target), peer_command(tool, target)))
     cold_all, cold_1, *turn_peers = measure_in_turn(in_turn, runs, waiter=bench.waiter)
+    warm_runs = bench.runs or max(runs, 3)
     for jobs, cold, warm_name in ((None, cold_all, WARM), (1, cold_1, WARM_1)):
         stamp = source_stamp()
         cache = WORK / f"cache-{size}-{'all' if jobs is None else jobs}"
@@ -450,17 +459,19 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
         if jobs is None:
             cold.memory = warm.fill
         bench.add(cold)
-        measure(warm, fmlint_command(target, cache=cache, jobs=jobs), max(runs, 3),
+        measure(warm, fmlint_command(target, cache=cache, jobs=jobs), warm_runs,
                 waiter=bench.waiter)
         if source_stamp() != stamp:
             warm.note = ("fmlint's source changed during these runs, which empties its "
                          "cache: warm times may be cold ones")
         bench.add(warm)
         if jobs is None:
-            with _record_editor(size) as edit:
-                bench.add(measure(Result(FMLINT, target, WARM_EDIT),
-                                  fmlint_command(target, cache=cache, jobs=jobs), max(runs, 3),
-                                  waiter=bench.waiter, prepare=edit))
+            for variant, records in ((WARM_CHANGED, changed_records(size, CHANGED_SHARE)),
+                                     (WARM_EDIT, changed_records(size, 1 / size))):
+                with _editing(records) as edit:
+                    bench.add(measure(Result(FMLINT, target, variant),
+                                      fmlint_command(target, cache=cache, jobs=jobs),
+                                      warm_runs, waiter=bench.waiter, prepare=edit))
     for result in turn_peers:
         bench.add(result)
     done = {result.tool for result in turn_peers}
@@ -488,22 +499,34 @@ def _too_long(bench: Bench, tool: str, size: int) -> float | None:
     return predicted if predicted is not None and predicted > bench.max_peer_seconds else None
 
 
+CHANGED_SHARE = 0.01  # the share of the records changed before each "warm, 1% changed" run
+
+
+def changed_records(size: int, share: float) -> list[Path]:
+    """The records a ``share`` of the corpus's records stands for (at least one), spread
+    evenly over its collections."""
+    site = make_corpus.corpus_dir(size) / "site"
+    records = sorted(path for name in COLLECTIONS for path in (site / name).rglob("*.md"))
+    return records[::max(1, round(1 / share))]
+
+
 @contextlib.contextmanager
-def _record_editor(size: int) -> Iterator[Callable[[], None]]:
-    """An edit of one record to make before each run (its text ends with a line break, then
-    without), as someone re-running fmlint after changing a file; the record is put back."""
-    folder = make_corpus.corpus_dir(size) / "site" / COLLECTIONS[0]
-    record = min(folder.glob("*.md"))
-    original = record.read_bytes()
+def _editing(records: list[Path]) -> Iterator[Callable[[], None]]:
+    """An edit of ``records`` to make before each run (each text ends with a line break,
+    then without), as someone re-running fmlint after changing files; they are put back."""
+    originals = {record: record.read_bytes() for record in records}
     edits = itertools.count()
 
     def edit() -> None:
-        record.write_bytes(original + b"\n" if next(edits) % 2 == 0 else original)
+        extra = b"\n" if next(edits) % 2 == 0 else b""
+        for record, original in originals.items():
+            record.write_bytes(original + extra)
 
     try:
         yield edit
     finally:
-        record.write_bytes(original)
+        for record, original in originals.items():
+            record.write_bytes(original)
 
 
 def predict(bench: Bench, tool: str, size: int) -> float | None:
@@ -522,7 +545,8 @@ def detection(size: int) -> dict[str, Any] | None:
     folder = make_corpus.corpus_dir(size)
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     command = fmlint_command(str(size), cache=None, jobs=None)
-    argv = [*command.argv[:2], "--output-format", "json-lines", *command.argv[2:]]
+    after = command.argv.index("check") + 1
+    argv = [*command.argv[:after], "--output-format", "json-lines", *command.argv[after:]]
     done = subprocess.run(argv, cwd=command.cwd, capture_output=True, text=True, check=False,
                           env=child_env())
     if done.returncode not in (0, 1):
@@ -546,12 +570,12 @@ def detection(size: int) -> dict[str, Any] | None:
 
 def language_server(waiter: QuietWaiter) -> dict[str, Any]:
     """The language server's answer time to a change, when there is a server."""
-    server = REPO / "linter" / "server.py"
+    server = REPO / "linter" / "lsp" / "server.py"
     if not server.exists():
-        return {"skipped": "linter/server.py does not exist yet"}
+        return {"skipped": "linter/lsp/server.py does not exist"}
     import lsp_latency
 
-    debounce, source = None, "none found in linter/server.py or linter/lsp/"
+    debounce, source = None, "none found in linter/lsp/"
     for path in [server, *sorted((REPO / "linter" / "lsp").glob("*.py"))]:
         found = lsp_latency.debounce_seconds(path.read_text("utf-8"))
         if found:
@@ -637,8 +661,9 @@ DESCRIBED = [
     "`fmlint check --isolated --no-progress --now <the hour the benchmark started>` "
     "on the three collection folders, with "
     "`--no-cache` (cold) or `--cache-dir bench/work/cache-N` (warm: after one run that fills "
-    "the cache), with the default `--jobs` (every core) and with `--jobs 1`; default text "
-    "report, written to a file. One file: `tests/data/seed/article.md`, and the same through "
+    "the cache), with the default `--jobs` (every core) and with `--jobs 1`; warm with every "
+    "core also after editing 1% of the records (and one record) before each run; default "
+    "text report, written to a file. One file: `tests/data/seed/article.md`, and the same through "
     "standard input (`--stdin-filename x.md -`).",
     "plain parse (libyaml): `bench/baseline_parse.py` reads each record, splits off the front "
     "matter and parses it with `yaml.CSafeLoader`; no checks.",
@@ -673,6 +698,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet-wait", type=float, default=3.0,
                         help="before each run, wait up to this many seconds for other work "
                         "to leave the CPUs at most 15%% busy (default: 3)")
+    parser.add_argument("--no-install", action="store_true",
+                        help="measure `python -m linter` of this Python, as it imports it, "
+                        "instead of installing this checkout into bench/work/venv-fmlint")
     parser.add_argument("--no-lsp", action="store_true", help="skip the language server")
     parser.add_argument("--no-profile", action="store_true", help="skip the profile")
     parser.add_argument("--output", default=str(RESULTS_MD), help="where to write the report")
@@ -691,11 +719,16 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(sizes, args.runs, not args.skip_peers, args.max_peer_seconds,
                   QuietWaiter(args.quiet_wait))
     WORK.mkdir(parents=True, exist_ok=True)
-    print("installing fmlint into bench/work/venv-fmlint ...", flush=True)
-    versions, note = install_fmlint()
-    bench.installs["venv-fmlint"] = versions
-    if note:
-        bench.notes.append(f"fmlint: {note}; the fmlint beside this Python was measured")
+    if args.no_install:
+        chosen_fmlint[:] = THIS_PYTHON
+        bench.notes.append("fmlint: not installed (`--no-install`); `python -m linter` of "
+                           "this Python was measured")
+    else:
+        print("installing fmlint into bench/work/venv-fmlint ...", flush=True)
+        versions, note = install_fmlint()
+        bench.installs["venv-fmlint"] = versions
+        if note:
+            bench.notes.append(f"fmlint: {note}; the fmlint beside this Python was measured")
     info = machine()
     print(f"fmlint {info['fmlint_commit']} on {info['cpu']} ({info['cores']} cores)", flush=True)
     if not info["gnu_time"]:

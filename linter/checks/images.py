@@ -49,8 +49,6 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from ..reading.lazyre import compile_later
-
 if TYPE_CHECKING:
     from fractions import Fraction
 
@@ -695,13 +693,13 @@ def _looks_like_markup(head: bytes) -> bool:
     return text.startswith(b"<")
 
 
-_SVG_PROLOG = compile_later(
+_SVG_PROLOG = re.compile(
     r"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[[^\]]*\])*>", re.DOTALL | re.IGNORECASE
 )
-_SVG_ROOT = compile_later(r"<(?:[A-Za-z_][\w.\-]*:)?svg(?=[\s/>])")
-_SVG_ATTR = compile_later(r"\s+([A-Za-z_:][\w:.\-]*)\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
-_SVG_TAG_END = compile_later(r"\s*/?>")
-_SVG_LENGTH = compile_later(
+_SVG_ROOT = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?svg(?=[\s/>])")
+_SVG_ATTR = re.compile(r"\s+([A-Za-z_:][\w:.\-]*)\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_SVG_TAG_END = re.compile(r"\s*/?>")
+_SVG_LENGTH = re.compile(
     r"\s*\+?((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in)?\s*"
 )
 _SVG_UNITS = {

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from ..reading.lazyre import compile_later
 from .times import (
     FIXED_OFFSET,
     MAX_LENGTH,
@@ -22,7 +21,7 @@ from .times import (
 )
 
 # ISO-like text RFC 3339 would accept after small repairs (or that has impossible fields).
-_LOOSE = compile_later(
+_LOOSE = re.compile(
     r"(?P<y>[0-9]{4})(?P<dsep>[-/.])(?P<mo>[0-9]{1,2})(?P=dsep)(?P<d>[0-9]{1,2})"
     r"(?:(?P<sep>[ \t]*[Tt][ \t]*|[ \t]+|_)"
     r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{1,2})(?::(?P<s>[0-9]{1,2})(?P<frac>[.,][0-9]+)?)?"
@@ -30,7 +29,7 @@ _LOOSE = compile_later(
 )
 
 
-_BASIC = compile_later(
+_BASIC = re.compile(
     r"(?P<y>[0-9]{4})(?P<mo>[0-9]{2})(?P<d>[0-9]{2})"
     r"(?:[Tt](?P<h>[0-9]{2})(?P<mi>[0-9]{2})(?P<s>[0-9]{2})?(?P<frac>[.,][0-9]+)?"
     r"(?P<zone>[Zz]|[+-][0-9]{2}(?:[0-9]{2})?)?)?"
@@ -38,9 +37,9 @@ _BASIC = compile_later(
 _NUMERIC_DMY = re.compile(
     r"(?P<a>[0-9]{1,2})(?P<dsep>[-/.])(?P<b>[0-9]{1,2})(?P=dsep)(?P<y>[0-9]{4})(?P<rest>.*)"
 )
-_SHORT_YEAR = compile_later(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}(?:[ \t].*)?")
+_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}(?:[ \t].*)?")
 _ORDINAL = r"(?:st|nd|rd|th)?"
-_WORDY = compile_later(
+_WORDY = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
     rf"(?:(?P<d1>[0-9]{{1,2}}){_ORDINAL}[ \t]+(?:of[ \t]+)?(?P<m1>[a-z]+)\.?,?"
     rf"|(?P<m2>[a-z]+)\.?[ \t]+(?P<d2>[0-9]{{1,2}}){_ORDINAL},?)"

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-from ..reading.lazyre import compile_later
-
 EXAMPLE = "2024-01-22T18:23:00Z"
 MAX_LENGTH = 100
 """Longer text is not read as a date-time (one with nanoseconds and an offset has 35)."""
@@ -27,7 +25,7 @@ _RFC3339 = re.compile(
 
 
 # The forms site generators read besides RFC 3339 (Jekyll's `2025-01-29 18:15:32 +0530`).
-_GENERATOR = compile_later(
+_GENERATOR = re.compile(
     r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
     r"(?:(?:[Tt]|[ \t]+)(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?P<frac>\.[0-9]+)?)?"
     r"(?:[ \t]*(?P<zone>[Zz]|(?i:UTC|GMT)|[+-][0-9]{2}(?::?[0-9]{2})?))?)?"

@@ -94,21 +94,6 @@ def _gather_online(args: argparse.Namespace, config: Config,
 
 
 def run(args: argparse.Namespace) -> int:
-    import gc
-
-    # Records make many small objects and almost no cycles: collect rarely, and never look
-    # at what start-up made again.
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
-    try:
-        return _run(args)
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
-
-
-def _run(args: argparse.Namespace) -> int:
     from ..site.configfile import ConfigError
 
     paths = args.paths or ["."]

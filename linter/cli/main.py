@@ -169,13 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as err:  # (paths, the configuration and the cache are found from it)
             _complain(err, "the current folder cannot be read (was it removed?): ")
             return EXIT_ERROR
-        import gc
+        from .check import run
 
-        gc.disable()  # importing makes many objects and no garbage: collect none meanwhile
-        try:
-            from .check import run
-        finally:
-            gc.enable()
         with _stopped_by_signals():
             return run(args)
     except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM (``runner.Interrupted``)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,7 +14,6 @@ from typing import Any
 
 from ..fixer import schemafix
 from ..reading import defaults, recordfile, source
-from ..reading.lazyre import compile_later
 from ..rules.context import Context, ImageSizer, IndexEntry, NameLookup, Site
 from ..rules.finding import Finding
 from ..rules.registry import RULES, Rule, load_all
@@ -60,7 +60,7 @@ _walkers: dict[str, Walker] = {}
 _matchers: dict[str, Callable[[Any], bool]] = {}  # built-in schema -> recognises a record
 NO_SCHEMA = "any"  # the built-in schema of records no schema describes
 _MAX_WALKERS = 16
-_SURROGATE = compile_later("[\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @by_fields

@@ -6,16 +6,16 @@ on a line of its own silences them for the whole file. Without brackets, every c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from ..reading.lazyre import compile_later
 from ..reading.source import LineIndex
 from ..reading.yamldoc import Document, block_header, block_text_end
 from ..rules.finding import Finding
 from ..runner.pickling import by_fields
 from .config import Config
 
-_COMMENT = compile_later(r"#\s*fmlint:\s*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
+_COMMENT = re.compile(r"#\s*fmlint:\s*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
 INVALID = "FM901"
 UNUSED = "FM902"
 ALL = "*"

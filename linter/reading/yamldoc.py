@@ -13,7 +13,6 @@ import re
 
 import yaml
 
-from .lazyre import compile_later
 from .yamlbuild import MAX_DEPTH, MAX_NODES, Document, Span, TooDeep, YamlProblem, build
 from .yamltags import LOADER
 
@@ -29,9 +28,9 @@ MAX_BYTES = 2 * 1024 * 1024
 
 # Line starts as YAML counts them (libyaml breaks lines at CR, NEL, LS and PS too).
 _LINE_START = r"(?:\A|(?<=[\n\r\x85\u2028\u2029]))"
-_STRUCTURE_PREFIX = compile_later(_LINE_START + r"[ \t\-?:]*")
+_STRUCTURE_PREFIX = re.compile(_LINE_START + r"[ \t\-?:]*")
 _SHALLOW = 60  # block prefixes shorter than this need no closer look
-_LONG_PREFIX = compile_later(rf"[\n\r\x85\u2028\u2029][ \t\-?:]{{{_SHALLOW}}}")
+_LONG_PREFIX = re.compile(rf"[\n\r\x85\u2028\u2029][ \t\-?:]{{{_SHALLOW}}}")
 _LONG_LF_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_SHALLOW}}}")  # (the same, for text whose
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # only line break is LF: much faster)
 

@@ -39,16 +39,22 @@ def _timestamps(ctx: Context) -> Iterator[tuple[str, str]]:
             yield pointer, text
 
 
-def _dates(ctx: Context) -> Iterator[tuple[str, timetools.GeneratorDate]]:
+def _dates(ctx: Context) -> list[tuple[str, timetools.GeneratorDate]]:
     """Every date-time and generator date, read as the site's generator reads it (a value
-    without a zone in the site's zone)."""
+    without a zone in the site's zone); read once per record, for every rule that asks."""
     zone = _zone(ctx)
-    for pointer in ctx.notes.with_format("date-time", GENERATOR_DATE):
-        text = _written(ctx, pointer)
-        read = (timetools.read_generator_date(text, zone) if text is not None
-                else timetools.generator_value(ctx.value(pointer), zone))
-        if read is not None:
-            yield pointer, read
+    key = ("dates", zone)
+    found: list[tuple[str, timetools.GeneratorDate]] | None = ctx.notes.memo.get(key)
+    if found is None:
+        found = []
+        for pointer in ctx.notes.with_format("date-time", GENERATOR_DATE):
+            text = _written(ctx, pointer)
+            read = (timetools.read_generator_date(text, zone) if text is not None
+                    else timetools.generator_value(ctx.value(pointer), zone))
+            if read is not None:
+                found.append((pointer, read))
+        ctx.notes.memo[key] = found
+    return found
 
 
 def _instants(ctx: Context) -> Iterator[tuple[str, datetime]]:
@@ -115,12 +121,12 @@ def timestamp_format(ctx: Context) -> Iterator[Finding]:
     if ctx.config.timezone or ctx.site.timezone or ctx.site.generator in _UTC_READERS:
         return  # (the generator reads a time without a zone in the site's zone, or UTC)
     for pointer in ctx.notes.with_format(GENERATOR_DATE):
-        text = _written(ctx, pointer)
-        read = None if text is None else timetools.read_generator_date(text)
+        written = _written(ctx, pointer)
+        read = None if written is None else timetools.read_generator_date(written)
         if read is not None and read.timed and not read.zoned:
-            diagnosis = timerepair.diagnose(text or "", default_zone=zone)
+            diagnosis = timerepair.diagnose(written or "", default_zone=zone)
             yield _format_finding(
-                ctx, pointer, diagnosis, f"{text} has no time zone, and the site sets none "
+                ctx, pointer, diagnosis, f"{written} has no time zone, and the site sets none "
                 "('timezone' in _config.yml): the generator reads it in the zone of whatever "
                 "machine builds the site; add one, e.g. 'Z' for UTC or '+01:00'")
 

@@ -12,22 +12,21 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from ..checks.times import parse_rfc3339
-from ..reading.lazyre import compile_later
 
-_DURATION = compile_later(
+_DURATION = re.compile(
     r"P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
     r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?"
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = compile_later(r"(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:[Zz]|([+-])(\d\d):(\d\d))")
+_TIME = re.compile(r"(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:[Zz]|([+-])(\d\d):(\d\d))")
 _HOSTNAME = re.compile(
     r"(?=.{1,253}\.?$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?"
 )
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_UUID = compile_later(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}")
-_JSON_POINTER = compile_later(r"(?:/(?:[^~/]|~[01])*)*")
-_RELATIVE_POINTER = compile_later(r"(?:0|[1-9][0-9]*)(?:#|(?:/(?:[^~/]|~[01])*)*)")
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}")
+_JSON_POINTER = re.compile(r"(?:/(?:[^~/]|~[01])*)*")
+_RELATIVE_POINTER = re.compile(r"(?:0|[1-9][0-9]*)(?:#|(?:/(?:[^~/]|~[01])*)*)")
 
 # RFC 3986 (URIs) and RFC 3987 (IRIs: ``ucschar`` where a URI has letters, ``iprivate`` in
 # the query too).
@@ -39,7 +38,7 @@ _UCSCHAR = ("\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0001fffd\U00020
 _IPRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 _SPLIT = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.S)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+\-.]*")
-_IP_FUTURE = compile_later(rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
+_IP_FUTURE = re.compile(rf"[vV][0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
 
 
 @lru_cache(maxsize=8)
@@ -149,7 +148,7 @@ def _ip(version: int) -> Callable[[str], bool]:
     return check
 
 
-_URI_TEMPLATE = compile_later(
+_URI_TEMPLATE = re.compile(
     r"(?:[^\x00-\x20\"'<>\\^`{|}\x7f]|%[0-9A-Fa-f]{2}"
     r"|\{[+#./;?&=,!@|]?(?:[A-Za-z0-9_.]|%[0-9A-Fa-f]{2})+(?::[1-9][0-9]{0,3}|\*)?"
     r"(?:,(?:[A-Za-z0-9_.]|%[0-9A-Fa-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*")

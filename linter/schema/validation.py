@@ -205,7 +205,12 @@ class Schema:
     def _compiled_problems(self, record: Any) -> list[SchemaProblem] | None:
         """The record's failures from the compiled validator's errors, where each names a
         keyword of this document whose failure reads the same as jsonschema's (the test
-        suite compares the two); None where only jsonschema can tell (``anyOf``...)."""
+        suite compares the two); None where only jsonschema can tell (``anyOf``...).
+
+        0.18 ms a failing article where jsonschema takes 0.45 ms (and 45 ms to load): 2% of
+        the benchmark's cold run, whose records seldom fail; some 30% of the checking time
+        of a site whose records all fail (a first run, a schema that does not fit yet).
+        """
         if not self._explains or not _modest(record):
             return None
         own = self._own

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from ..checks import times as timetools
@@ -55,7 +56,7 @@ def complete(notes: Annotations, raw: Callable[[str], str | None]) -> Annotation
         if where in annotated or not where:
             continue
         if isinstance(value, str):
-            kind = _string_kind(value, raw(where), _time_role(where))
+            kind = _string_kind(value, where, raw)
             if kind == "uri":
                 formats[where] = "uri"
             elif kind in ("date-time", GENERATOR_DATE):
@@ -84,14 +85,15 @@ def complete(notes: Annotations, raw: Callable[[str], str | None]) -> Annotation
     return _merged(notes, formats, media, roles)
 
 
-def _string_kind(value: str, text: str | None, role: str | None) -> str | None:
+def _string_kind(value: str, where: str, raw: Callable[[str], str | None]) -> str | None:
     if _URL.match(value):
         return "uri"
     if len(value) <= 40 and value[:4].isdigit():
+        text = raw(where)  # (asked only of what may be a timestamp)
         written = text if text is not None else value
         if timetools.parse_rfc3339(written) is not None:
             return "date-time"
-        if role is not None and timetools.read_generator_date(written) is not None:
+        if _time_role(where) is not None and timetools.read_generator_date(written) is not None:
             return GENERATOR_DATE
     if value.isascii() and "&" not in value and not _SPACE.search(value):
         return None  # (one ASCII token: a word, a slug, a path, a key or a hash, not prose)
@@ -109,6 +111,7 @@ def _time_kind(text: str | None, role: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # (the records of a site repeat their places)
 def _time_role(where: str) -> str | None:
     key = where.rsplit("/", 1)[-1]
     if _UPDATED.search(key):

@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from ..engine.config import Config, SchemaMapping, Selection
-from ..reading.lazyre import compile_later
 from .files import read_whole
 
 NAMES = (".fmlint.toml", "fmlint.toml", "pyproject.toml")
@@ -56,9 +55,9 @@ def find(start: str) -> str | None:
 
 _BARE = r"[A-Za-z0-9_-]+"
 _KEY = rf"(?:{_BARE}|\"(?:[^\"\\]|\\.)*\"|'[^']*')"
-_DOTTED = compile_later(rf"{_KEY}(?:\s*\.\s*{_KEY})*")
-_HEADER = compile_later(rf"^\s*(\[\[?)\s*({_DOTTED.pattern})\s*\]\]?\s*(?:#.*)?$")
-_ASSIGN = compile_later(rf"^\s*({_DOTTED.pattern})\s*=")
+_DOTTED = re.compile(rf"{_KEY}(?:\s*\.\s*{_KEY})*")
+_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED.pattern})\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(rf"^\s*({_DOTTED.pattern})\s*=")
 
 
 def _split_key(dotted: str) -> tuple[str, ...]:
