@@ -117,9 +117,9 @@ class _Reader:
         key_start, key_end = key or (None, None)
         first = self.text[i]
         if first == "{":
-            end, value = self.object(i, pointer, depth)
+            end, mapping = self.object(i, pointer, depth)
             self.spans[pointer] = Span(i, end, key_start, key_end, "map", _MAP)
-            return end, value
+            return end, mapping
         if first == "[":
             end, items = self.array(i, pointer, depth)
             self.spans[pointer] = Span(i, end, key_start, key_end, "seq", _SEQ)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .context import Context, IndexEntry
-    from .finding import Finding
+    from .finding import Finding, Severity
 
 DOCS_URL = "https://fmlint.dev/rules/{code}"
 
@@ -31,7 +31,7 @@ class Rule:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     summary: str
     doc: str
     fix: str | None = None  # "safe", "unsafe", "sometimes" (safe or unsafe by case) or None
@@ -66,7 +66,7 @@ def rule(
     code: str,
     name: str,
     *,
-    severity: str,
+    severity: Severity,
     summary: str,
     fix: str | None = None,
     default_enabled: bool = True,

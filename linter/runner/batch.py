@@ -272,13 +272,13 @@ def _fix_notes(fixed: FixOutcome, path: str, config: Config) -> list[Finding]:
         what = finding.fix.message if finding.fix else ""
         notes.append(Finding(path, finding.line, finding.column, finding.end_line,
                              finding.end_column, rule.code, rule.name,
-                             config.severity_of(rule),  # type: ignore[arg-type]
+                             config.severity_of(rule),
                              f"the fix of {finding.code} ({what}) was not applied: it would "
                              "change other values", finding.pointer))
     if fixed.hit_limit:
         rule = RULES["FM016"]
         notes.append(Finding(path, 1, 1, 1, 1, rule.code, rule.name,
-                             config.severity_of(rule),  # type: ignore[arg-type]
+                             config.severity_of(rule),
                              f"fixes were still changing the file after {MAX_PASSES} "
                              "passes; stopped", None))
     enabled = config.enabled()
@@ -334,7 +334,7 @@ def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
         message = err if isinstance(err, str) else (
             f"cannot read the file: {err.strerror or err}")
     return Finding(path, 1, 1, 1, 1, rule.code, rule.name,
-                   config.severity_of(rule), message, None)  # type: ignore[arg-type]
+                   config.severity_of(rule), message, None)
 
 
 # -- parallel workers ----------------------------------------------------------------------

@@ -121,7 +121,9 @@ class Schema:
         checker = FormatChecker(formats=[name for name in cls.FORMAT_CHECKER.checkers
                                          if name != "regex"])
         try:
-            cls.check_schema(self.document, format_checker=checker)
+            # (types-jsonschema's Validator protocol omits the format_checker every
+            # validator class takes)
+            cls.check_schema(self.document, format_checker=checker)  # type: ignore[call-arg]
         except Exception as err:  # jsonschema.SchemaError
             raise SchemaError(f"{self.source}: not a valid JSON Schema: {err}") from None
 
@@ -701,13 +703,13 @@ def _references(document: Any, base: str) -> tuple[set[str], list[tuple[str, str
     return embedded, references
 
 
-def declares_id(node: dict) -> bool:
+def declares_id(node: dict[str, Any]) -> bool:
     """Whether a subschema names itself a resource (an ``$id`` that is not a fragment)."""
     ident = node.get("$id")
     return isinstance(ident, str) and bool(ident) and not ident.startswith("#")
 
 
-def subschemas(document: Any, base: str) -> Iterator[tuple[dict, str]]:
+def subschemas(document: Any, base: str) -> Iterator[tuple[dict[str, Any], str]]:
     """Every mapping of ``document`` once (a YAML schema may share or nest itself through
     aliases), with the base URI in effect there (an ``$id`` changes it for itself and below);
     data keywords (``enum``, ``default``...) are not entered."""
@@ -802,7 +804,7 @@ def describe(value: Any) -> str:
 
 def _type_words(expected: Any) -> str:
     if isinstance(expected, list):
-        return " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        return " or ".join(_TYPE_WORDS.get(t, str(t)) for t in expected)
     return _TYPE_WORDS.get(expected, str(expected))
 
 
@@ -960,7 +962,7 @@ def _default_of(key: str, schema: dict[str, Any]) -> Repair | None:
         return None
     return Repair("insert", default, False,
                   f"add '{key}: {json.dumps(default, ensure_ascii=False)}' (the schema's "
-                  "default)", key=key, order=tuple(properties))
+                  "default)", key=key, order=tuple(schema["properties"]))
 
 
 def _value_repair(validator: str, expected: Any, value: Any,
@@ -1035,7 +1037,8 @@ def _alternatives(branches: Any) -> str:
     return " or ".join(words)
 
 
-def _message(validator: str, expected: Any, value: Any, where: str, schema: dict) -> str:
+def _message(validator: str, expected: Any, value: Any, where: str,
+             schema: dict[str, Any]) -> str:
     found = describe(value)
     if validator == "type":
         return f"{where} should be {_type_words(expected)}, but it is {found}"
