@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -442,7 +442,7 @@ class Totals:
 
 def _run_files(groups: list[Group], mode: Mode, roots: list[str], jobs: int, progress,
                block: tuple[bool, Severity] | None, last_run=None,
-               written: Written | None = None) -> Iterator[Outcome]:
+               written: Written | None = None) -> Generator[Outcome, None, None]:
     """Outcomes of every file, as they come: from its group's cache where it holds them
     (judged by the files' ``stamps``, read once for the run), else checked. With ``block``
     (in colour or not, the least severity listed), each with its lines of the text report
@@ -535,7 +535,7 @@ def _check_stdin(args: argparse.Namespace, config: Config, mode: Mode) -> Outcom
 
 def _source_lines(texts: dict[str, str]):
 
-    def lines(path: str) -> list[str] | None:
+    def lines(path: str) -> Sequence[str] | None:
         text = texts.get(path)
         if text is None:
             try:

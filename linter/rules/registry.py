@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from .context import Context, IndexEntry
@@ -15,6 +15,7 @@ DOCS_URL = "https://fmlint.dev/rules/{code}"
 
 RecordCheck = Callable[["Context"], Iterable["Finding"]]
 ProjectCheck = Callable[[list["IndexEntry"]], Iterable["Finding"]]
+FixSafety = Literal["safe", "unsafe", "sometimes"]  # (sometimes: safe or unsafe by case)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class Rule:
     severity: Severity
     summary: str
     doc: str
-    fix: str | None = None  # "safe", "unsafe", "sometimes" (safe or unsafe by case) or None
+    fix: FixSafety | None = None
     default_enabled: bool = True
     options: dict[str, Option] = field(default_factory=dict)
     check: RecordCheck | None = None  # per record; None for rules the engine itself reports
@@ -68,7 +69,7 @@ def rule(
     *,
     severity: Severity,
     summary: str,
-    fix: str | None = None,
+    fix: FixSafety | None = None,
     default_enabled: bool = True,
     options: dict[str, Option] | None = None,
     group: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,7 +70,8 @@ class Outcome:
 
 
 @lru_cache(maxsize=512)
-def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str, ...]]:
+def _site_in(directory: str, cwd: str = ""
+             ) -> tuple[str | None, dict[str, Any], tuple[str, ...]]:
     """The site root above ``directory`` (relative to ``cwd``), its settings, and the
     ``_config.yml`` paths looked for on the way (``Site.looked``)."""
     from ..checks.images import find_site_root, generator_settings
@@ -135,7 +136,9 @@ def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
 
 def site_for(path: str | None, config: Config) -> Site:
     """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
-    root, settings, looked = None, {}, ()
+    root: str | None = None
+    settings: dict[str, Any] = {}
+    looked: tuple[str, ...] = ()
     if path and path != "-":
         directory = os.path.dirname(path)
         cwd = "" if os.path.isabs(directory) else config.working_folder()
@@ -478,7 +481,8 @@ def _work(group: int, paths: list[str]) -> list[Outcome]:
 
 
 def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
-                progress: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+                progress: Callable[[int], None] | None = None
+                ) -> Generator[Outcome, None, None]:
     """Outcomes of the files of ``groups`` (a configuration and the paths it applies to), in
     no set order; ``jobs`` processes check them in large runs.
 

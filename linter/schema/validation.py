@@ -160,6 +160,7 @@ class Schema:
         def refuse(uri: str) -> Any:
             raise NoSuchResource(uri)
 
+        # (``retrieve`` is the alias of an attrs field, which mypy's attrs plugin misses)
         return Registry(retrieve=refuse).with_resources(  # type: ignore[call-arg]
             (uri, Resource.from_contents(document, default_specification=DRAFT202012))
             for uri, document in self.resources.items())
