@@ -150,18 +150,17 @@ def _run(args: argparse.Namespace) -> int:
             not args.no_progress and sys.stderr.isatty() and len(files) > 200) else None
         if not (args.no_cache or mode.fix or mode.diff or args.add_ignore):
             _open_caches(args, groups)
-            if len(groups) == 1 and groups[0].cache is not None and args.output_file is None:
+            if len(groups) == 1 and (cache := groups[0].cache) is not None and (
+                    stamps := groups[0].stamps) is not None and args.output_file is None:
                 from ..cache.lastrun import LastRun
 
-                group = groups[0]
-                last_run = LastRun(group.cache, _request(args, group.config), files,
-                                   group.stamps)
+                last_run = LastRun(cache, _request(args, groups[0].config), files, stamps)
                 try:
                     status = last_run.replay(sys.stdout)  # the same run as the last one?
                 except OSError as err:
                     return _cannot_write(err, None)
                 if status is not None:
-                    group.cache.close()
+                    cache.close()
                     return status
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
         listed = next(iter(kinds)).listed if len(kinds) == 1 else None  # (the same for all)

@@ -298,7 +298,8 @@ def _fast_validator(schema: Schema) -> Any:
                 "Unresolvable" in message):
             raise SchemaError(f"{schema.source}: {message}") from None
         return None
-    except jsonschema_rs.ReferencingError as err:
+    # (jsonschema-rs's type stubs before 0.60 do not say that it is an exception)
+    except jsonschema_rs.ReferencingError as err:  # type: ignore[misc, unused-ignore]
         raise SchemaError(f"{schema.source}: {str(err).splitlines()[0]}") from None
     except Exception:  # a schema it cannot compile: jsonschema alone
         return None
