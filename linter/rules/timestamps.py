@@ -115,12 +115,12 @@ def timestamp_format(ctx: Context) -> Iterator[Finding]:
     if ctx.config.timezone or ctx.site.timezone or ctx.site.generator in _UTC_READERS:
         return  # (the generator reads a time without a zone in the site's zone, or UTC)
     for pointer in ctx.notes.with_format(GENERATOR_DATE):
-        text = _written(ctx, pointer)
-        read = None if text is None else timetools.read_generator_date(text)
-        if read is not None and read.timed and not read.zoned:
-            diagnosis = timerepair.diagnose(text or "", default_zone=zone)
+        written = _written(ctx, pointer)
+        read = None if written is None else timetools.read_generator_date(written)
+        if written is not None and read is not None and read.timed and not read.zoned:
+            diagnosis = timerepair.diagnose(written, default_zone=zone)
             yield _format_finding(
-                ctx, pointer, diagnosis, f"{text} has no time zone, and the site sets none "
+                ctx, pointer, diagnosis, f"{written} has no time zone, and the site sets none "
                 "('timezone' in _config.yml): the generator reads it in the zone of whatever "
                 "machine builds the site; add one, e.g. 'Z' for UTC or '+01:00'")
 
