@@ -44,3 +44,16 @@ def fixed(text: str, finding: Finding) -> str:
 
 def line(text: str, number: int) -> str:
     return text.splitlines()[number - 1]
+
+
+def place(text: str, piece: str, *, within: str = "") -> tuple[int, int, int, int]:
+    """(line, column, end_line, end_column) of the first ``piece`` in ``text`` (the first
+    from where ``within`` first occurs, when given): where a finding on it points. Columns
+    count characters, from 1, as a finding's do."""
+    start = text.index(piece, text.index(within))
+    return (*_position(text, start), *_position(text, start + len(piece)))
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

@@ -12,7 +12,7 @@ from linter.engine.config import Config
 from linter.reading.source import split
 from linter.reading.yamldoc import Document, parse
 from linter.schema.annotate import Annotations, Walker
-from linter.schema.validation import load
+from linter.schema.validation import Schema, load
 
 from .conftest import article_records, organization_records
 
@@ -22,6 +22,22 @@ _PLACES = ("formats", "media", "roles", "role_of", "types", "required", "child_r
 def _document(text: str) -> Document:
     front = split(text)
     return parse(text[front.start:front.end], front.start)
+
+
+def _fresh_walkers(monkeypatch: pytest.MonkeyPatch) -> dict[str, Walker]:
+    """From now on the engine walks records with walkers made afresh, as a run that has seen
+    no record yet; clearing the returned walkers (by schema digest) starts over."""
+    made: dict[str, Walker] = {}
+
+    def walker(schema: Schema) -> Walker:
+        found = made.get(schema.digest)
+        if found is None:
+            found = made[schema.digest] = Walker(schema.document, schema.resources,
+                                                 schema.base_uri)
+        return found
+
+    monkeypatch.setattr(engine, "walker", walker)
+    return made
 
 
 def _said(notes: Annotations) -> dict[str, list]:
@@ -101,11 +117,12 @@ def test_findings_do_not_depend_on_which_records_came_before(
     (and so shapes like its own) as in a run where it comes first."""
     config = Config(now=datetime(2026, 11, 26, tzinfo=UTC))
     texts = [(str(path), path.read_text("utf-8")) for path in article_records()]
-    monkeypatch.setattr(engine, "_walkers", {})  # (a run that has seen no record)
+    walkers = _fresh_walkers(monkeypatch)
     first = {}
     for name, text in texts:
-        engine._walkers.clear()
+        walkers.clear()  # (a run that has seen no record)
         first[name] = [f.to_row() for f in engine.check_text(text, name, config).findings]
+        assert walkers, name  # (the record was walked by a walker made for it)
     for name, text in texts:  # (a run that has seen them all)
         engine.check_text(text, name, config)
     for name, text in texts:
@@ -122,11 +139,13 @@ def test_a_record_naming_its_own_schema_is_read_as_without_it(
     text = path.read_text("utf-8")
     own = text.replace("---\n", "---\n$schema: article\n", 1)
     assert own != text
-    monkeypatch.setattr(engine, "_walkers", {})
+    walkers = _fresh_walkers(monkeypatch)
 
     def rows(source: str) -> list:
         return [(f.code, f.message) for f in engine.check_text(source, str(path), config)
                 .findings]
 
     expected = rows(text)
-    assert rows(own) == expected and rows(own) == expected  # (cold, then its shape seen)
+    walkers.clear()
+    assert rows(own) == expected  # (no shape seen)
+    assert walkers and rows(own) == expected  # (its shape seen)

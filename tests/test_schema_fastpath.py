@@ -10,9 +10,31 @@ import pytest
 
 from linter.reading.source import split
 from linter.reading.yamldoc import parse
-from linter.schema.validation import MODEST_VALUES, load
+from linter.schema.validation import MODEST_VALUES, Schema, SchemaProblem, load
 
 from .conftest import article_records, organization_records
+
+
+class _Explained:
+    """A schema whose ``problems`` are watched: whether they came from the compiled
+    validator's errors alone, or needed jsonschema's explanation (``detailed_problems``)."""
+
+    def __init__(self, schema: Schema, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.schema = schema
+        self.detailed = schema.detailed_problems  # (jsonschema's explanation itself)
+        self.asked = 0
+
+        def counted(record: object) -> list[SchemaProblem]:
+            self.asked += 1
+            return self.detailed(record)
+
+        monkeypatch.setattr(schema, "detailed_problems", counted)
+
+    def compiled(self, record: object) -> list[SchemaProblem] | None:
+        """The record's problems if they came from the compiled validator alone, else None."""
+        asked = self.asked
+        found = self.schema.problems(record)
+        return None if self.asked > asked else found
 
 
 def _record(path):
@@ -65,17 +87,18 @@ def test_fast_path_agrees_with_jsonschema(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["article", "organization"])
-def test_compiled_problems_read_as_jsonschema_s(kind: str) -> None:
+def test_compiled_problems_read_as_jsonschema_s(kind: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The problems explained from jsonschema-rs's errors are jsonschema's, in its order."""
-    schema = load(kind)
+    schema = _Explained(load(kind), monkeypatch)
     files = article_records() if kind == "article" else organization_records()
     rng = random.Random(20261127)
     compared = 0
     for path in files:
         for candidate in _mutations(_record(path), rng):
-            found = schema._compiled_problems(candidate)
+            found = schema.compiled(candidate)
             if found is not None:
-                assert _by_value(found) == _by_value(schema.detailed_problems(candidate)), (
+                assert _by_value(found) == _by_value(schema.detailed(candidate)), (
                     path, candidate)
                 compared += bool(found)
     assert compared > len(files)
@@ -88,7 +111,8 @@ def _by_value(problems: list) -> list:
 
 @pytest.mark.parametrize("draft", [None, "http://json-schema.org/draft-07/schema#",
                                    "http://json-schema.org/draft-04/schema#"])
-def test_compiled_problems_of_other_keywords_and_drafts(tmp_path, draft: str | None) -> None:
+def test_compiled_problems_of_other_keywords_and_drafts(
+        tmp_path, monkeypatch: pytest.MonkeyPatch, draft: str | None) -> None:
     document = {
         "type": "object",
         "properties": {
@@ -106,18 +130,19 @@ def test_compiled_problems_of_other_keywords_and_drafts(tmp_path, draft: str | N
         document["$schema"] = draft
     schema_file = tmp_path / "s.json"
     schema_file.write_text(json.dumps(document))
-    schema = load(str(schema_file))
+    schema = _Explained(load(str(schema_file)), monkeypatch)
     records = [{"n": 15, "m": {"x-a": 1, "y": 2, "z": 3, "q": 4}, "c": "j", "w": 0},
                {"n": 7, "m": {}, "w": -1}, {"w": 0.5, "c": "k"}, {"w": "a", "c": 1}]
     for record in records:
-        found = schema.problems(record)
+        found = schema.schema.problems(record)
         assert found, record
-        assert _by_value(found) == _by_value(schema.detailed_problems(record)), record
+        assert _by_value(found) == _by_value(schema.detailed(record)), record
     # (draft-04 gives minimum and maximum other meanings: jsonschema explains those)
-    assert (schema._compiled_problems(records[0]) is None) == bool(draft and "04" in draft)
+    assert (schema.compiled(records[0]) is None) == bool(draft and "04" in draft)
 
 
-def test_problems_come_from_jsonschema_where_only_it_can_explain(tmp_path) -> None:
+def test_problems_come_from_jsonschema_where_only_it_can_explain(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     schema_file = tmp_path / "s.json"
     schema_file.write_text(json.dumps({
         "type": "object",
@@ -130,6 +155,7 @@ def test_problems_come_from_jsonschema_where_only_it_can_explain(tmp_path) -> No
         "additionalProperties": False,
     }))
     schema = load(str(schema_file))
+    explained = _Explained(schema, monkeypatch)
     messages = [p.message for p in schema.problems({"slug": "A_bcdef", "tags": ["newz"]})]
     # Failures of one value keep the order their keywords are written in.
     assert messages == [
@@ -139,20 +165,20 @@ def test_problems_come_from_jsonschema_where_only_it_can_explain(tmp_path) -> No
         'did you mean "news"?',
     ]
     record = {"size": "big", "sizes": 1}
-    assert schema._compiled_problems(record) is None  # (anyOf: jsonschema's closest branch)
+    assert explained.compiled(record) is None  # (anyOf: jsonschema's closest branch)
     assert [p.message for p in schema.problems(record)] == [
         'size does not have the expected form (pattern ^[0-9]+$): the string "big"',
         "unknown key 'sizes': did you mean 'size'?",
     ]
 
 
-def test_a_huge_record_is_explained_by_jsonschema() -> None:
+def test_a_huge_record_is_explained_by_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
     """jsonschema-rs copies the failing value into each error: a record of more values than
     any real front matter holds is explained by jsonschema, which refers to them."""
     schema = load("article")
     record = _record(article_records()[0])
     record["extras"] = list(range(MODEST_VALUES))
-    assert schema._compiled_problems(record) is None
+    assert _Explained(schema, monkeypatch).compiled(record) is None
     assert [p.message for p in schema.problems(record) if p.kind == "extra-key"] == [
         "unknown key 'extras'; the keys allowed here are: " + ", ".join(
             sorted(schema.document["properties"]))]

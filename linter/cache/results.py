@@ -140,7 +140,7 @@ def _decode(path: str, data: list[Any]) -> Outcome:
         suppressions=None if sup is None or sup == [[], []] else Suppressions(
             [Directive(line, col, end, whole, dict(codes), last_line=last)
              for line, col, end, whole, codes, last in sup[0]],
-            [tuple(p) for p in sup[1]],  # type: ignore[misc]
+            [tuple(p) for p in sup[1]],
         ),
     )
     return Outcome(path, result, rows=(findings, entries), dep_stamps=deps,

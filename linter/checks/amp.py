@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import re
 
-from .urls import host_name_problem, host_to_ascii, split_url, too_long
+from .sites import host_to_ascii
+from .urlparts import host_name_problem, split_url, too_long
 
 _LTR = ("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff"
         "\u200e\u2c00-\ufb1c\ufe00-\ufe6f\ufefd-\uffff]")

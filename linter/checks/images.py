@@ -761,9 +761,9 @@ def svg_size(data: bytes) -> tuple[int, int] | None:
             or ("height" in attrs and height is None)
         ):
             return None
-        if width is None:
+        if height is not None:  # (the width is missing)
             width = height * box[0] / box[1]
-        else:
+        elif width is not None:
             height = width * box[1] / box[0]
     assert width is not None and height is not None
     w, h = int(width + 0.5), int(height + 0.5)

@@ -103,15 +103,15 @@ def _formatting_stand_in() -> types.ModuleType:
         return ftfy.formatting
 
     def display_ljust(*args: object, **kwargs: object) -> str:  # (what ftfy imports of it)
-        return real().display_ljust(*args, **kwargs)
+        padded: str = real().display_ljust(*args, **kwargs)
+        return padded
 
     def attribute(name: str) -> object:
         if name.startswith("__"):  # (what the import system asks of any module)
             raise AttributeError(name)
         return getattr(real(), name)
 
-    stand_in.display_ljust = display_ljust  # type: ignore[attr-defined]
-    stand_in.__getattr__ = attribute  # type: ignore[method-assign]
+    vars(stand_in).update(display_ljust=display_ljust, __getattr__=attribute)
     return stand_in
 
 

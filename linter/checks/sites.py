@@ -218,7 +218,8 @@ def registrable_domain(host: str) -> str | None:
     ascii_host = host_to_ascii(host.strip())
     if ascii_host is None:
         return None
-    return psl().privatesuffix(ascii_host)
+    domain: str | None = psl().privatesuffix(ascii_host)  # (untyped in older releases)
+    return domain
 
 
 def same_site(url_a: str, url_b: str) -> bool:

@@ -110,7 +110,8 @@ def read_generator_date(text: str, zone: str = "UTC") -> GeneratorDate | None:
         offset_tz = timezone(offset)
     micro = int(((m["frac"] or ".")[1:] + "000000")[:6])
     try:
-        wall = datetime(*fields, micro)
+        year, month, day, hour, minute, second = fields
+        wall = datetime(year, month, day, hour, minute, second, micro)
     except ValueError:
         return None
     return GeneratorDate(wall.replace(tzinfo=offset_tz), named is not None, m["h"] is not None)

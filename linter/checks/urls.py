@@ -163,7 +163,8 @@ def _together(kind: str, msg: str, url: str, places: list[Place], safe: bool = F
 
 def _apply(url: str, places: Iterable[Place]) -> str:
     """``url`` with each place (in order, none overlapping) replaced by its repair."""
-    chunks, pos = [], 0
+    chunks: list[str] = []
+    pos = 0
     for start, end, part in places:
         assert part is not None
         chunks += (url[pos:start], part)

@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -135,18 +135,17 @@ def run(args: argparse.Namespace) -> int:
             not args.no_progress and sys.stderr.isatty() and len(files) > 200) else None
         if not (args.no_cache or mode.fix or mode.diff or args.add_ignore):
             _open_caches(args, groups)
-            if len(groups) == 1 and groups[0].cache is not None and args.output_file is None:
+            if len(groups) == 1 and (cache := groups[0].cache) is not None and (
+                    stamps := groups[0].stamps) is not None and args.output_file is None:
                 from ..cache.lastrun import LastRun
 
-                group = groups[0]
-                last_run = LastRun(group.cache, _request(args, group.config), files,
-                                   group.stamps)
+                last_run = LastRun(cache, _request(args, groups[0].config), files, stamps)
                 try:
                     status = last_run.replay(sys.stdout)  # the same run as the last one?
                 except OSError as err:
                     return _cannot_write(err, None)
                 if status is not None:
-                    group.cache.close()
+                    cache.close()
                     return status
         explicit = set() if args.force_exclude else {p for p in paths if not os.path.isdir(p)}
         listed = next(iter(kinds)).listed if len(kinds) == 1 else None  # (the same for all)
@@ -427,7 +426,7 @@ class Totals:
 
 def _run_files(groups: list[Group], mode: Mode, roots: list[str], jobs: int, progress,
                block: tuple[bool, Severity] | None, last_run=None,
-               written: Written | None = None) -> Iterator[Outcome]:
+               written: Written | None = None) -> Generator[Outcome, None, None]:
     """Outcomes of every file, as they come: from its group's cache where it holds them
     (judged by the files' ``stamps``, read once for the run), else checked. With ``block``
     (in colour or not, the least severity listed), each with its lines of the text report
@@ -520,7 +519,7 @@ def _check_stdin(args: argparse.Namespace, config: Config, mode: Mode) -> Outcom
 
 def _source_lines(texts: dict[str, str]):
 
-    def lines(path: str) -> list[str] | None:
+    def lines(path: str) -> Sequence[str] | None:
         text = texts.get(path)
         if text is None:
             try:

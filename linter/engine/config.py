@@ -49,7 +49,7 @@ class Config:
     select: list[str] | None = None
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
     exclude: list[str] = field(default_factory=list)
@@ -128,7 +128,7 @@ class Config:
                 out |= resolve(codes)
         return frozenset(out)
 
-    def severity_of(self, rule: Rule) -> str:
+    def severity_of(self, rule: Rule) -> Severity:
         return self.severity.get(rule.code) or self.severity.get(rule.name) or rule.severity
 
     def rule_option(self, rule: Rule, name: str) -> Any:

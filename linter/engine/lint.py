@@ -16,7 +16,7 @@ from ..fixer import schemafix
 from ..reading import defaults, recordfile, source
 from ..rules.context import Context, ImageSizer, IndexEntry, NameLookup, Site
 from ..rules.finding import Finding
-from ..rules.registry import RULES, Rule, load_all
+from ..rules.registry import RULES, RecordCheck, Rule, load_all
 from ..runner.pickling import by_fields
 from ..schema import validation as schemas
 from ..schema import valuenotes
@@ -81,7 +81,7 @@ def _finding(code: str, path: str | None, message: str, config: Config,
     rule = RULES[code]
     line, column, end_line, end_column = position
     return Finding(path, line, column, end_line, end_column, code, rule.name,
-                   config.severity_of(rule), message, pointer)  # type: ignore[arg-type]
+                   config.severity_of(rule), message, pointer)
 
 
 def walker(schema: schemas.Schema) -> Walker:
@@ -148,7 +148,7 @@ def _recognised(reference: str, record: Any) -> bool:
     return matcher(record)
 
 
-def _matcher(pattern: dict) -> Callable[[Any], bool]:
+def _matcher(pattern: dict[str, Any]) -> Callable[[Any], bool]:
     """Whether a record matches ``pattern``: by the compiled validator, or by jsonschema for
     values it cannot take (date objects, in its older releases)."""
     import jsonschema_rs
@@ -312,10 +312,10 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
             del values[pointer]
     context.notes = valuenotes.complete(walker(schema).annotate(context.record, values),
                                         context.raw)
-    for rule in _checks(enabled):
+    for rule, check in _checks(enabled):
         context.rule = rule
         try:
-            result.findings.extend(rule.check(context))
+            result.findings.extend(check(context))
         except Exception as err:  # one broken rule must not hide the others
             result.findings.append(_finding(
                 INTERNAL, path, f"internal error in rule {rule.code} {rule.name}: "
@@ -335,9 +335,10 @@ def _raised_at(err: Exception, function: bool = False) -> str:
 
 
 @lru_cache(maxsize=16)
-def _checks(enabled: frozenset[str]) -> tuple[Rule, ...]:
-    """The enabled rules that check each record, in code order."""
-    return tuple(RULES[code] for code in sorted(enabled) if RULES[code].check is not None)
+def _checks(enabled: frozenset[str]) -> tuple[tuple[Rule, RecordCheck], ...]:
+    """The enabled rules that check each record, with their checks, in code order."""
+    return tuple((RULES[code], check) for code in sorted(enabled)
+                 if (check := RULES[code].check) is not None)
 
 
 def _supersede(findings: list[Finding]) -> list[Finding]:

@@ -118,7 +118,7 @@ def apply(findings: list[Finding], sup: Suppressions, path: str | None, config: 
         rule = RULES[INVALID]
         kept.extend(
             Finding(path, line, col, line, end, INVALID, rule.name,
-                    config.severity_of(rule), message, None)  # type: ignore[arg-type]
+                    config.severity_of(rule), message, None)
             for line, col, end, message in sup.problems
         )
     if UNUSED in enabled:
@@ -138,7 +138,7 @@ def apply(findings: list[Finding], sup: Suppressions, path: str | None, config: 
                 names = ", ".join(unused)
                 kept.append(Finding(path, directive.line, directive.column, directive.line,
                                     directive.end_column, UNUSED, rule.name,
-                                    config.severity_of(rule),  # type: ignore[arg-type]
+                                    config.severity_of(rule),
                                     f"this suppression silences nothing: {names}", None))
     return kept
 

@@ -73,9 +73,10 @@ def _new_value(ctx: Context, pointer: str, repair: Repair, fmt: str
         assert edit is not None
         fix = Fix("safe" if safe else "unsafe", repair.message, (edit,))
     else:
-        fix = ctx.replace(pointer, repair.value, repair.message, safe=safe)
-        if fix is None:
+        replaced = ctx.replace(pointer, repair.value, repair.message, safe=safe)
+        if replaced is None:
             return None
+        fix = replaced
     return fix, _changed(ctx.record, pointer, lambda _old: repair.value)
 
 
@@ -143,8 +144,8 @@ def _key(name: str, fmt: str, quote: str = "") -> str:
         return name if bare else tomldoc.basic(name)
     if quote == "'":
         return scalars.single_quoted(name) or scalars.double_quoted(name)
-    bare = quote != '"' and scalars.is_plain_string(name)
-    return name if bare else scalars.double_quoted(name)
+    plain = quote != '"' and scalars.is_plain_string(name)
+    return name if plain else scalars.double_quoted(name)
 
 
 def _inserted(ctx: Context, pointer: str, repair: Repair, fmt: str

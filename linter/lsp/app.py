@@ -299,7 +299,8 @@ class FmlintServer(LanguageServer):
                                     lambda buffer: guiding.hover_schema(buffer, where))
         actions = await self.current(params.text_document.uri)
         found = hover.hover(schema, hover.rule_help(actions.published if actions else [], where))
-        if found is not None and not self._markdown("text_document.hover.content_format"):
+        if isinstance(found, types.Hover) and isinstance(found.contents, types.MarkupContent) and (
+                not self._markdown("text_document.hover.content_format")):
             found.contents = types.MarkupContent(kind=types.MarkupKind.PlainText,
                                                  value=found.contents.value)
         return found
@@ -364,7 +365,7 @@ def create_server() -> FmlintServer:
     async def initialized(params: types.InitializedParams) -> None:
         await server.initialized(params)
 
-    notifications = {
+    notifications: dict[str, Callable[[Any], None]] = {
         types.TEXT_DOCUMENT_DID_OPEN: server.did_open,
         types.TEXT_DOCUMENT_DID_CHANGE: server.did_change,
         types.TEXT_DOCUMENT_DID_SAVE: server.did_save,

@@ -159,7 +159,8 @@ def allowed_values(found: tuple[dict, ...]) -> list[Any]:
     """The values an ``enum`` or ``const`` allows, in the schema's order."""
     out: list[Any] = []
     for schema in found:
-        values = schema.get("enum") if isinstance(schema.get("enum"), list) else []
+        enum = schema.get("enum")
+        values: list[Any] = enum if isinstance(enum, list) else []
         values = [*values, schema["const"]] if "const" in schema else values
         out.extend(v for v in values if v not in out)
     return out

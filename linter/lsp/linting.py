@@ -77,8 +77,9 @@ class ConfigCache:
         cached = self._entries.get(found)
         if cached is None or cached[0] != stamp:
             try:
-                value: Config | configfile.ConfigError = configfile.load(found)
-                value.enabled()
+                loaded = configfile.load(found)
+                loaded.enabled()
+                value: Config | configfile.ConfigError = loaded
             except configfile.ConfigError as err:
                 value = err
             except KeyError as err:

@@ -5,7 +5,7 @@ Each format lives in its own module, imported only when that format is asked for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Literal, Protocol, TextIO
@@ -80,7 +80,7 @@ class Report:
     ]  # every known rule by code, also ones without findings
     files_checked: int
     source_lines: Callable[
-        [str], list[str] | None
+        [str], Sequence[str] | None
     ]  # path -> lines without line ends, or None
     color: bool = False  # ANSI colour in text output
     fixes_applied: int = 0  # fixes --fix applied in this run

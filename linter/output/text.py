@@ -111,6 +111,6 @@ def excerpt_lines(finding: Finding, lines: Sequence[str] | None, color: bool) ->
     ]
 
 
-def _lines(report: Report, path: str | None) -> list[str] | None:
+def _lines(report: Report, path: str | None) -> Sequence[str] | None:
     """The lines of `path`, from the report."""
     return None if path is None else report.source_lines(path)

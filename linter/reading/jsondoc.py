@@ -85,7 +85,7 @@ def _parse(text: str, start: int, end: int, root: str = ""
         return _too_deep(start)
     reader = _Reader(text, LineIndex(text))
     try:
-        i = _BLANK.match(text, start).end()  # type: ignore[union-attr]
+        i = reader.blank(start)
         record = reader.value(i, root, None, 0)[1]
     except _TooDeep:
         return _too_deep(start)
@@ -107,7 +107,9 @@ class _Reader:
         self.problems: list[YamlProblem] = []
 
     def blank(self, i: int) -> int:
-        return _BLANK.match(self.text, i).end()  # type: ignore[union-attr]
+        found = _BLANK.match(self.text, i)
+        assert found is not None  # (it matches no character too)
+        return found.end()
 
     def value(self, i: int, pointer: str, key: tuple[int, int] | None,
               depth: int) -> tuple[int, Any]:
@@ -117,9 +119,9 @@ class _Reader:
         key_start, key_end = key or (None, None)
         first = self.text[i]
         if first == "{":
-            end, value = self.object(i, pointer, depth)
+            end, mapping = self.object(i, pointer, depth)
             self.spans[pointer] = Span(i, end, key_start, key_end, "map", _MAP)
-            return end, value
+            return end, mapping
         if first == "[":
             end, items = self.array(i, pointer, depth)
             self.spans[pointer] = Span(i, end, key_start, key_end, "seq", _SEQ)

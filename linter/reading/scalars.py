@@ -46,7 +46,8 @@ def is_plain_string(text: str, tag: str = STR_TAG) -> bool:
         return False
     if _NEEDS_ESCAPE.search(text.replace("\\", "").replace('"', "")):
         return False
-    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == tag
+    resolved: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    return resolved == tag
 
 
 def render(value: str | int | float | bool | None, style: str | None, tag: str = STR_TAG,

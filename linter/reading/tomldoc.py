@@ -102,7 +102,16 @@ class _Scanner:
         self.arrays: dict[str, int] = {}  # arrays of tables -> how many tables so far
 
     def skip(self, i: int) -> int:
-        return _SKIP.match(self.text, i, self.end).end()  # type: ignore[union-attr]
+        """Past the blanks, line breaks and comments at ``i``."""
+        found = _SKIP.match(self.text, i, self.end)
+        assert found is not None  # (it matches no character too)
+        return found.end()
+
+    def spaces(self, i: int) -> int:
+        """Past the spaces and tabs at ``i``."""
+        found = _SPACES.match(self.text, i)
+        assert found is not None  # (it matches no character too)
+        return found.end()
 
     def document(self, i: int) -> None:
         table, container = "", self.record
@@ -117,7 +126,7 @@ class _Scanner:
         """A ``[table]`` or ``[[array.of.tables]]`` line: its end and its table's pointer."""
         array = self.text.startswith("[[", i)
         parts, after = self.key(i + (2 if array else 1))
-        after = _SPACES.match(self.text, after).end() + (2 if array else 1)  # type: ignore
+        after = self.spaces(after) + (2 if array else 1)
         pointer = ""
         for name, _s, _e in parts[:-1]:
             pointer += "/" + json_pointer.escape(name)
@@ -138,18 +147,19 @@ class _Scanner:
         parts = []
         text = self.text
         while True:
-            i = _SPACES.match(text, i).end()  # type: ignore[union-attr]
-            if text[i] == '"':
-                match = _BASIC.match(text, i)
-                name = tomllib.loads(f"k = {match.group()}")["k"]  # type: ignore[union-attr]
-            elif text[i] == "'":
-                match = _LITERAL.match(text, i)
-                name = match.group()[1:-1]  # type: ignore[union-attr]
+            i = self.spaces(i)
+            quote = text[i]
+            pattern = _BASIC if quote == '"' else _LITERAL if quote == "'" else _BARE_KEY
+            match = pattern.match(text, i)
+            assert match is not None  # (tomllib has read the document)
+            if quote == '"':
+                name = tomllib.loads(f"k = {match.group()}")["k"]
+            elif quote == "'":
+                name = match.group()[1:-1]
             else:
-                match = _BARE_KEY.match(text, i)
-                name = match.group()  # type: ignore[union-attr]
-            parts.append((name, i, match.end()))  # type: ignore[union-attr]
-            i = _SPACES.match(text, match.end()).end()  # type: ignore[union-attr]
+                name = match.group()
+            parts.append((name, i, match.end()))
+            i = self.spaces(match.end())
             if text[i] != ".":
                 return parts, i
             i += 1
@@ -164,7 +174,7 @@ class _Scanner:
             container = container[name]
         name, key_start, key_end = parts[-1]
         pointer += "/" + json_pointer.escape(name)
-        i = _SPACES.match(self.text, i + 1).end()  # type: ignore[union-attr]  # (after '=')
+        i = self.spaces(i + 1)  # (after '=')
         i, container[name] = self.value(i, pointer, (key_start, key_end), container[name], depth)
         return i
 

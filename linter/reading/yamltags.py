@@ -4,12 +4,13 @@ words)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 if yaml.__with_libyaml__:
-    LOADER: type[Any] = yaml.CSafeLoader
+    LOADER: type[yaml.CSafeLoader | yaml.SafeLoader] = yaml.CSafeLoader
     """The safe loader, libyaml's when installed."""
 else:  # pragma: no cover - libyaml missing
     LOADER = yaml.SafeLoader
@@ -50,8 +51,9 @@ _TAG_TYPES = {
 }
 
 # Implicit tag resolvers of plain scalars, by first character (with those for any character).
-_ANY_FIRST = tuple(LOADER.yaml_implicit_resolvers.get(None, []))
-_RESOLVERS = {first: tuple(found) + _ANY_FIRST
+_Resolver = tuple[str, re.Pattern[str]]  # (tag, pattern)
+_ANY_FIRST: tuple[_Resolver, ...] = tuple(LOADER.yaml_implicit_resolvers.get(None, []))
+_RESOLVERS: dict[str, tuple[_Resolver, ...]] = {first: tuple(found) + _ANY_FIRST
               for first, found in LOADER.yaml_implicit_resolvers.items() if first is not None}
 
 
@@ -75,9 +77,9 @@ def _plain_decimal(value: str) -> bool:
 def node_tag(event: Any) -> str:
     """The tag of the node that starts at the parser's ``event``: its own, or the one it
     resolves to."""
-    tag = event.tag
+    tag: str | None = event.tag
     if tag is not None and tag != "!":
-        return tag  # type: ignore[no-any-return]
+        return tag
     if type(event) is yaml.ScalarEvent:
         return scalar_tag(event.value, event.implicit)
     return SEQ if type(event) is yaml.SequenceStartEvent else MAP

@@ -191,7 +191,7 @@ class Context:
             end_column=end_column,
             code=self.rule.code,
             rule=self.rule.name,
-            severity=self.config.severity_of(self.rule),  # type: ignore[arg-type]
+            severity=self.config.severity_of(self.rule),
             message=message,
             pointer=pointer,
             fix=fix,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .context import IndexEntry
-from .finding import Finding
-from .registry import ProjectCheck, Rule, register
+from .finding import Finding, Severity
+from .registry import FixSafety, ProjectCheck, Rule, register
 
 
-def _core(code: str, name: str, severity: str, summary: str, doc: str, *,
-          default_enabled: bool = True, fix: str | None = None,
+def _core(code: str, name: str, severity: Severity, summary: str, doc: str, *,
+          default_enabled: bool = True, fix: FixSafety | None = None,
           finalize: ProjectCheck | None = None) -> None:
     register(Rule(code=code, name=name, severity=severity, summary=summary,
                   doc=doc.strip(), default_enabled=default_enabled, group="core", fix=fix,

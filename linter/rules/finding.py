@@ -11,6 +11,7 @@ Applicability = Literal["safe", "unsafe"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+_SHARED: dict[str, Severity] = {severity: severity for severity in SEVERITIES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ class Finding:
         """The finding ``to_row`` wrote, in the file ``path``."""
         line, column, end_line, end_column, code, rule, severity, message, pointer, fix = row
         return cls(path, line, column, end_line, end_column, sys.intern(code), sys.intern(rule),
-                   sys.intern(severity), message, pointer,
+                   _SHARED.get(severity, severity), message, pointer,
                    None if fix is None else Fix(fix[0], fix[1], tuple(
                        Edit(*edit) for edit in fix[2])))
 

@@ -71,7 +71,8 @@ def local_size(ctx: Context, image: Image) -> tuple[int, int] | str | None:
     or a header that cannot be read); read once per record, whichever image rule asks."""
     if ctx.image_sizer is None or image.url is None:
         return None
-    sizes = ctx.notes.memo.setdefault(_LOCAL_SIZES, {})
+    sizes: dict[str, tuple[int, int] | str | None] = ctx.notes.memo.setdefault(
+        _LOCAL_SIZES, {})
     if image.url not in sizes:
         sizes[image.url] = ctx.image_sizer(image.url, ctx.path)
     return sizes[image.url]
@@ -175,7 +176,7 @@ def image_local(ctx: Context) -> Iterator[Finding]:
     """
     for image in record_images(ctx):
         found = local_size(ctx, image)
-        if found is None or image.url_pointer is None:
+        if found is None or image.url is None or image.url_pointer is None:
             continue
         if found == "missing":
             yield ctx.report(image.url_pointer, f"{ctx.where(image.url_pointer)}: the image "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .context import Context
-from .finding import SEVERITY_RANK, Finding
+from .finding import SEVERITY_RANK, Finding, Severity
 from .images import local_size, real_size, record_images
 from .registry import rule
 
@@ -17,10 +17,10 @@ GROUP = "online"
 _URL_FORMATS = ("uri", "iri", "uri-reference", "iri-reference")
 
 
-def _at_most(finding: Finding, severity: str) -> Finding:
+def _at_most(finding: Finding, severity: Severity) -> Finding:
     """The finding with its severity lowered to ``severity`` if it is higher."""
     if SEVERITY_RANK[finding.severity] > SEVERITY_RANK[severity]:
-        finding.severity = severity  # type: ignore[assignment]
+        finding.severity = severity
     return finding
 
 
@@ -98,4 +98,5 @@ def image_remote_size(ctx: Context) -> Iterator[Finding]:
         facts = lookup(ctx.config, image.url)
         if facts is None or facts.image is None or local_size(ctx, image) is not None:
             continue
-        yield from real_size(ctx, image, tuple(facts.image), "the image at its URL")
+        width, height = facts.image
+        yield from real_size(ctx, image, (width, height), "the image at its URL")

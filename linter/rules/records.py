@@ -27,7 +27,7 @@ def _duplicates(entries: list[IndexEntry]) -> Iterator[Finding]:
             named = "; ".join(f"{o.path}:{o.line}" for o in others[:3])
             more = f" and {len(others) - 3} more" if len(others) > 3 else ""
             yield Finding(entry.path, entry.line, entry.column, entry.end_line,
-                          entry.end_column, CODE, rule_.name, rule_.severity,  # type: ignore
+                          entry.end_column, CODE, rule_.name, rule_.severity,
                           f"the same story is filed again: {entry.label} "
                           f"{urlparts.shorten(key, 200)} is also in "
                           f"{named}{more}", entry.pointer)

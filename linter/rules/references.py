@@ -130,7 +130,7 @@ def _duplicates(entries: list[IndexEntry]) -> Iterator[Finding]:
             named = "; ".join(f"{o.path}:{o.line}" for o in others[:3])
             more = f" and {len(others) - 3} more" if len(others) > 3 else ""
             yield Finding(entry.path, entry.line, entry.column, entry.end_line,
-                          entry.end_column, DUPLICATE, rule_.name, rule_.severity,  # type: ignore
+                          entry.end_column, DUPLICATE, rule_.name, rule_.severity,
                           f"{entry.label} '{urlparts.shorten(value, 200)}' must be unique, "
                           f"but is also in {named}{more}", entry.pointer)
 

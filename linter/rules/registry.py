@@ -5,16 +5,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from .context import Context, IndexEntry
-    from .finding import Finding
+    from .finding import Finding, Severity
 
 DOCS_URL = "https://fmlint.dev/rules/{code}"
 
 RecordCheck = Callable[["Context"], Iterable["Finding"]]
 ProjectCheck = Callable[[list["IndexEntry"]], Iterable["Finding"]]
+FixSafety = Literal["safe", "unsafe", "sometimes"]  # (sometimes: safe or unsafe by case)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +32,10 @@ class Rule:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     summary: str
     doc: str
-    fix: str | None = None  # "safe", "unsafe", "sometimes" (safe or unsafe by case) or None
+    fix: FixSafety | None = None
     default_enabled: bool = True
     options: dict[str, Option] = field(default_factory=dict)
     check: RecordCheck | None = None  # per record; None for rules the engine itself reports
@@ -66,9 +67,9 @@ def rule(
     code: str,
     name: str,
     *,
-    severity: str,
+    severity: Severity,
     summary: str,
-    fix: str | None = None,
+    fix: FixSafety | None = None,
     default_enabled: bool = True,
     options: dict[str, Option] | None = None,
     group: str,

@@ -123,8 +123,8 @@ def timestamp_format(ctx: Context) -> Iterator[Finding]:
     for pointer in ctx.notes.with_format(GENERATOR_DATE):
         written = _written(ctx, pointer)
         read = None if written is None else timetools.read_generator_date(written)
-        if read is not None and read.timed and not read.zoned:
-            diagnosis = timerepair.diagnose(written or "", default_zone=zone)
+        if written is not None and read is not None and read.timed and not read.zoned:
+            diagnosis = timerepair.diagnose(written, default_zone=zone)
             yield _format_finding(
                 ctx, pointer, diagnosis, f"{written} has no time zone, and the site sets none "
                 "('timezone' in _config.yml): the generator reads it in the zone of whatever "

@@ -37,13 +37,13 @@ def _urls(ctx: Context, formats: tuple[str, ...] = _ANY, *, any_length: bool = F
 def own_urls(ctx: Context, item: str) -> list[tuple[str, str]]:
     """(pointer, url) of an item's own URLs: its original URL first, then its other URLs."""
     parts = ctx.children(item)
-    out = []
+    out: list[tuple[str, str]] = []
     for role in OWN_URL_ROLES:
         pointer = parts.get(role)
         value = ctx.value(pointer) if pointer else None
-        if isinstance(value, str):
+        if pointer and isinstance(value, str):
             out.append((pointer, value))
-    return out  # type: ignore[return-value]
+    return out
 
 
 @rule("FM201", "url-syntax", severity="error", fix="sometimes", group=GROUP,
@@ -242,7 +242,7 @@ def amp_url(ctx: Context) -> Iterator[Finding]:
         from ..checks.amp import amp_cache_url
 
         expected = amp_cache_url(amp)
-        if isinstance(cached, str) and expected and cached != expected:
+        if cache_pointer and isinstance(cached, str) and expected and cached != expected:
             yield ctx.report(cache_pointer, f"{ctx.where(cache_pointer)} is not the AMP cache "
                              f"URL of {ctx.where(pointer)}; it should be "
                              f"{urlparts.shorten(expected, 200)}",

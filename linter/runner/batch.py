@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,7 +70,8 @@ class Outcome:
 
 
 @lru_cache(maxsize=512)
-def _site_in(directory: str, cwd: str = "") -> tuple[str | None, dict, tuple[str, ...]]:
+def _site_in(directory: str, cwd: str = ""
+             ) -> tuple[str | None, dict[str, Any], tuple[str, ...]]:
     """The site root above ``directory`` (relative to ``cwd``), its settings, and the
     ``_config.yml`` paths looked for on the way (``Site.looked``)."""
     from ..checks.images import find_site_root, generator_settings
@@ -135,7 +136,9 @@ def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
 
 def site_for(path: str | None, config: Config) -> Site:
     """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
-    root, settings, looked = None, {}, ()
+    root: str | None = None
+    settings: dict[str, Any] = {}
+    looked: tuple[str, ...] = ()
     if path and path != "-":
         directory = os.path.dirname(path)
         cwd = "" if os.path.isabs(directory) else config.working_folder()
@@ -272,13 +275,13 @@ def _fix_notes(fixed: FixOutcome, path: str, config: Config) -> list[Finding]:
         what = finding.fix.message if finding.fix else ""
         notes.append(Finding(path, finding.line, finding.column, finding.end_line,
                              finding.end_column, rule.code, rule.name,
-                             config.severity_of(rule),  # type: ignore[arg-type]
+                             config.severity_of(rule),
                              f"the fix of {finding.code} ({what}) was not applied: it would "
                              "change other values", finding.pointer))
     if fixed.hit_limit:
         rule = RULES["FM016"]
         notes.append(Finding(path, 1, 1, 1, 1, rule.code, rule.name,
-                             config.severity_of(rule),  # type: ignore[arg-type]
+                             config.severity_of(rule),
                              f"fixes were still changing the file after {MAX_PASSES} "
                              "passes; stopped", None))
     enabled = config.enabled()
@@ -334,7 +337,7 @@ def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
         message = err if isinstance(err, str) else (
             f"cannot read the file: {err.strerror or err}")
     return Finding(path, 1, 1, 1, 1, rule.code, rule.name,
-                   config.severity_of(rule), message, None)  # type: ignore[arg-type]
+                   config.severity_of(rule), message, None)
 
 
 # -- parallel workers ----------------------------------------------------------------------
@@ -478,7 +481,8 @@ def _work(group: int, paths: list[str]) -> list[Outcome]:
 
 
 def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
-                progress: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+                progress: Callable[[int], None] | None = None
+                ) -> Generator[Outcome, None, None]:
     """Outcomes of the files of ``groups`` (a configuration and the paths it applies to), in
     no set order; ``jobs`` processes check them in large runs.
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 
 def by_fields(cls: type[T]) -> type[T]:
     """Pickle instances of the dataclass ``cls`` as a call of ``cls`` with its fields."""
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    fields = dataclasses.fields(cls)
     if any(not field.init or field.kw_only for field in fields):
         raise TypeError(f"{cls.__name__} has a field its constructor does not take in order")
     names = [field.name for field in fields]
@@ -25,5 +28,5 @@ def by_fields(cls: type[T]) -> type[T]:
     def __reduce__(self: Any) -> tuple[type[T], tuple[Any, ...]]:
         return cls, get(self)
 
-    cls.__reduce__ = __reduce__  # type: ignore[assignment, method-assign]
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]  # (what this decorator is for)
     return cls

@@ -123,7 +123,7 @@ def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value), "object")
 
 
-def _type_fits(schema: dict, kind: str) -> bool:
+def _type_fits(schema: dict[str, Any], kind: str) -> bool:
     expected = schema.get("type")
     if expected is None:
         return True
@@ -134,7 +134,7 @@ def _type_fits(schema: dict, kind: str) -> bool:
 class Walker:
     """Walks records alongside one schema document; memoises the schema side per shape."""
 
-    def __init__(self, document: dict, resources: dict[str, Any] | None = None,
+    def __init__(self, document: dict[str, Any], resources: dict[str, Any] | None = None,
                  base: str | None = None) -> None:
         """``resources``: the other documents the schema's ``$ref``s reach, by URI (read
         from ``base``, its own URI)."""
@@ -143,11 +143,11 @@ class Walker:
         self._documents: dict[str, Any] = {**(resources or {}), self._base: document}
         # The base URI in effect at each subschema, where $refs lead to other documents.
         self._bases = _bases(self._documents) if resources else {}
-        self._expanded: dict[tuple[int, str], tuple[dict, ...]] = {}
+        self._expanded: dict[tuple[int, str], tuple[dict[str, Any], ...]] = {}
         self._shapes: dict[tuple[tuple[int, ...], str], _Shape] = {}
         self._records: dict[tuple[tuple[str, ...], tuple[type, ...]], Annotations] = {}
 
-    def _resolve(self, ref: str, at: dict) -> dict | None:
+    def _resolve(self, ref: str, at: dict[str, Any]) -> dict[str, Any] | None:
         """The subschema the ``$ref`` of the subschema ``at`` leads to (None: elsewhere)."""
         if not self._bases:
             node = pointer.resolve(self.root, ref[1:]) if ref.startswith("#") else None
@@ -158,13 +158,13 @@ class Walker:
                 document is not None and place[:1] in ("", "/")) else None
         return node if isinstance(node, dict) else None
 
-    def expand(self, schema: dict, kind: str) -> tuple[dict, ...]:
+    def expand(self, schema: dict[str, Any], kind: str) -> tuple[dict[str, Any], ...]:
         """The schema plus every subschema that applies to a value of this JSON type."""
         key = (id(schema), kind)
         if key in self._expanded:
             return self._expanded[key]
-        out: list[dict] = []
-        stack: list[tuple[dict, bool]] = [(schema, False)]
+        out: list[dict[str, Any]] = []
+        stack: list[tuple[dict[str, Any], bool]] = [(schema, False)]
         seen: set[int] = set()
         while stack:
             current, branch = stack.pop()
@@ -188,8 +188,9 @@ class Walker:
         self._expanded[key] = result
         return result
 
-    def _child(self, schemas: tuple[dict, ...], key: str, kind: str, index: bool) -> tuple:
-        children: list[dict] = []
+    def _child(self, schemas: tuple[dict[str, Any], ...], key: str, kind: str,
+               index: bool) -> tuple[dict[str, Any], ...]:
+        children: list[dict[str, Any]] = []
         for schema in schemas:
             if index:
                 position = int(key)
@@ -210,13 +211,13 @@ class Walker:
                         matched = True
                 if not matched and isinstance(schema.get("additionalProperties"), dict):
                     children.append(schema["additionalProperties"])
-        expanded: list[dict] = []
+        expanded: list[dict[str, Any]] = []
         for child in children:
             if isinstance(child, dict):
                 expanded.extend(self.expand(child, kind))
         return tuple(expanded)
 
-    def _shape(self, schemas: tuple[dict, ...], kind: str) -> _Shape:
+    def _shape(self, schemas: tuple[dict[str, Any], ...], kind: str) -> _Shape:
         key = (tuple(map(id, schemas)), kind)  # the subschemas live as long as the schema
         shape = self._shapes.get(key)
         if shape is None:
@@ -317,14 +318,14 @@ class _Shape:
 
     __slots__ = ("kids", "kind", "schemas", "summary")
 
-    def __init__(self, schemas: tuple[dict, ...], kind: str, summary: _Summary) -> None:
+    def __init__(self, schemas: tuple[dict[str, Any], ...], kind: str, summary: _Summary) -> None:
         self.schemas = schemas
         self.kind = kind
         self.summary = summary
         self.kids: dict[tuple[str | int, str], _Shape] = {}
 
 
-def _summarise(schemas: tuple[dict, ...], kind: str) -> _Summary:
+def _summarise(schemas: tuple[dict[str, Any], ...], kind: str) -> _Summary:
     """What a set of subschemas says about a value of one JSON type (memoised per shape)."""
     types: set[str] = set()
     required: set[str] = set()

@@ -10,8 +10,12 @@ import ipaddress
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..checks.times import parse_rfc3339
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
 
 _DURATION = re.compile(
     r"P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
@@ -75,7 +79,9 @@ def _literal_ok(literal: str) -> bool:
 def rfc3986(value: str, *, absolute: bool, iri: bool = False) -> bool:
     """Whether ``value`` is a URI (``absolute``) or URI reference by RFC 3986, or with
     ``iri`` an IRI (reference) by RFC 3987."""
-    scheme, authority, path, query, fragment = _SPLIT.fullmatch(value).groups()  # type: ignore[union-attr]
+    split = _SPLIT.fullmatch(value)
+    assert split is not None  # (every part is optional: any string splits)
+    scheme, authority, path, query, fragment = split.groups()
     if scheme is None:
         if absolute or ":" in path.partition("/")[0]:
             return False
@@ -155,11 +161,11 @@ _URI_TEMPLATE = re.compile(
 
 
 @lru_cache(maxsize=256)
-def _compiled(pattern: str) -> Callable[[str], bool] | None:
+def _compiled(pattern: str) -> Callable[[str], object] | None:
     """A search for ``pattern`` as the validator runs it: Python's ``re`` where it can,
     else jsonschema-rs's engine (``\\p{L}``...); None for a pattern neither compiles."""
     try:
-        return re.compile(pattern).search  # type: ignore[return-value]
+        return re.compile(pattern).search
     except re.error:
         pass
     try:
@@ -200,7 +206,7 @@ CHECKS: dict[str, Callable[[str], bool]] = {
 }
 
 
-def format_checker():  # -> jsonschema.FormatChecker
+def format_checker() -> FormatChecker:
     """A FormatChecker that checks exactly the formats above, on strings only."""
     from jsonschema import FormatChecker
 

@@ -121,7 +121,9 @@ class Schema:
         checker = FormatChecker(formats=[name for name in cls.FORMAT_CHECKER.checkers
                                          if name != "regex"])
         try:
-            cls.check_schema(self.document, format_checker=checker)
+            # (types-jsonschema's Validator protocol omits the format_checker every
+            # validator class takes)
+            cls.check_schema(self.document, format_checker=checker)  # type: ignore[call-arg]
         except Exception as err:  # jsonschema.SchemaError
             raise SchemaError(f"{self.source}: not a valid JSON Schema: {err}") from None
 
@@ -158,6 +160,7 @@ class Schema:
         def refuse(uri: str) -> Any:
             raise NoSuchResource(uri)
 
+        # (``retrieve`` is the alias of an attrs field, which mypy's attrs plugin misses)
         return Registry(retrieve=refuse).with_resources(  # type: ignore[call-arg]
             (uri, Resource.from_contents(document, default_specification=DRAFT202012))
             for uri, document in self.resources.items())
@@ -300,7 +303,8 @@ def _fast_validator(schema: Schema) -> Any:
                 "Unresolvable" in message):
             raise SchemaError(f"{schema.source}: {message}") from None
         return None
-    except jsonschema_rs.ReferencingError as err:
+    # (jsonschema-rs's type stubs before 0.60 do not say that it is an exception)
+    except jsonschema_rs.ReferencingError as err:  # type: ignore[misc, unused-ignore]
         raise SchemaError(f"{schema.source}: {str(err).splitlines()[0]}") from None
     except Exception:  # a schema it cannot compile: jsonschema alone
         return None
@@ -706,13 +710,13 @@ def _references(document: Any, base: str) -> tuple[set[str], list[tuple[str, str
     return embedded, references
 
 
-def declares_id(node: dict) -> bool:
+def declares_id(node: dict[str, Any]) -> bool:
     """Whether a subschema names itself a resource (an ``$id`` that is not a fragment)."""
     ident = node.get("$id")
     return isinstance(ident, str) and bool(ident) and not ident.startswith("#")
 
 
-def subschemas(document: Any, base: str) -> Iterator[tuple[dict, str]]:
+def subschemas(document: Any, base: str) -> Iterator[tuple[dict[str, Any], str]]:
     """Every mapping of ``document`` once (a YAML schema may share or nest itself through
     aliases), with the base URI in effect there (an ``$id`` changes it for itself and below);
     data keywords (``enum``, ``default``...) are not entered."""
@@ -807,7 +811,7 @@ def describe(value: Any) -> str:
 
 def _type_words(expected: Any) -> str:
     if isinstance(expected, list):
-        return " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        return " or ".join(_TYPE_WORDS.get(t, str(t)) for t in expected)
     return _TYPE_WORDS.get(expected, str(expected))
 
 
@@ -965,7 +969,7 @@ def _default_of(key: str, schema: dict[str, Any]) -> Repair | None:
         return None
     return Repair("insert", default, False,
                   f"add '{key}: {json.dumps(default, ensure_ascii=False)}' (the schema's "
-                  "default)", key=key, order=tuple(properties))
+                  "default)", key=key, order=tuple(schema["properties"]))
 
 
 def _value_repair(validator: str, expected: Any, value: Any,
@@ -1040,7 +1044,8 @@ def _alternatives(branches: Any) -> str:
     return " or ".join(words)
 
 
-def _message(validator: str, expected: Any, value: Any, where: str, schema: dict) -> str:
+def _message(validator: str, expected: Any, value: Any, where: str,
+             schema: dict[str, Any]) -> str:
     found = describe(value)
     if validator == "type":
         return f"{where} should be {_type_words(expected)}, but it is {found}"

@@ -135,8 +135,8 @@ def _validate(table: dict[str, Any], path: str, lines: _Lines) -> None:
         where = [*keys, key] if key else keys
         raise ConfigError(f"{path}:{lines.line(where)}: unknown setting '{key}' "
                           f"(known settings: {known})")
-    where = ".".join(keys) or "the configuration"
-    raise ConfigError(f"{path}:{lines.line(keys)}: {where}: {error.message}")
+    setting = ".".join(keys) or "the configuration"
+    raise ConfigError(f"{path}:{lines.line(keys)}: {setting}: {error.message}")
 
 
 # Configurations read, by absolute path: the stamps of every file each was read from, and

@@ -9,9 +9,13 @@ import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..engine.config import DEFAULT_EXCLUDE, Config, glob_any
 from ..reading.recordfile import data_format
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 # The temporary file a fixed record is written to before it takes the record's place
 # (``write_atomic``): ``.fmlint-`` and eight characters of ``tempfile``'s, then ``.tmp``.
@@ -55,7 +59,7 @@ class WriteRefused(Exception):
 
 
 @lru_cache(maxsize=256)
-def _gitignore(directory: str, root: str):  # -> pathspec.PathSpec | None
+def _gitignore(directory: str, root: str) -> GitIgnoreSpec | None:
     """The ``.gitignore`` of ``directory``; None without one, or for one that is not a
     regular file within ``root`` (links resolved) of at most ``MAX_SETTINGS_BYTES``."""
     path = os.path.join(directory, ".gitignore")
@@ -81,7 +85,7 @@ def _repo_root(start: str) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, object], ...]:
+def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, GitIgnoreSpec], ...]:
     """The .gitignore specs that apply in ``directory``: its own and its parents' up to
     ``stop`` (the repository root), nearest first."""
     spec = _gitignore(directory, stop or directory)
@@ -93,13 +97,13 @@ def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, object], .
 
 
 def _ignored_by_git(folder: str, name: str, is_dir: bool,
-                    specs: tuple[tuple[str, object], ...]) -> bool:
+                    specs: tuple[tuple[str, GitIgnoreSpec], ...]) -> bool:
     """Whether any of the .gitignore ``specs`` that apply in the absolute ``folder``
     (``_gitignores``) ignores ``name`` there."""
     absolute = os.path.join(folder, name)
     for directory, spec in specs:
         relative = absolute[len(directory):].lstrip(os.sep).replace(os.sep, "/")
-        if spec.match_file(relative + ("/" if is_dir else "")):  # type: ignore[attr-defined]
+        if spec.match_file(relative + ("/" if is_dir else "")):
             return True
     return False
 
