@@ -136,10 +136,6 @@ def test_a_gitignore_linked_out_of_the_repository_or_to_a_device_is_not_read(
     (site / ".gitignore").unlink()
     (site / "ignore-these").write_text("*.md\n")
     (site / ".gitignore").symlink_to(site / "ignore-these")  # (a link within: read)
-    from linter.site.files import _gitignore, _gitignores
-
-    _gitignore.cache_clear()
-    _gitignores.cache_clear()
     assert list(discover([str(site)], Config())) == []
 
 

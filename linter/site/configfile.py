@@ -133,8 +133,8 @@ def _validate(table: dict[str, Any], path: str, lines: _Lines) -> None:
         unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         key = unknown[0] if unknown else (keys[-1] if keys else "")
         known = ", ".join(sorted(error.schema.get("properties", {})))
-        where = [*keys, key] if key else keys
-        raise ConfigError(f"{path}:{lines.line(where)}: unknown setting '{key}' "
+        at = [*keys, key] if key else keys
+        raise ConfigError(f"{path}:{lines.line(at)}: unknown setting '{key}' "
                           f"(known settings: {known})")
     where = ".".join(keys) or "the configuration"
     raise ConfigError(f"{path}:{lines.line(keys)}: {where}: {error.message}")

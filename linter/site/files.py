@@ -54,7 +54,6 @@ class WriteRefused(Exception):
     """A fixed file was not written; the message says why (the original is untouched)."""
 
 
-@lru_cache(maxsize=256)
 def _gitignore(directory: str, root: str):  # -> pathspec.PathSpec | None
     """The ``.gitignore`` of ``directory``; None without one, or for one that is not a
     regular file within ``root`` (links resolved) of at most ``MAX_SETTINGS_BYTES``."""
@@ -80,20 +79,25 @@ def _repo_root(start: str) -> str | None:
         current = parent
 
 
-@lru_cache(maxsize=1024)
-def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, object], ...]:
+Specs = tuple[tuple[str, object], ...]  # (folder, its .gitignore's pathspec.PathSpec)
+
+
+def _gitignores(directory: str, stop: str | None, read: dict[str, Specs]) -> Specs:
     """The .gitignore specs that apply in ``directory``: its own and its parents' up to
-    ``stop`` (the repository root), nearest first."""
+    ``stop`` (the repository root), nearest first. ``read``: those of the folders one walk
+    met (each .gitignore is read once a walk)."""
+    found = read.get(directory)
+    if found is not None:
+        return found
     spec = _gitignore(directory, stop or directory)
     own = ((directory, spec),) if spec is not None else ()
     parent = os.path.dirname(directory)
-    if stop is None or directory in (stop, parent):
-        return own
-    return own + _gitignores(parent, stop)
+    found = read[directory] = (own if stop is None or directory in (stop, parent)
+                               else own + _gitignores(parent, stop, read))
+    return found
 
 
-def _ignored_by_git(folder: str, name: str, is_dir: bool,
-                    specs: tuple[tuple[str, object], ...]) -> bool:
+def _ignored_by_git(folder: str, name: str, is_dir: bool, specs: Specs) -> bool:
     """Whether any of the .gitignore ``specs`` that apply in the absolute ``folder``
     (``_gitignores``) ignores ``name`` there."""
     absolute = os.path.join(folder, name)
@@ -143,12 +147,13 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 yield given
             continue
         stop = _repo_root(given)
+        read: dict[str, Specs] = {}
         # Report "_news/a.md", not "./_news/a.md": CI annotations and code quality reports
         # need paths relative to the repository, as git writes them.
         strip = given in (".", "./") or given.startswith("./")
         for directory, dirnames, filenames in os.walk(given):
             folder = os.path.abspath(directory)
-            specs = _gitignores(folder, stop)
+            specs = _gitignores(folder, stop, read)
             dirnames[:] = sorted(
                 d for d in dirnames
                 if not _excluded(config.relative(os.path.join(directory, d))
