@@ -59,7 +59,8 @@ class Buffer:
         top = self.collections_root
         if ref is None or top is None:
             return []
-        return list(dict.fromkeys(t.name for t in definition.catalogue(ref, self.path, top)))
+        return list(dict.fromkeys(
+            t.name for t in definition.catalogue(ref, self.path, top, self.disk.names)))
 
 
 def hover_schema(buffer: Buffer, where: types.Position) -> tuple[str, types.Range] | None:
@@ -86,7 +87,7 @@ def define(buffer: Buffer, where: types.Position) -> types.Location | None:
     if ref is None:
         return None
     target = definition.resolve(ref, pointer.resolve(guide.record, place.pointer),
-                                buffer.path, top)
+                                buffer.path, top, buffer.disk.names)
     if target is None:
         return None
     start = types.Position(line=0, character=0)

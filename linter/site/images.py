@@ -1,5 +1,5 @@
-"""Measuring the site's own images (from their headers) and finding a Jekyll site's root: the
-files the image checks are given sizes of (``linter.checks.images`` holds the pure checks)."""
+"""Measuring the site's own images from their headers: the sizes the image checks are given
+(``linter.checks.images`` holds the pure checks)."""
 
 from __future__ import annotations
 
@@ -68,23 +68,6 @@ def read_image_size(path: Path) -> tuple[int, int] | None:
     if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
         return None
     return width, height
-
-
-def find_site_root(start: Path, looked: list[str] | None = None) -> Path | None:
-    """The nearest directory at or above `start` that holds a `_config.yml` file; each
-    `_config.yml` path it looks for is added to `looked`."""
-    try:
-        here = start.resolve()
-        directory = here if here.is_dir() else here.parent
-        for candidate in (directory, *directory.parents):
-            config = candidate / "_config.yml"
-            if looked is not None:
-                looked.append(str(config))
-            if config.is_file():
-                return candidate
-    except OSError:
-        return None
-    return None
 
 
 def image_size(path: str, root: str) -> Size:

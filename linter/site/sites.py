@@ -16,13 +16,29 @@ from ..engine.config import Config
 from ..reading.defaults import Scope
 from ..rules.context import Site
 from . import files
-from .images import find_site_root
 from .info import find_generator, hugo_settings
 from .scan import NotARecord, read_record
 
 # The site root above a folder (or None), its settings, and the files looked for on the way.
 SiteFound = tuple[str | None, dict[str, Any], tuple[str, ...]]
 FindSite = Callable[[str, str], SiteFound]
+
+
+def find_site_root(start: Path, looked: list[str] | None = None) -> Path | None:
+    """The nearest directory at or above `start` that holds a `_config.yml` file; each
+    `_config.yml` path it looks for is added to `looked`."""
+    try:
+        here = start.resolve()
+        directory = here if here.is_dir() else here.parent
+        for candidate in (directory, *directory.parents):
+            config = candidate / "_config.yml"
+            if looked is not None:
+                looked.append(str(config))
+            if config.is_file():
+                return candidate
+    except OSError:
+        return None
+    return None
 
 
 def site_in(directory: str, cwd: str = "") -> SiteFound:
