@@ -201,6 +201,19 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # the largest file fmlint reads (a 50 MB reco
 MAX_SETTINGS_BYTES = 1024 * 1024  # the largest .gitignore or _config.yml fmlint reads
 
 
+Stamp = tuple[int, int] | None  # (size, mtime_ns); None: the file cannot be read
+
+
+def stamp(path: str) -> Stamp:
+    """A file's (size, mtime_ns), or None when it cannot be read: whether a file read before
+    changed since."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
 class ReadRefused(OSError):
     """A file fmlint will not read; the message says why (not a regular file, a link that
     leads outside the checked folders, or larger than the limit)."""

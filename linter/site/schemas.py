@@ -21,7 +21,7 @@ from ..reading import pointer as json_pointer
 from ..schema.documents import parse
 from ..schema.shipped import BUILTIN, builtin, builtin_name, take_declared
 from ..schema.validation import Schema, SchemaError, declares_id, standard, subschemas
-from .files import ReadRefused, read_whole
+from .files import ReadRefused, Stamp, read_whole, stamp
 from .schemafetch import fetched
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 _MAX_DOCUMENTS = 256  # files and URLs one schema may reach through its $refs
 _MAX_LOADED = 256  # schemas a store keeps (a long editor session sees many)
 _NOWHERE = object()
-
-Stamp = tuple[int, int] | None  # (size, mtime_ns); None: the file cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +56,6 @@ def access_for(config: Config, roots: Iterable[str] | None = None) -> Access:
     return Access(None if roots is None else tuple(dict.fromkeys(roots)),
                   frozenset(host.lower() for host in config.schema_hosts),
                   folder, config.online_settings, config.base_dir)
-
-
-def stamp(path: str) -> Stamp:
-    """A file's (size, mtime_ns), or None when it cannot be read."""
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return info.st_size, info.st_mtime_ns
 
 
 Fetched = tuple[Any, str | None] | SchemaError  # (document, cache file), or why not
@@ -132,10 +121,6 @@ class SchemaStore:
         """The schema ``reference`` names in the configuration (a built-in name, a path or a
         URL)."""
         return self.load(reference, access_for(config))
-
-    def configured(self, config: Config, path: str | None = None) -> Schema:
-        """The schema the configuration gives the file ``path`` (``Config.schema_for``)."""
-        return self.named(config.schema_for(path), config)
 
     def declared(self, record: Any, path: str | None, config: Config,
                  site_root: str | None = None) -> Schema | None:

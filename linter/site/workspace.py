@@ -17,7 +17,8 @@ from ..engine.config import Config
 from ..rules.context import ImageSizer, NameLookup, Site
 from . import configfile, images, refnames, sites
 from .configfile import ConfigError
-from .schemas import SchemaStore, Stamp, stamp
+from .files import Stamp, stamp
+from .schemas import SchemaStore
 
 _MAX_KEPT = 4096  # entries of each memo (a long editor session meets many sites and images)
 _T = TypeVar("_T")
