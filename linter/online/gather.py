@@ -31,7 +31,7 @@ def gather(sources: Iterable[tuple[str, bytes | None]], config: Config, *,
     for path, data in sources:
         if data is None:
             try:
-                data = read_whole(path, roots=reading_roots(path, roots or [path]))[1]
+                data = read_whole(path, roots=reading_roots(path, roots or [path], disk))[1]
             except OSError:
                 continue
         for url, needs in needs_in(data, path, config, settings.exclude, disk).items():

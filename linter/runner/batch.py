@@ -6,7 +6,6 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..engine import lint as engine
@@ -144,8 +143,9 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     """Read, check, and (with ``mode.fix``) write one file. Never raises. ``with_digest``:
     the outcome carries the SHA-256 of the bytes checked (for the result cache); ``disk``:
     what the run read of sites, images and schemas."""
+    disk = disk or Workspace()
     try:
-        info, data = files.read_whole(path, roots=reading_roots(path, roots))
+        info, data = files.read_whole(path, roots=reading_roots(path, roots, disk))
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text, disk)
@@ -165,16 +165,14 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
-@lru_cache(maxsize=1024)
-def _real_folder(folder: str) -> str:
-    return os.path.realpath(folder)
-
-
-def reading_roots(path: str, roots: list[str]) -> list[str] | None:
+def reading_roots(path: str, roots: list[str], disk: Workspace | None = None
+                  ) -> list[str] | None:
     """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
-    its way, else within the checked folders (a file named itself: within its folder)."""
+    its way, else within the checked folders (a file named itself: within its folder).
+    ``disk``: where the run's folders really are, found once each."""
     folder, _name = os.path.split(os.path.abspath(path))
-    if not os.path.islink(path) and _real_folder(folder) == folder:
+    if not os.path.islink(path) and (
+            disk.real_folder(folder) if disk else os.path.realpath(folder)) == folder:
         return None
     return [os.path.dirname(root) or "." if root == path else root for root in roots]
 

@@ -1,14 +1,16 @@
 """The one owner of what checks read from disk that can change while fmlint runs.
 
 Configurations (by file), schemas (by file or URL, with what their ``$ref``s reach), sites
-(generator, ``_config.yml`` settings, defaults), the records references name and the sizes of
-the site's images are read once and kept here, not in module memos. A batch run makes one
+(generator, ``_config.yml`` settings, defaults), the records references name, the sizes of
+the site's images and where folders really are (links resolved) are read once and kept
+here, not in module memos. A batch run makes one
 ``Workspace`` (and each worker process its own); the language server keeps one for hours, and
 ``refresh`` drops everything when a file a check used changed, ``reload`` whatever happens.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -34,7 +36,8 @@ class Workspace:
         # configuration file -> the stamps of the files it was read from, and what it gave
         self._configs: dict[str, tuple[tuple[Stamp, ...], Config | ConfigError]] = {}
         self._new_errors: list[str] = []
-        self._memos: dict[str, dict[Any, Any]] = {"sites": {}, "sizes": {}, "paths": {}}
+        self._memos: dict[str, dict[Any, Any]] = {
+            "sites": {}, "sizes": {}, "paths": {}, "folders": {}}
         self._stamps: dict[str, Stamp] = {}
         self._lock = threading.Lock()
 
@@ -98,6 +101,10 @@ class Workspace:
 
     def _path(self, url: str, root: str, site_url: str | None, baseurl: str) -> str | None:
         return self._kept("paths", (url, root, site_url, baseurl), images.local_path)
+
+    def real_folder(self, folder: str) -> str:
+        """Where ``folder`` really is (links resolved)."""
+        return self._kept("folders", (folder,), os.path.realpath)
 
     def name_lookup(self, site: Site, config: Config, deps: list[str]) -> NameLookup:
         """The names of the records references may name (``refnames.name_lookup``)."""
