@@ -32,11 +32,11 @@ from linter import __version__
 from linter.cli import check
 from linter.engine.config import Config
 from linter.engine.lint import check_text
+from linter.net.settings import SettingsError, from_table
 from linter.online import store
-from linter.online.facts import UrlFacts, https_form, verdict
 from linter.online.gather import gather
 from linter.online.probe import Prober
-from linter.online.settings import SettingsError, from_table
+from linter.rules.urlfacts import UrlFacts, https_form, verdict
 
 from .conftest import CORPUS
 

@@ -324,7 +324,7 @@ def test_block_scalar_places_spell_the_value() -> None:
     import random
 
     from linter.reading import source, yamldoc
-    from linter.rules.context import _char_spans
+    from linter.reading.charspans import char_spans
 
     rng = random.Random(20261126)
     mapped = 0
@@ -340,7 +340,7 @@ def test_block_scalar_places_spell_the_value() -> None:
         span = document.spans.get("/k")
         if span is None or span.raw is None:
             continue  # (not YAML: a more indented first line, then a less indented one)
-        places = _char_spans(text, span)
+        places = char_spans(text, span)
         if places is None:
             assert not span.raw.strip(), text  # (only blocks without text are left out)
             continue

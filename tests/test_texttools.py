@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 import yaml
 
-from linter.checks.text import (
-    TextProblem,
+from linter.checks.characters import (
     find_control_characters,
     find_html_entities,
-    find_mojibake,
     find_non_nfc,
     find_replacement_characters,
     find_whitespace_problems,
-    yaml11_trap,
 )
+from linter.checks.mojibake import find_mojibake
+from linter.checks.problem import Problem as TextProblem
+from linter.checks.yamlnumbers import yaml11_trap
 
 from .conftest import CORPUS
 
@@ -159,7 +159,7 @@ def test_mojibake_is_found_without_loading_ftfy_s_formatting() -> None:
     """ftfy's terminal-width module (and wcwidth) stays unloaded until something uses it."""
     script = (
         "import sys\n"
-        "from linter.checks.text import find_mojibake\n"
+        "from linter.checks.mojibake import find_mojibake\n"
         "found = find_mojibake('Met\\u00e2\\u20ac\\u2122s')\n"
         "print(found[0].replacement, 'wcwidth' in sys.modules)\n"
         "from ftfy import display_ljust\n"

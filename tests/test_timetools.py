@@ -10,14 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.checks.times import (
-    diagnose,
-    filename_date,
-    local_date,
-    parse_rfc3339,
-    to_utc_text,
-    zone_is_valid,
-)
+from linter.checks.timerepair import diagnose
+from linter.checks.times import filename_date, local_date, parse_rfc3339, to_utc_text, zone_is_valid
 
 from .conftest import CORPUS, SEED
 

@@ -14,22 +14,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.checks.amp import amp_cache_subdomain, amp_cache_url
-from linter.checks.urls import (
+from linter.checks.sites import (
     DEFAULT_TRACKING_PARAMS,
-    UrlProblem,
     canonical_url,
-    check_url_syntax,
-    fix_url,
     host_matches_domain,
-    host_name_problem,
     host_of,
     is_bare_domain,
     registrable_domain,
     same_site,
-    scheme_problem,
     strip_tracking,
     tracking_params,
 )
+from linter.checks.urlparts import host_name_problem
+from linter.checks.urls import UrlProblem, check_url_syntax, fix_url, scheme_problem
 
 from .conftest import CORPUS
 
@@ -555,7 +552,7 @@ def test_public_suffix_list_is_read_from_the_package_without_network() -> None:
         "    def connect(self, *a): raise AssertionError('network used')\n"
         "socket.socket = Blocked\n"
         "socket.getaddrinfo = lambda *a, **k: (_ for _ in ()).throw(AssertionError('dns'))\n"
-        "from linter.checks.urls import registrable_domain\n"
+        "from linter.checks.sites import registrable_domain\n"
         "print(registrable_domain('news.met.police.uk'))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,

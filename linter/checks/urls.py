@@ -1,12 +1,11 @@
-"""Pure functions on URL strings: syntax problems, scheme, tracking parameters, hosts and sites.
+"""URL syntax: what is wrong with a URL string (RFC 3986 and the mistakes records make), its
+repair, and the scheme a site wants.
 
-Nothing here touches the network. The Public Suffix List comes from the copy bundled with the
-``publicsuffixlist`` package and is loaded on first use.
+Nothing here touches the network.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import ipaddress
 import itertools
@@ -16,17 +15,27 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from .problem import Problem
 
 if TYPE_CHECKING:
-    from publicsuffixlist import PublicSuffixList
-
-
-Place = tuple[int, int, str | None]
-"""(start, end, repair) of one place a problem is found at: the text that replaces
-url[start:end], or None when there is no repair."""
+    pass
+from .sites import host_to_ascii, psl
+from .urlparts import (
+    JOINERS,
+    MAX_URL_LENGTH,
+    NAMED,
+    NEVER_IN_URL,
+    SCHEME_RE,
+    Place,
+    UrlSpans,
+    host_name_problem,
+    host_port,
+    shorten,
+    split_url,
+    too_long,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,24 +52,7 @@ class UrlProblem(Problem):
 # Kinds that RFC 3986 syntax allows but that almost always mean a mistake in a record.
 ADVISORY_KINDS = frozenset({"entity", "scheme-case", "doubled-scheme", "missing-scheme"})
 
-# Parameters whose only job is to track a click or campaign; none of them selects content.
-DEFAULT_TRACKING_PARAMS: tuple[str, ...] = (
-    "utm_*",  # Google Analytics campaign tags (utm_source, utm_medium, utm_campaign, ...)
-    "_ga", "_gl", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "gad_source", "srsltid",
-    "fbclid", "igshid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id", "epik", "rdt_cid",
-    "mc_cid", "mc_eid",  # Mailchimp
-    "_hsenc", "_hsmi", "__hstc", "__hssc", "__hsfp", "hsctatracking",  # HubSpot
-    "mkt_tok",  # Marketo
-    "elq_cid", "elq_mid", "elqtrackid", "elqtrack", "elqaid", "elqat", "elqcampaignid",  # Eloqua
-    "at_campaign", "at_medium", "at_custom*",  # AT Internet
-    "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",  # comScore
-    "oly_anon_id", "oly_enc_id", "vero_id", "vero_conv", "_openstat", "wickedid",
-    "s_kwcid", "ef_id", "irclickid", "wt.mc_id", "ocid", "ncid",
-    "guccounter", "guce_referrer", "guce_referrer_sig", "__twitter_impression",
-)
 
-_URI_RE = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.DOTALL)
-_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _SCHEME_PREFIX_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):(//)?")
 _WEB_SCHEMES = frozenset({"http", "https"})
 _ENTITY_RE = re.compile(
@@ -75,31 +67,15 @@ _CLEAN_URL_RE = re.compile(
     r"(?:[/?#](?:[A-Za-z0-9\-._~!$'()*+,;=:@/?#]|%[0-9A-Fa-f]{2}"
     r"|&(?!#|amp;|AMP;|quot;|QUOT;|apos;|lt;|LT;|gt;|GT;|nbsp;))*)?"
 )
-_DOTS_RE = re.compile(r"[.\u3002\uff0e\uff61]")
-_ASCII_LABEL_RE = re.compile(r"[A-Za-z0-9_-]+")
+
+
 _NEEDS_HOST = frozenset({"http", "https", "ftp", "ws", "wss"})
 _HOSTLESS = frozenset({"mailto", "tel", "urn", "data", "sms", "geo", "magnet", "news"})
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
-_JOINERS = "\u200c\u200d"  # valid inside some internationalized labels
-_NEVER_IN_URL = '"<>\\`'
-_NEVER_IN_URL_RE = re.compile("[" + re.escape(_NEVER_IN_URL) + "]")
+
+
+_NEVER_IN_URL_RE = re.compile("[" + re.escape(NEVER_IN_URL) + "]")
 _ASCII_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]")
 _ORDINARY_RE = re.compile(r"[!-~]+")  # visible ASCII: never whitespace nor a control
-MAX_URL_LENGTH = 16 * 1024
-"""Longer values are not read as URLs (web servers refuse request lines over 8 KB)."""
-MAX_HOST_LENGTH = 253  # characters of a host name in ASCII, as DNS allows
-QUOTED = 60  # characters of a value a message quotes at most
-_NAMED = 6  # different characters or entities a message names at most
-
-
-def shorten(text: str, width: int = QUOTED) -> str:
-    """`text`, cut to `width` characters with an ellipsis if it is longer: for messages."""
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def too_long(url: str) -> bool:
-    """Whether `url` is too long to be read as a URL (see MAX_URL_LENGTH)."""
-    return len(url) > MAX_URL_LENGTH
 
 
 def _char_class(ch: str) -> str | None:
@@ -107,7 +83,7 @@ def _char_class(ch: str) -> str | None:
     if ch == " " or unicodedata.category(ch) == "Zs":
         return "whitespace"
     cat = unicodedata.category(ch)
-    if cat == "Cc" or (cat == "Cf" and ch not in _JOINERS) or cat in ("Zl", "Zp"):
+    if cat == "Cc" or (cat == "Cf" and ch not in JOINERS) or cat in ("Zl", "Zp"):
         return "control-char"
     return None
 
@@ -120,7 +96,7 @@ def _describe(run: str) -> str:
         return ("a " if run in names else "the character ") + kinds[0]
     if len(kinds) == 1 and run[0] in names:
         return f"{len(run):,} {kinds[0]}s"
-    shown = ", ".join(kinds[:_NAMED]) + (", ..." if len(kinds) > _NAMED else "")
+    shown = ", ".join(kinds[:NAMED]) + (", ..." if len(kinds) > NAMED else "")
     return f"{len(run):,} characters ({shown})"
 
 
@@ -137,97 +113,6 @@ def _context(url: str, start: int, end: int) -> str:
     """url[start:end] with up to 12 characters either side, to quote in a message."""
     left, right = max(0, start - 12), min(len(url), end + 12)
     return ("..." if left else "") + url[left:right] + ("..." if right < len(url) else "")
-
-
-@dataclass(frozen=True)
-class UrlSpans:
-    """(start, end) of each component of a URI reference; (-1, -1) when it is absent.
-
-    The scheme span excludes ':', the authority excludes '//', the query excludes '?' and the
-    fragment excludes '#'.
-    """
-
-    scheme: tuple[int, int]
-    authority: tuple[int, int]
-    path: tuple[int, int]
-    query: tuple[int, int]
-    fragment: tuple[int, int]
-
-
-@functools.lru_cache(maxsize=1024)  # the rules of one record split the same URLs again
-def split_url(s: str, start: int = 0, end: int | None = None) -> UrlSpans:
-    """Component offsets of the URI reference s[start:end] (RFC 3986, appendix B)."""
-    m = _URI_RE.fullmatch(s, start, len(s) if end is None else end)
-    assert m is not None  # the pattern matches every string
-    return UrlSpans(m.span(1), m.span(2), m.span(3), m.span(4), m.span(5))
-
-
-def _host_port(s: str, a0: int, a1: int) -> tuple[int, int, int, int]:
-    """Host and port spans inside the authority s[a0:a1]; port span is (-1, -1) if absent."""
-    at = s.rfind("@", a0, a1)
-    h0 = a0 if at < 0 else at + 1
-    if s.startswith("[", h0):
-        close = s.find("]", h0, a1)
-        h1 = a1 if close < 0 else close + 1
-    else:
-        colon = s.rfind(":", h0, a1)
-        h1 = a1 if colon < 0 else colon
-    if h1 < a1 and s[h1] == ":":
-        return h0, h1, h1 + 1, a1
-    return h0, h1, -1, -1
-
-
-def _is_number(text: str) -> bool:
-    return text.isascii() and text.isdigit()
-
-
-def host_name_problem(host: str) -> str | None:
-    """Why ``host`` (no port, no brackets) is not a valid host name or IPv4 address, or None."""
-    host = unquote(host)
-    if host.endswith(".") and len(host) > 1:
-        host = host[:-1]
-    labels = _DOTS_RE.split(host)
-    if any(not label for label in labels):
-        return (f"host '{shorten(host)}' has an empty label (two dots in a row, or a dot at "
-                "the start)")
-    if _is_number(labels[-1]):
-        if len(labels) == 4 and all(_is_number(label) for label in labels):
-            try:
-                ipaddress.IPv4Address(host)
-            except ValueError:
-                return f"'{shorten(host)}' is not a valid IPv4 address"
-            return None
-        return f"host '{shorten(host)}' ends in a number but is not an IPv4 address"
-    ascii_len = 0
-    for label in labels:
-        if len(label) > (63 if label.isascii() else 4 * 63):  # (too long in any form)
-            return f"host label '{label[:20]}...' is {len(label):,} characters long (at most 63)"
-        if label.isascii():
-            bad = _ASCII_LABEL_RE.sub("", label)
-            if bad:
-                return f"host label '{label}' contains '{bad[0]}', which a host name cannot have"
-            if label.startswith("-") or label.endswith("-"):
-                return f"host label '{label}' starts or ends with a hyphen"
-            if label[:4].lower() == "xn--":
-                import idna  # (imported for internationalized names only)
-
-                try:
-                    idna.decode(label)
-                except idna.IDNAError as err:
-                    return f"host label '{label}' is not a valid internationalized label: {err}"
-            ascii_len += len(label) + 1
-        else:
-            import idna
-
-            try:
-                ascii_len += len(idna.encode(label, uts46=True)) + 1
-            except idna.IDNAError as err:
-                return f"host label '{label}' is not a valid internationalized label: {err}"
-        if ascii_len - 1 > MAX_HOST_LENGTH:
-            break  # (the labels after it need not be read)
-    if ascii_len - 1 > MAX_HOST_LENGTH:
-        return f"host '{host[:30]}...' is longer than {MAX_HOST_LENGTH} characters"
-    return None
 
 
 def _ip_literal_problem(host: str) -> str | None:
@@ -252,7 +137,7 @@ def _looks_like_domain(text: str) -> bool:
     ascii_host = host_to_ascii(text)
     if ascii_host is None or ascii_host.replace(".", "").isdigit():
         return False
-    return _psl().publicsuffix(ascii_host, accept_unknown=False) is not None
+    return psl().publicsuffix(ascii_host, accept_unknown=False) is not None
 
 
 def _host_fix(rest: str) -> str | None:
@@ -361,8 +246,8 @@ def _entity_problems(url: str, c0: int, c1: int) -> list[UrlProblem]:
                        f"'{html.unescape(name)}'")
         else:
             named = [f"'{name}' for '{html.unescape(name)}'{_times(count)}"
-                     for name, count in itertools.islice(found.items(), _NAMED)]
-            more = f" and {len(found) - _NAMED:,} more" if len(found) > _NAMED else ""
+                     for name, count in itertools.islice(found.items(), NAMED)]
+            more = f" and {len(found) - NAMED:,} more" if len(found) > NAMED else ""
             message = f"the URL contains {len(places):,} HTML entities: {', '.join(named)}{more}"
         out.append(_together("entity", message, url, places, clean))
     return out
@@ -375,7 +260,7 @@ def _bad_char_problems(url: str, c0: int, c1: int) -> list[UrlProblem]:
     if not places:
         return []
     found = Counter(url[start] for start, _, _ in places)
-    named = [f"'{ch}'{_times(found[ch])}" for ch in _NEVER_IN_URL if ch in found]
+    named = [f"'{ch}'{_times(found[ch])}" for ch in NEVER_IN_URL if ch in found]
     return [_together("bad-char", f"the URL contains {_listed(named)}, which cannot appear "
                       "in a URL unencoded", url, places)]
 
@@ -402,7 +287,7 @@ def _bad_percent_problems(url: str, c0: int, c1: int, after_authority: int
 def _authority_problems(url: str, a0: int, a1: int, scheme: str | None,
                         flagged: set[int]) -> list[UrlProblem]:
     """Host and port problems in the authority url[a0:a1]."""
-    h0, h1, p0, p1 = _host_port(url, a0, a1)
+    h0, h1, p0, p1 = host_port(url, a0, a1)
     host, out = url[h0:h1], []
     if not host:
         if scheme in _NEEDS_HOST or scheme is None:
@@ -513,7 +398,7 @@ def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
         return sorted(out, key=lambda q: q.start)
     s0, s1 = p.scheme
     low = scheme.lower()
-    if not _SCHEME_RE.fullmatch(scheme):
+    if not SCHEME_RE.fullmatch(scheme):
         if not flagged.intersection(range(s0, s1)):
             out.append(_problem("bad-scheme", f"'{shorten(scheme)}:' is not a valid scheme "
                                 "(letters, digits, '+', '-' and '.' only, starting with a letter)",
@@ -595,213 +480,3 @@ def scheme_problem(
         return (f"the scheme '{shorten(m.group(1))}:' is not allowed here (allowed: {names})",
                 None)
     return None
-
-
-def _is_tracking(raw_name: str, patterns: Iterable[str]) -> bool:
-    name = unquote(raw_name.replace("+", " ")).lower()
-    return _tracking_matcher(tuple(patterns)).fullmatch(name) is not None
-
-
-@functools.lru_cache(maxsize=32)
-def _tracking_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One regular expression for a list of globs, matched case-insensitively."""
-    if not patterns:
-        return re.compile(r"(?!)")
-    return re.compile("|".join(f"(?:{fnmatch.translate(p.lower())})" for p in patterns))
-
-
-def tracking_params(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> list[str]:
-    """Names of tracking parameters in the query of ``url``, as written, in order, once each."""
-    if "?" not in url or too_long(url):
-        return []
-    q0, q1 = split_url(url).query
-    if q0 < 0:
-        return []
-    patterns = tuple(patterns)
-    names = (part.split("=", 1)[0] for part in url[q0:q1].split("&"))
-    return list(dict.fromkeys(n for n in names if n and _is_tracking(n, patterns)))
-
-
-def strip_tracking(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> str:
-    """``url`` without tracking parameters; everything else is kept exactly as written."""
-    if "?" not in url or too_long(url):
-        return url
-    q0, q1 = split_url(url).query
-    if q0 < 0:
-        return url
-    patterns = tuple(patterns)
-    parts = url[q0:q1].split("&")
-    kept = [p for p in parts if not _is_tracking(p.split("=", 1)[0], patterns)]
-    if len(kept) == len(parts):
-        return url
-    kept = [p for p in kept if p]
-    if not kept:
-        return url[:q0 - 1] + url[q1:]
-    return url[:q0] + "&".join(kept) + url[q1:]
-
-
-@functools.lru_cache(maxsize=1024)
-def host_to_ascii(host: str) -> str | None:
-    """Lower-case ASCII (punycode) form of a host name, or None if it cannot be encoded."""
-    if host.endswith(".") and len(host) > 1:
-        host = host[:-1]
-    out = []
-    for label in _DOTS_RE.split(host):
-        if not label:
-            return None
-        if label.isascii():
-            out.append(label.lower())
-            continue
-        import idna
-
-        try:
-            out.append(idna.encode(label, uts46=True).decode("ascii"))
-        except idna.IDNAError:
-            return None
-    return ".".join(out)
-
-
-@functools.lru_cache(maxsize=1024)  # several rules ask about the same URLs
-def _absolute_host(url: str) -> tuple[str, str, str] | None:
-    """(lower-case scheme, host as written, port) of an absolute URL with an authority."""
-    if too_long(url):
-        return None
-    url = url.strip()
-    p = split_url(url)
-    if p.scheme[0] < 0 or p.authority[0] < 0:
-        return None
-    scheme = url[p.scheme[0]:p.scheme[1]]
-    if not _SCHEME_RE.fullmatch(scheme):
-        return None
-    h0, h1, p0, p1 = _host_port(url, *p.authority)
-    if h1 <= h0:
-        return None
-    return scheme.lower(), url[h0:h1], url[p0:p1] if p0 >= 0 else ""
-
-
-@functools.lru_cache(maxsize=1024)
-def host_of(url: str) -> str | None:
-    """Lower-case ASCII (punycode) host of an absolute URL, without brackets; else None
-    (also for a host name longer than DNS allows)."""
-    parts = _absolute_host(url)
-    if parts is None:
-        return None
-    host = parts[1]
-    if host.startswith("["):
-        return host[1:-1].lower() if host.endswith("]") and len(host) <= MAX_HOST_LENGTH else None
-    ascii_host = host_to_ascii(unquote(host)) if len(host) <= 4 * MAX_HOST_LENGTH else None
-    return ascii_host if ascii_host is None or len(ascii_host) <= MAX_HOST_LENGTH else None
-
-
-@functools.lru_cache(maxsize=256)  # (records share a handful of providers)
-def is_bare_domain(value: str) -> tuple[bool, str | None, str]:
-    """(ok, fixed value or None, message) for a field that must hold a bare domain name."""
-    text = value.strip()
-    if not text:
-        return False, None, "the domain name is empty"
-    reasons = [] if text == value else ["has spaces around it"]  # each completes "it ..."
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://|//", text):
-        parts = _absolute_host(text if not text.startswith("//") else "x:" + text)
-        if parts is None:
-            return False, None, f"'{shorten(value)}' is a URL without a host, not a domain name"
-        text = parts[1]
-        reasons.append("is a whole URL")
-    elif re.search(r"[/?#]", text):
-        text = re.split(r"[/?#]", text, maxsplit=1)[0]
-        reasons.append("has a path after the domain name")
-    port = re.search(r":[0-9]*$", text)
-    if port and not text.startswith("["):
-        text = text[:port.start()]
-        reasons.append("has a port after the domain name")
-    if "@" in text:
-        return False, None, f"'{shorten(value)}' contains '@'; it is not a domain name"
-    if text.endswith(".") and len(text) > 1:
-        text = text[:-1]
-        reasons.append("ends with a dot")
-    if text.startswith("[") or (text.replace(".", "").isdigit() and "." in text):
-        return False, None, f"'{shorten(value)}' is an IP address, not a domain name"
-    why = host_name_problem(text)
-    if why:
-        return False, None, f"'{shorten(value)}' is not a valid domain name: {why}"
-    if "." not in _DOTS_RE.sub(".", text):
-        return False, None, f"'{shorten(value)}' has no dot, so it is not a full domain name"
-    if text != text.lower():
-        text = text.lower()
-        reasons.append("has upper-case letters")
-    if not reasons:
-        return True, None, ""
-    message = (f"'{shorten(value)}' is not a bare domain name: it {', '.join(reasons)}; write "
-               f"'{shorten(text)}'")
-    return False, text, message
-
-
-@functools.lru_cache(maxsize=1024)
-def host_matches_domain(host: str, domain: str) -> bool:
-    """True if ``host`` is ``domain`` or a subdomain of it (whole labels, IDNA-aware)."""
-    h, d = host_to_ascii(host.strip()), host_to_ascii(domain.strip())
-    if not h or not d:
-        return False
-    return h == d or h.endswith("." + d)
-
-
-@functools.cache
-def _psl() -> PublicSuffixList:
-    """The Public Suffix List bundled with the package (read from disk once, never fetched)."""
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def registrable_domain(host: str) -> str | None:
-    """Registrable domain (eTLD+1) of ``host`` in ASCII form; None for IPs and bare suffixes."""
-    if _is_ip(host) or len(host) > 4 * MAX_HOST_LENGTH:
-        return None
-    ascii_host = host_to_ascii(host.strip())
-    if ascii_host is None:
-        return None
-    return _psl().privatesuffix(ascii_host)
-
-
-def same_site(url_a: str, url_b: str) -> bool:
-    """True when both absolute URLs have the same registrable domain (or the same host)."""
-    a, b = host_of(url_a), host_of(url_b)
-    if a is None or b is None:
-        return False
-    if a == b:
-        return True  # no need to load the Public Suffix List
-    if _is_ip(a) or _is_ip(b):
-        return False
-    return (registrable_domain(a) or a) == (registrable_domain(b) or b)
-
-
-def canonical_url(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> str | None:
-    """A key for duplicate detection, or None if ``url`` is not an absolute http(s) URL.
-
-    Lower-cases scheme and host (IDNA to ASCII), reads http as https, drops the default port,
-    the fragment, tracking parameters, an empty query and a trailing '/' after a non-root path.
-    """
-    text = strip_tracking(url.strip(), patterns)
-    parts = _absolute_host(text)
-    host = host_of(text)
-    if parts is None or parts[0] not in _DEFAULT_PORTS or not host:
-        return None
-    scheme, _, port = parts
-    if ":" in host:
-        host = f"[{host}]"
-    p = split_url(text)
-    at = text.rfind("@", *p.authority)
-    userinfo = text[p.authority[0]:at + 1] if at >= 0 else ""
-    netloc = host if port in ("", _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = text[p.path[0]:p.path[1]] or "/"
-    if len(path) > 1 and path.endswith("/"):
-        path = path[:-1]
-    query = text[p.query[0]:p.query[1]] if p.query[0] >= 0 else ""
-    return f"https://{userinfo}{netloc}{path}" + (f"?{query}" if query else "")

@@ -64,8 +64,8 @@ def _check_online_settings(args: argparse.Namespace, config: Config) -> None:
         return
     if args.offline and args.no_cache:
         raise UsageError("--offline answers from the cache; it cannot go with --no-cache")
-    from ..online.fetch import tls_context
-    from ..online.settings import SettingsError, from_table
+    from ..net.fetch import tls_context
+    from ..net.settings import SettingsError, from_table
 
     try:
         tls_context(from_table(config.online_settings, config.base_dir).ca_bundle)

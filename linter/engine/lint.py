@@ -99,7 +99,7 @@ def prepare(config: Config, schemas: SchemaSource | None = None) -> None:
     library) up front: before forking workers, so that they share it instead of each
     loading it. ``schemas``: where schemas come from (without it, the built-in ones)."""
     load_all()
-    from ..checks.text import import_ftfy
+    from ..checks.mojibake import import_ftfy
 
     import_ftfy()  # (the text rules import it on first use)
 

@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 from ..engine import lint as engine
 from ..engine.config import Config
+from ..net.fetch import FetchError, target_of
 from ..reading import recordfile, source
 from ..rules.context import Context, Site
+from ..rules.urlfacts import HTTPS, IMAGE, REACH
 from ..schema import validation as schemas
-from .facts import HTTPS, IMAGE, REACH
-from .fetch import FetchError, target_of
 
 if TYPE_CHECKING:
     from ..site.workspace import Workspace
@@ -71,7 +71,7 @@ def excluded(url: str, patterns: Iterable[str]) -> bool:
 def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = (),
              disk: Workspace | None = None) -> dict[str, set[str]]:
     """URL -> what the enabled online checks need to know about it, for one file."""
-    from ..rules.images import _images
+    from ..rules.images import record_images
     from ..site.workspace import Workspace
 
     disk = disk or Workspace()
@@ -100,7 +100,7 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
         value = context.value(pointer)
         if isinstance(value, str):
             found.extend((value, need) for need in (REACH, HTTPS))
-    found.extend((image.url, IMAGE) for image in _images(context) if image.url)
+    found.extend((image.url, IMAGE) for image in record_images(context) if image.url)
     out: dict[str, set[str]] = {}
     exclude = list(exclude)
     for url, need in found:

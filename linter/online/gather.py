@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..engine.config import Config
+from ..net.settings import from_table
+from ..rules.urlfacts import UrlFacts
 from ..runner.batch import reading_roots
 from ..site.files import read_whole
 from ..site.workspace import Workspace
 from .collect import needs_in
-from .facts import UrlFacts
 from .probe import Prober, Progress
-from .settings import from_table
 from .store import Store
 
 

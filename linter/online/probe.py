@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from datetime import UTC
 
 from ..checks import images as imagetools
-from . import fetch
-from .addresses import literal
-from .facts import HTTPS, IMAGE, HttpsForm, UrlFacts, accepted, retryable
-from .fetch import FetchError, Response
-from .settings import Settings
+from ..net import fetch
+from ..net.addresses import literal
+from ..net.fetch import FetchError, Response
+from ..net.settings import Settings
+from ..rules.urlfacts import HTTPS, IMAGE, HttpsForm, UrlFacts, accepted, retryable
 
 HEAD_BYTES = 65536  # the first ranged GET: enough for nearly every image header
 HEAD_REFUSED = frozenset({400, 403, 404, 405, 406, 410, 501})  # ask again with GET

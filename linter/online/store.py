@@ -13,9 +13,9 @@ from pathlib import Path
 from time import time as _now
 
 from ..cache.results import cache_folder, replacing, warn_unreadable
+from ..net.settings import Settings
+from ..rules.urlfacts import UrlFacts
 from ..site.files import read_whole
-from .facts import UrlFacts
-from .settings import Settings
 
 FILE_NAME = "online.json"
 

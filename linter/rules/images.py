@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import images as imagetools
-from ..checks import urls as urltools
+from ..checks import urlparts
 from ..schema.validation import describe
 from .context import Context
 from .finding import Finding
@@ -17,7 +17,7 @@ GROUP = "images"
 
 
 @dataclass(frozen=True, slots=True)
-class _Image:
+class Image:
     """An image value of the record and what it declares."""
 
     pointer: str
@@ -32,7 +32,7 @@ class _Image:
 _IMAGES = ("images",)
 
 
-def _images(ctx: Context) -> list[_Image]:
+def record_images(ctx: Context) -> list[Image]:
     """The record's images (found once per record: each image rule reads them)."""
     memo = ctx.notes.memo
     found = memo.get(_IMAGES)
@@ -41,16 +41,16 @@ def _images(ctx: Context) -> list[_Image]:
     return found
 
 
-def _find_images(ctx: Context) -> Iterator[_Image]:
+def _find_images(ctx: Context) -> Iterator[Image]:
     for pointer in ctx.notes.with_role("image"):
         if not isinstance(ctx.value(pointer), dict):
             continue
         parts = ctx.children(pointer)
         url_pointer = parts.get("image-url")
         url = ctx.value(url_pointer) if url_pointer else None
-        yield _Image(
+        yield Image(
             pointer,
-            url if isinstance(url, str) and not urltools.too_long(url) else None,  # (url-syntax)
+            url if isinstance(url, str) and not urlparts.too_long(url) else None,  # (url-syntax)
             url_pointer,
             ctx.value(parts["width"]) if "width" in parts else None,
             parts.get("width"),
@@ -66,7 +66,7 @@ def _size(value: Any) -> int | None:
 _LOCAL_SIZES = ("local-sizes",)
 
 
-def _local_size(ctx: Context, image: _Image) -> tuple[int, int] | str | None:
+def local_size(ctx: Context, image: Image) -> tuple[int, int] | str | None:
     """The real size of an image the site serves, "missing", or None (another site's image,
     or a header that cannot be read); read once per record, whichever image rule asks."""
     if ctx.image_sizer is None or image.url is None:
@@ -90,7 +90,7 @@ def image_dimensions(ctx: Context) -> Iterator[Finding]:
     No fix: the real size is not known here (see image-url-hint and image-local).
     """
     largest = ctx.option("max")
-    for image in _images(ctx):
+    for image in record_images(ctx):
         sides = (("width", image.width, image.width_pointer),
                  ("height", image.height, image.height_pointer))
         present = [name for name, value, where in sides if where is not None]
@@ -144,10 +144,10 @@ def image_url_hint(ctx: Context) -> Iterator[Finding]:
     Fix: unsafe (the URL may lie): sets width and height to what the URL states. Where the
     URL's hints disagree with each other, the finding says so and there is no fix.
     """
-    for image in _images(ctx):
+    for image in record_images(ctx):
         if image.url is None or image.width_pointer is None:
             continue
-        if _local_size(ctx, image) is not None:
+        if local_size(ctx, image) is not None:
             continue
         verdict = imagetools.check_declared(image.url, _size(image.width), _size(image.height))
         if verdict is None or verdict.agrees:
@@ -173,20 +173,20 @@ def image_local(ctx: Context) -> Iterator[Finding]:
     A missing file is an error (a broken image on the page). A declared size different from
     the file's real size is reported with a safe fix to the real size.
     """
-    for image in _images(ctx):
-        found = _local_size(ctx, image)
+    for image in record_images(ctx):
+        found = local_size(ctx, image)
         if found is None or image.url_pointer is None:
             continue
         if found == "missing":
             yield ctx.report(image.url_pointer, f"{ctx.where(image.url_pointer)}: the image "
-                             f"{urltools.shorten(image.url, 200)} is not in the site "
+                             f"{urlparts.shorten(image.url, 200)} is not in the site "
                              "(no such file)")
             continue
         assert isinstance(found, tuple)
         yield from real_size(ctx, image, found, "the file")
 
 
-def real_size(ctx: Context, image: _Image, size: tuple[int, int], what: str
+def real_size(ctx: Context, image: Image, size: tuple[int, int], what: str
               ) -> Iterator[Finding]:
     """A finding with a safe fix when an image's declared size is not its real ``size``."""
     width, height = size

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from .context import Context
 from .finding import SEVERITY_RANK, Finding
-from .images import _images, _local_size, real_size
+from .images import local_size, real_size, record_images
 from .registry import rule
 
 GROUP = "online"
@@ -53,7 +53,7 @@ def url_reachable(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.config.online_facts is None:
         return
-    from ..online.facts import lookup, verdict  # (offline runs need none of it)
+    from .urlfacts import lookup, verdict  # (offline runs need none of it)
 
     accept = _accept(ctx)
     for pointer in ctx.notes.with_format(*_URL_FORMATS):
@@ -90,12 +90,12 @@ def image_remote_size(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.config.online_facts is None:
         return
-    from ..online.facts import lookup
+    from .urlfacts import lookup
 
-    for image in _images(ctx):
+    for image in record_images(ctx):
         if image.url is None or image.width_pointer is None or image.height_pointer is None:
             continue
         facts = lookup(ctx.config, image.url)
-        if facts is None or facts.image is None or _local_size(ctx, image) is not None:
+        if facts is None or facts.image is None or local_size(ctx, image) is not None:
             continue
         yield from real_size(ctx, image, tuple(facts.image), "the image at its URL")

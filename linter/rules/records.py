@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..checks import urls as urltools
+from ..checks import sites, urlparts
 from .context import Context, IndexEntry
 from .finding import Finding
 from .registry import RULES, rule
@@ -29,7 +29,7 @@ def _duplicates(entries: list[IndexEntry]) -> Iterator[Finding]:
             yield Finding(entry.path, entry.line, entry.column, entry.end_line,
                           entry.end_column, CODE, rule_.name, rule_.severity,  # type: ignore
                           f"the same story is filed again: {entry.label} "
-                          f"{urltools.shorten(key, 200)} is also in "
+                          f"{urlparts.shorten(key, 200)} is also in "
                           f"{named}{more}", entry.pointer)
 
 
@@ -45,7 +45,7 @@ def duplicate_record(ctx: Context) -> Iterator[Finding]:
     This rule needs all the records of a run: check the whole folder, not one file.
     """
     for pointer, url in own_urls(ctx, ""):
-        canonical = urltools.canonical_url(url)
+        canonical = sites.canonical_url(url)
         if canonical is not None:
             ctx.add_entry(canonical, pointer, ctx.where(pointer))
     return iter(())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..checks import urls as urltools
+from ..checks import urlparts
 from ..schema.annotate import Reference
 from .context import Context, IndexEntry
 from .finding import Finding
@@ -105,7 +105,7 @@ def broken_reference(ctx: Context) -> Iterator[Finding]:
         for where, name in _names(ctx, pointer):
             if name in names:
                 continue
-            shown = f"{ctx.where(where)} '{urltools.shorten(name, 120)}' names no record"
+            shown = f"{ctx.where(where)} '{urlparts.shorten(name, 120)}' names no record"
             if not names:
                 yield ctx.report(where, f"{shown}: nothing in {ref.files} has a name to "
                                  "give (is the schema's x-fmlint-ref right?)")
@@ -131,7 +131,7 @@ def _duplicates(entries: list[IndexEntry]) -> Iterator[Finding]:
             more = f" and {len(others) - 3} more" if len(others) > 3 else ""
             yield Finding(entry.path, entry.line, entry.column, entry.end_line,
                           entry.end_column, DUPLICATE, rule_.name, rule_.severity,  # type: ignore
-                          f"{entry.label} '{urltools.shorten(value, 200)}' must be unique, "
+                          f"{entry.label} '{urlparts.shorten(value, 200)}' must be unique, "
                           f"but is also in {named}{more}", entry.pointer)
 
 

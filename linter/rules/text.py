@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ..checks import text as texttools
+from ..checks.characters import (
+    find_control_characters,
+    find_html_entities,
+    find_non_nfc,
+    find_replacement_characters,
+    find_whitespace_problems,
+)
+from ..checks.mojibake import find_mojibake
+from ..checks.problem import Problem
+from ..checks.text import unremarkable
+from ..checks.yamlnumbers import yaml11_trap, yaml12_number
 from .context import Context
 from .finding import Finding
 from .registry import rule
@@ -25,11 +35,11 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
         found = memo[_TEXTS] = [
             (pointer, value) for pointer in ctx.notes.with_media(TEXT)
             if isinstance(value := ctx.value(pointer), str)
-            and not texttools.unremarkable(value)]
+            and not unremarkable(value)]
     return found
 
 
-def _report(ctx: Context, find: Callable[[str], list[texttools.TextProblem]]
+def _report(ctx: Context, find: Callable[[str], list[Problem]]
             ) -> Iterator[Finding]:
     for pointer, text in _texts(ctx):
         span = ctx.spans.get(pointer)
@@ -48,7 +58,7 @@ def _report(ctx: Context, find: Callable[[str], list[texttools.TextProblem]]
                              sub=(problem.start, problem.end))
 
 
-def _fix_message(problem: texttools.TextProblem) -> str:
+def _fix_message(problem: Problem) -> str:
     return {
         "mojibake": "repair the mis-decoded text",
         "html-entity": "decode the character references",
@@ -73,7 +83,7 @@ def mojibake(ctx: Context) -> Iterator[Finding]:
     Fix: safe when the repair is a clean re-decoding (encode as the wrong codec, decode as
     UTF-8); unsafe when ftfy had to guess bytes that were lost.
     """
-    return _report(ctx, texttools.find_mojibake)
+    return _report(ctx, find_mojibake)
 
 
 @rule("FM102", "html-entity", severity="warning", fix="safe", group=GROUP,
@@ -89,7 +99,7 @@ def html_entity(ctx: Context) -> Iterator[Finding]:
     only keeps HTML from breaking a line there, and plain text has no such breaks (as
     U+00A0 it would be an invisible difference that searches and comparisons trip over).
     """
-    return _report(ctx, texttools.find_html_entities)
+    return _report(ctx, find_html_entities)
 
 
 @rule("FM103", "replacement-character", severity="error", group=GROUP,
@@ -99,7 +109,7 @@ def replacement_character(ctx: Context) -> Iterator[Finding]:
     U+FFFD REPLACEMENT CHARACTER (shown as `�`) is what a decoder writes for bytes it could
     not read: the original character is gone. No fix: look the text up at its source.
     """
-    return _report(ctx, texttools.find_replacement_characters)
+    return _report(ctx, find_replacement_characters)
 
 
 @rule("FM104", "control-character", severity="warning", fix="sometimes", group=GROUP,
@@ -120,7 +130,7 @@ def control_character(ctx: Context) -> Iterator[Finding]:
     line feed); unsafe for bidirectional characters (removing one can change how the text
     reads).
     """
-    return _report(ctx, lambda text: texttools.find_control_characters(text, crlf=False))
+    return _report(ctx, lambda text: find_control_characters(text, crlf=False))
 
 
 @rule("FM105", "whitespace", severity="info", fix="safe", group=GROUP,
@@ -132,7 +142,7 @@ def whitespace(ctx: Context) -> Iterator[Finding]:
 
     Fix: safe — trims the ends and collapses runs to one space.
     """
-    return _report(ctx, texttools.find_whitespace_problems)
+    return _report(ctx, find_whitespace_problems)
 
 
 @rule("FM106", "unicode-normalization", severity="warning", fix="safe", group=GROUP,
@@ -145,7 +155,7 @@ def unicode_normalization(ctx: Context) -> Iterator[Finding]:
 
     Fix: safe — normalises to NFC.
     """
-    return _report(ctx, texttools.find_non_nfc)
+    return _report(ctx, find_non_nfc)
 
 
 @rule("FM107", "yaml-boolean", severity="warning", fix="safe", group=GROUP,
@@ -167,7 +177,7 @@ def yaml_boolean(ctx: Context) -> Iterator[Finding]:
     for pointer, span in ctx.spans.items():
         if span.style is not None or not span.raw or span.raw[0] not in _TRAP_START:
             continue
-        trap = texttools.yaml11_trap(span.raw, plain=True)
+        trap = yaml11_trap(span.raw, plain=True)
         if trap is None:
             continue
         expected = ctx.notes.types.get(pointer, frozenset())
@@ -185,7 +195,7 @@ def yaml_boolean(ctx: Context) -> Iterator[Finding]:
                                              style='"'))
         elif expected & {"integer", "number"} and isinstance(value, int | float) and not (
                 isinstance(value, bool)):
-            other = texttools.yaml12_number(span.raw)
+            other = yaml12_number(span.raw)
             later = "a string" if other is None else f"the number {other}"
             yield ctx.report(pointer, f"{ctx.where(pointer)}: '{span.raw}' is the number "
                              f"{value} in YAML 1.1 (PyYAML, Jekyll) but {later} in YAML 1.2; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
+from ..checks import timerepair
 from ..checks import times as timetools
 from ..reading import defaults
 from ..schema.valuenotes import GENERATOR_DATE
@@ -108,7 +109,7 @@ def timestamp_format(ctx: Context) -> Iterator[Finding]:
     """
     zone = _zone(ctx)
     for pointer, text in _timestamps(ctx):
-        diagnosis = timetools.diagnose(text, default_zone=zone)
+        diagnosis = timerepair.diagnose(text, default_zone=zone)
         if not diagnosis.ok:
             yield _format_finding(ctx, pointer, diagnosis, diagnosis.message)
     if ctx.config.timezone or ctx.site.timezone or ctx.site.generator in _UTC_READERS:
@@ -117,14 +118,14 @@ def timestamp_format(ctx: Context) -> Iterator[Finding]:
         text = _written(ctx, pointer)
         read = None if text is None else timetools.read_generator_date(text)
         if read is not None and read.timed and not read.zoned:
-            diagnosis = timetools.diagnose(text or "", default_zone=zone)
+            diagnosis = timerepair.diagnose(text or "", default_zone=zone)
             yield _format_finding(
                 ctx, pointer, diagnosis, f"{text} has no time zone, and the site sets none "
                 "('timezone' in _config.yml): the generator reads it in the zone of whatever "
                 "machine builds the site; add one, e.g. 'Z' for UTC or '+01:00'")
 
 
-def _format_finding(ctx: Context, pointer: str, diagnosis: timetools.Diagnosis,
+def _format_finding(ctx: Context, pointer: str, diagnosis: timerepair.Diagnosis,
                     message: str) -> Finding:
     fix = None
     if diagnosis.replacement is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
+from ..checks import sites, urlparts
 from ..checks import urls as urltools
 from .context import Context
 from .finding import Finding
@@ -29,7 +30,7 @@ def _urls(ctx: Context, formats: tuple[str, ...] = _ANY, *, any_length: bool = F
     to be a URL only with `any_length` (url-syntax says so, the other rules leave it)."""
     for pointer in ctx.notes.with_format(*formats):
         value = ctx.value(pointer)
-        if isinstance(value, str) and (any_length or not urltools.too_long(value)):
+        if isinstance(value, str) and (any_length or not urlparts.too_long(value)):
             yield pointer, value, ctx.notes.formats[pointer]
 
 
@@ -104,7 +105,7 @@ def url_scheme(ctx: Context) -> Iterator[Finding]:
         if replacement:
             form, detail = None, ""
             if ctx.config.online_facts is not None:
-                from ..online.facts import lookup
+                from .urlfacts import lookup
 
                 facts = lookup(ctx.config, url)
                 if facts is not None:
@@ -121,7 +122,7 @@ def url_scheme(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("FM203", "url-tracking", severity="warning", fix="safe", group=GROUP,
-      options={"parameters": Option(list(urltools.DEFAULT_TRACKING_PARAMS),
+      options={"parameters": Option(list(sites.DEFAULT_TRACKING_PARAMS),
                                     "query parameters to report (globs such as 'utm_*')")},
       summary="A URL carries tracking parameters (utm_*, fbclid, gclid...).")
 def url_tracking(ctx: Context) -> Iterator[Finding]:
@@ -134,11 +135,11 @@ def url_tracking(ctx: Context) -> Iterator[Finding]:
     """
     patterns = ctx.option("parameters")
     for pointer, url, _fmt in _urls(ctx):
-        found = urltools.tracking_params(url, patterns)
+        found = sites.tracking_params(url, patterns)
         if not found:
             continue
-        cleaned = urltools.strip_tracking(url, patterns)
-        names = ", ".join(urltools.shorten(name) for name in found[:_NAMED])
+        cleaned = sites.strip_tracking(url, patterns)
+        names = ", ".join(urlparts.shorten(name) for name in found[:_NAMED])
         if len(found) > _NAMED:
             names += f" and {len(found) - _NAMED:,} more"
         yield ctx.report(pointer, f"{ctx.where(pointer)} has tracking parameters: {names}",
@@ -170,7 +171,7 @@ def provider_domain(ctx: Context) -> Iterator[Finding]:
         domain = ctx.value(pointer)
         if not isinstance(domain, str):
             continue
-        ok, fixed, message = urltools.is_bare_domain(domain)
+        ok, fixed, message = sites.is_bare_domain(domain)
         if not ok:
             fix = None
             if fixed is not None:
@@ -184,10 +185,10 @@ def provider_domain(ctx: Context) -> Iterator[Finding]:
         if urls and urls[0][0] == ctx.children(item).get("original-url"):
             urls = urls[:1]
         for url_pointer, url in urls:
-            host = urltools.host_of(url)
+            host = sites.host_of(url)
             if host is None or _on_platform(host, platforms):
                 continue
-            if not urltools.host_matches_domain(host, domain):
+            if not sites.host_matches_domain(host, domain):
                 yield ctx.report(url_pointer, f"{ctx.where(url_pointer)} is on {host}, which "
                                  f"is not the provider's domain {domain} or a subdomain of it")
 
@@ -231,11 +232,11 @@ def amp_url(ctx: Context) -> Iterator[Finding]:
             continue
         item = ctx.parent(pointer)
         for own_pointer, own in own_urls(ctx, item)[:1]:
-            if urltools.host_of(own) and urltools.host_of(amp) and not urltools.same_site(
+            if sites.host_of(own) and sites.host_of(amp) and not sites.same_site(
                     amp, own):
                 yield ctx.report(pointer, f"{ctx.where(pointer)} is on "
-                                 f"{urltools.host_of(amp)}, another site than "
-                                 f"{ctx.where(own_pointer)} ({urltools.host_of(own)})")
+                                 f"{sites.host_of(amp)}, another site than "
+                                 f"{ctx.where(own_pointer)} ({sites.host_of(own)})")
         cache_pointer = ctx.children(item).get("amp-cache-url")
         cached = ctx.value(cache_pointer) if cache_pointer else None
         from ..checks.amp import amp_cache_url
@@ -244,7 +245,7 @@ def amp_url(ctx: Context) -> Iterator[Finding]:
         if isinstance(cached, str) and expected and cached != expected:
             yield ctx.report(cache_pointer, f"{ctx.where(cache_pointer)} is not the AMP cache "
                              f"URL of {ctx.where(pointer)}; it should be "
-                             f"{urltools.shorten(expected, 200)}",
+                             f"{urlparts.shorten(expected, 200)}",
                              fix=ctx.replace(cache_pointer, expected, f"write {expected}",
                                              safe=True))
 
@@ -261,11 +262,11 @@ def related_self(ctx: Context) -> Iterator[Finding]:
         items = ctx.value(related)
         if not isinstance(items, list):
             continue
-        own = {urltools.canonical_url(u) for _p, u in own_urls(ctx, ctx.parent(related))}
+        own = {sites.canonical_url(u) for _p, u in own_urls(ctx, ctx.parent(related))}
         own.discard(None)
         for i in range(len(items)):
             for pointer, url in own_urls(ctx, f"{related}/{i}"):
-                if urltools.canonical_url(url) in own:
+                if sites.canonical_url(url) in own:
                     yield ctx.report(pointer, f"{ctx.where(pointer)} is the record's own URL: "
                                      "an article is not related to itself")
                     break

@@ -292,8 +292,8 @@ def _check_network(config: Config, path: str, lines: _Lines) -> None:
     """The [network] table's values beyond their types (addresses, 'host:port', files)."""
     if not config.online_settings:
         return
-    from ..online import settings
-    from ..online.fetch import tls_context
+    from ..net import settings
+    from ..net.fetch import tls_context
 
     try:
         tls_context(settings.from_table(config.online_settings, config.base_dir).ca_bundle)

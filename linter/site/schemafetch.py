@@ -27,7 +27,7 @@ def fetched(url: str, access: Access, fetching: bool = True) -> tuple[Any, str |
     import hashlib
     import time
 
-    from ..online.settings import SettingsError, from_table
+    from ..net.settings import SettingsError, from_table
 
     try:
         settings = from_table(access.network or {}, access.base_dir)
@@ -59,7 +59,7 @@ def fetched(url: str, access: Access, fetching: bool = True) -> tuple[Any, str |
 
 def _download(url: str, hosts: frozenset[str], settings: Any) -> bytes:
     """The body of ``url``, every hop on an allowed host and through the address guard."""
-    from ..online.fetch import FetchError, Response, follow, request
+    from ..net.fetch import FetchError, Response, follow, request
 
     def send(hop: str, method: str) -> Response:
         if (urlsplit(hop).hostname or "").lower() not in hosts:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
-from ..checks.urls import host_to_ascii
+from ..checks.sites import host_to_ascii
 from .addresses import AddressError, addresses_for, literal
 from .settings import Settings, SettingsError
 

@@ -123,7 +123,7 @@ class Verdict:
 
 def same_page(url: str, other: str) -> bool:
     """Two spellings of one page: equal after canonicalisation and without ``www.``."""
-    from ..checks.urls import canonical_url
+    from ..checks.sites import canonical_url
 
     keys = [canonical_url(u) for u in (url, other)]
     if None in keys:
