@@ -16,8 +16,8 @@ from linter.checks.images import (
     site_settings,
     size_hints,
 )
+from linter.site.facts import find_site_root
 from linter.site.images import read_image_size
-from linter.site.sites import find_site_root
 
 from .conftest import CORPUS, SEED
 

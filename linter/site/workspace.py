@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from ..engine.config import Config
 from ..rules.context import ImageSizer, NameLookup, Site
-from . import configfile, images, refnames, sites
+from . import configfile, facts, images, refnames
 from .configfile import ConfigError
 from .files import Stamp, stamp
 from .schemas import SchemaStore
@@ -86,11 +86,11 @@ class Workspace:
     # -- sites, images, references -----------------------------------------------------------
 
     def site_for(self, path: str | None, config: Config) -> Site:
-        """The site a record belongs to (``sites.site_for``)."""
-        return sites.site_for(path, config, self._site_in)
+        """The site a record belongs to (``facts.site_for``)."""
+        return facts.site_for(path, config, self._site_in)
 
-    def _site_in(self, directory: str, cwd: str) -> sites.SiteFound:
-        return self._kept("sites", (directory, cwd), sites.site_in)
+    def _site_in(self, directory: str, cwd: str) -> facts.SiteFound:
+        return self._kept("sites", (directory, cwd), facts.site_in)
 
     def image_sizer(self, site: Site, deps: list[str]) -> ImageSizer | None:
         """Measures the site's own images (``images.image_sizer``), each once."""
