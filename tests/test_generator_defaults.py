@@ -72,11 +72,38 @@ def test_the_records_own_value_wins_and_keeps_its_position(cli, site: Path) -> N
     assert [(f["code"], f["pointer"], f["line"]) for f in found] == [("FM010", "/layout", 2)]
 
 
-def test_a_bad_value_from_the_defaults_is_not_reported_on_the_record(cli, site: Path) -> None:
+def test_a_bad_value_from_the_defaults_is_reported_once_where_the_defaults_write_it(
+        cli, site: Path) -> None:
+    """Two records get a wrong `image` from `defaults:`: one finding, at its line in
+    `_config.yml`, naming how many records it reaches; the records themselves are clean,
+    with the cache as without it."""
+    config = site / "_config.yml"
+    text = config.read_text("utf-8").replace(
+        "image: /assets/images/cards/default.png", "image: cards/default.png", 1)
+    config.write_text(text, "utf-8")
+    for name in ("a", "b"):
+        (site / "_articles" / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n", "utf-8")
+    line = text[: text.index("cards/default.png")].count("\n") + 1
+    for cache in (["--no-cache"], [], []):
+        result = cli(["check", *cache, "--output-format", "json", str(site / "_articles")])
+        found = [f for f in json.loads(result.out) if f["code"] != "FM102"]
+        assert [(f["code"], f["path"], f["line"], f["pointer"]) for f in found] == [
+            ("FM019", str(config), line, "/defaults/0/values/image")]
+        assert "2 records, such as" in found[0]["message"]
+        assert "^/assets/" in found[0]["message"]
+
+
+def test_a_finding_from_the_defaults_names_the_file_as_the_record_is_named(
+        cli, site: Path, monkeypatch) -> None:
     config = site / "_config.yml"
     config.write_text(config.read_text("utf-8").replace(
-        "image: /assets/images/cards/default.png", "image: cards/default.png", 1), "utf-8")
-    assert _findings(cli, site / ARTICLE) == []
+        "layout: article", "layout: page", 1), "utf-8")
+    (site / "_articles" / "a.md").write_text("---\ntitle: A\nimage: /assets/a.png\n---\n",
+                                            "utf-8")
+    monkeypatch.chdir(site / "_articles")
+    found = json.loads(cli(["check", "--no-cache", "--output-format", "json", "a.md"]).out)
+    assert [(f["code"], f["path"]) for f in found] == [("FM019", "../_config.yml")]
+    assert "the record a.md" in found[0]["message"]
 
 
 def _site(*scopes: defaults.Scope, relative: str = "_posts/2024-01-22-a.md") -> Site:

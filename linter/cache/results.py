@@ -178,7 +178,7 @@ def _fix_ok(fix: Any) -> bool:
 
 def _entry_ok(row: Any) -> bool:
     """An index entry's row (``IndexEntry.to_row``)."""
-    return (type(row) is list and len(row) == 8 and _strings(row[0], row[1], *row[6:])
+    return (type(row) is list and len(row) in (8, 9) and _strings(row[0], row[1], *row[6:])
             and _ints(row[2:6]))
 
 

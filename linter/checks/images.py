@@ -762,7 +762,18 @@ def generator_settings(config_text: str) -> dict[str, Any]:
     data = _settings_mapping(config_text)
     if data is None:
         return {}
-    return {**_site_values(data), **jekyll_settings(data)}
+    return {**_site_values(data), **jekyll_settings(data, _defaults_places(config_text))}
+
+
+def _defaults_places(config_text: str) -> dict[str, tuple[int, int, int, int]]:
+    """Where each value under ``defaults:`` is written: pointer -> (line, column, end line,
+    end column), 1-based, as a finding on it would point."""
+    from ..reading.source import LineIndex
+    from ..reading.yamldoc import parse
+
+    document, index = parse(config_text), LineIndex(config_text)
+    return {pointer: (*index.position(span.start), *index.position(max(span.end, span.start)))
+            for pointer, span in document.spans.items() if pointer.startswith("/defaults/")}
 
 
 def _settings_mapping(config_text: str) -> dict[str, Any] | None:

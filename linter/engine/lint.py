@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ MISSING_KEY = "FM012"
 FORMAT = "FM013"
 SCHEMA_ERROR = "FM014"
 EXTRA_KEY = "FM018"
+DEFAULTS_VALUE = "FM019"
 
 _YAML_KINDS = {
     "syntax": YAML_SYNTAX,
@@ -300,8 +302,14 @@ def _run(context: Context, result: FileResult, schemas: SchemaSource,
     rendered = defaults.applied(context.record, context.site)  # as the generator renders it
     for problem in schema.problems(rendered):
         code = _SCHEMA_KINDS[problem.kind]
-        if code not in enabled or not defaults.own(context.record, problem.pointer):
-            continue  # (a value the site's defaults supply is not linted)
+        if not defaults.own(context.record, problem.pointer):
+            if DEFAULTS_VALUE in enabled and problem.kind != "extra-key":
+                # (a key the schema does not list is one the generator itself reads, such
+                # as `layout`, more often than not)
+                _from_defaults(context, problem.pointer, problem.message)
+            continue
+        if code not in enabled:
+            continue
         context.rule = RULES[code]
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key,
@@ -395,6 +403,26 @@ def _finish(result: FileResult, path: str | None, config: Config) -> FileResult:
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     return result
+
+
+def _from_defaults(context: Context, pointer: str, message: str) -> None:
+    """A schema problem in a value the site's defaults give the record: an entry for the
+    check across records, which reports it once, where the defaults write the value."""
+    scope = defaults.supplier(context.record, context.site, pointer)
+    place = None if scope is None else defaults.place(scope, pointer)
+    if scope is None or place is None:
+        return
+    context.entries.append(IndexEntry(DEFAULTS_VALUE, message, _site_file(context, scope.file),
+                                      *place, scope.base + pointer, context.path or "",
+                                      elsewhere=True))
+
+
+def _site_file(context: Context, name: str) -> str:
+    """``name`` (a file at the site's root) as seen from where the record's path is: the
+    record's folder, then up as many folders as the record lies below the root."""
+    path, relative = context.path or "", context.site.relative or ""
+    up = [".."] * relative.count("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(path), *up, name))
 
 
 def finalize(entries: Iterable[IndexEntry], config: Config,

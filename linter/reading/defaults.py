@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import pointer as json_pointer
@@ -27,32 +27,43 @@ class Scope:
     path: str  # a prefix (or a glob) of the record's path from the site root; "" for all
     type: str | None  # a collection name ("posts", "pages", "drafts", ...); None for all
     values: dict[str, Any]
+    file: str = ""  # the file that declares it, from the site root ("_config.yml")
+    base: str = ""  # the pointer of ``values`` in that file ("/defaults/0/values")
+    # Where each of its values is written in that file: pointer within ``values`` ->
+    # (line, column, end line, end column), 1-based.
+    places: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, compare=False)
 
 
-def jekyll_settings(data: dict[str, Any]) -> dict[str, Any]:
+def jekyll_settings(data: dict[str, Any],
+                    places: dict[str, tuple[int, int, int, int]] | None = None
+                    ) -> dict[str, Any]:
     """``future``, ``show_drafts``, ``collections`` and ``defaults`` of a ``_config.yml``
     mapping; a malformed entry of ``defaults:`` (or one whose values refer to themselves) is
-    left out."""
+    left out. ``places``: where each value of the file is written, by pointer."""
     declared = data.get("collections")
     names = declared if isinstance(declared, dict | list) else ()
     return {
         "future": data.get("future") is True,
         "show_drafts": data.get("show_drafts") is True,
         "collections": tuple(str(name) for name in names if isinstance(name, str)),
-        "defaults": tuple(_scopes(data.get("defaults"))),
+        "defaults": tuple(_scopes(data.get("defaults"), places or {})),
     }
 
 
-def _scopes(entries: Any) -> list[Scope]:
+def _scopes(entries: Any, places: dict[str, tuple[int, int, int, int]]) -> list[Scope]:
     out = []
-    for entry in entries if isinstance(entries, list) else ():
+    for number, entry in enumerate(entries if isinstance(entries, list) else ()):
         if not isinstance(entry, dict) or not _plain_tree(entry.get("values")):
             continue
         scope = entry.get("scope")
         scope = scope if isinstance(scope, dict) else {}
         path, kind = scope.get("path"), scope.get("type")
+        base = f"/defaults/{number}/values"
         out.append(Scope(path.strip("/") if isinstance(path, str) else "",
-                         kind if isinstance(kind, str) and kind else None, entry["values"]))
+                         kind if isinstance(kind, str) and kind else None, entry["values"],
+                         "_config.yml", base, {pointer[len(base):]: place
+                                               for pointer, place in places.items()
+                                               if pointer.startswith(base + "/")}))
     return out
 
 
@@ -95,6 +106,36 @@ def applied(record: Any, site: Site) -> Any:
         else:
             merged = _deep_merge(scope.values, merged)
     return _deep_merge(merged, record) if merged else record
+
+
+def supplier(record: Any, site: Site, pointer: str) -> Scope | None:
+    """The scope of the defaults whose value the generator renders at ``pointer`` (a place
+    the record does not write), as ``applied`` merges them; None if none supplies it."""
+    if not site.defaults or site.relative is None or not isinstance(record, dict):
+        return None
+    relative, types = site.relative, types_of(site.relative, site.collections)
+    found: Scope | None = None
+    last: Scope | None = None
+    for scope in site.defaults:
+        if not _applies(scope, relative, types):
+            continue
+        over = _precedes(last, scope)
+        if over:
+            last = scope
+        if json_pointer.resolve(scope.values, pointer, _MISSING) is not _MISSING and (
+                over or found is None):
+            found = scope
+    return found
+
+
+def place(scope: Scope, pointer: str) -> tuple[int, int, int, int] | None:
+    """Where the value at ``pointer`` (within the scope's values) is written in the scope's
+    file: its own place, or the nearest place above it."""
+    while True:
+        found = scope.places.get(pointer)
+        if found is not None or not pointer:
+            return found
+        pointer = pointer.rsplit("/", 1)[0]
 
 
 def own(record: Any, pointer: str) -> bool:

@@ -64,18 +64,21 @@ class IndexEntry:
     end_column: int
     pointer: str
     label: str  # what the key is, for messages ("webUrl")
+    elsewhere: bool = False  # about another file than the one it came from (``path``)
 
     def to_row(self) -> list[Any]:
-        """The entry as a compact JSON value, without its path (for the cache and spill)."""
-        return [self.code, self.key, self.line, self.column, self.end_line, self.end_column,
-                self.pointer, self.label]
+        """The entry as a compact JSON value (for the cache and spill), without its path
+        unless it is about another file than the one it came from."""
+        row = [self.code, self.key, self.line, self.column, self.end_line, self.end_column,
+               self.pointer, self.label]
+        return [*row, self.path] if self.elsewhere else row
 
     @classmethod
     def from_row(cls, path: str | None, row: list[Any]) -> IndexEntry:
-        """The entry ``to_row`` wrote, in the file ``path``."""
-        code, key, line, column, end_line, end_column, pointer, label = row
-        return cls(sys.intern(code), key, path, line, column, end_line, end_column,
-                   sys.intern(pointer), sys.intern(label))
+        """The entry ``to_row`` wrote, from the file ``path``."""
+        code, key, line, column, end_line, end_column, pointer, label, *elsewhere = row
+        return cls(sys.intern(code), key, elsewhere[0] if elsewhere else path, line, column,
+                   end_line, end_column, sys.intern(pointer), sys.intern(label), bool(elsewhere))
 
 
 @dataclass

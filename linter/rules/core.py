@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from .registry import Rule, register
+from collections.abc import Iterator
+
+from .context import IndexEntry
+from .finding import Finding
+from .registry import ProjectCheck, Rule, register
 
 
 def _core(code: str, name: str, severity: str, summary: str, doc: str, *,
-          default_enabled: bool = True, fix: str | None = None) -> None:
+          default_enabled: bool = True, fix: str | None = None,
+          finalize: ProjectCheck | None = None) -> None:
     register(Rule(code=code, name=name, severity=severity, summary=summary,
-                  doc=doc.strip(), default_enabled=default_enabled, group="core", fix=fix))
+                  doc=doc.strip(), default_enabled=default_enabled, group="core", fix=fix,
+                  finalize=finalize))
+
+
+def _defaults_values(entries: list[IndexEntry]) -> Iterator[Finding]:
+    """One finding per value of the defaults and problem, however many records it reaches."""
+    by_place: dict[tuple[str, int, int, str], list[IndexEntry]] = {}
+    for entry in entries:
+        by_place.setdefault((entry.path or "", entry.line, entry.column, entry.key),
+                            []).append(entry)
+    for group in by_place.values():
+        first, records = group[0], sorted({entry.label for entry in group})
+        reach = (f"the record {records[0]}" if len(records) == 1
+                 else f"{len(records)} records, such as {records[0]}")
+        yield Finding(first.path, first.line, first.column, first.end_line, first.end_column,
+                      "FM019", "defaults-value", "error",
+                      f"{first.key} (a value these defaults give {reach})", first.pointer)
 
 
 _core("FM001", "no-front-matter", "error", "The file has no front matter.", """
@@ -160,6 +181,23 @@ FM011 (unknown-key), an error either way.
 
 No fix: what the key is for is for the author to say.
 """)
+_core("FM019", "defaults-value", "error",
+      "A value the site's defaults give records does not fit their schema.", """
+Site generators fill in keys a record does not write from site-wide defaults (Jekyll's
+`defaults:` in `_config.yml`): a wrong value there is wrong in every record it reaches. The
+finding points at the value in `_config.yml`, once, and says how many records of the run
+it reaches and names one; the records themselves are not reported for it.
+
+```yaml
+defaults:
+  - scope: {path: "_articles"}
+    values:
+      image: cards/default.png   # <- the schema wants a path starting with /assets/
+```
+
+No fix: the defaults are the site's own settings. Values a record writes itself are checked
+as the record's own (FM010 and the other schema rules), whatever the defaults say.
+""", finalize=_defaults_values)
 _core("FM013", "invalid-format", "error", "A value does not have the format the schema names.",
       """
 The schema gives a `format` (`uri`, `uri-reference`, `date-time`, `duration`, `hostname`...)

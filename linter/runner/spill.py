@@ -32,6 +32,7 @@ class Spill:
         self._more: dict[str, int] = {}  # path -> its line, for a path whose hash is taken
         self._key_hashes = array("q")  # hash of (code, key) of every index entry
         self._key_files = array("q")  # offset of the line that holds the entry
+        self._elsewhere: set[int] = set()  # lines with an entry about another file
         self._pending = bytearray()  # lines not yet written out
         self._written = 0  # bytes in the file
 
@@ -59,9 +60,11 @@ class Spill:
             self._flush()
         if findings and self._offsets.setdefault(hash(path), offset) != offset:
             self._more[path] = offset  # another path has this hash
-        for code, key, *_place in entries:
+        for code, key, *place in entries:
             self._key_hashes.append(hash((code, key)))
             self._key_files.append(offset)
+            if len(place) > 6:  # (an entry about another file: see ``shared_entries``)
+                self._elsewhere.add(offset)
 
     def _flush(self) -> None:
         """Write the pending lines out; on a full disk, go on in memory (nothing is lost:
@@ -114,7 +117,9 @@ class Spill:
         return pickle.load(self._reader)
 
     def shared_entries(self) -> list[IndexEntry]:
-        """The index entries whose key some other entry has too (only those can meet)."""
+        """The index entries whose key some other entry has too (only those can meet), and
+        those about another file than their own (a value the site's defaults give, reported
+        once where the defaults write it, however many records it reaches)."""
         hashes, files = self._key_hashes, self._key_files
         shared: set[int] = set()
         ordered = sorted(range(len(hashes)), key=hashes.__getitem__)  # ints, not tuples
@@ -124,11 +129,12 @@ class Spill:
                 shared.add(hashes[a])
         del ordered
         out: list[IndexEntry] = []
-        lines = sorted({files[i] for i in range(len(hashes)) if hashes[i] in shared})
+        lines = sorted({files[i] for i in range(len(hashes)) if hashes[i] in shared}
+                       | self._elsewhere)
         for offset in lines:
             path, _findings, entries, _block = self._read(offset)
             out.extend(IndexEntry.from_row(path, row) for row in entries
-                       if hash((row[0], row[1])) in shared)
+                       if len(row) > 8 or hash((row[0], row[1])) in shared)
         return out
 
     def stored(self, path: str) -> tuple[list[list[Any]], str | None]:
