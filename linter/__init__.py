@@ -18,14 +18,16 @@ def lint_text(text: str, path: str | None = None, config: Config | None = None) 
     from .engine.config import Config
     from .engine.lint import check_text
     from .reading.source import BOM
+    from .site.workspace import Workspace
 
     if text.startswith(BOM):
         text = text[1:]
-    return check_text(text, path, config or Config()).findings
+    return check_text(text, path, config or Config(), schemas=Workspace().schemas).findings
 
 
 def check_record(record: Any, config: Config | None = None) -> list[Finding]:
     """Check an already-parsed record (a dict) against the schema and the rules, no file."""
     from .engine.lint import check_record as run
+    from .site.workspace import Workspace
 
-    return run(record, config)
+    return run(record, config, schemas=Workspace().schemas)

@@ -12,7 +12,8 @@ from linter.engine.config import Config
 from linter.reading.source import split
 from linter.reading.yamldoc import Document, parse
 from linter.schema.annotate import Annotations, Walker
-from linter.schema.validation import Schema, load
+from linter.schema.shipped import builtin
+from linter.schema.validation import Schema
 
 from .conftest import article_records, organization_records
 
@@ -68,7 +69,7 @@ def _check_shared(document: dict, texts: list[tuple[str, str]]) -> int:
 def test_corpus_records_share_notes_by_shape() -> None:
     for kind, files in (("article", article_records()), ("organization", organization_records())):
         texts = [(str(path), path.read_text("utf-8")) for path in files]
-        shared = _check_shared(load(kind).document, texts)
+        shared = _check_shared(builtin(kind).document, texts)
         # The corpus's records come in few shapes: most share an earlier record's notes.
         assert shared > len(texts) // 2, kind
 
@@ -93,7 +94,7 @@ def test_a_place_holding_another_type_is_another_shape() -> None:
 
 def test_what_a_record_asks_stays_its_own() -> None:
     """Answers kept for one record (its plain texts) are not another record's."""
-    walker = Walker(load("article").document)
+    walker = Walker(builtin("article").document)
     notes = []
     for title in ("One", "Two", "Three"):
         doc = _document(f'---\ntitle: "{title}"\n---\n')

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from linter.cli.main import main
 from linter.engine import lint as engine
-from linter.runner import batch as runner
 
 from .conftest import CORPUS, SEED
 
@@ -62,7 +61,6 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def run(cli) -> list[tuple[str, str]]:
     """One `fmlint check` of the site, as a fresh process would run it."""
-    runner.clear_caches()  # what one process remembers of images and sites
     result = cli(["check", "--output-format", "json", "--jobs", "1", "--now",
                   "2026-01-01T00:00:00Z"])
     return sorted((f["path"], f["code"]) for f in json.loads(result.out))
@@ -226,7 +224,6 @@ def test_a_stored_name_that_is_not_a_path_drops_the_cache(cli, site: Path,
 # -- the last run's report ------------------------------------------------------------------
 
 def _text_run(cli, *extra: str):
-    runner.clear_caches()
     return cli(["check", "--jobs", "1", "--now", "2026-01-01T00:00:00Z", *extra])
 
 
@@ -286,7 +283,6 @@ def test_a_changed_site_is_not_answered_with_the_last_report(cli, site: Path,
     second = _text_run(cli).out
     assert second != first
     assert _text_run(cli).out == second  # (and that one is kept in its turn)
-    runner.clear_caches()
     assert cli(["check", "--jobs", "1", "--now", "2026-01-01T00:00:00Z", "--no-cache"]
                ).out == second
 
@@ -370,12 +366,9 @@ def test_images_gone_while_workers_checked_are_not_answered_with_the_last_report
 
     monkeypatch.setattr(check, "_run_files", logo_removed_after_checking)
     argv = ["check", "_data", "_news", "--jobs", "2", "--now", "2026-01-01T00:00:00Z"]
-    runner.clear_caches()
     cli(argv)
     monkeypatch.setattr(check, "_run_files", real)
-    runner.clear_caches()
     again = cli(argv)
-    runner.clear_caches()
     fresh = cli([*argv, "--no-cache"])
     assert "amazon.com-400x400.jpg is not in the site" in fresh.out
     assert (again.code, again.out) == (fresh.code, fresh.out)
@@ -399,7 +392,6 @@ def test_a_report_that_cannot_be_written_out_is_not_printed_twice(
     out, err = FullOnce(), io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", err)
-    runner.clear_caches()
     assert main(["check", "--jobs", "1", "--now", "2026-01-01T00:00:00Z"]) == 2
     assert out.getvalue() == ""
     assert err.getvalue() == "fmlint: cannot write the report: No space left on device\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.lsp.linting import ConfigCache, lint_buffer
-from linter.site import configfile
+from linter.lsp.linting import lint_buffer
+from linter.site.workspace import Workspace
 from tests import test_config
 from tests.conftest import CORPUS
 from tests.test_config import NAME, clean, seed, several, write
@@ -77,8 +77,7 @@ def test_a_walk_judges_each_file_by_its_own_configuration(cli, nested: Path) -> 
 
 def test_the_editor_and_the_command_line_agree(cli, nested: Path) -> None:
     path = nested / "guides" / "_news" / NAME
-    configs = ConfigCache()
-    snapshot = lint_buffer(path.read_text("utf-8"), 1, str(path), str(nested), configs)
+    snapshot = lint_buffer(path.read_text("utf-8"), 1, str(path), str(nested), Workspace())
     editor = sorted((f"guides/_news/{NAME}", f.code, f.severity) for f in snapshot.findings)
     assert ("guides/_news/" + NAME, "FM101", "info") in editor
     assert editor == report(cli, "--no-cache", f"guides/_news/{NAME}")
@@ -254,24 +253,26 @@ def _touch(path: Path, text: str) -> None:
 
 
 def test_an_edited_configuration_is_read_again(site: Path) -> None:
+    disk = Workspace()
     write(site / "fmlint.toml", 'severity = { FM101 = "info" }\n')
     child = write(site / "guides" / "fmlint.toml", 'extend = "../fmlint.toml"\n')
-    assert configfile.load(str(child)).severity == {"FM101": "info"}
+    assert disk.config(str(child)).severity == {"FM101": "info"}
     _touch(site / "fmlint.toml", 'severity = { FM101 = "error" }\n')  # the extended file
-    assert configfile.load(str(child)).severity == {"FM101": "error"}
+    assert disk.config(str(child)).severity == {"FM101": "error"}
     _touch(child, 'extend = "../fmlint.toml"\nseverity = { FM102 = "info" }\n')
-    assert configfile.load(str(child)).severity == {"FM101": "error", "FM102": "info"}
+    assert disk.config(str(child)).severity == {"FM101": "error", "FM102": "info"}
 
 
-def test_forget_drops_what_was_read(site: Path) -> None:
+def test_reload_drops_what_was_read(site: Path) -> None:
+    disk = Workspace()
     path = write(site / "fmlint.toml", 'severity = { FM101 = "info" }\n')
-    assert configfile.load(str(path)).severity == {"FM101": "info"}
+    assert disk.config(str(path)).severity == {"FM101": "info"}
     info = path.stat()
     path.write_text('severity = { FM101 = "error"}\n', "utf-8")  # same size and time
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
-    assert configfile.load(str(path)).severity == {"FM101": "info"}
-    configfile.forget()
-    assert configfile.load(str(path)).severity == {"FM101": "error"}
+    assert disk.config(str(path)).severity == {"FM101": "info"}
+    disk.reload()
+    assert disk.config(str(path)).severity == {"FM101": "error"}
 
 
 def test_a_runs_flags_do_not_stay_with_the_configuration(cli, site: Path) -> None:

@@ -11,7 +11,6 @@ import pytest
 
 import linter
 from linter.engine.config import Config
-from linter.runner.batch import clear_caches
 
 NOW = "2024-06-01T00:00:00Z"
 FUTURE = "date: 2030-01-29 18:15:32 +0530\n"
@@ -34,7 +33,6 @@ def _record(root: Path, relative: str, front: str) -> Path:
 
 
 def _codes(cli, path: Path, *extra: str) -> list[str]:
-    clear_caches()  # (the tests change _config.yml between runs of one process)
     result = cli(["check", "--no-cache", "--now", NOW, "--output-format", "json",
                   *extra, str(path)])
     return sorted(f["code"] for f in json.loads(result.out))

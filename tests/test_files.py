@@ -136,28 +136,24 @@ def test_a_gitignore_linked_out_of_the_repository_or_to_a_device_is_not_read(
     (site / ".gitignore").unlink()
     (site / "ignore-these").write_text("*.md\n")
     (site / ".gitignore").symlink_to(site / "ignore-these")  # (a link within: read)
-    from linter.site.files import _gitignore, _gitignores
-
-    _gitignore.cache_clear()
-    _gitignores.cache_clear()
     assert list(discover([str(site)], Config())) == []
 
 
 def test_a_config_yml_linked_out_of_the_site_is_not_read(tmp_path: Path) -> None:
     from linter.engine.config import Config
-    from linter.runner import batch as runner
+    from linter.site.workspace import Workspace
 
     site, outside = _site(tmp_path)
     (site / "_config.yml").symlink_to(outside / "secret")
     record = str(site / "_posts" / "a.md")
-    runner.clear_caches()
-    found = runner.site_for(record, Config())
+    disk = Workspace()
+    found = disk.site_for(record, Config())
     assert (found.root, found.url) == (str(site), None)
     (site / "_config.yml").unlink()
     (site / "settings.yml").write_text("url: https://site.example\n")
     (site / "_config.yml").symlink_to(site / "settings.yml")
-    runner.clear_caches()
-    assert runner.site_for(record, Config()).url == "https://site.example"
+    disk.reload()
+    assert disk.site_for(record, Config()).url == "https://site.example"
 
 
 def test_an_image_linked_out_of_the_site_is_not_measured(cli, tmp_path: Path,
@@ -172,15 +168,11 @@ def test_an_image_linked_out_of_the_site_is_not_measured(cli, tmp_path: Path,
     (site / "_posts" / "2024-01-22-a.md").write_text(text, "utf-8")
     monkeypatch.chdir(site)
     (site / "assets" / "pic.png").symlink_to(outside / "pic.png")
-    from linter.runner import batch as runner
-
-    runner.clear_caches()
     args = ["check", "--isolated", "--no-cache", "--select", "FM403", "--output-format",
             "concise", "_posts"]
     assert "7×5" not in cli(args).out
     (site / "assets" / "pic.png").unlink()
     (site / "assets" / "pic.png").write_bytes((outside / "pic.png").read_bytes())
-    runner.clear_caches()
     assert "7×5" in cli(args).out
 
 

@@ -31,6 +31,7 @@ from linter.fixer import apply as fixer
 from linter.reading import source, yamldoc
 from linter.rules.finding import Edit, Finding
 from linter.runner import batch as runner
+from linter.site.workspace import Workspace
 
 from .conftest import CORPUS, SEED, article_records, organization_records
 
@@ -47,10 +48,11 @@ def corpus_config() -> Config:
 
 def engine_check(path: str, config: Config) -> Callable[[str], list[Finding]]:
     """The check ``fmlint check`` gives the fixer: the file's site and image sizes included."""
-    site = runner.site_for(path, config)
-    sizer = runner.image_sizer(site, [])
-    return lambda text: engine.check_text(text, path, config, site=site,
-                                          image_sizer=sizer).findings
+    disk = Workspace()
+    site = disk.site_for(path, config)
+    sizer = disk.image_sizer(site, [])
+    return lambda text: engine.check_text(text, path, config, site=site, image_sizer=sizer,
+                                          schemas=disk.schemas).findings
 
 
 # -- an independent account of what a fix run did ------------------------------------------

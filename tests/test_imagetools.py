@@ -12,12 +12,12 @@ import pytest
 from linter.checks.images import (
     SizeHint,
     check_declared,
-    find_site_root,
     local_image_path,
-    read_image_size,
     site_settings,
     size_hints,
 )
+from linter.site.facts import find_site_root
+from linter.site.images import read_image_size
 
 from .conftest import CORPUS, SEED
 

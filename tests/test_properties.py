@@ -23,7 +23,7 @@ from linter.output import Report, render
 from linter.reading import source
 from linter.rules.finding import Finding
 from linter.rules.registry import load_all
-from linter.schema.validation import load
+from linter.schema.shipped import builtin
 
 from .conftest import DATA
 from .test_fix_safety import front_matter, targeted_pointers, traced_fix, untargeted_changes
@@ -34,7 +34,7 @@ RUN = settings(max_examples=120, deadline=None, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 _BREAK = re.compile(r"\r\n|\r|\n")
 
-_ARTICLE = load("article").document
+_ARTICLE = builtin("article").document
 KEYS = sorted({*_ARTICLE["properties"], "name", "domain", "url", "width", "height", "isCached",
                "webUrl", "title", "excerpt", "publishedDateTime"})
 TRICKY = [

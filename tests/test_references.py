@@ -263,11 +263,12 @@ def test_init_marks_distinct_identifiers_unique(powerapps: Path,
 
 def test_an_editor_buffer_is_checked_against_the_files_on_disk(guide: Path) -> None:
     """The language server checks the unsaved text; the names come from the site's files."""
-    from linter.lsp.linting import ConfigCache, lint_buffer
+    from linter.lsp.linting import lint_buffer
+    from linter.site.workspace import Workspace
 
     path = guide / FR_PRACTICES
     text = path.read_text("utf-8").replace("  - leadership\n", "  - leadrship\n")
-    snapshot = lint_buffer(text, 1, str(path), str(guide), ConfigCache())
+    snapshot = lint_buffer(text, 1, str(path), str(guide), Workspace())
     assert [(f.code, f.line, f.pointer) for f in snapshot.findings
             if f.code == "FM208"] == [("FM208", 10, "/related/1")]
 

@@ -11,7 +11,7 @@ import pytest
 
 import linter
 from linter.engine.config import Config
-from linter.schema.validation import builtin_path
+from linter.schema.shipped import builtin_path
 
 from .conftest import CORPUS, SEED, Run
 from .rulekit import at, fixed, lint, only, seed_with

@@ -10,7 +10,8 @@ import pytest
 
 from linter.reading.source import split
 from linter.reading.yamldoc import parse
-from linter.schema.validation import MODEST_VALUES, Schema, SchemaProblem, load
+from linter.schema.validation import MODEST_VALUES, Schema, SchemaProblem
+from linter.site.workspace import Workspace
 
 from .conftest import article_records, organization_records
 
@@ -68,7 +69,7 @@ def _mutations(record: dict, rng: random.Random) -> list[dict]:
 
 @pytest.mark.parametrize("kind", ["article", "organization"])
 def test_fast_path_agrees_with_jsonschema(kind: str) -> None:
-    schema = load(kind)
+    schema = Workspace().schemas.load(kind)
     files = article_records() if kind == "article" else organization_records()
     rng = random.Random(20261126)
     checked = invalid = 0
@@ -90,7 +91,7 @@ def test_fast_path_agrees_with_jsonschema(kind: str) -> None:
 def test_compiled_problems_read_as_jsonschema_s(kind: str,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The problems explained from jsonschema-rs's errors are jsonschema's, in its order."""
-    schema = _Explained(load(kind), monkeypatch)
+    schema = _Explained(Workspace().schemas.load(kind), monkeypatch)
     files = article_records() if kind == "article" else organization_records()
     rng = random.Random(20261127)
     compared = 0
@@ -130,7 +131,7 @@ def test_compiled_problems_of_other_keywords_and_drafts(
         document["$schema"] = draft
     schema_file = tmp_path / "s.json"
     schema_file.write_text(json.dumps(document))
-    schema = _Explained(load(str(schema_file)), monkeypatch)
+    schema = _Explained(Workspace().schemas.load(str(schema_file)), monkeypatch)
     records = [{"n": 15, "m": {"x-a": 1, "y": 2, "z": 3, "q": 4}, "c": "j", "w": 0},
                {"n": 7, "m": {}, "w": -1}, {"w": 0.5, "c": "k"}, {"w": "a", "c": 1}]
     for record in records:
@@ -154,7 +155,7 @@ def test_problems_come_from_jsonschema_where_only_it_can_explain(
         "$defs": {"tag": {"enum": ["news", "video"]}},
         "additionalProperties": False,
     }))
-    schema = load(str(schema_file))
+    schema = Workspace().schemas.load(str(schema_file))
     explained = _Explained(schema, monkeypatch)
     messages = [p.message for p in schema.problems({"slug": "A_bcdef", "tags": ["newz"]})]
     # Failures of one value keep the order their keywords are written in.
@@ -175,7 +176,7 @@ def test_problems_come_from_jsonschema_where_only_it_can_explain(
 def test_a_huge_record_is_explained_by_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
     """jsonschema-rs copies the failing value into each error: a record of more values than
     any real front matter holds is explained by jsonschema, which refers to them."""
-    schema = load("article")
+    schema = Workspace().schemas.load("article")
     record = _record(article_records()[0])
     record["extras"] = list(range(MODEST_VALUES))
     assert _Explained(schema, monkeypatch).compiled(record) is None

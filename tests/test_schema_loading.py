@@ -19,9 +19,11 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-import linter
 from linter.engine.config import Config
+from linter.engine.lint import check_text
+from linter.lsp.linting import lint_buffer
 from linter.schema import validation as schemas
+from linter.site.workspace import Workspace
 
 from .conftest import Run
 
@@ -234,7 +236,6 @@ def test_allowed_remote_schemas_are_fetched_once_and_then_read_from_the_cache(
     entry = json.loads(kept.read_text("utf-8"))
     assert entry["url"] == remote.url("/defs.json") and entry["schema"] == DEFS
     assert entry["fetched"] <= time.time() and entry["fetched_at"]
-    schemas.reload()  # (as a new process would start)
     remote.shutdown()  # offline now: the cache serves
     again = cli(["check", "--no-cache", "--jobs", "1", str(tmp_path)])
     assert codes(again) == ["FM010", "FM010"], again.out
@@ -250,13 +251,15 @@ def test_the_configured_schema_may_be_a_url(tmp_path, cli, remote):
     assert sorted(remote.requests) == ["/defs.json", "/schema.json"]
 
 
-def test_without_the_network_only_the_cache_serves(tmp_path, cli, remote, monkeypatch):
+def test_without_the_network_only_the_cache_serves(tmp_path, remote):
     site(tmp_path, {"properties": {"count": {"$ref": remote.url("/defs.json#/$defs/count")}}},
          config=ALLOWED)
-    monkeypatch.setattr(schemas, "_fetching", False)  # as in the language server
-    run = cli(["check", "--no-cache", str(tmp_path)])
+    disk = Workspace(fetching=False)  # as in the language server
+    record = tmp_path / "a.md"
+    snapshot = lint_buffer(record.read_text("utf-8"), 1, str(record), str(tmp_path), disk)
     assert remote.requests == []
-    assert codes(run) == ["FM014"] and "language server" in run.out, run.out
+    [found] = snapshot.findings
+    assert found.code == "FM014" and "language server" in found.message, found.message
 
 
 # -- a record's own $schema -----------------------------------------------------------------
@@ -356,15 +359,20 @@ def test_a_schema_edited_on_disk_is_read_again(tmp_path):
     schema = tmp_path / "schema.json"
     schema.write_text('{"properties": {"count": {"type": "integer"}}}', "utf-8")
     config = Config(default_schema="schema.json", base_dir=str(tmp_path))
+    disk = Workspace()
     check: Callable[[], list[str]] = lambda: [  # noqa: E731
-        f.code for f in linter.lint_text("---\ncount: '3'\n---\n", str(tmp_path / "a.md"),
-                                         config)]
+        f.code for f in check_text("---\ncount: '3'\n---\n", str(tmp_path / "a.md"), config,
+                                   schemas=disk.schemas).findings]
     assert check() == ["FM010"]
     schema.write_text('{"properties": {"count": {"type": "string"}}}', "utf-8")  # (its size
     # changed: seen at once)
     assert check() == []
-    schemas.reload()
+    info = schema.stat()
+    schema.write_text('{"properties": {"count": {"type": "number"}}}', "utf-8")  # (the same
+    os.utime(schema, ns=(info.st_atime_ns, info.st_mtime_ns))  # size and time: kept)
     assert check() == []
+    disk.reload()
+    assert check() == ["FM010"]
 
 
 # -- formats ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import linter
 from linter.engine.config import Config, SchemaMapping
 from linter.reading.yamldoc import parse
 from linter.rules.finding import Finding
-from linter.schema import validation as schemas
+from linter.site.workspace import Workspace
 
 from .conftest import SEED, article_records, organization_records
 from .rulekit import at, lint, seed_with
@@ -194,11 +194,12 @@ def test_formats_are_checked(tmp_path: Path) -> None:
     assert jsonschema.Draft202012Validator(FORMATS_SCHEMA).is_valid(bad)
     path = tmp_path / "formats.schema.json"
     path.write_text(json.dumps(FORMATS_SCHEMA), "utf-8")
-    problems = schemas.load(str(path)).problems(bad)
+    schema = Workspace().schemas.load(str(path))
+    problems = schema.problems(bad)
     assert sorted((p.kind, p.pointer, p.message) for p in problems) == [
         ("format", "/t", 't is not a valid date-time: the string "yesterday"'),
         ("format", "/u", 'u is not a valid uri: the string "not a uri"')]
-    assert schemas.load(str(path)).problems(
+    assert schema.problems(
         {"u": "https://example.com/a?b=1", "t": "2024-01-22T18:23:00+01:00"}) == []
     text = '---\n$schema: formats.schema.json\nu: "not a uri"\nt: yesterday\n---\n'
     findings = lint(text, str(tmp_path / "r.md"), select=["FM013"])

@@ -15,7 +15,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from linter.rules.registry import RULES, load_all
-from linter.schema.validation import builtin_path
+from linter.schema.shipped import builtin_path
 
 from .conftest import CORPUS, DATA, SEED
 from .test_server import EMOJI_TITLE, MOJIBAKE_TITLE, close, open_document

@@ -1,9 +1,9 @@
-"""Image sizes: what an image URL states about its size, and what a local image file measures.
+"""Image sizes: what an image URL states about its size, and what an image's header says.
 
-`size_hints` and `check_declared` are pure: they read only the URL text. The functions that touch
-the file system are named for it: `local_image_path` (maps a URL to a path; it reads nothing),
-`read_image_size` (reads a file's header), `find_site_root` (looks for `_config.yml`).
-`site_settings` parses `_config.yml` text.
+Everything here is pure: it reads only the text it is given. `size_hints` and `check_declared`
+read the URL; `local_image_path` maps a URL to a path (it reads nothing); `svg_size` reads an
+SVG's bytes; `site_settings` parses `_config.yml` text. Measuring the site's own image files
+and finding its root is `linter.site.images`'s.
 
 What a URL can state, and how sure it is:
 
@@ -40,9 +40,7 @@ describes only the original.
 from __future__ import annotations
 
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -56,10 +54,8 @@ __all__ = [
     "HintVerdict",
     "SizeHint",
     "check_declared",
-    "find_site_root",
     "generator_settings",
     "local_image_path",
-    "read_image_size",
     "site_settings",
     "size_hints",
     "svg_size",
@@ -635,60 +631,10 @@ def _port(url: str) -> str:
     return match[1] if match and match[1] not in {"80", "443"} else ""
 
 
-class _BoundedReader:
-    """A read/seek view of a binary file that stops reading after a byte budget."""
-
-    def __init__(self, handle: Any, budget: int) -> None:
-        self._handle = handle
-        self._budget = budget
-
-    def read(self, size: int = -1) -> bytes:
-        if self._budget <= 0:
-            return b""
-        want = self._budget if size is None or size < 0 else min(size, self._budget)
-        data = self._handle.read(want)
-        self._budget -= len(data)
-        return bytes(data)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return int(self._handle.seek(offset, whence))
-
-    def tell(self) -> int:
-        return int(self._handle.tell())
-
-
-READ_BUDGET = 1 << 20  # bytes of header the raster reader may read
 SVG_READ_LIMIT = 64 * 1024  # the root <svg> start tag must begin and end within this
 
 
-def read_image_size(path: Path) -> tuple[int, int] | None:
-    """(width, height) in pixels from the file's header, as displayed; None when unknown.
-
-    Raster formats go through `imagesize` (EXIF orientation applied), reading at most
-    `READ_BUDGET` bytes. SVG is read here: the root element's width/height (px or absolute
-    units), with the viewBox supplying a missing side; an SVG with neither width nor height
-    has no intrinsic size and gives None. Only regular files are opened.
-    """
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
-            return None
-        with open(path, "rb") as handle:
-            head = handle.read(SVG_READ_LIMIT)
-            if _looks_like_markup(head):
-                return svg_size(head)
-            import imagesize
-
-            handle.seek(0)
-            width, height = imagesize.get(_BoundedReader(handle, READ_BUDGET))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
-        return None
-    return width, height
-
-
-def _looks_like_markup(head: bytes) -> bool:
+def looks_like_markup(head: bytes) -> bool:
     text = head[:64].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
     return text.startswith(b"<")
 
@@ -842,20 +788,3 @@ def _settings_mapping(config_text: str) -> dict[str, Any] | None:
     if data is None:  # an empty file: every setting takes its default
         return {}
     return data if isinstance(data, dict) else None
-
-
-def find_site_root(start: Path, looked: list[str] | None = None) -> Path | None:
-    """The nearest directory at or above `start` that holds a `_config.yml` file; each
-    `_config.yml` path it looks for is added to `looked`."""
-    try:
-        here = start.resolve()
-        directory = here if here.is_dir() else here.parent
-        for candidate in (directory, *directory.parents):
-            config = candidate / "_config.yml"
-            if looked is not None:
-                looked.append(str(config))
-            if config.is_file():
-                return candidate
-    except OSError:
-        return None
-    return None

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..rules.finding import Severity
-from ..schema.validation import BUILTIN, builtin_files
+from ..schema.shipped import BUILTIN, builtin_files
 
 if TYPE_CHECKING:
     from ..rules.registry import Rule

@@ -18,9 +18,9 @@ from ..rules.context import Context, ImageSizer, IndexEntry, NameLookup, Site
 from ..rules.finding import Finding
 from ..rules.registry import RULES, RecordCheck, Rule, load_all
 from ..runner.pickling import by_fields
-from ..schema import validation as schemas
-from ..schema import valuenotes
+from ..schema import validation, valuenotes
 from ..schema.annotate import Annotations, Walker
+from ..schema.shipped import Builtins, SchemaSource, builtin
 from . import suppress
 from .config import Config
 
@@ -60,6 +60,7 @@ _walkers: dict[str, Walker] = {}
 _matchers: dict[str, Callable[[Any], bool]] = {}  # built-in schema -> recognises a record
 NO_SCHEMA = "any"  # the built-in schema of records no schema describes
 _MAX_WALKERS = 16
+_BUILTINS = Builtins()
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -84,7 +85,7 @@ def _finding(code: str, path: str | None, message: str, config: Config,
                    config.severity_of(rule), message, pointer)
 
 
-def walker(schema: schemas.Schema) -> Walker:
+def walker(schema: validation.Schema) -> Walker:
     """The annotation walker of ``schema`` (one per schema text, shared by its records)."""
     found = _walkers.get(schema.digest)
     if found is None:
@@ -95,41 +96,43 @@ def walker(schema: schemas.Schema) -> Walker:
     return found
 
 
-def prepare(config: Config) -> None:
+def prepare(config: Config, schemas: SchemaSource | None = None) -> None:
     """Load what checking needs (rules, the default schema, its validators, the text rules'
     library) up front: before forking workers, so that they share it instead of each
-    loading it."""
+    loading it. ``schemas``: where schemas come from (without it, the built-in ones)."""
     load_all()
     from ..checks.mojibake import import_ftfy
 
     import_ftfy()  # (the text rules import it on first use)
 
     try:
-        walker(schemas.configured(config))
-    except schemas.SchemaError:
+        walker((schemas or _BUILTINS).named(config.schema_for(None), config))
+    except validation.SchemaError:
         pass  # reported for each file
 
 
-def annotate(record: dict[str, Any], path: str | None, config: Config) -> Annotations:
+def annotate(record: dict[str, Any], path: str | None, config: Config,
+             schemas: SchemaSource | None = None) -> Annotations:
     """What the schema that applies to ``record`` says of each of its values (the record's
-    own ``$schema``, else the configured one); raises ``schemas.SchemaError``."""
-    schema, _described = schema_of(record, path, config)
+    own ``$schema``, else the configured one); raises ``validation.SchemaError``."""
+    schema, _described = schema_of(record, path, config, schemas=schemas)
     return valuenotes.complete(walker(schema).annotate(record), lambda _pointer: None)
 
 
-def schema_of(record: Any, path: str | None, config: Config,
-               site_root: str | None = None) -> tuple[schemas.Schema, bool]:
-    """The record's own ``$schema`` (taken out of the record: ``schemas.declared``), else the
-    configured schema, else a built-in one that recognises the record, else the built-in
-    ``any``; and whether a schema described the record (False: ``any``). Raises
-    ``schemas.SchemaError``."""
+def schema_of(record: Any, path: str | None, config: Config, site_root: str | None = None,
+              schemas: SchemaSource | None = None) -> tuple[validation.Schema, bool]:
+    """The record's own ``$schema`` (taken out of the record: ``SchemaSource.declared``),
+    else the configured schema, else a built-in one that recognises the record, else the
+    built-in ``any``; and whether a schema described the record (False: ``any``).
+    ``schemas``: where schemas come from (without it, the built-in ones). Raises
+    ``validation.SchemaError``."""
+    schemas = schemas or _BUILTINS
     own = schemas.declared(record, path, config, site_root)
     if own is not None:
         return own, True
     reference, chosen = config.schema_choice(path)
     described = chosen or _recognised(reference, record)
-    return schemas.load(reference if described else NO_SCHEMA,
-                        schemas.access_for(config)), described
+    return schemas.named(reference if described else NO_SCHEMA, config), described
 
 
 def _recognised(reference: str, record: Any) -> bool:
@@ -138,8 +141,8 @@ def _recognised(reference: str, record: Any) -> bool:
     matcher = _matchers.get(reference)
     if matcher is None:
         try:
-            pattern = schemas.load(reference).document.get("x-fmlint-match")
-        except schemas.SchemaError:
+            pattern = builtin(reference).document.get("x-fmlint-match")
+        except validation.SchemaError:
             return True  # (the schema's own problem is reported where it is loaded)
         if isinstance(pattern, dict):
             matcher = _matchers[reference] = _matcher(pattern)
@@ -171,8 +174,8 @@ def _anything(_record: Any) -> bool:
 
 
 def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | None = None,
-                image_sizer: ImageSizer | None = None, names: NameLookup | None = None
-                ) -> FileResult:
+                image_sizer: ImageSizer | None = None, names: NameLookup | None = None,
+                schemas: SchemaSource | None = None) -> FileResult:
     """Check a file's bytes; undecodable bytes are a finding, not an exception."""
     load_all()
     try:
@@ -182,22 +185,24 @@ def check_bytes(data: bytes, path: str | None, config: Config, *, site: Site | N
         return _finish(FileResult([_finding(ENCODING, path, err.message, config, position)]),
                        path, config)
     return check_text(text, path, config, site=site, image_sizer=image_sizer, names=names,
-                      decoded=True)
+                      decoded=True, schemas=schemas)
 
 
 def check_text(text: str, path: str | None, config: Config, *, site: Site | None = None,
                image_sizer: ImageSizer | None = None, names: NameLookup | None = None,
-               decoded: bool = False) -> FileResult:
+               decoded: bool = False, schemas: SchemaSource | None = None) -> FileResult:
     """Check one record's text (without BOM). Never raises on bad input. ``decoded``: the
     text was decoded from UTF-8 (so it holds no lone surrogate). ``names``: the names of
-    the records values may name (without it, references are not checked)."""
+    the records values may name (without it, references are not checked). ``schemas``:
+    where schemas come from (a workspace's; without it, the built-in ones)."""
     load_all()
     if not decoded and not text.isascii() and _SURROGATE.search(text):
         # Lone surrogates (from a buffer, never from decoded UTF-8) cannot be parsed; the
         # replacement keeps every position where it was.
         text = _SURROGATE.sub("\ufffd", text)
     try:
-        return _check_text(text, path, config, site or Site(), image_sizer, names)
+        return _check_text(text, path, config, site or Site(), image_sizer, names,
+                           schemas or _BUILTINS)
     except Exception as err:  # a bug in fmlint must not stop the run
         message = (f"internal error while checking this file: {type(err).__name__}: {err} "
                    f"({_raised_at(err, function=True)}); please report it")
@@ -205,7 +210,8 @@ def check_text(text: str, path: str | None, config: Config, *, site: Site | None
 
 
 def _check_text(text: str, path: str | None, config: Config, site: Site,
-                image_sizer: ImageSizer | None, names: NameLookup | None) -> FileResult:
+                image_sizer: ImageSizer | None, names: NameLookup | None,
+                schemas: SchemaSource) -> FileResult:
     result = FileResult()
     try:
         read = recordfile.read(text, path)
@@ -237,7 +243,7 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
     if not read.data and not isinstance(record, dict):  # (``~``, a word, a list: no record)
         result.findings.append(_finding(
             SCHEMA, path, "the front matter must be a mapping of keys to values "
-            f"('key: value' lines), but it is {schemas.describe(record)}", config,
+            f"('key: value' lines), but it is {validation.describe(record)}", config,
             at(0, 3), ""))
         return _finish(result, path, config)
     for prefix, record, spans in read.records():
@@ -246,7 +252,7 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
                           index=index, image_sizer=image_sizer, site=site, render=read.render,
                           names=names)
         first = len(result.findings), len(result.entries)
-        _run(context, result, None if prefix else doc.values)
+        _run(context, result, schemas, None if prefix else doc.values)
         if prefix:
             _move_under(result, prefix, *first)
     return _finish(result, path, config)
@@ -262,8 +268,8 @@ def _move_under(result: FileResult, prefix: str, findings: int, entries: int) ->
         entry.pointer = prefix + entry.pointer
 
 
-def check_record(record: Any, config: Config | None = None, *, path: str | None = None
-                 ) -> list[Finding]:
+def check_record(record: Any, config: Config | None = None, *, path: str | None = None,
+                 schemas: SchemaSource | None = None) -> list[Finding]:
     """Check an already-parsed record (a dict) against its schema and the rules; no file.
 
     Positions are 1:1 (there is no source); each finding's ``pointer`` names the value.
@@ -274,19 +280,21 @@ def check_record(record: Any, config: Config | None = None, *, path: str | None 
     context = Context(path=path, record=record, notes=Annotations(), config=config,
                       now=config.now or datetime.now(UTC))
     result = FileResult()
-    _run(context, result)
+    _run(context, result, schemas or _BUILTINS)
     return _finish(result, path, config).findings
 
 
-def _run(context: Context, result: FileResult, values: dict[str, Any] | None = None) -> None:
+def _run(context: Context, result: FileResult, schemas: SchemaSource,
+         values: dict[str, Any] | None = None) -> None:
     """Check ``context``'s record against its schema and the rules, into ``result``;
     ``values``: every value by pointer, as the YAML reader listed them (``Document.values``)."""
     config = context.config
     path = context.path
     enabled = config.enabled()
     try:
-        schema, described = schema_of(context.record, path, config, context.site.root)
-    except schemas.SchemaError as err:
+        schema, described = schema_of(context.record, path, config, context.site.root,
+                                      schemas)
+    except validation.SchemaError as err:
         result.findings.append(_finding(SCHEMA_ERROR, path, str(err), config, pointer=""))
         return
     result.no_schema += not described
@@ -307,7 +315,7 @@ def _run(context: Context, result: FileResult, values: dict[str, Any] | None = N
                                               key=problem.at_key,
                                               fix=schemafix.fix_for(context, problem)))
     if values is not None and "/$schema" in values:
-        # ``schemas.declared`` took $schema out of the record: out of the list of its values too
+        # ``SchemaSource.declared`` took $schema out of the record: out of its values too
         for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:
             del values[pointer]
     context.notes = valuenotes.complete(walker(schema).annotate(context.record, values),

@@ -25,12 +25,12 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..site.configfile import NAMES as CONFIG_NAMES
+from ..site.workspace import Workspace
 from . import guiding, hover
 from .actions import FIX_ALL, KINDS, Actions, Target
 from .diagnostics import SOURCE, diagnostics
 from .linting import Superseded, is_markdown, lint_buffer
 from .positions import UTF16, Positions, plain
-from .workspace import Workspace
 
 DEBOUNCE = 0.15  # seconds after the last change before a buffer is checked again
 CHECKERS = 2  # threads checking records of usual size
@@ -48,7 +48,7 @@ class FmlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("fmlint", __version__,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.disk = Workspace()
+        self.disk = Workspace(fetching=False)  # (remote schemas: from fmlint's cache only)
         self.versions: dict[str, int] = {}  # the newest version of each open buffer
         self.results: dict[str, Actions] = {}  # each buffer's published result and actions
         self.jobs: dict[str, tuple[int, asyncio.Future[Actions]]] = {}  # the newest checks
@@ -91,7 +91,7 @@ class FmlintServer(LanguageServer):
         if not still_wanted():
             raise Superseded
         self.disk.refresh()
-        snapshot = lint_buffer(text, version, path, root, self.disk.configs, still_wanted)
+        snapshot = lint_buffer(text, version, path, root, self.disk, still_wanted)
         self.disk.used(snapshot.uses)
         if not still_wanted():
             raise Superseded
@@ -133,7 +133,7 @@ class FmlintServer(LanguageServer):
                 severity=types.DiagnosticSeverity.Error,
                 message=f"fmlint internal error: {type(err).__name__}: {err}")]
             actions = None
-        for message in self.disk.configs.take_new_errors():
+        for message in self.disk.take_new_errors():
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error, message=f"fmlint: {message}"))
         newest = self.jobs.get(uri)
@@ -225,7 +225,7 @@ class FmlintServer(LanguageServer):
             names = {SCHEMA_SUFFIX}
         if any(n in CONFIG_NAMES or n in SITE_FILES or n.endswith(SCHEMA_SUFFIX)
                for n in names):
-            self.disk.forget()
+            self.disk.reload()
             self.check_all()
 
     async def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -283,7 +283,7 @@ class FmlintServer(LanguageServer):
 
         def work() -> Answer | None:
             self.disk.refresh()
-            buffer = guiding.Buffer.of(text, encoding, path, root, self.disk.configs)
+            buffer = guiding.Buffer.of(text, encoding, path, root, self.disk)
             return None if buffer is None else answer(buffer)
 
         try:

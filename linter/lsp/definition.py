@@ -26,7 +26,7 @@ from typing import Any
 
 from ..reading import pointer
 from ..schema.annotate import REF_KEYWORD, Reference
-from ..site.refnames import Target, targets
+from ..site.refnames import NameIndex, Target, targets
 from .guide import Guide
 
 
@@ -43,16 +43,18 @@ def reference(guide: Guide, where: str) -> Reference | None:
     return None
 
 
-def catalogue(ref: Reference, record_path: str | None, root: str) -> list[Target]:
+def catalogue(ref: Reference, record_path: str | None, root: str,
+              index: NameIndex | None = None) -> list[Target]:
     """Every file ``ref`` may name from the record at ``record_path``, in the site at
     ``root``, once for each of its names: the record's own folder first, then by depth and
-    path (none when the collection cannot be told)."""
-    return targets(ref, record_path, root) or []
+    path (none when the collection cannot be told). ``index``: what was read before."""
+    return targets(ref, record_path, root, index) or []
 
 
-def resolve(ref: Reference, value: Any, record_path: str | None, root: str
-            ) -> Target | None:
+def resolve(ref: Reference, value: Any, record_path: str | None, root: str,
+            index: NameIndex | None = None) -> Target | None:
     """The file ``value`` names, or None."""
     if not isinstance(value, str) or not value:
         return None
-    return next((t for t in catalogue(ref, record_path, root) if t.name == value), None)
+    return next((t for t in catalogue(ref, record_path, root, index) if t.name == value),
+                None)

@@ -17,6 +17,7 @@ from ..engine.config import Config
 from ..reading import pointer, recordfile, source, yamldoc
 from ..schema import validation as schemas
 from ..schema.annotate import Walker
+from ..schema.shipped import SchemaSource
 
 _KINDS = ("object", "array", "string", "number", "integer", "boolean", "null")
 _UNKNOWN = object()  # a place whose value is not known yet (being typed): every branch fits
@@ -63,9 +64,10 @@ class Guide:
         return subschemas(self.walker, self.record, where, value)
 
 
-def load(text: str, path: str | None, config: Config, site_root: str | None) -> Guide | None:
+def load(text: str, path: str | None, config: Config, site_root: str | None,
+         store: SchemaSource | None = None) -> Guide | None:
     """The guide to a buffer's text (without BOM), or None: no readable front matter, or a
-    schema that cannot be read (the check says why)."""
+    schema that cannot be read (the check says why). ``store``: where schemas come from."""
     try:
         doc = recordfile.read(text, path).doc  # (as the check reads it: YAML, TOML, JSON)
     except source.SplitError:
@@ -73,7 +75,7 @@ def load(text: str, path: str | None, config: Config, site_root: str | None) -> 
     if not isinstance(doc.record, dict):
         return None
     try:  # (the check's own choice of schema, and its walker over it)
-        schema = engine.schema_of(dict(doc.record), path, config, site_root)[0]
+        schema = engine.schema_of(dict(doc.record), path, config, site_root, store)[0]
     except schemas.SchemaError:
         return None
     return Guide(text, doc, engine.walker(schema), schema.source)

@@ -11,11 +11,11 @@ from pygls.uris import from_fs_path
 
 from ..engine.config import Config
 from ..reading import pointer
-from ..runner import batch as runner
 from ..site import configfile
+from ..site.workspace import Workspace
 from . import completion, definition, hover
 from .guide import Guide, load
-from .linting import ConfigCache, readable
+from .linting import readable
 from .positions import Positions
 
 
@@ -29,22 +29,23 @@ class Buffer:
     config: Config
     site_root: str | None
     root: str | None  # the workspace folder holding it
+    disk: Workspace  # what was read from disk (its schemas)
 
     @classmethod
     def of(cls, text: str, encoding: str, path: str | None, root: str | None,
-           configs: ConfigCache) -> Buffer | None:
+           disk: Workspace) -> Buffer | None:
         """None when its configuration cannot be read (its diagnostics say why)."""
         lead, body = readable(text)
         try:
-            config = configs.for_document(path, root)
+            config = disk.config_for(path, root)
         except configfile.ConfigError:
             return None
-        site = runner.site_for(path, config)
-        return cls(body, Positions(body, encoding, lead), path, config, site.root, root)
+        site = disk.site_for(path, config)
+        return cls(body, Positions(body, encoding, lead), path, config, site.root, root, disk)
 
     def read(self, text: str) -> Guide | None:
         """The guide to ``text`` (this buffer's, or it changed) at this buffer's path."""
-        return load(text, self.path, self.config, self.site_root)
+        return load(text, self.path, self.config, self.site_root, self.disk.schemas)
 
     @property
     def collections_root(self) -> str | None:
@@ -58,7 +59,8 @@ class Buffer:
         top = self.collections_root
         if ref is None or top is None:
             return []
-        return list(dict.fromkeys(t.name for t in definition.catalogue(ref, self.path, top)))
+        return list(dict.fromkeys(
+            t.name for t in definition.catalogue(ref, self.path, top, self.disk.names)))
 
 
 def hover_schema(buffer: Buffer, where: types.Position) -> tuple[str, types.Range] | None:
@@ -85,7 +87,7 @@ def define(buffer: Buffer, where: types.Position) -> types.Location | None:
     if ref is None:
         return None
     target = definition.resolve(ref, pointer.resolve(guide.record, place.pointer),
-                                buffer.path, top)
+                                buffer.path, top, buffer.disk.names)
     if target is None:
         return None
     start = types.Position(line=0, character=0)

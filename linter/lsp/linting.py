@@ -14,10 +14,9 @@ from ..fixer import apply as fixer
 from ..reading.source import BOM
 from ..rules.context import Site
 from ..rules.finding import Finding
-from ..runner import batch as runner
-from ..schema import validation as schemas
+from ..schema.shipped import BUILTIN, builtin_path
 from ..site import configfile
-from ..site.refnames import name_lookup
+from ..site.workspace import Workspace
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # A top-level ``$schema: ...`` line: the record names its own schema (``engine`` reads it).
@@ -55,55 +54,10 @@ class Snapshot:
         return self._fixed
 
 
-class ConfigCache:
-    """Configuration files read once each, and again when their mtime or size changes."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[tuple[int, int], Config | configfile.ConfigError]] = {}
-        self._default = Config()
-        self._new_errors: list[str] = []
-
-    def for_document(self, path: str | None, root: str | None) -> Config:
-        """The configuration ``fmlint check`` would use for ``path``; raises ConfigError."""
-        anchor = path or root
-        found = configfile.find(anchor) if anchor else None
-        if found is None:
-            return self._default
-        try:
-            stat = os.stat(found)
-            stamp = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            stamp = (0, -1)
-        cached = self._entries.get(found)
-        if cached is None or cached[0] != stamp:
-            try:
-                loaded = configfile.load(found)
-                loaded.enabled()
-                value: Config | configfile.ConfigError = loaded
-            except configfile.ConfigError as err:
-                value = err
-            except KeyError as err:
-                value = configfile.ConfigError(f"{found}: unknown rule {err.args[0]!r}")
-            if isinstance(value, configfile.ConfigError):
-                self._new_errors.append(str(value))
-            cached = self._entries[found] = (stamp, value)
-        if isinstance(cached[1], configfile.ConfigError):
-            raise cached[1]
-        return cached[1]
-
-    def forget(self) -> None:
-        """Read every configuration file again on next use."""
-        self._entries.clear()
-
-    def take_new_errors(self) -> list[str]:
-        """Errors of configuration files read since the last call (to show them once)."""
-        errors, self._new_errors = self._new_errors, []
-        return errors
-
-
 def lint_buffer(text: str, version: int | None, path: str | None, root: str | None,
-                configs: ConfigCache, still_wanted: Callable[[], bool] = lambda: True) -> Snapshot:
-    """Check a buffer; configuration and internal errors become ``problem``.
+                disk: Workspace, still_wanted: Callable[[], bool] = lambda: True) -> Snapshot:
+    """Check a buffer with what ``disk`` read (configurations, schemas, sites); configuration
+    and internal errors become ``problem``.
 
     ``still_wanted`` is asked before every check of a text (the buffer's, and each pass of
     "fix all" in ``Snapshot.fixed_text``); when it says no, ``Superseded`` is raised.
@@ -111,16 +65,16 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
     lead, body = readable(text)
     snapshot = Snapshot(body, version, lead=lead)
     try:
-        config = configs.for_document(path, root)
+        config = disk.config_for(path, root)
     except configfile.ConfigError as err:
         snapshot.problem = f"fmlint configuration error: {err}"
         return snapshot
     try:
         if path and config.exclude and glob_any(config.relative(path), config.exclude):
             return snapshot
-        site = runner.site_for(path, config)
-        sizer = runner.image_sizer(site, [])
-        names = name_lookup(site, config, [])
+        site = disk.site_for(path, config)
+        sizer = disk.image_sizer(site, [])
+        names = disk.name_lookup(site, config, [])
         snapshot.uses = used_files(body, path, config, site)
 
         def check(candidate: str) -> list[Finding]:
@@ -129,7 +83,8 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
             if not still_wanted():
                 raise Superseded
             return engine.check_text(candidate, path, config, site=site,
-                                     image_sizer=sizer, names=names).findings
+                                     image_sizer=sizer, names=names,
+                                     schemas=disk.schemas).findings
 
         findings = check(body)
     except Superseded:
@@ -163,8 +118,8 @@ def used_files(text: str, path: str | None, config: Config, site: Site) -> tuple
     own = _OWN_SCHEMA.search(text)
     if own and path and not own[1].startswith(("http:", "https:")):
         references.add(os.path.normpath(os.path.join(os.path.dirname(path), own[1])))
-    files = [str(schemas.builtin_path(name)) for name in schemas.BUILTIN.values()]
-    files += sorted(r for r in references if r not in schemas.BUILTIN)
+    files = [str(builtin_path(name)) for name in BUILTIN.values()]
+    files += sorted(r for r in references if r not in BUILTIN)
     files += site.looked
     if site.root:
         files.append(os.path.join(site.root, "_config.yml"))

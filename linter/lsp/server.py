@@ -50,10 +50,8 @@ def serve(log_file: str | None = None) -> int:
         sys.stderr.write(f"fmlint: cannot write the log file {log_file}: {err.strerror}\n")
         return 2
     from ..rules.registry import load_all
-    from ..schema import validation as schemas
     from .app import create_server
 
     load_all()
-    schemas.never_fetch()  # (remote schemas: from fmlint's cache only)
     create_server().start_io()
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..engine import lint as engine
@@ -22,6 +23,9 @@ from ..reading import recordfile, source
 from ..rules.context import Context, Site
 from ..rules.urlfacts import HTTPS, IMAGE, REACH
 from ..schema import validation as schemas
+
+if TYPE_CHECKING:
+    from ..site.workspace import Workspace
 
 URL_FORMATS = ("uri", "iri", "uri-reference", "iri-reference")
 NEEDS_BY_CODE = {"FM501": REACH, "FM502": IMAGE, "FM202": HTTPS}
@@ -64,11 +68,13 @@ def excluded(url: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(text, pattern) for pattern in patterns)
 
 
-def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
-             ) -> dict[str, set[str]]:
+def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = (),
+             disk: Workspace | None = None) -> dict[str, set[str]]:
     """URL -> what the enabled online checks need to know about it, for one file."""
     from ..rules.images import record_images
-    from ..runner.batch import site_for
+    from ..site.workspace import Workspace
+
+    disk = disk or Workspace()
 
     enabled = config.enabled() - config.ignored_for(path)
     wanted_codes = {code: need for code, need in NEEDS_BY_CODE.items() if code in enabled}
@@ -83,10 +89,10 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
     if read.data or not isinstance(record, dict):  # (data files: not yet)
         return {}
     try:
-        notes = engine.annotate(record, path, config)
+        notes = engine.annotate(record, path, config, disk.schemas)
     except schemas.SchemaError:
         return {}
-    site = site_for(path, config)
+    site = disk.site_for(path, config)
     context = Context(path=path, record=record, notes=notes, config=config,
                       now=config.now or datetime.now(UTC), site=site)
     found: list[tuple[str, str]] = []

@@ -9,6 +9,7 @@ from ..net.settings import from_table
 from ..rules.urlfacts import UrlFacts
 from ..runner.batch import reading_roots
 from ..site.files import read_whole
+from ..site.workspace import Workspace
 from .collect import needs_in
 from .probe import Prober, Progress
 from .store import Store
@@ -26,13 +27,14 @@ def gather(sources: Iterable[tuple[str, bytes | None]], config: Config, *,
     """
     settings = from_table(config.online_settings, config.base_dir)
     wanted: dict[str, set[str]] = {}
+    disk = Workspace()  # (what the records' schemas and sites are, read once)
     for path, data in sources:
         if data is None:
             try:
-                data = read_whole(path, roots=reading_roots(path, roots or [path]))[1]
+                data = read_whole(path, roots=reading_roots(path, roots or [path], disk))[1]
             except OSError:
                 continue
-        for url, needs in needs_in(data, path, config, settings.exclude).items():
+        for url, needs in needs_in(data, path, config, settings.exclude, disk).items():
             wanted.setdefault(url, set()).update(needs)
     store = Store(cache_dir, settings) if cache_dir is not None else None
     facts: dict[str, UrlFacts] = {}

@@ -5,18 +5,15 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..engine import lint as engine
 from ..engine.config import Config
 from ..reading import source
-from ..rules.context import ImageSizer, Site
 from ..rules.finding import Finding
 from ..site import files
-from ..site.refnames import name_lookup
+from ..site.workspace import Workspace
 from .pickling import by_fields
 
 if TYPE_CHECKING:
@@ -69,175 +66,27 @@ class Outcome:
         return self.rows
 
 
-@lru_cache(maxsize=512)
-def _site_in(directory: str, cwd: str = ""
-             ) -> tuple[str | None, dict[str, Any], tuple[str, ...]]:
-    """The site root above ``directory`` (relative to ``cwd``), its settings, and the
-    ``_config.yml`` paths looked for on the way (``Site.looked``)."""
-    from ..checks.images import find_site_root, generator_settings
-
-    looked: list[str] = []
-    folder = os.path.normpath(os.path.join(cwd, directory))
-    root = find_site_root(Path(folder), looked)
-    if root is None:
-        return None, _other_generator(folder, looked), tuple(looked)
-    try:  # (a link to a file outside the site, or to a device, is not read)
-        _info, data = files.read_whole(str(root / "_config.yml"), roots=[str(root)],
-                                       limit=files.MAX_SETTINGS_BYTES)
-    except OSError:
-        return str(root), {}, tuple(looked)
-    settings = generator_settings(data.decode("utf-8", errors="replace"))
-    return str(root), {**settings, "generator": "jekyll"}, tuple(looked)
-
-
-def _other_generator(folder: str, looked: list[str]) -> dict[str, Any]:
-    """The generator of a site at or above ``folder``; for Hugo, its settings and the
-    ``cascade`` of the sections above it as defaults; {} for none. Every file read or
-    looked for is added to ``looked``. (Its root is not the site's: Hugo serves images
-    from ``static/``.)"""
-    from ..site.info import find_generator, hugo_settings
-
-    found = find_generator(folder)
-    if found is None:
-        return {}
-    root, generator, settings = found
-    looked.append(settings)
-    if generator != "hugo":
-        return {"generator": generator}
-    return {**hugo_settings(settings), "generator": "hugo", "generator_root": root,
-            "defaults": _hugo_cascade(folder, root, looked)}
-
-
-def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
-    """The ``cascade`` values of the ``_index.md`` of each section from ``root`` down to
-    ``folder``, as defaults scoped to the section (a nearer section's win). A cascade with
-    a ``_target`` is left out: fmlint does not know a page's kind or language."""
-    from ..reading.defaults import Scope
-    from ..site.scan import NotARecord, read_record
-
-    scopes = []
-    relative = os.path.relpath(folder, root).replace(os.sep, "/")
-    parts = [] if relative == "." else relative.split("/")
-    for depth in range(1, len(parts) + 1):
-        section = "/".join(parts[:depth])
-        index = os.path.join(root, section, "_index.md")
-        looked.append(index)
-        if not os.path.isfile(index):
-            continue
-        try:
-            cascade = read_record(index, [root]).get("cascade")
-        except NotARecord:
-            continue
-        for values in cascade if isinstance(cascade, list) else [cascade]:
-            if isinstance(values, dict) and not {"_target", "target"} & values.keys():
-                scopes.append(Scope(section + "/", None, values))
-    return tuple(scopes)
-
-
-def site_for(path: str | None, config: Config) -> Site:
-    """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
-    root: str | None = None
-    settings: dict[str, Any] = {}
-    looked: tuple[str, ...] = ()
-    if path and path != "-":
-        directory = os.path.dirname(path)
-        cwd = "" if os.path.isabs(directory) else config.working_folder()
-        root, settings, looked = _site_in(directory, cwd)
-    if config.site_root:
-        root = config.site_root
-        if not settings:
-            _root, settings, more = _site_in(config.site_root)
-            looked += more
-    return Site(
-        root=root,
-        url=config.site_url or settings.get("url"),
-        baseurl=config.baseurl or settings.get("baseurl") or "",
-        timezone=config.timezone or settings.get("timezone"),
-        generator=settings.get("generator"),
-        future=settings.get("future", False),
-        show_drafts=settings.get("show_drafts", False),
-        collections=settings.get("collections", ()),
-        defaults=settings.get("defaults", ()),
-        relative=_relative(path, root or settings.get("generator_root"), config),
-        looked=looked,
-    )
-
-
-def _relative(path: str | None, root: str | None, config: Config) -> str | None:
-    """``path`` from the site ``root``, '/'-separated; None outside it (or without either)."""
-    if not path or path == "-" or root is None:
-        return None
-    where = os.path.abspath(os.path.join(config.working_folder(), path))
-    relative = os.path.relpath(where, root)
-    if relative.startswith(".."):  # (through a link: compare where both really are)
-        relative = os.path.relpath(os.path.realpath(where), os.path.realpath(root))
-    return None if relative.startswith("..") else relative.replace(os.sep, "/")
-
-
-@lru_cache(maxsize=1024)
-def _image_size(path: str, root: str) -> tuple[int, int] | str | None:
-    """The size of the site's image at ``path``; None for one that is not a regular file
-    within the site ``root`` (links resolved), or of no known size."""
-    from ..checks.images import read_image_size
-
-    if not os.path.isfile(path):
-        return "missing"
-    if not files.inside(path, [root]):
-        return None
-    return read_image_size(Path(path))
-
-
-@lru_cache(maxsize=1024)
-def _local_path(url: str, root: str, site_url: str | None, baseurl: str) -> str | None:
-    from ..checks.images import local_image_path
-
-    local = local_image_path(url, site_root=Path(root), site_url=site_url, baseurl=baseurl)
-    return None if local is None else str(local)
-
-
-def clear_caches() -> None:
-    """Forget what was read of sites and images (for long-running callers: files change)."""
-    for cached in (_site_in, _image_size, _local_path, _real_folder):
-        cached.cache_clear()
-
-
-def image_sizer(site: Site, deps: list[str]) -> ImageSizer | None:
-    """Reads the real size of images the site itself serves (header only).
-
-    Every file it looks at is added to ``deps``, so cached results notice a changed image.
-    """
-    if site.root is None:
-        return None
-    root = site.root
-
-    def size(url: str, _record_path: str | None) -> tuple[int, int] | str | None:
-        local = _local_path(url, root, site.url, site.baseurl)
-        if local is None:
-            return None
-        deps.append(local)
-        return _image_size(local, root)
-
-    return size
-
-
 def check_data(data: bytes, path: str, config: Config, mode: Mode,
-               keep_text: bool = False) -> Outcome:
-    """Check (and fix, per ``mode``) one file's bytes. Writes nothing."""
-    site = site_for(path, config)
+               keep_text: bool = False, disk: Workspace | None = None) -> Outcome:
+    """Check (and fix, per ``mode``) one file's bytes, with what ``disk`` read of sites,
+    images and schemas (without it, read afresh). Writes nothing."""
+    disk = disk or Workspace()
+    site = disk.site_for(path, config)
     deps = list(site.looked)
-    sizer = image_sizer(site, deps)
-    names = name_lookup(site, config, deps)
+    sizer = disk.image_sizer(site, deps)
+    names = disk.name_lookup(site, config, deps)
     try:
         text, bom = source.decode(data)
     except source.DecodeError:
-        return Outcome(path, engine.check_bytes(data, path, config, site=site))
+        return Outcome(path, engine.check_bytes(data, path, config, site=site,
+                                                schemas=disk.schemas))
 
     def check(candidate: str) -> list[Finding]:
         return engine.check_text(candidate, path, config, site=site, image_sizer=sizer,
-                                 names=names).findings
+                                 names=names, schemas=disk.schemas).findings
 
     result = engine.check_text(text, path, config, site=site, image_sizer=sizer, names=names,
-                               decoded=True)
+                               decoded=True, schemas=disk.schemas)
     result.deps = sorted({*deps, *result.deps})  # (the schema's files too)
     outcome = Outcome(path, result, text=text if keep_text else None)
     if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):
@@ -246,7 +95,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
 
     fixed = fixer.fix_text(text, check, unsafe=mode.unsafe, path=path)
     final = engine.check_text(fixed.text, path, config, site=site, image_sizer=sizer,
-                              names=names)
+                              names=names, schemas=disk.schemas)
     final.findings.extend(_fix_notes(fixed, path, config))
     final.findings.sort(key=Finding.sort_key)
     outcome.result = final
@@ -289,14 +138,17 @@ def _fix_notes(fixed: FixOutcome, path: str, config: Config) -> list[Finding]:
 
 
 def check_path(path: str, config: Config, mode: Mode, roots: list[str],
-               keep_text: bool = False, with_digest: bool = False) -> Outcome:
+               keep_text: bool = False, with_digest: bool = False,
+               disk: Workspace | None = None) -> Outcome:
     """Read, check, and (with ``mode.fix``) write one file. Never raises. ``with_digest``:
-    the outcome carries the SHA-256 of the bytes checked (for the result cache)."""
+    the outcome carries the SHA-256 of the bytes checked (for the result cache); ``disk``:
+    what the run read of sites, images and schemas."""
+    disk = disk or Workspace()
     try:
-        info, data = files.read_whole(path, roots=reading_roots(path, roots))
+        info, data = files.read_whole(path, roots=reading_roots(path, roots, disk))
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
-    outcome = check_data(data, path, config, mode, keep_text)
+    outcome = check_data(data, path, config, mode, keep_text, disk)
     if with_digest:
         import hashlib  # (only with a cache)
 
@@ -308,21 +160,19 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
         except (files.WriteRefused, OSError) as err:
             message = str(err) if isinstance(err, files.WriteRefused) else (
                 f"cannot write the fixed file: {err.strerror}")
-            outcome = check_data(data, path, config, Mode())
+            outcome = check_data(data, path, config, Mode(), disk=disk)
             outcome.result.findings.append(_io_finding(path, config, message))
     return outcome
 
 
-@lru_cache(maxsize=1024)
-def _real_folder(folder: str) -> str:
-    return os.path.realpath(folder)
-
-
-def reading_roots(path: str, roots: list[str]) -> list[str] | None:
+def reading_roots(path: str, roots: list[str], disk: Workspace | None = None
+                  ) -> list[str] | None:
     """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
-    its way, else within the checked folders (a file named itself: within its folder)."""
+    its way, else within the checked folders (a file named itself: within its folder).
+    ``disk``: where the run's folders really are, found once each."""
     folder, _name = os.path.split(os.path.abspath(path))
-    if not os.path.islink(path) and _real_folder(folder) == folder:
+    if not os.path.islink(path) and (
+            disk.real_folder(folder) if disk else os.path.realpath(folder)) == folder:
         return None
     return [os.path.dirname(root) or "." if root == path else root for root in roots]
 
@@ -399,14 +249,16 @@ class Written:
 @dataclass(frozen=True, slots=True)
 class Job:
     """How every file of a run is checked: what to do with fixes (``written`` counts those
-    written), the checked folders, the text report's layout (``render``), and whether
-    outcomes carry their bytes' digest for the result cache."""
+    written), the checked folders, the text report's layout (``render``), whether
+    outcomes carry their bytes' digest for the result cache, and what the run reads of
+    sites, images and schemas (``disk``: one per run; a forked worker has its own copy)."""
 
     mode: Mode
     roots: list[str]
     render: Render | None = None
     with_digest: bool = False
     written: Written | None = None
+    disk: Workspace = field(default_factory=Workspace)
 
 
 def _checked(path: str, config: Config, job: Job) -> Outcome:
@@ -417,7 +269,8 @@ def _checked(path: str, config: Config, job: Job) -> Outcome:
     _in_file = True
     try:
         outcome = check_path(path, config, job.mode, job.roots,
-                             keep_text=job.render is not None, with_digest=job.with_digest)
+                             keep_text=job.render is not None, with_digest=job.with_digest,
+                             disk=job.disk)
         if job.written is not None and job.mode.fix and not job.mode.diff and (
                 outcome.fixed_text is not None):  # (a file not written: None)
             job.written.add(outcome.fixed)
@@ -507,7 +360,8 @@ def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
 
     for config in configs:
         config.enabled()  # resolve once, before the workers copy the configuration
-        engine.prepare(config)  # what every check needs, made once and shared with workers
+        # What every check needs, made once and shared with workers:
+        engine.prepare(config, job.disk.schemas)
     gc.collect()
     gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")

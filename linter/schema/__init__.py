@@ -1,2 +1,3 @@
-"""JSON Schemas: validating records, explaining failures in plain words, formats, what the
-schema says of each value, and inference. May import ``checks`` and ``reading``."""
+"""JSON Schemas: compiling the documents it is given and validating records, explaining
+failures in plain words, formats, the built-in schemas, what the schema says of each value,
+and inference. Reads no file but the built-ins. May import ``checks`` and ``reading``."""

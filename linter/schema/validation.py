@@ -1,33 +1,20 @@
-"""Loading JSON Schemas, validating records, and turning failures into plain-word problems.
+"""Compiling JSON Schemas, validating records, and turning failures into plain-word problems.
 
-A schema is read from a built-in name, a file, or (only from the hosts the configuration's
-``schema-hosts`` lists) a URL; every ``$ref`` to another file or URL is read up front, the
-same way, so that neither validator ever fetches anything itself. Loaded schemas are kept
-while the files they were read from keep their size and modification time (``reload``
-forgets them all).
+A ``Schema`` is given its document and every other document its ``$ref``s reach (read by
+``linter.site.schemas``, or a built-in: ``builtin``), so that neither validator ever reads or
+fetches anything itself.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from ..reading import pointer as json_pointer
-
-if TYPE_CHECKING:
-    from ..engine.config import Config
-
-BUILTIN = {
-    "article": "article.schema.json",
-    "organization": "organization.schema.json",
-    "any": "any.schema.json",  # (records no schema describes)
-}
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -41,7 +28,7 @@ _TYPE_WORDS = {
 
 
 # Records with more values than this (no real front matter comes close) have their schema
-# failures explained by jsonschema (``_modest``).
+# failures explained by jsonschema (``modest``).
 MODEST_VALUES = 10_000
 
 
@@ -214,7 +201,7 @@ class Schema:
         the benchmark's cold run, whose records seldom fail; some 30% of the checking time
         of a site whose records all fail (a first run, a schema that does not fit yet).
         """
-        if not self._explains or not _modest(record):
+        if not self._explains or not modest(record):
             return None
         own = self._own
         failures = []
@@ -258,7 +245,7 @@ def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Itera
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _modest(record: Any, most: int = MODEST_VALUES) -> bool:
+def modest(record: Any, most: int = MODEST_VALUES) -> bool:
     """Whether the record holds at most ``most`` values. jsonschema-rs gives each error a
     copy of the failing value: of a huge record (aliases repeating a subtree), many copies;
     jsonschema refers to the record's own values."""
@@ -290,7 +277,7 @@ def _fast_validator(schema: Schema) -> Any:
 
     document = schema.document
     meta = document.get("$schema")
-    if isinstance(meta, str) and not _standard(meta):  # (read as 2020-12, as jsonschema does)
+    if isinstance(meta, str) and not standard(meta):  # (read as 2020-12, as jsonschema does)
         document = {key: value for key, value in document.items() if key != "$schema"}
     try:
         registry = jsonschema_rs.Registry(list(schema.resources.items()), retriever=refuse)
@@ -352,362 +339,11 @@ def unchecked_formats(document: Any, known: Iterable[str]) -> dict[str, str]:
 # Keywords whose values are data, not schemas: never searched for ``$ref``, ``$id`` or
 # ``format``.
 _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples", "x-fmlint-files"})
-@cache
-def builtin_files() -> dict[str, tuple[str, ...]]:
-    """Built-in schema name -> the file globs it applies to by default (``x-fmlint-files``)."""
-    out: dict[str, tuple[str, ...]] = {}
-    for name, filename in BUILTIN.items():
-        document = json.loads(builtin_path(filename).read_text("utf-8"))
-        patterns = document.get("x-fmlint-files")
-        if isinstance(patterns, list):
-            out[name] = tuple(p for p in patterns if isinstance(p, str))
-    return out
 
 
-def builtin_path(name: str) -> Path:
-    """The file of a built-in schema: inside the installed package, or the source tree's."""
-    packaged = Path(__file__).resolve().parent / "builtin" / name  # where the wheel puts it
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "schema" / name
-
-
-# -- reading schemas -----------------------------------------------------------------------
-
-REMOTE_LIMIT = 4 * 1024 * 1024  # the largest remote schema fmlint reads, in bytes
-_MAX_DOCUMENTS = 256  # files and URLs one schema may reach through its $refs
-_MAX_VALUES = 1_000_000  # values of a YAML schema once its aliases are expanded
-_NOWHERE = object()
-CACHE_FOLDER = "schemas"  # within fmlint's cache folder: one JSON file per fetched URL
-
-
-@dataclass(frozen=True, slots=True)
-class Access:
-    """Where a schema, and what its ``$ref``s name, may be read from.
-
-    ``roots``: local files only inside these folders (None: anywhere, for the schemas the
-    configuration names); ``hosts``: the hosts remote schemas may come from
-    (``schema-hosts``); ``home``: the folder of fmlint's cache folder (the configuration's),
-    where fetched schemas are kept;
-    ``network`` and ``base_dir``: the ``[network]`` settings, as for the online checks.
-    """
-
-    roots: tuple[str, ...] | None = None
-    hosts: frozenset[str] = frozenset()
-    home: str | None = field(default=None, compare=False, hash=False)
-    network: dict[str, Any] | None = field(default=None, compare=False, hash=False)
-    base_dir: str = field(default=".", compare=False, hash=False)
-
-
-_fetching = True  # whether a schema missing from the cache may be fetched (see never_fetch)
-_loaded: dict[tuple[str, Access], tuple[tuple[tuple[str, Any], ...], Schema | SchemaError]] = {}
-_MAX_LOADED = 256
-_remote: dict[str, tuple[Any, str | None] | SchemaError] = {}  # URL -> (document, cache file)
-
-
-def never_fetch() -> None:
-    """Read remote schemas from fmlint's cache only, never from the network (the language
-    server: it never goes online)."""
-    global _fetching
-    _fetching = False
-
-
-def reload() -> None:
-    """Forget every loaded schema and fetched URL: the next check reads them again (for
-    long-running callers such as the language server; edited files are noticed anyway)."""
-    _loaded.clear()
-    _remote.clear()
-    _warned.clear()
-
-
-def _stamp(path: str) -> Any:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns)
-
-
-def load(reference: str, access: Access | None = None) -> Schema:
-    """A schema by built-in name (``article``), path or URL, with every document its
-    ``$ref``s reach. Kept while the files it was read from keep their size and
-    modification time. Raises SchemaError (also for a schema that failed before and whose
-    files did not change since)."""
-    access = access or Access()
-    key = (reference, access)
-    kept = _loaded.get(key)
-    if kept is not None and all(_stamp(path) == stamp for path, stamp in kept[0]):
-        found = kept[1]
-    else:
-        reader = _Reader(access)
-        try:
-            found = reader.schema(reference)
-        except SchemaError as err:
-            found = err
-        _loaded.pop(key, None)
-        if len(_loaded) >= _MAX_LOADED:  # (a long editor session sees many schemas)
-            del _loaded[next(iter(_loaded))]  # (the one loaded longest ago)
-        _loaded[key] = (tuple(reader.tried.items()), found)
-    if isinstance(found, SchemaError):
-        raise SchemaError(str(found))  # (a new one: raising one again lengthens its traceback)
-    return found
-
-
-def access_for(config: Config, roots: Iterable[str] | None = None) -> Access:
-    """How schemas may be read under ``config``; ``roots``: only files inside them."""
-    folder = os.path.dirname(config.source) if config.source else "."
-    return Access(None if roots is None else tuple(dict.fromkeys(roots)),
-                  frozenset(host.lower() for host in config.schema_hosts),
-                  folder, config.online_settings, config.base_dir)
-
-
-def configured(config: Config, path: str | None = None) -> Schema:
-    """The schema the configuration gives the file ``path`` (``Config.schema_for``)."""
-    return load(config.schema_for(path), access_for(config))
-
-
-def declared(record: Any, path: str | None, config: Config,
-             site_root: str | None = None) -> Schema | None:
-    """The schema a record names with its ``$schema`` key (taken out of the record), or None
-    when it names none. A ``$schema`` names a built-in schema, a file inside the project
-    (the configuration's folder, else the working folder; the site's root; the record's own
-    folder), or a URL on a host of ``schema-hosts``. Raises SchemaError."""
-    own = record.pop("$schema", None) if isinstance(record, dict) else None
-    if not isinstance(own, str) or not own:
-        return None
-    for name, filename in BUILTIN.items():
-        if own == name or own.endswith(f"/{filename}"):
-            return load(name)
-    if urlsplit(own).scheme.lower() in ("http", "https", "file"):
-        return load(own, access_for(config, ()))
-    folder = os.path.dirname(path) if path else ""
-    roots = [os.path.join(config.working_folder(), config.base_dir if config.source else "."),
-             *([site_root] if site_root else []), folder or "."]
-    return load(os.path.normpath(os.path.join(folder, own)), access_for(config, roots))
-
-
-class _Reader:
-    """Reads one schema and every document its ``$ref``s reach, as ``access`` allows."""
-
-    def __init__(self, access: Access) -> None:
-        self.access = access
-        # The files read or tried, with their [size, mtime_ns] as read (a result depends on
-        # them).
-        self.tried: dict[str, Any] = {}
-        self.documents: dict[str, Any] = {}  # URI -> document
-        self.embedded: set[str] = set()  # URIs of the resources documents hold ($id)
-        self.texts: list[bytes] = []
-
-    def schema(self, reference: str) -> Schema:
-        if reference in BUILTIN:
-            text = builtin_path(BUILTIN[reference]).read_bytes()
-            document = _parse(text, reference)
-            return Schema(reference, document, f"{len(text)}:{hash(text)}", trusted=True)
-        scheme = urlsplit(reference).scheme.lower()
-        if scheme in ("http", "https"):
-            base, local = reference, None
-            document = self._remote(reference, None, reference)
-        elif scheme == "file" or reference.startswith("file:"):
-            raise SchemaError(f"{reference}: fmlint does not read file: URLs; name the schema "
-                              "by its path")
-        else:
-            document = self._file(reference, "cannot read schema")
-            base = local = Path(os.path.abspath(reference)).as_uri()
-        if not isinstance(document, dict):
-            raise SchemaError(f"{reference}: a JSON Schema must be a JSON object")
-        self._gather(document, base, local, reference)
-        resources = {uri: doc for uri, doc in self.documents.items() if uri != base}
-        digest = f"{len(self.texts)}:{hash(tuple(self.texts))}"
-        return Schema(reference, document, digest, base_uri=base, resources=resources,
-                      files=tuple(self.tried))  # (the paths)
-
-    def _file(self, path: str, failure: str) -> Any:
-        from ..site.files import ReadRefused, read_whole
-
-        self.tried[path] = _stamp(path)
-        try:
-            info, data = read_whole(path, roots=self.access.roots)
-        except ReadRefused as err:
-            raise SchemaError(f"{failure} {path}: {err}") from None
-        except OSError as err:
-            raise SchemaError(f"{failure} {path}: {err.strerror or err}") from None
-        self.tried[path] = (info.st_size, info.st_mtime_ns)
-        self.texts.append(data)
-        return _parse(data, path)
-
-    def _gather(self, document: Any, base: str, local: str | None, name: str) -> None:
-        """Register ``document`` (read from ``name``) at ``base`` and read what its
-        ``$ref``s reach. ``local``: the ``file:`` URI it was read from (relative references
-        resolve against it, whatever its ``$id`` says)."""
-        self.documents[base] = document
-        embedded, references = _references(document, base)
-        self.embedded |= embedded
-        for here, reference in references:
-            target, place = urldefrag(urljoin(here, reference))
-            if target in self.documents or target in self.embedded or _standard(target):
-                self._point(target or base, place, name, reference)
-                continue
-            if len(self.documents) >= _MAX_DOCUMENTS:
-                raise SchemaError(f"{name}: more than {_MAX_DOCUMENTS} schema files are "
-                                  "reached through $ref")
-            failure = f"{name}: cannot resolve $ref \"{reference}\":"
-            scheme = urlsplit(reference).scheme.lower()
-            if not scheme and local is not None:
-                path = unquote(urlsplit(urldefrag(urljoin(local, reference))[0]).path)
-                self._gather(self._file(path, failure + " cannot read"), target,
-                             Path(path).as_uri(), path)
-            elif urlsplit(target).scheme.lower() in ("http", "https"):
-                self._gather(self._remote(target, name, reference), target, None, target)
-            else:
-                raise SchemaError(f"{failure} fmlint follows references to files (by a relative "
-                                  "path) and to http(s) URLs only")
-            self._point(target, place, name, reference)
-
-    def _point(self, target: str, place: str, name: str, reference: str) -> None:
-        """Refuse a ``$ref`` whose JSON Pointer names no place in the document it leads to."""
-        document = self.documents.get(target)
-        if document is None or not place.startswith("/"):
-            return  # (a resource of its own inside a document, or an anchor: the validators')
-        if json_pointer.resolve(document, unquote(place), _NOWHERE) is _NOWHERE:
-            raise SchemaError(f"{name}: cannot resolve $ref \"{reference}\": there is no "
-                              f"{place} in {target}")
-
-    def _remote(self, url: str, name: str | None, reference: str) -> Any:
-        """The document at ``url`` (``reference`` in ``name``; None: the schema itself)."""
-        where = f"{name}: $ref \"{reference}\" leads to a schema" if name else (
-            f"the schema {reference} is")
-        host = (urlsplit(url).hostname or "").lower()
-        if host not in self.access.hosts:
-            raise SchemaError(
-                f"{where} on the network, and fmlint reads remote schemas only from the hosts "
-                f"the configuration allows: add schema-hosts = [\"{host}\"] to it, or keep a "
-                "copy of the schema in the project")
-        found = _remote.get(url)
-        if found is None:
-            try:
-                found = _remote[url] = _fetched(url, self.access)
-            except SchemaError as err:
-                found = _remote[url] = err
-        if isinstance(found, SchemaError):
-            raise SchemaError(f"{name}: {found}" if name else str(found))
-        document, kept = found
-        if kept is not None:
-            self.tried[kept] = _stamp(kept)
-        self.texts.append(url.encode())
-        return document
-
-
-def _fetched(url: str, access: Access) -> tuple[Any, str | None]:
-    """A remote schema, from fmlint's cache while it is fresh (``network.cache-hours``),
-    else from the network through the online checks' address guard (kept in the cache).
-    Without the network (``never_fetch``, or a failed request), a cached copy of any age
-    serves. Returns the document and the cache file."""
-    import hashlib
-    import time
-
-    from ..net.settings import SettingsError, from_table
-
-    try:
-        settings = from_table(access.network or {}, access.base_dir)
-    except SettingsError as err:
-        raise SchemaError(f"cannot fetch {url}: {err}") from None
-    from ..cache.results import DIR_NAME
-
-    kept = None if access.home is None else os.path.join(
-        access.home, DIR_NAME, CACHE_FOLDER, hashlib.sha256(url.encode()).hexdigest()[:32]
-        + ".json")
-    stored = _stored(kept, url)
-    if stored is not None and (not _fetching or
-                               time.time() - stored[1] <= settings.cache_hours * 3600):
-        return stored[0], kept
-    if not _fetching:
-        raise SchemaError(f"{url} is not in fmlint's cache, and the language server does not "
-                          "fetch schemas: run fmlint check once to fetch it")
-    try:
-        data = _download(url, access.hosts, settings)
-        document = _parse(data, url)
-    except SchemaError:
-        if stored is not None:
-            return stored[0], kept
-        raise
-    if kept is not None:
-        _store(kept, url, document)
-    return document, kept
-
-
-def _download(url: str, hosts: frozenset[str], settings: Any) -> bytes:
-    """The body of ``url``, every hop on an allowed host and through the address guard."""
-    from ..net.fetch import FetchError, Response, follow, request
-
-    def send(hop: str, method: str) -> Response:
-        if (urlsplit(hop).hostname or "").lower() not in hosts:
-            raise FetchError("blocked", f"it redirects to {hop}, whose host is not in "
-                             "schema-hosts", hop)
-        return request(hop, method, settings, limit=REMOTE_LIMIT)
-
-    try:
-        response, _hops = follow(url, "GET", send, settings.max_redirects)
-    except FetchError as err:
-        raise SchemaError(f"cannot fetch {url}: {err}") from None
-    if response.status != 200:
-        raise SchemaError(f"cannot fetch {url}: the server answered {response.status} "
-                          f"{response.reason}".rstrip())
-    if not response.complete:
-        raise SchemaError(f"cannot fetch {url}: it is larger than {REMOTE_LIMIT:,} bytes")
-    return response.body
-
-
-def _stored(file: str | None, url: str) -> tuple[Any, float] | None:
-    """A cached copy of ``url``'s schema and when it was fetched (seconds since the epoch)."""
-    if file is None:
-        return None
-    try:
-        with open(file, encoding="utf-8") as handle:
-            entry = json.load(handle)
-        if entry["url"] == url and isinstance(entry["fetched"], int | float):
-            return entry["schema"], float(entry["fetched"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
-
-
-def _store(file: str, url: str, document: Any) -> None:
-    """Keep a fetched schema (a cache that cannot be written only costs a request)."""
-    import time
-    from datetime import UTC, datetime
-
-    from ..cache.results import cache_folder, replacing
-
-    now = time.time()
-    entry = {"url": url, "fetched": now,
-             "fetched_at": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds"),
-             "schema": document}
-    try:
-        cache_folder(Path(file).parent.parent)
-        Path(file).parent.mkdir(exist_ok=True)
-        with replacing(Path(file)) as out:
-            out.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-    except OSError:
-        pass
-
-
-def _standard(uri: str) -> bool:
+def standard(uri: str) -> bool:
     """A metaschema of JSON Schema itself (both validators hold them)."""
     return urlsplit(uri).hostname == "json-schema.org"
-
-
-def _references(document: Any, base: str) -> tuple[set[str], list[tuple[str, str]]]:
-    """The URIs of the resources ``document`` holds (``$id``) and its references: (the base
-    URI in effect, the ``$ref`` or ``$dynamicRef``)."""
-    embedded: set[str] = set()
-    references: list[tuple[str, str]] = []
-    for node, here in subschemas(document, base):
-        if declares_id(node):
-            embedded.add(here)
-        for keyword in ("$ref", "$dynamicRef"):
-            if isinstance(node.get(keyword), str):
-                references.append((here, node[keyword]))
-    return embedded, references
 
 
 def declares_id(node: dict[str, Any]) -> bool:
@@ -734,47 +370,6 @@ def subschemas(document: Any, base: str) -> Iterator[tuple[dict[str, Any], str]]
             here = urldefrag(urljoin(here, node["$id"]))[0]
         yield node, here
         stack.extend((value, here) for key, value in node.items() if key not in _DATA_KEYWORDS)
-
-
-def _parse(data: bytes, name: str) -> Any:
-    """A schema document from JSON, or YAML for a ``.yaml``/``.yml`` name."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise SchemaError(f"{name}: the schema is not UTF-8 (byte {err.start})") from None
-    if name.lower().endswith((".yaml", ".yml")):
-        return _parse_yaml(text, name)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise SchemaError(
-            f"{name}:{err.lineno}:{err.colno}: the schema is not valid JSON: {err.msg}"
-        ) from None
-    except RecursionError:
-        raise SchemaError(f"{name}: the schema is nested too deeply") from None
-
-
-def _parse_yaml(text: str, name: str) -> Any:
-    """A YAML schema (PyYAML's safe loader), as JSON values: timestamps become strings."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        document = yaml.load(text, Loader=loader)  # (a safe loader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        raise SchemaError(f"{name}{where}: the schema is not valid YAML: "
-                          f"{err.problem or err.context}") from None
-    except (yaml.YAMLError, RecursionError) as err:
-        raise SchemaError(f"{name}: the schema is not valid YAML: {err}") from None
-    if not _modest(document, _MAX_VALUES):
-        raise SchemaError(f"{name}: the schema holds more than {_MAX_VALUES:,} values once "
-                          "its aliases are expanded")
-    try:
-        return json.loads(json.dumps(document, default=str))
-    except (TypeError, ValueError, RecursionError) as err:
-        raise SchemaError(f"{name}: the schema is not JSON data: {err}") from None
 
 
 @lru_cache(maxsize=1024)  # (records of one schema share their places)

@@ -120,7 +120,7 @@ def _validate(table: dict[str, Any], path: str, lines: _Lines) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    from ..schema.validation import builtin_path
+    from ..schema.shipped import builtin_path
 
     schema = json.loads(builtin_path("config.schema.json").read_text("utf-8"))
     validator = Draft202012Validator(schema)
@@ -132,49 +132,19 @@ def _validate(table: dict[str, Any], path: str, lines: _Lines) -> None:
         unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         key = unknown[0] if unknown else (keys[-1] if keys else "")
         known = ", ".join(sorted(error.schema.get("properties", {})))
-        where = [*keys, key] if key else keys
-        raise ConfigError(f"{path}:{lines.line(where)}: unknown setting '{key}' "
+        at = [*keys, key] if key else keys
+        raise ConfigError(f"{path}:{lines.line(at)}: unknown setting '{key}' "
                           f"(known settings: {known})")
     setting = ".".join(keys) or "the configuration"
     raise ConfigError(f"{path}:{lines.line(keys)}: {setting}: {error.message}")
 
 
-# Configurations read, by absolute path: the stamps of every file each was read from, and
-# the configuration (``load`` hands out copies).
-_loaded: dict[str, tuple[tuple[tuple[str, int, int] | None, ...], Config]] = {}
-
-
 def load(path: str) -> Config:
-    """Read one configuration file (TOML), and the files it extends, into a Config.
-
-    A file read before is read again only when it, or a file it extends, changed on disk
-    (size or modification time); ``forget`` drops what was read.
-    """
-    key = os.path.abspath(path)
-    known = _loaded.get(key)
-    if known is None or known[0] != _stamps(known[1].sources):
-        config = _load(path, ())
-        config.enabled()  # (resolved once, for every copy)
-        known = _loaded[key] = (_stamps(config.sources), config)
-    return dataclasses.replace(known[1], overrides=list(known[1].overrides))
-
-
-def forget() -> None:
-    """Read every configuration file again on its next use."""
-    _loaded.clear()
-
-
-def _stamps(paths: tuple[str, ...]) -> tuple[tuple[str, int, int] | None, ...]:
-    """(path, size, mtime_ns) of each file (None: it cannot be read)."""
-    out: list[tuple[str, int, int] | None] = []
-    for name in paths:
-        try:
-            info = os.stat(name)
-        except OSError:
-            out.append(None)
-            continue
-        out.append((name, info.st_size, info.st_mtime_ns))
-    return tuple(out)
+    """Read one configuration file (TOML), and the files it extends, into a Config (its
+    rules resolved). A ``Workspace`` keeps what it read while the files are unchanged."""
+    config = _load(path, ())
+    config.enabled()
+    return config
 
 
 def _load(path: str, chain: tuple[str, ...]) -> Config:

@@ -58,7 +58,6 @@ class WriteRefused(Exception):
     """A fixed file was not written; the message says why (the original is untouched)."""
 
 
-@lru_cache(maxsize=256)
 def _gitignore(directory: str, root: str) -> GitIgnoreSpec | None:
     """The ``.gitignore`` of ``directory``; None without one, or for one that is not a
     regular file within ``root`` (links resolved) of at most ``MAX_SETTINGS_BYTES``."""
@@ -84,20 +83,25 @@ def _repo_root(start: str) -> str | None:
         current = parent
 
 
-@lru_cache(maxsize=1024)
-def _gitignores(directory: str, stop: str | None) -> tuple[tuple[str, GitIgnoreSpec], ...]:
+Specs = tuple[tuple[str, "GitIgnoreSpec"], ...]  # (folder, its .gitignore's spec)
+
+
+def _gitignores(directory: str, stop: str | None, read: dict[str, Specs]) -> Specs:
     """The .gitignore specs that apply in ``directory``: its own and its parents' up to
-    ``stop`` (the repository root), nearest first."""
+    ``stop`` (the repository root), nearest first. ``read``: those of the folders one walk
+    met (each .gitignore is read once a walk)."""
+    found = read.get(directory)
+    if found is not None:
+        return found
     spec = _gitignore(directory, stop or directory)
     own = ((directory, spec),) if spec is not None else ()
     parent = os.path.dirname(directory)
-    if stop is None or directory in (stop, parent):
-        return own
-    return own + _gitignores(parent, stop)
+    found = read[directory] = (own if stop is None or directory in (stop, parent)
+                               else own + _gitignores(parent, stop, read))
+    return found
 
 
-def _ignored_by_git(folder: str, name: str, is_dir: bool,
-                    specs: tuple[tuple[str, GitIgnoreSpec], ...]) -> bool:
+def _ignored_by_git(folder: str, name: str, is_dir: bool, specs: Specs) -> bool:
     """Whether any of the .gitignore ``specs`` that apply in the absolute ``folder``
     (``_gitignores``) ignores ``name`` there."""
     absolute = os.path.join(folder, name)
@@ -147,12 +151,13 @@ def discover(paths: list[str], config: Config, force_exclude: bool = False) -> I
                 yield given
             continue
         stop = _repo_root(given)
+        read: dict[str, Specs] = {}
         # Report "_news/a.md", not "./_news/a.md": CI annotations and code quality reports
         # need paths relative to the repository, as git writes them.
         strip = given in (".", "./") or given.startswith("./")
         for directory, dirnames, filenames in os.walk(given):
             folder = os.path.abspath(directory)
-            specs = _gitignores(folder, stop)
+            specs = _gitignores(folder, stop, read)
             dirnames[:] = sorted(
                 d for d in dirnames
                 if not _excluded(config.relative(os.path.join(directory, d))
@@ -198,6 +203,19 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the largest file fmlint reads (a 50 MB record still is)
 MAX_SETTINGS_BYTES = 1024 * 1024  # the largest .gitignore or _config.yml fmlint reads
+
+
+Stamp = tuple[int, int] | None  # (size, mtime_ns); None: the file cannot be read
+
+
+def stamp(path: str) -> Stamp:
+    """A file's (size, mtime_ns), or None when it cannot be read: whether a file read before
+    changed since."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 class ReadRefused(OSError):

@@ -100,8 +100,8 @@ def _read_settings(path: str) -> dict[str, Any]:
 def run_site(path: str, out: TextIO) -> int:
     """``fmlint site PATH``: print the site PATH belongs to and the settings read of it."""
     from ..engine.config import Config
-    from ..runner import batch as runner
     from . import configfile
+    from .workspace import Workspace
 
     if not os.path.exists(path):
         print(f"fmlint: {path}: no such file or folder", file=sys.stderr)
@@ -113,7 +113,7 @@ def run_site(path: str, out: TextIO) -> int:
     except configfile.ConfigError as err:
         print(f"fmlint: {err}", file=sys.stderr)
         return EXIT_ERROR
-    site = runner.site_for(record, config)
+    site = Workspace().site_for(record, config)
     for line in describe(site, find_generator(os.path.dirname(os.path.abspath(record)))):
         print(line, file=out)
     return EXIT_CLEAN

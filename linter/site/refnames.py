@@ -5,8 +5,9 @@ A reference names a record of a collection: the files a glob matches (from the s
 or from the referring record's folder when it starts with ``./``), each named by its file
 name (``annotate.Reference``), or by the value of one of its keys (front matter, or a YAML,
 JSON or TOML data file, or each entry of one that is a list). File names come from
-listing folders, keys from a light read of each file; both are kept while the folders and
-files are unchanged (by their stamps), so many records of a run read them once.
+listing folders, keys from a light read of each file; a ``NameIndex`` (a workspace's) keeps
+both while the folders and files are unchanged (by their stamps), so many records of a run
+read them once.
 
 This is the edge: the rules get a lookup function (``context.NameLookup``) and stay pure;
 the language server's go to definition and completion get ``targets``.
@@ -52,13 +53,18 @@ class _Known:
     names: frozenset[str] | None
 
 
-# (folder, glob components, by, key) -> what was read
-_sets: dict[tuple[str, tuple[str, ...], str, str], _Known] = {}
-# file -> (its stamp, the names each of its keys gives)
-_files: dict[str, tuple[Stamp, dict[str, frozenset[str]]]] = {}
+class NameIndex:
+    """What was read of the records references name: the files each glob matches, and the
+    names each file's keys give; kept while the folders and files are unchanged."""
+
+    def __init__(self) -> None:
+        # (folder, glob components, by, key) -> what was read
+        self.sets: dict[tuple[str, tuple[str, ...], str, str], _Known] = {}
+        # file -> (its stamp, the names each of its keys gives)
+        self.files: dict[str, tuple[Stamp, dict[str, frozenset[str]]]] = {}
 
 
-def name_lookup(site: Site, config: Config, deps: list[str]) -> NameLookup:
+def name_lookup(site: Site, config: Config, deps: list[str], index: NameIndex) -> NameLookup:
     """The names the records a reference may take go by, for records of ``site``.
 
     Every folder listed and file read is added to ``deps``, so a cached result notices a
@@ -69,7 +75,7 @@ def name_lookup(site: Site, config: Config, deps: list[str]) -> NameLookup:
     def names(ref: Reference, record_path: str | None) -> frozenset[str] | None:
         record = (os.path.join(config.working_folder(), record_path)
                   if record_path and record_path != "-" else None)
-        known = _known(ref, record, root)
+        known = _known(ref, record, root, index)
         if known is None:
             return None
         deps.extend(known.stamps)
@@ -78,13 +84,15 @@ def name_lookup(site: Site, config: Config, deps: list[str]) -> NameLookup:
     return names
 
 
-def targets(ref: Reference, record_path: str | None, root: str) -> list[Target] | None:
+def targets(ref: Reference, record_path: str | None, root: str,
+            index: NameIndex | None = None) -> list[Target] | None:
     """The files ``ref`` may name from the record at ``record_path`` (None: a record without
     a file), in the site at ``root``, once for each name they go by: the record's own folder
     first, then by depth and path. None when it cannot tell: a glob out of the site, ``./``
-    without a record's file, or folders too large to list whole."""
+    without a record's file, or folders too large to list whole. ``index``: what was read
+    before (without it, everything is read now)."""
     record = os.path.abspath(record_path) if record_path and record_path != "-" else None
-    known = _known(ref, record, os.path.abspath(root))
+    known = _known(ref, record, os.path.abspath(root), index or NameIndex())
     if known is None or known.targets is None:
         return None
     here = os.path.dirname(record) if record else None
@@ -92,7 +100,7 @@ def targets(ref: Reference, record_path: str | None, root: str) -> list[Target] 
         os.path.dirname(t.path) != here, t.path.count(os.sep), t.path))
 
 
-def _known(ref: Reference, record: str | None, root: str) -> _Known | None:
+def _known(ref: Reference, record: str | None, root: str, index: NameIndex) -> _Known | None:
     """What ``ref``'s glob matches from the record at ``record`` (an absolute path), kept
     while the folders listed and files read are unchanged; None for a glob out of the site
     or relative to no file."""
@@ -100,7 +108,7 @@ def _known(ref: Reference, record: str | None, root: str) -> _Known | None:
     if start is None:
         return None
     key = (*start, ref.by, ref.key)
-    known = _sets.get(key)
+    known = index.sets.get(key)
     if known is not None and all(_stamp(p) == stamp for p, stamp in known.stamps.items()):
         return known
     stamps: dict[str, Stamp] = {}
@@ -109,22 +117,22 @@ def _known(ref: Reference, record: str | None, root: str) -> _Known | None:
     if budget[0] > _MAX_ENTRIES:  # (cut short: it cannot tell what is missing)
         known = _Known(stamps, None, None)
     else:
-        named = tuple(_named(found, ref, root, stamps))
+        named = tuple(_named(found, ref, root, stamps, index))
         known = _Known(stamps, named, frozenset(t.name for t in named))
-    if len(_sets) >= _MAX_CACHED:
-        _sets.clear()
-    _sets[key] = known
+    if len(index.sets) >= _MAX_CACHED:
+        index.sets.clear()
+    index.sets[key] = known
     return known
 
 
-def _named(paths: list[str], ref: Reference, root: str, stamps: dict[str, Stamp]
-           ) -> Iterator[Target]:
+def _named(paths: list[str], ref: Reference, root: str, stamps: dict[str, Stamp],
+           index: NameIndex) -> Iterator[Target]:
     """Each file of ``paths`` once for every name ``ref`` gives it (a file read for its key
     has its stamp added to ``stamps``)."""
     for path in paths:
         names = dict.fromkeys(ref.file_names(path))
         if ref.by == "name":
-            stamps[path], by_key = _file_names(path, root)
+            stamps[path], by_key = _file_names(path, root, index)
             names.update(dict.fromkeys(sorted(by_key.get(ref.key, ()))))
         yield from (Target(name, path) for name in names)
 
@@ -202,12 +210,13 @@ def _folder(entry: os.DirEntry) -> bool:
     return not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)
 
 
-def _file_names(path: str, root: str) -> tuple[Stamp, dict[str, frozenset[str]]]:
+def _file_names(path: str, root: str, index: NameIndex
+                ) -> tuple[Stamp, dict[str, frozenset[str]]]:
     """A file's stamp and the names each top-level key of it gives (its front matter, or a
     data file's mapping or list of mappings); kept while the file is unchanged, and empty
     for a file that cannot be read."""
     stamp = _stamp(path)
-    known = _files.get(path)
+    known = index.files.get(path)
     if known is not None and known[0] == stamp:
         return known
     try:
@@ -221,9 +230,9 @@ def _file_names(path: str, root: str) -> tuple[Stamp, dict[str, frozenset[str]]]
             for name in value if isinstance(value, list) else [value]:
                 if isinstance(name, str | int) and not isinstance(name, bool):
                     by_key.setdefault(str(key), set()).add(str(name))
-    if len(_files) >= _MAX_CACHED:
-        _files.clear()
-    known = _files[path] = (stamp, {k: frozenset(v) for k, v in by_key.items()})
+    if len(index.files) >= _MAX_CACHED:
+        index.files.clear()
+    known = index.files[path] = (stamp, {k: frozenset(v) for k, v in by_key.items()})
     return known
 
 
@@ -253,20 +262,21 @@ def propose(root: str, collections: Sequence[Collection], schemas: Sequence[dict
             ) -> None:
     """Mark in each collection's inferred schema the references its records' values make
     (``infer.propose_references``), to the site's collections and data folders."""
-    lookup = name_lookup(Site(root=root), Config(cwd=root), [])
-    shared = _targets(root, [c.folder for c in collections if c.folder])
+    index = NameIndex()
+    lookup = name_lookup(Site(root=root), Config(cwd=root), [], index)
+    shared = _targets(root, [c.folder for c in collections if c.folder], index)
     for collection, schema in zip(collections, schemas, strict=True):
         own = _ways("./*.md", _keys_of(collection.records))
         infer.propose_references(schema, collection.records, collection.paths,
                                  [*own, *shared], lookup)
 
 
-def _targets(root: str, folders: list[str]) -> list[Reference]:
+def _targets(root: str, folders: list[str], index: NameIndex) -> list[Reference]:
     """The ways of naming the site's collections, then its data: each folder of ``_data``,
     and each data file that is a list."""
     out = []
     for folder in folders:
-        out.extend(_ways(f"{folder}/**/*.md", _keys_in(root, f"{folder}/**/*.md")))
+        out.extend(_ways(f"{folder}/**/*.md", _keys_in(root, f"{folder}/**/*.md", index)))
     data = os.path.join(root, "_data")
     try:
         entries = sorted(os.scandir(data), key=lambda e: e.name)
@@ -277,10 +287,10 @@ def _targets(root: str, folders: list[str]) -> list[Reference]:
             continue
         if entry.is_dir(follow_symlinks=False) and f"_data/{entry.name}" not in folders:
             glob = f"_data/{entry.name}/*"
-            out.extend(_ways(glob, _keys_in(root, glob)))
+            out.extend(_ways(glob, _keys_in(root, glob, index)))
         elif entry.is_file() and entry.name.lower().endswith(_DATA_SUFFIXES):
             glob = f"_data/{entry.name}"  # (its entries, by their keys)
-            out.extend(Reference(glob, "name", key) for key in _keys_in(root, glob))
+            out.extend(Reference(glob, "name", key) for key in _keys_in(root, glob, index))
     return out
 
 
@@ -290,13 +300,13 @@ def _ways(files: str, keys: list[str]) -> list[Reference]:
             *(Reference(files, "name", key) for key in keys)]
 
 
-def _keys_in(root: str, glob: str) -> list[str]:
+def _keys_in(root: str, glob: str, index: NameIndex) -> list[str]:
     """The keys of the first files of ``glob``, in the order they show them."""
     start = _start(glob, root, None)
     found = sorted(set(_match(*start, root, {}, [0]))) if start is not None else []
     keys: dict[str, None] = {}
     for path in found[:_KEYS_FROM]:
-        keys.update(dict.fromkeys(_file_names(path, root)[1]))
+        keys.update(dict.fromkeys(_file_names(path, root, index)[1]))
     return list(keys)
 
 

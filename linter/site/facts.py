@@ -1,0 +1,138 @@
+"""The site a record belongs to: its root, generator and settings (a Jekyll ``_config.yml``,
+a Hugo configuration and the ``cascade`` of its sections), as ``Site`` facts for the checks.
+
+Everything here reads the disk afresh; a ``Workspace`` keeps what it found.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..checks.images import generator_settings
+from ..engine.config import Config
+from ..reading.defaults import Scope
+from ..rules.context import Site
+from . import files
+from .info import find_generator, hugo_settings
+from .scan import NotARecord, read_record
+
+# The site root above a folder (or None), its settings, and the files looked for on the way.
+SiteFound = tuple[str | None, dict[str, Any], tuple[str, ...]]
+FindSite = Callable[[str, str], SiteFound]
+
+
+def find_site_root(start: Path, looked: list[str] | None = None) -> Path | None:
+    """The nearest directory at or above `start` that holds a `_config.yml` file; each
+    `_config.yml` path it looks for is added to `looked`."""
+    try:
+        here = start.resolve()
+        directory = here if here.is_dir() else here.parent
+        for candidate in (directory, *directory.parents):
+            config = candidate / "_config.yml"
+            if looked is not None:
+                looked.append(str(config))
+            if config.is_file():
+                return candidate
+    except OSError:
+        return None
+    return None
+
+
+def site_in(directory: str, cwd: str = "") -> SiteFound:
+    """The site root above ``directory`` (relative to ``cwd``), its settings, and the
+    ``_config.yml`` paths looked for on the way (``Site.looked``)."""
+    looked: list[str] = []
+    folder = os.path.normpath(os.path.join(cwd, directory))
+    root = find_site_root(Path(folder), looked)
+    if root is None:
+        return None, _other_generator(folder, looked), tuple(looked)
+    try:  # (a link to a file outside the site, or to a device, is not read)
+        _info, data = files.read_whole(str(root / "_config.yml"), roots=[str(root)],
+                                       limit=files.MAX_SETTINGS_BYTES)
+    except OSError:
+        return str(root), {}, tuple(looked)
+    settings = generator_settings(data.decode("utf-8", errors="replace"))
+    return str(root), {**settings, "generator": "jekyll"}, tuple(looked)
+
+
+def _other_generator(folder: str, looked: list[str]) -> dict[str, Any]:
+    """The generator of a site at or above ``folder``; for Hugo, its settings and the
+    ``cascade`` of the sections above it as defaults; {} for none. Every file read or
+    looked for is added to ``looked``. (Its root is not the site's: Hugo serves images
+    from ``static/``.)"""
+    found = find_generator(folder)
+    if found is None:
+        return {}
+    root, generator, settings = found
+    looked.append(settings)
+    if generator != "hugo":
+        return {"generator": generator}
+    return {**hugo_settings(settings), "generator": "hugo", "generator_root": root,
+            "defaults": _hugo_cascade(folder, root, looked)}
+
+
+def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
+    """The ``cascade`` values of the ``_index.md`` of each section from ``root`` down to
+    ``folder``, as defaults scoped to the section (a nearer section's win). A cascade with
+    a ``_target`` is left out: fmlint does not know a page's kind or language."""
+    scopes = []
+    relative = os.path.relpath(folder, root).replace(os.sep, "/")
+    parts = [] if relative == "." else relative.split("/")
+    for depth in range(1, len(parts) + 1):
+        section = "/".join(parts[:depth])
+        index = os.path.join(root, section, "_index.md")
+        looked.append(index)
+        if not os.path.isfile(index):
+            continue
+        try:
+            cascade = read_record(index, [root]).get("cascade")
+        except NotARecord:
+            continue
+        for values in cascade if isinstance(cascade, list) else [cascade]:
+            if isinstance(values, dict) and not {"_target", "target"} & values.keys():
+                scopes.append(Scope(section + "/", None, values))
+    return tuple(scopes)
+
+
+def site_for(path: str | None, config: Config, find: FindSite = site_in) -> Site:
+    """The site a record belongs to: configuration first, then the nearest ``_config.yml``
+    (``find``: the site above a folder, ``site_in`` or a workspace's memo of it)."""
+    root: str | None = None
+    settings: dict[str, Any] = {}
+    looked: tuple[str, ...] = ()
+    if path and path != "-":
+        directory = os.path.dirname(path)
+        cwd = "" if os.path.isabs(directory) else config.working_folder()
+        root, settings, looked = find(directory, cwd)
+    if config.site_root:
+        root = config.site_root
+        if not settings:
+            _root, settings, more = find(config.site_root, "")
+            looked += more
+    return Site(
+        root=root,
+        url=config.site_url or settings.get("url"),
+        baseurl=config.baseurl or settings.get("baseurl") or "",
+        timezone=config.timezone or settings.get("timezone"),
+        generator=settings.get("generator"),
+        future=settings.get("future", False),
+        show_drafts=settings.get("show_drafts", False),
+        collections=settings.get("collections", ()),
+        defaults=settings.get("defaults", ()),
+        relative=_relative(path, root or settings.get("generator_root"), config),
+        looked=looked,
+    )
+
+
+def _relative(path: str | None, root: str | None, config: Config) -> str | None:
+    """``path`` from the site ``root``, '/'-separated; None outside it (or without either)."""
+    if not path or path == "-" or root is None:
+        return None
+    where = os.path.abspath(os.path.join(config.working_folder(), path))
+    relative = os.path.relpath(where, root)
+    if relative.startswith(".."):  # (through a link: compare where both really are)
+        relative = os.path.relpath(os.path.realpath(where), os.path.realpath(root))
+    return None if relative.startswith("..") else relative.replace(os.sep, "/")
