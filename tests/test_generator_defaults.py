@@ -131,7 +131,7 @@ def test_types_of_records() -> None:
 
 
 def test_glob_paths_and_malformed_entries() -> None:
-    from linter.checks.images import generator_settings
+    from linter.reading.siteconfig import generator_settings
 
     settings = generator_settings(
         "defaults:\n"
@@ -211,7 +211,7 @@ def test_a_hugo_sections_cascade_supplies_keys(cli, tmp_path: Path) -> None:
 
 
 def test_defaults_that_refer_to_themselves_are_left_out() -> None:
-    from linter.checks.images import generator_settings
+    from linter.reading.siteconfig import generator_settings
 
     settings = generator_settings("defaults:\n  - values: &v {self: *v}\n"
                                   "  - values: {x: &l [*l]}\n  - values: {ok: 1}\n")

@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from linter.checks.images import (
-    SizeHint,
-    check_declared,
-    local_image_path,
-    site_settings,
-    size_hints,
-)
+from linter.checks.images import check_declared, local_image_path
+from linter.checks.imageurls import SizeHint, size_hints
+from linter.reading.siteconfig import site_settings
 from linter.site.facts import find_site_root
 from linter.site.images import read_image_size
 

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC
 
-from ..checks import images as imagetools
+from ..checks.svg import svg_size
 from ..net import fetch
 from ..net.addresses import literal
 from ..net.fetch import FetchError, Response
@@ -46,7 +46,7 @@ def image_size(data: bytes) -> tuple[int, int] | None:
     if not data:
         return None
     if data[:64].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").startswith(b"<"):
-        return imagetools.svg_size(data)
+        return svg_size(data)
     import imagesize
 
     try:

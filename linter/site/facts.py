@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..checks.images import generator_settings
 from ..engine.config import Config
 from ..reading.defaults import Scope
+from ..reading.siteconfig import generator_settings
 from ..rules.context import Site
 from . import files
 from .info import find_generator, hugo_settings

@@ -1,5 +1,5 @@
 """Measuring the site's own images from their headers: the sizes the image checks are given
-(``linter.checks.images`` holds the pure checks)."""
+(``linter.checks.images`` and ``svg`` hold the pure checks)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..checks.images import SVG_READ_LIMIT, local_image_path, looks_like_markup, svg_size
+from ..checks.images import local_image_path
+from ..checks.svg import SVG_READ_LIMIT, looks_like_markup, svg_size
 from ..rules.context import ImageSizer, Site
 from . import files
 
