@@ -10,7 +10,8 @@ import pytest
 
 from linter.reading.source import split
 from linter.reading.yamldoc import parse
-from linter.schema.validation import MODEST_VALUES, Schema, SchemaProblem
+from linter.schema.explain import SchemaProblem
+from linter.schema.validation import MODEST_VALUES, Schema
 from linter.site.workspace import Workspace
 
 from .conftest import article_records, organization_records

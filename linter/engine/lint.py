@@ -18,7 +18,7 @@ from ..rules.context import Context, ImageSizer, IndexEntry, NameLookup, Site
 from ..rules.finding import Finding
 from ..rules.registry import RULES, RecordCheck, Rule, load_all
 from ..runner.pickling import by_fields
-from ..schema import validation, valuenotes
+from ..schema import explain, validation, valuenotes
 from ..schema.annotate import Annotations, Walker
 from ..schema.shipped import Builtins, SchemaSource, builtin
 from . import suppress
@@ -243,7 +243,7 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
     if not read.data and not isinstance(record, dict):  # (``~``, a word, a list: no record)
         result.findings.append(_finding(
             SCHEMA, path, "the front matter must be a mapping of keys to values "
-            f"('key: value' lines), but it is {validation.describe(record)}", config,
+            f"('key: value' lines), but it is {explain.describe(record)}", config,
             at(0, 3), ""))
         return _finish(result, path, config)
     for prefix, record, spans in read.records():

@@ -20,7 +20,7 @@ from ..reading import jsondoc, recordfile, scalars, source, tomldoc
 from ..reading import pointer as json_pointer
 from ..rules.context import Context
 from ..rules.finding import Edit, Fix
-from ..schema.validation import Repair, SchemaProblem
+from ..schema.explain import Repair, SchemaProblem
 from .apply import apply_edits
 
 _FLOW_SIGNS = frozenset(",[]{}#")

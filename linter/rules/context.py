@@ -13,7 +13,7 @@ from ..reading import scalars
 from ..reading.charspans import Places, after_properties, as_read, char_spans, plain
 from ..reading.source import LineIndex
 from ..reading.yamldoc import Span, block_text_end
-from ..schema.validation import friendly_path
+from ..schema.explain import friendly_path
 from .finding import Edit, Finding, Fix
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..checks import images as imagetools
 from ..checks import urlparts
-from ..schema.validation import describe
+from ..schema.explain import describe
 from .context import Context
 from .finding import Finding
 from .registry import Option, rule
