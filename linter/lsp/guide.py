@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import lint as engine
+from ..engine import schemachoice
 from ..engine.config import Config
 from ..reading import pointer, recordfile, source, yamldoc
 from ..schema import validation as schemas
@@ -75,10 +75,10 @@ def load(text: str, path: str | None, config: Config, site_root: str | None,
     if not isinstance(doc.record, dict):
         return None
     try:  # (the check's own choice of schema, and its walker over it)
-        schema = engine.schema_of(dict(doc.record), path, config, site_root, store)[0]
+        schema = schemachoice.schema_of(dict(doc.record), path, config, site_root, store)[0]
     except schemas.SchemaError:
         return None
-    return Guide(text, doc, engine.walker(schema), schema.source)
+    return Guide(text, doc, schemachoice.walker(schema), schema.source)
 
 
 def subschemas(walker: Walker, record: Any, where: str, value: Any = _UNKNOWN

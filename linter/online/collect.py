@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..engine import lint as engine
+from ..engine import schemachoice
 from ..engine.config import Config
 from ..net.fetch import FetchError, target_of
 from ..reading import recordfile, source
@@ -89,7 +89,7 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
     if read.data or not isinstance(record, dict):  # (data files: not yet)
         return {}
     try:
-        notes = engine.annotate(record, path, config, disk.schemas)
+        notes = schemachoice.annotate(record, path, config, disk.schemas)
     except schemas.SchemaError:
         return {}
     site = disk.site_for(path, config)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..engine import lint as engine
+from ..engine import schemachoice
 from ..engine.config import Config
 from ..reading import source
 from ..rules.finding import Finding
@@ -361,7 +362,7 @@ def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
     for config in configs:
         config.enabled()  # resolve once, before the workers copy the configuration
         # What every check needs, made once and shared with workers:
-        engine.prepare(config, job.disk.schemas)
+        schemachoice.prepare(config, job.disk.schemas)
     gc.collect()
     gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
