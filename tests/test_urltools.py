@@ -25,8 +25,9 @@ from linter.checks.sites import (
     strip_tracking,
     tracking_params,
 )
+from linter.checks.urlchars import UrlProblem
 from linter.checks.urlparts import host_name_problem
-from linter.checks.urls import UrlProblem, check_url_syntax, fix_url, scheme_problem
+from linter.checks.urls import check_url_syntax, fix_url, scheme_problem
 
 from .conftest import CORPUS
 
