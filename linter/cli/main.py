@@ -174,10 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         gc.disable()  # importing makes many objects and no garbage: collect none meanwhile
         try:
             from .check import run
+            from .options import Options
         finally:
             gc.enable()
         with _stopped_by_signals():
-            return run(args)
+            return run(Options.parsed(args))
     except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM (``runner.Interrupted``)
         return 128 + getattr(err, "signum", signal.SIGINT)
     except BrokenPipeError:
