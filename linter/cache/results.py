@@ -118,11 +118,8 @@ def _encode(result: FileResult, deps: dict[str, list[int] | None]) -> bytes:
         findings.append(item)
         if finding.source is not None:
             lines[finding.line] = finding.source
-    entries = []
-    for entry in result.entries:
-        fields = asdict(entry)
-        del fields["path"]
-        entries.append(fields)
+    entries = [[e.code, e.key, e.line, e.column, e.end_line, e.end_column, e.pointer, e.label]
+               for e in result.entries]
     sup = result.suppressions
     data = {
         "findings": findings,
@@ -181,12 +178,16 @@ def _finding(path: str, item: dict[str, Any], lines: dict[str, str]) -> Finding:
         lines.get(str(item["line"])))
 
 
-def _entry(path: str, item: dict[str, Any]) -> IndexEntry:
-    entry = IndexEntry(path=path, **item)
-    if not (_strings(entry.code, entry.key, entry.pointer, entry.label)
-            and _ints(entry.line, entry.column, entry.end_line, entry.end_column)):
+def _entry(path: str, item: list[Any]) -> IndexEntry:
+    """A stored index entry: [code, key, line, column, end line, end column, pointer,
+    label]."""
+    code, key, line, column, end_line, end_column, pointer, label = item
+    if not (type(code) is str and type(key) is str and type(pointer) is str
+            and type(label) is str and type(line) is int and type(column) is int
+            and type(end_line) is int and type(end_column) is int):
         raise TypeError("not a stored index entry")
-    return entry
+    return IndexEntry(sys.intern(code), key, path, line, column, end_line, end_column,
+                      sys.intern(pointer), sys.intern(label))
 
 
 # What a stored result's parts must be: a damaged or hand-edited row is not a result.
@@ -243,7 +244,7 @@ def warn_unreadable(file: Path | str, what: str = "") -> None:
 FILE_NAME = "results.sqlite3"
 _APPLICATION_ID = 0x464D4C54  # "FMLT": the database is fmlint's
 _FORMAT = 1  # the rows' format (``PRAGMA user_version``): another one's rows are dropped
-_BATCH = 512  # results written in one transaction
+_BATCH = 500  # results read in one query, or written in one transaction
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
     config TEXT NOT NULL,  -- the configuration's digest (fmlint itself and schemas too)
@@ -333,23 +334,37 @@ class Cache:
         except (OSError, sqlite3.Error, NotACache):
             return None  # (a cache that cannot be opened only costs time)
 
-    def get(self, path: str, stamp: list[int] | None) -> FileResult | None:
-        """The stored result if the file (and what its check read) is unchanged.
+    def results(self, paths: list[str], stamps: Stamps | None
+                ) -> Iterator[tuple[str, FileResult | None]]:
+        """Each path with its stored result if the file (and what its check read) is
+        unchanged, else None; read a batch of rows at a time.
 
-        A file whose size and modification time (``stamp``, read for the run: ``Stamps``)
-        are as stored is not read again; otherwise its content hash decides.
+        A file whose size and modification time (``stamps``, read for the run) are as stored
+        is not read again; otherwise its content hash decides.
         """
+        for start in range(0, len(paths), _BATCH):
+            batch = paths[start:start + _BATCH]
+            rows = self._rows(batch)
+            for index, path in enumerate(batch, start):
+                row = rows.get(_name(path))
+                stamp = stamps[index] if stamps is not None else None
+                yield path, None if row is None else self._result(path, stamp, row)
+
+    def _rows(self, paths: list[str]) -> dict[bytes, tuple[str, int | None, int | None, bytes]]:
+        """The stored rows of ``paths``, by name."""
         if self._db is None:
-            return None
-        name = _name(path)
+            return {}
+        names = [_name(path) for path in paths]
         try:
-            row = self._db.execute(
-                "SELECT digest, size, mtime_ns, result FROM results "
-                "WHERE config = ? AND path = ?", (self.key, name)).fetchone()
+            return {name: rest for name, *rest in self._db.execute(
+                "SELECT path, digest, size, mtime_ns, result FROM results WHERE config = ? "
+                f"AND path IN ({', '.join('?' * len(names))})", (self.key, *names))}
         except sqlite3.Error:
-            return None
-        if row is None:
-            return None
+            return {}
+
+    def _result(self, path: str, stamp: list[int] | None,
+                row: tuple[str, int | None, int | None, bytes]) -> FileResult | None:
+        """The result in a stored row, if it answers the file as it is now."""
         digest, size, mtime_ns, blob = row
         try:
             result, deps = _decode(path, blob)
@@ -361,7 +376,7 @@ class Cache:
         if stamp is None or [size, mtime_ns] != stamp:
             if digest != _content_key(path):
                 return None
-            self._add(name, digest, stamp, blob)  # (trusted by its stamp next time)
+            self._add(_name(path), digest, stamp, blob)  # (trusted by its stamp next time)
         for dep, known in deps.items():
             if self.dep_stamp(dep) != known:
                 return None

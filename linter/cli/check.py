@@ -120,8 +120,7 @@ def _outcomes(groups: list[Group], job: Job, jobs: int,
             todo.append((group, group.files))
             continue
         left: list[str] = []
-        for index, path in enumerate(group.files):
-            stored = group.cache.get(path, group.stamps[index] if group.stamps else None)
+        for path, stored in group.cache.results(group.files, group.stamps):
             if stored is None:
                 left.append(path)
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Literal, Protocol, TextIO
+from typing import Protocol, TextIO
 
 from ..rules.finding import Finding, Severity
 
@@ -52,10 +52,10 @@ class RuleMeta(Protocol):
     def summary(self) -> str: ...
 
     @property
-    def severity(self) -> Severity: ...
+    def severity(self) -> str: ...  # "error", "warning" or "info"
 
     @property
-    def fix(self) -> Literal["safe", "unsafe", "sometimes"] | None: ...
+    def fix(self) -> str | None: ...  # "safe", "unsafe", "sometimes" or None
 
     @property
     def doc_url(self) -> str | None: ...

@@ -62,7 +62,7 @@ def _counts(report: Report) -> list[str]:
     if report.fixes_applied:
         lines.append(f"Fixed {plural(report.fixes_applied, 'problem')}.")
     files = plural(report.files_checked, "file")
-    counts = dict.fromkeys(SEVERITIES, 0)
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     if report.severities is not None:
         counts.update(report.severities)
     else:

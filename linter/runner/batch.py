@@ -114,7 +114,9 @@ def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
 
 def site_for(path: str | None, config: Config) -> Site:
     """The site a record belongs to: configuration first, then the nearest ``_config.yml``."""
-    root, settings, looked = None, {}, ()
+    root: str | None = None
+    settings: dict[str, Any] = {}
+    looked: tuple[str, ...] = ()
     if path and path != "-":
         directory = os.path.dirname(path)
         cwd = "" if os.path.isabs(directory) else config.working_folder()
