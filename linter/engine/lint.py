@@ -16,7 +16,6 @@ from ..reading.lazyre import compile_later
 from ..rules.context import Context, ImageSizer, IndexEntry, NameLookup, Site
 from ..rules.finding import Finding
 from ..rules.registry import RULES, Rule, load_all
-from ..runner.pickling import by_fields
 from ..schema import validation as schemas
 from ..schema import valuenotes
 from ..schema.annotate import Annotations, Walker
@@ -61,7 +60,6 @@ _MAX_WALKERS = 16
 _SURROGATE = compile_later("[\ud800-\udfff]")
 
 
-@by_fields
 @dataclass(slots=True)
 class FileResult:
     """Everything one file gives: its findings and its keys for checks across records."""
