@@ -136,6 +136,7 @@ def test_report_judges_the_targets() -> None:
     data = {"sizes": [10000], "results": [
         result(report.FMLINT, "10000", report.COLD, 2.0),
         result(report.FMLINT, "10000", report.WARM, 0.1),
+        result(report.FMLINT, "10000", report.WARM_EDIT, 0.5),
         result(report.CJS_CLIB, "10000", "", 9.0),
         result(report.PARSE, "10000", "", 2.5),
         result(report.FMLINT, report.ONE, report.COLD, 0.15),
@@ -147,7 +148,7 @@ def test_report_judges_the_targets() -> None:
     assert verdicts["10,000 records, cold, vs the plain read-split-parse script"] is True
     assert verdicts["one file (a file) vs check-jsonschema on one file"] is False
     assert verdicts["one file (standard input) vs check-jsonschema on one file"] is True
-    assert verdicts["warm re-run over 10,000 unchanged records"] is True
+    assert verdicts["warm re-run over 10,000 records, one edited"] is True
     assert verdicts["language server answers a change"] is None
 
 
