@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,33 @@ def test_keys_meet_only_across_files() -> None:
     totals.add(Outcome("c.md", FileResult([], [_entry("c.md", "https://x.org/2", 4)])))
     assert sorted((e.path, e.line) for e in totals.shared_entries()) == [
         ("b.md", 2), ("c.md", 4)]
+
+
+def test_a_large_run_keeps_every_finding_whole_without_a_temporary_folder(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings are kept on disk until the report; where no temporary file can be made they
+    stay in memory, and come back whole (their source lines too) either way."""
+    import tempfile
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    long = "x" * 300
+    files = [(f"{n:04}.md", [replace(_finding(f"{n:04}.md", line), source=f"{long} {n}")
+                             for line in (3, 1)], []) for n in range(1000)]
+    found = list(_totals(*reversed(files)).sorted_findings())
+    assert [(f.path, f.line) for f in found[:3]] == [("0000.md", 1), ("0000.md", 3),
+                                                    ("0001.md", 1)]
+    assert len(found) == 2000 and found[-1].source == f"{long} 999"
+
+
+def test_two_paths_of_one_hash_keep_their_own_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import linter.runner.spill as spill_module
+
+    monkeypatch.setattr(spill_module, "hash", lambda _value: 7, raising=False)
+    totals = _totals(("a.md", [_finding("a.md", 1)], []), ("b.md", [_finding("b.md", 2)], []))
+    assert [(f.path, f.line) for f in totals.sorted_findings()] == [("a.md", 1), ("b.md", 2)]
 
 
 def test_diffs_come_in_file_order_whatever_the_jobs(cli, news: Path) -> None:

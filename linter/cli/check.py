@@ -42,17 +42,20 @@ def _check(options: Options) -> int:
         sys.stderr.write(f"fmlint: {err}\n")
         return EXIT_ERROR
     totals = _totals(options, groups)
-    if options.stdin:
-        outcome = _check_stdin(options, groups[0])
-        totals.add(outcome, keep_text=True)
-    else:
-        _check_files(options, groups, totals)
-    totals.add_across(_across_records(groups, totals))
-    if options.add_ignore:
-        return _add_ignores(totals.sorted_findings())
-    hint = options.output_format in HUMAN_FORMATS and not any(
-        group.config.source for group in groups)
-    return write_report(options, totals, no_schema_hint=hint)
+    try:
+        if options.stdin:
+            outcome = _check_stdin(options, groups[0])
+            totals.add(outcome, keep_text=True)
+        else:
+            _check_files(options, groups, totals)
+        totals.add_across(_across_records(groups, totals))
+        if options.add_ignore:
+            return _add_ignores(list(totals.sorted_findings()))
+        hint = options.output_format in HUMAN_FORMATS and not any(
+            group.config.source for group in groups)
+        return write_report(options, totals, no_schema_hint=hint)
+    finally:
+        totals.close()
 
 
 def _mode(options: Options) -> Mode:

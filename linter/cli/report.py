@@ -16,6 +16,7 @@ from ..reading.source import DecodeError, decode
 from ..rules.context import IndexEntry
 from ..rules.finding import SEVERITY_RANK, Finding, Severity
 from ..runner.batch import Outcome, with_sources
+from ..runner.spill import SortedFindings, Spill
 from ..site.files import read_whole
 from .options import Options
 
@@ -49,15 +50,17 @@ def shown(options: Options, min_severity: Severity | None) -> Shown:
 
 
 class Totals:
-    """What a run keeps of each file's outcome: the findings the report lists (``Shown``),
-    the counts of those it counts, and the keys of the checks across records."""
+    """What a run keeps of each file's outcome: the findings the report lists (``Shown``)
+    and the keys of the checks across records, on disk until the report (``Spill``); the
+    counts of the findings it counts."""
 
     def __init__(self, shown: Callable[[str], Shown] = lambda _path: EVERYTHING,
                  least: Severity = "info") -> None:
         self.shown = shown
         self.least = least  # the least severity counted (in some file)
-        self.findings: dict[str, list[Finding]] = {}  # path -> the findings listed
-        self.entries: list[IndexEntry] = []  # every file's keys for checks across records
+        self.spill = Spill()  # the findings listed, and the keys of checks across records
+        self.paths: list[str] = []  # the files with findings listed
+        self.across: list[Finding] = []  # the findings across records listed
         self.codes: Counter[str] = Counter()  # findings per code
         self.collapsed: Counter[str] = Counter()  # findings counted but not listed, per code
         self.no_schema = 0  # records no schema described
@@ -81,8 +84,8 @@ class Totals:
         self.no_schema += result.no_schema
         listed = self.take(path, result.findings)
         if listed:
-            self.findings[path] = listed
-        self.entries.extend(result.entries)
+            self.paths.append(path)
+        self.spill.add(path, listed, result.entries)
         if result.suppressions is not None and result.suppressions.directives:
             self.suppressions[path] = result.suppressions
         if outcome.diff:
@@ -112,9 +115,7 @@ class Totals:
     def add_across(self, findings: list[Finding]) -> None:
         """Keep the findings of the checks across records the report lists."""
         for finding in self.take_sources(findings):
-            path = finding.path or ""
-            if self.take(path, [finding]):
-                self.findings.setdefault(path, []).append(finding)
+            self.across += self.take(finding.path or "", [finding])
 
     def take_sources(self, findings: list[Finding]) -> list[Finding]:
         """The findings with their source lines, read from their files (or the text read
@@ -135,17 +136,18 @@ class Totals:
         return out
 
     def shared_entries(self) -> list[IndexEntry]:
-        """The index entries whose key another file has too (only those can meet; a key
-        a file has twice, as when two of its URLs agree, does not count)."""
-        files: dict[tuple[str, str], set[str | None]] = {}
-        for entry in self.entries:
-            files.setdefault((entry.code, entry.key), set()).add(entry.path)
-        return [e for e in self.entries if len(files[(e.code, e.key)]) > 1]
+        """The index entries whose key another file has too (only those can meet)."""
+        return self.spill.shared_entries()
 
-    def sorted_findings(self) -> list[Finding]:
-        """The findings the report lists, in its order: by file, then place."""
-        return [finding for path in sorted(self.findings)
-                for finding in sorted(self.findings[path], key=Finding.sort_key)]
+    def sorted_findings(self) -> SortedFindings:
+        """The findings the report lists, in its order (by file, then place), read back
+        from disk at each walk."""
+        return SortedFindings(self.spill, self.paths, self.across,
+                              self.found - sum(self.collapsed.values()))
+
+    def close(self) -> None:
+        """Drop what was kept on disk."""
+        self.spill.close()
 
     @property
     def found(self) -> int:
