@@ -66,18 +66,6 @@ class IndexEntry:
     pointer: str
     label: str  # what the key is, for messages ("webUrl")
 
-    def to_row(self) -> list[Any]:
-        """The entry as a compact JSON value, without its path (for the cache and spill)."""
-        return [self.code, self.key, self.line, self.column, self.end_line, self.end_column,
-                self.pointer, self.label]
-
-    @classmethod
-    def from_row(cls, path: str | None, row: list[Any]) -> IndexEntry:
-        """The entry ``to_row`` wrote, in the file ``path``."""
-        code, key, line, column, end_line, end_column, pointer, label = row
-        return cls(sys.intern(code), key, path, line, column, end_line, end_column,
-                   sys.intern(pointer), sys.intern(label))
-
 
 @dataclass
 class Context:

@@ -1,4 +1,9 @@
-"""Running checks over files: reading, site discovery, fixing, writing, parallel workers."""
+"""Running checks over files: reading, site discovery, fixing, writing, parallel workers.
+
+Over 400 lines: the parallel workers share this module's per-process state (the file being
+checked when a signal comes, what was read of sites and images), and tests replace
+``check_path`` here to reach the workers; splitting them off is a step of its own.
+"""
 
 from __future__ import annotations
 
