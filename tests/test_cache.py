@@ -204,6 +204,17 @@ def test_another_programs_database_is_replaced_with_one_warning(cli, site: Path,
     assert again.out == first.out and again.err == "" and checks == []
 
 
+def test_an_older_fmlints_cache_files_are_removed(cli, site: Path) -> None:
+    folder = site / ".fmlint_cache"
+    folder.mkdir()
+    old = [folder / "results-0123456789abcdef.jsonl", folder / "report-0123-4567.txt"]
+    for path in old:
+        path.write_text('{"key": "0123456789abcdef"}\n', "utf-8")
+    first = run(cli)
+    assert not any(path.exists() for path in old) and _database(site).exists()
+    assert ("_data/organizations/electrek.co.md", "FM403") in first
+
+
 def test_a_damaged_row_costs_only_its_file(cli, site: Path, checks: list[str]) -> None:
     first = run(cli)
     _store_seed(site, json.dumps(_stored_seed(site))[:50])

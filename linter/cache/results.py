@@ -145,11 +145,13 @@ def _connect(file: Path) -> sqlite3.Connection:
         version, = connection.execute("PRAGMA user_version").fetchone()
         if version != _FORMAT:
             with connection:
-                connection.execute("BEGIN IMMEDIATE")
-                connection.execute("DROP TABLE IF EXISTS results")
-                connection.execute(f"PRAGMA application_id={_APPLICATION_ID}")
-                connection.execute(f"PRAGMA user_version={_FORMAT}")
-                connection.execute(_SCHEMA)
+                connection.execute("BEGIN IMMEDIATE")  # (another run may have made it since)
+                version, = connection.execute("PRAGMA user_version").fetchone()
+                if version != _FORMAT:
+                    connection.execute("DROP TABLE IF EXISTS results")
+                    connection.execute(f"PRAGMA application_id={_APPLICATION_ID}")
+                    connection.execute(f"PRAGMA user_version={_FORMAT}")
+                    connection.execute(_SCHEMA)
         connection.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError as err:
         connection.close()
@@ -195,6 +197,8 @@ class Cache:
         key = _config_digest(config)
         try:
             cache_folder(base)
+            for old in (*base.glob("results-*.jsonl"), *base.glob("report-*.txt")):
+                old.unlink(missing_ok=True)  # (an older fmlint's results and reports)
             try:
                 return cls(_connect(file), file, key)
             except NotACache as err:
