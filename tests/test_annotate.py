@@ -122,12 +122,12 @@ def test_findings_do_not_depend_on_which_records_came_before(
     first = {}
     for name, text in texts:
         walkers.clear()  # (a run that has seen no record)
-        first[name] = [f.to_row() for f in engine.check_text(text, name, config).findings]
+        first[name] = [f.to_dict() for f in engine.check_text(text, name, config).findings]
         assert walkers, name  # (the record was walked by a walker made for it)
     for name, text in texts:  # (a run that has seen them all)
         engine.check_text(text, name, config)
     for name, text in texts:
-        assert [f.to_row() for f in engine.check_text(text, name, config).findings] == (
+        assert [f.to_dict() for f in engine.check_text(text, name, config).findings] == (
             first[name]), name
 
 

@@ -172,7 +172,7 @@ def test_junit_report(cli, site: Path, expected: Counter) -> None:
 def test_the_second_run_reads_the_cache_and_reports_the_same(cli, site: Path,
                                                              expected: Counter) -> None:
     first = cli(["check", "--output-format", "json"])
-    assert list((site / ".fmlint_cache").glob("results-*.jsonl"))
+    assert list((site / ".fmlint_cache").glob("results.sqlite3"))
     second = cli(["check", "--output-format", "json"])
     assert json.loads(first.out) == json.loads(second.out)
     assert Counter((f["path"], f["code"]) for f in json.loads(second.out)) == expected

@@ -106,7 +106,7 @@ def test_the_cache_keeps_each_file_under_its_own_configuration(cli, nested: Path
 def test_a_shared_cache_folder_serves_every_configuration(cli, nested: Path) -> None:
     first = report(cli, "--cache-dir", "cache", ".")
     assert report(cli, "--cache-dir", "cache", ".") == first
-    assert len(list((nested / "cache").rglob("results-*.jsonl"))) == 2
+    assert len(list((nested / "cache").rglob("results.sqlite3"))) == 2
 
 
 def test_parallel_workers_use_each_files_configuration(cli, nested: Path) -> None:

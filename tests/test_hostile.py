@@ -23,9 +23,9 @@ import yaml
 from linter.engine import lint as engine
 from linter.engine.config import Config
 from linter.output import Report, render
-from linter.reading import source
 from linter.rules.finding import Finding
 from linter.rules.registry import load_all
+from linter.runner.batch import with_sources
 
 from .conftest import SEED
 
@@ -438,10 +438,8 @@ TROJAN_TITLE = "Cory\u202edon\u2066: Five\u2069 arr\u202aests\u202c in \u202b\u2
 
 def _trojan_report(path: str) -> tuple[str, Report]:
     text = SEED_BYTES.decode().replace('title: "Corydon', f'title: "{TROJAN_TITLE}', 1)
-    findings = engine.check_text(text, path, Config()).findings
-    lines = source.Lines(text)
-    return text, Report(findings=findings, rules=load_all(), files_checked=1,
-                        source_lines=lambda _path: lines)
+    findings = with_sources(engine.check_text(text, path, Config()).findings, text)
+    return text, Report(findings=findings, rules=load_all(), files_checked=1)
 
 
 def test_bidi_controls_in_a_title_are_reported() -> None:

@@ -6,7 +6,6 @@ names ending in ``.invalid`` answer "no such host" without a lookup.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import shutil
@@ -29,7 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linter import __version__
-from linter.cli import check
+from linter.cli import plan
+from linter.cli.options import Options
 from linter.engine.config import Config
 from linter.engine.lint import check_text
 from linter.net.settings import SettingsError, from_table
@@ -733,14 +733,14 @@ def _copy(records: list[str], folder: Path) -> list[Path]:
 def settings_for(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, Any]], None]:
     """Give the CLI's configuration these network settings (as a [network] table would)."""
     def use(table: dict[str, Any]) -> None:
-        original = check._load_config
+        original = plan.load_config
 
-        def load(args: Any, anchor: str) -> Config:
-            config = original(args, anchor)
+        def load(options: Options, anchor: str) -> Config:
+            config = original(options, anchor)
             config.online_settings = table
             return config
 
-        monkeypatch.setattr(check, "_load_config", load)
+        monkeypatch.setattr(plan, "load_config", load)
 
     return use
 
@@ -939,10 +939,9 @@ def test_progress_is_shown_on_a_terminal(server, monkeypatch):
             return True
 
     monkeypatch.setattr(sys, "stderr", Terminal())
-    args = argparse.Namespace(no_cache=True, cache_dir=None, no_progress=False, offline=False)
     config = Config(select=["FM501"], online=True, online_settings=local())
     text = RECORD.format(url=server.url("/ok"), other=server.url("/gone404"))
-    check._gather_online(args, config, [("a.md", text.encode())])
+    plan.gather_online(Options(no_cache=True), config, [("a.md", text.encode())])
     assert "] 2/2 URLs" in sys.stderr.getvalue()
     assert set(config.online_facts or {}) == {server.url("/ok"), server.url("/gone404")}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -120,21 +120,19 @@ def sample_findings() -> list[Finding]:
 
 
 def make_report(findings: list[Finding], **kwargs: object) -> Report:
-    lines = kwargs.pop("source_lines", lambda path: None)
     return Report(
         findings=findings,
         rules=RULES,
-        files_checked=kwargs.pop("files_checked", 3),
-        source_lines=lines,
-        **kwargs,
+        files_checked=kwargs.pop("files_checked", 3),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
     )
 
 
-def file_lines(path: str) -> list[str] | None:
-    try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
+def from_file(found: Finding) -> Finding:
+    """The finding with its line of its file, as a check gives it."""
+    assert found.path is not None
+    lines = Path(found.path).read_text(encoding="utf-8").splitlines()
+    return replace(found, source=lines[found.line - 1])
 
 
 # --- dispatch ------------------------------------------------------------------------------
@@ -156,7 +154,7 @@ def test_importing_output_loads_only_the_format_asked_for() -> None:
     code = (
         "import sys\n"
         "from linter.output import Report, render\n"
-        "render('text', Report([], {}, 0, lambda p: None))\n"
+        "render('text', Report([], {}, 0))\n"
         "loaded = [m for m in sys.modules if m.startswith(('linter.output.', 'xml', 'json'))]\n"
         "print(' '.join(sorted(loaded)))\n"
     )
@@ -194,7 +192,7 @@ def test_text_carets_sit_under_the_value_in_a_real_record() -> None:
         message="mojibake: Metâ€™s",
         fix=SAFE_FIX,
     )
-    out = render("text", make_report([bad], source_lines=file_lines, fixable_safe=1))
+    out = render("text", make_report([from_file(bad)], fixable_safe=1))
     header, source, carets, blank = out.splitlines()[:4]
     assert header == f"{SEED}:{line_no}:{column}: FM101 [warning] mojibake: Metâ€™s [*]"
     assert source.startswith(f"{line_no} | ")
@@ -215,7 +213,7 @@ def test_text_escapes_bidi_controls_and_keeps_carets_aligned(tmp_path: Path) -> 
         end_column=8 + len(value),
         message=TRICKY_MESSAGE,
     )
-    out = render("text", make_report([bad], source_lines=file_lines))
+    out = render("text", make_report([from_file(bad)]))
     assert RLO not in out
     header, source, carets = out.splitlines()[:3]
     assert header.endswith(r"100% wrong: a, b\nsecond line \u202edesrever")
@@ -229,7 +227,7 @@ def test_text_cuts_long_lines_around_the_value() -> None:
     line = "excerpt: " + "word " * 60 + "VALUE" + " tail" * 40
     column = line.index("VALUE") + 1
     bad = finding(line=1, column=column, end_column=column + 5)
-    out = render("text", make_report([bad], source_lines=lambda p: [line]))
+    out = render("text", make_report([replace(bad, source=line)]))
     source, carets = out.splitlines()[1:3]
     assert source.startswith("1 | …") and source.endswith("…")
     assert len(source) < 120
@@ -237,11 +235,8 @@ def test_text_cuts_long_lines_around_the_value() -> None:
     assert carets.count("^") == 5
 
 
-def test_text_shows_no_excerpt_without_source_or_for_lines_out_of_range() -> None:
-    beyond = finding(line=40)
-    report = make_report(
-        [finding(), beyond], source_lines=lambda p: ["---", "title: x"]
-    )
+def test_text_shows_no_excerpt_without_source() -> None:
+    report = make_report([replace(finding(), source="title: x"), finding(line=40)])
     lines = render("text", report).splitlines()
     assert lines[:4] == [
         f"{SPACED}:2:8: FM001 [error] title is required",
@@ -250,13 +245,11 @@ def test_text_shows_no_excerpt_without_source_or_for_lines_out_of_range() -> Non
         "",
     ]
     assert lines[4:6] == [f"{SPACED}:40:8: FM001 [error] title is required", ""]
-    no_source = render("text", make_report([finding()])).splitlines()
-    assert no_source[:2] == [f"{SPACED}:2:8: FM001 [error] title is required", ""]
 
 
 def test_text_colour_only_when_asked() -> None:
     hostile = finding(message="\x1b[31mfake red\x1b[0m")
-    report = make_report([hostile], source_lines=lambda p: ["---", "title: \x1b[2Jx"])
+    report = make_report([replace(hostile, source="title: \x1b[2Jx")])
     plain = render("text", report)
     assert "\x1b" not in plain
     assert r"\x1b[31mfake red" in plain

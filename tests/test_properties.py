@@ -129,8 +129,7 @@ def position_problems(text: str, findings: list[Finding]) -> list[str]:
 def assert_sound(text: str, findings: list[Finding]) -> None:
     assert [f.message for f in findings if f.code == "FM009"] == []
     assert position_problems(text, findings) == []
-    report = Report(findings=findings, rules=load_all(), files_checked=1,
-                    source_lines=lambda path: None)
+    report = Report(findings=findings, rules=load_all(), files_checked=1)
     parsed = json.loads(render("json", report))
     assert len(parsed) == len(findings)
     assert len([json.loads(line) for line in render("json-lines", report).splitlines()

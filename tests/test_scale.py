@@ -1,18 +1,20 @@
-"""Large runs: worker processes beside the main one, and findings kept on disk until the
-report reads them back."""
+"""Large runs: worker processes beside the main one, and what a run keeps of each file for
+its report."""
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from linter.cli.report import Totals
+from linter.engine.lint import FileResult
 from linter.rules.context import IndexEntry
 from linter.rules.finding import Finding
-from linter.runner.spill import SortedFindings, Spill
+from linter.runner.batch import Outcome
 
 from .conftest import CORPUS
 
@@ -61,77 +63,58 @@ def _entry(path: str, key: str, line: int) -> IndexEntry:
     return IndexEntry("FM207", key, path, line, 1, line, 5, "/webUrl", "webUrl")
 
 
-def test_findings_come_back_in_report_order_on_every_walk() -> None:
-    spill = Spill()
-    spill.add("b.md", [_finding("b.md", 3).to_row(), _finding("b.md", 1).to_row()], [])
-    spill.add("a.md", [_finding("a.md", 9).to_row()], [])
-    spill.add("c.md", [], [_entry("c.md", "https://x.org/", 2).to_row()])
-    later = _finding("a.md", 2, "FM207")
-    findings = SortedFindings(spill, ["b.md", "c.md", "a.md"], [later], 4)
-    first = [(f.path, f.line) for f in findings]
-    assert first == [("a.md", 2), ("a.md", 9), ("b.md", 1), ("b.md", 3)]
-    assert [(f.path, f.line) for f in findings] == first
-    assert len(findings) == 4 and bool(findings)
-    spill.close()
+def _totals(*files: tuple[str, list[Finding], list[IndexEntry]]) -> Totals:
+    totals = Totals()
+    for path, findings, entries in files:
+        totals.add(Outcome(path, FileResult(findings, entries)))
+    return totals
+
+
+def test_findings_come_in_report_order_with_those_across_records() -> None:
+    totals = _totals(("b.md", [_finding("b.md", 3), _finding("b.md", 1)], []),
+                     ("a.md", [_finding("a.md", 9)], []),
+                     ("c.md", [], [_entry("c.md", "https://x.org/", 2)]))
+    totals.add_across([_finding("b.md", 2, "FM207")])
+    assert [(f.path, f.line) for f in totals.sorted_findings()] == [
+        ("a.md", 9), ("b.md", 1), ("b.md", 2), ("b.md", 3)]
+    assert totals.codes == {"FM102": 3, "FM207": 1}
 
 
 def test_keys_meet_only_across_files() -> None:
-    spill = Spill()
-    spill.add("a.md", [], [_entry("a.md", "https://x.org/1", 2).to_row(),
-                           _entry("a.md", "https://x.org/1", 3).to_row()])
-    spill.add("b.md", [], [_entry("b.md", "https://x.org/2", 2).to_row()])
-    assert spill.shared_entries() == []  # one file's two URLs may agree
-    spill.add("c.md", [], [_entry("c.md", "https://x.org/2", 4).to_row()])
-    assert sorted((e.path, e.line) for e in spill.shared_entries()) == [("b.md", 2), ("c.md", 4)]
-    spill.close()
+    totals = _totals(("a.md", [], [_entry("a.md", "https://x.org/1", 2),
+                                   _entry("a.md", "https://x.org/1", 3)]),
+                     ("b.md", [], [_entry("b.md", "https://x.org/2", 2)]))
+    assert totals.shared_entries() == []  # one file's two URLs may agree
+    totals.add(Outcome("c.md", FileResult([], [_entry("c.md", "https://x.org/2", 4)])))
+    assert sorted((e.path, e.line) for e in totals.shared_entries()) == [
+        ("b.md", 2), ("c.md", 4)]
 
 
-def test_without_a_temporary_folder_the_findings_stay_in_memory(
+def test_a_large_run_keeps_every_finding_whole_without_a_temporary_folder(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings are kept on disk until the report; where no temporary file can be made they
+    stay in memory, and come back whole (their source lines too) either way."""
     import tempfile
 
     def refuse(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
-    spill = Spill()
-    spill.add("a.md", [_finding("a.md", 1).to_row()], [])
-    assert [(f.path, f.line) for f in SortedFindings(spill, ["a.md"], [], 1)] == [("a.md", 1)]
-    spill.close()
+    long = "x" * 300
+    files = [(f"{n:04}.md", [replace(_finding(f"{n:04}.md", line), source=f"{long} {n}")
+                             for line in (3, 1)], []) for n in range(1000)]
+    found = list(_totals(*reversed(files)).sorted_findings())
+    assert [(f.path, f.line) for f in found[:3]] == [("0000.md", 1), ("0000.md", 3),
+                                                    ("0001.md", 1)]
+    assert len(found) == 2000 and found[-1].source == f"{long} 999"
 
 
 def test_two_paths_of_one_hash_keep_their_own_findings(monkeypatch: pytest.MonkeyPatch) -> None:
     import linter.runner.spill as spill_module
 
     monkeypatch.setattr(spill_module, "hash", lambda _value: 7, raising=False)
-    spill = Spill()
-    spill.add("a.md", [_finding("a.md", 1).to_row()], [])
-    spill.add("b.md", [_finding("b.md", 2).to_row()], [])
-    found = SortedFindings(spill, ["a.md", "b.md"], [], 2)
-    assert [(f.path, f.line) for f in found] == [("a.md", 1), ("b.md", 2)]
-    spill.close()
-
-
-def test_a_full_disk_moves_the_findings_to_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    spill = Spill()
-    spill.add("a.md", [_finding("a.md", 1).to_row()], [])
-    spill._out()  # a temporary file, as a large run has
-    spill._flush()  # a.md's findings are on disk; then the disk fills up
-    real = Spill._write
-    calls = []
-
-    def full_once(self, data: bytes) -> None:
-        calls.append(data)
-        if len(calls) == 1:
-            raise OSError(28, "No space left on device")
-        real(self, data)
-
-    monkeypatch.setattr(Spill, "_write", full_once)
-    spill.add("b.md", [_finding("b.md", 2).to_row()], [])
-    found = SortedFindings(spill, ["a.md", "b.md"], [], 2)
-    assert [(f.path, f.line) for f in found] == [("a.md", 1), ("b.md", 2)]
-    assert len(calls) == 2  # the failed write, then the same lines in memory
-    spill.close()
+    totals = _totals(("a.md", [_finding("a.md", 1)], []), ("b.md", [_finding("b.md", 2)], []))
+    assert [(f.path, f.line) for f in totals.sorted_findings()] == [("a.md", 1), ("b.md", 2)]
 
 
 def test_diffs_come_in_file_order_whatever_the_jobs(cli, news: Path) -> None:
@@ -165,31 +148,17 @@ def test_a_worker_that_dies_costs_time_not_findings(cli, news: Path,
 
 
 @pytest.mark.parametrize("color", ["never", "always"])
-def test_report_lines_made_where_files_are_checked_read_as_if_laid_out_at_the_end(
-        cli, news: Path, color: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The text report's lines of each file are made by the process that checked it and kept
-    in the cache; the report reads the same as one laid out from the findings at the end,
-    filled or warm, and from a cache filled in the other colour. Only files that checks
-    across files added findings to (FM207) are read again for the report."""
-    from linter.cli import check
-    from linter.output import text
-
+def test_the_report_reads_the_same_checked_or_from_the_cache(
+        cli, news: Path, color: str) -> None:
+    """Stored results hold no colour: a cache filled by a run in one colour serves a run in
+    the other, and the report reads as it does without the cache."""
     argv = ["check", "_news", "--isolated", "--now", NOW, "--jobs", "2", "--color", color]
     other = "always" if color == "never" else "never"
     filled = cli([*argv, "--cache-dir", "same"]).out
     cli([*argv[:-1], other, "--cache-dir", "other"])
-    read_again: list[str] = []
-    real = check._source_lines
-    monkeypatch.setattr(check, "_source_lines", lambda texts: (
-        lambda path: read_again.append(path) or real(texts)(path)))
-    for kept in Path("same").glob("report-*"):  # (else the last run's report is printed)
-        kept.unlink()
     warm = cli([*argv, "--cache-dir", "same"]).out
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", warm)
-    across = {line.split(":")[0] for line in plain.splitlines() if " FM207 " in line}
-    assert across and set(read_again) == across
     warm_other = cli([*argv, "--cache-dir", "other"]).out
-    monkeypatch.setattr(text, "render_file", lambda findings, source, **_layout: None)
     laid_out = cli([*argv, "--no-cache"]).out
     assert "FM102" in laid_out and "FM207" in laid_out
+    assert ("\x1b[" in laid_out) is (color == "always")
     assert filled == warm == warm_other == laid_out

@@ -170,9 +170,10 @@ def main(argv: list[str] | None = None) -> int:
             _complain(err, "the current folder cannot be read (was it removed?): ")
             return EXIT_ERROR
         from .check import run
+        from .options import Options
 
         with _stopped_by_signals():
-            return run(args)
+            return run(Options.parsed(args))
     except KeyboardInterrupt as err:  # Ctrl-C, or SIGTERM (``runner.Interrupted``)
         return 128 + getattr(err, "signum", signal.SIGINT)
     except BrokenPipeError:

@@ -17,7 +17,6 @@ from ..reading import defaults, recordfile, source
 from ..rules.context import Context, ImageSizer, IndexEntry, NameLookup, Site
 from ..rules.finding import Finding
 from ..rules.registry import RULES, RecordCheck, Rule, load_all
-from ..runner.pickling import by_fields
 from ..schema import explain, validation, valuenotes
 from ..schema.annotate import Annotations
 from ..schema.shipped import SchemaSource
@@ -62,7 +61,6 @@ _SCHEMA_KINDS = {
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@by_fields
 @dataclass(slots=True)
 class FileResult:
     """Everything one file gives: its findings and its keys for checks across records."""

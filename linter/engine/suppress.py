@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from ..reading.source import LineIndex
 from ..reading.yamldoc import Document, block_header, block_text_end
 from ..rules.finding import Finding
-from ..runner.pickling import by_fields
 from .config import Config
 
 _COMMENT = re.compile(r"#\s*fmlint:\s*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
@@ -21,7 +20,6 @@ UNUSED = "FM902"
 ALL = "*"
 
 
-@by_fields
 @dataclass(slots=True)
 class Directive:
     """One suppression comment: where it is and which codes it silences."""
@@ -35,7 +33,6 @@ class Directive:
     last_line: int = 0  # on a ``|`` or ``>`` block's first line: the block's last line
 
 
-@by_fields
 @dataclass(slots=True)
 class Suppressions:
     """A file's suppression comments, and the problems found in them."""

@@ -5,10 +5,10 @@ Each format lives in its own module, imported only when that format is asked for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Literal, Protocol, TextIO
+from typing import Protocol, TextIO
 
 from ..rules.finding import Finding, Severity
 
@@ -52,18 +52,17 @@ class RuleMeta(Protocol):
     def summary(self) -> str: ...
 
     @property
-    def severity(self) -> Severity: ...
+    def severity(self) -> str: ...  # "error", "warning" or "info"
 
     @property
-    def fix(self) -> Literal["safe", "unsafe", "sometimes"] | None: ...
+    def fix(self) -> str | None: ...  # "safe", "unsafe", "sometimes" or None
 
     @property
     def doc_url(self) -> str | None: ...
 
 
 class Findings(Protocol):
-    """Findings a report can count and walk (more than once) in order: a list, or a run's
-    findings read back from disk."""
+    """Findings a report can count and walk (more than once) in order."""
 
     def __len__(self) -> int: ...
 
@@ -79,9 +78,6 @@ class Report:
         str, RuleMeta
     ]  # every known rule by code, also ones without findings
     files_checked: int
-    source_lines: Callable[
-        [str], Sequence[str] | None
-    ]  # path -> lines without line ends, or None
     color: bool = False  # ANSI colour in text output
     fixes_applied: int = 0  # fixes --fix applied in this run
     fixable_safe: int = 0  # remaining findings a --fix would repair
@@ -91,10 +87,6 @@ class Report:
     summary: bool = True  # end text and concise output with the summary (not with --quiet)
     # Findings per severity, when the run counted them (else the summary counts them).
     severities: Mapping[str, int] | None = None
-    # Each file's findings in order, or its lines of the text format where they were made
-    # when it was checked (then no findings): (path, findings, lines or None). Without it,
-    # the text format lays out every file from ``findings``.
-    files: Callable[[], Iterable[tuple[str | None, list[Finding], str | None]]] | None = None
     # Findings counted (in ``severities``) but not listed, per rule code: the text and
     # concise formats say how many there are and how to list them.
     collapsed: Mapping[str, int] = field(default_factory=dict)

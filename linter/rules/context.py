@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,20 +64,6 @@ class IndexEntry:
     pointer: str
     label: str  # what the key is, for messages ("webUrl")
     elsewhere: bool = False  # about another file than the one it came from (``path``)
-
-    def to_row(self) -> list[Any]:
-        """The entry as a compact JSON value (for the cache and spill), without its path
-        unless it is about another file than the one it came from."""
-        row = [self.code, self.key, self.line, self.column, self.end_line, self.end_column,
-               self.pointer, self.label]
-        return [*row, self.path] if self.elsewhere else row
-
-    @classmethod
-    def from_row(cls, path: str | None, row: list[Any]) -> IndexEntry:
-        """The entry ``to_row`` wrote, from the file ``path``."""
-        code, key, line, column, end_line, end_column, pointer, label, *elsewhere = row
-        return cls(sys.intern(code), key, elsewhere[0] if elsewhere else path, line, column,
-                   end_line, end_column, sys.intern(pointer), sys.intern(label), bool(elsewhere))
 
 
 @dataclass

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -53,12 +52,15 @@ class Fix:
         }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one place.
 
     `end_column` is exclusive. `pointer` is the RFC 6901 JSON Pointer of the value in
-    the record: ``""`` for the whole record, ``None`` where there is no record.
+    the record: ``""`` for the whole record, ``None`` where there is no record. `source`
+    is the finding's line of the file as it was checked (without its line end), for the
+    excerpt under it: None where it is not known. It is context, not part of what the
+    finding is (equality and the JSON formats leave it out).
     """
 
     path: str | None
@@ -72,6 +74,7 @@ class Finding:
     message: str
     pointer: str | None = None
     fix: Fix | None = None
+    source: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,23 +113,6 @@ class Finding:
             if fix
             else None,
         )
-
-    def to_row(self) -> list[Any]:
-        """The finding as a compact JSON value, without its path (for the cache and spill)."""
-        fix = self.fix
-        return [self.line, self.column, self.end_line, self.end_column, self.code, self.rule,
-                self.severity, self.message, self.pointer,
-                None if fix is None else [fix.applicability, fix.message, [
-                    [e.line, e.column, e.end_line, e.end_column, e.content] for e in fix.edits]]]
-
-    @classmethod
-    def from_row(cls, path: str | None, row: list[Any]) -> Finding:
-        """The finding ``to_row`` wrote, in the file ``path``."""
-        line, column, end_line, end_column, code, rule, severity, message, pointer, fix = row
-        return cls(path, line, column, end_line, end_column, sys.intern(code), sys.intern(rule),
-                   _SHARED.get(severity, severity), message, pointer,
-                   None if fix is None else Fix(fix[0], fix[1], tuple(
-                       Edit(*edit) for edit in fix[2])))
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path or "", self.line, self.column, self.code)

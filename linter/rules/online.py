@@ -7,6 +7,7 @@ without ``--online`` or ``--offline`` they report nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from .context import Context
 from .finding import SEVERITY_RANK, Finding, Severity
@@ -20,7 +21,7 @@ _URL_FORMATS = ("uri", "iri", "uri-reference", "iri-reference")
 def _at_most(finding: Finding, severity: Severity) -> Finding:
     """The finding with its severity lowered to ``severity`` if it is higher."""
     if SEVERITY_RANK[finding.severity] > SEVERITY_RANK[severity]:
-        finding.severity = severity
+        return replace(finding, severity=severity)
     return finding
 
 

@@ -1,11 +1,16 @@
-"""Running checks over files: reading, site discovery, fixing, writing, parallel workers."""
+"""Running checks over files: reading, site discovery, fixing, writing, parallel workers.
+
+Over 400 lines: the parallel workers share this module's per-process state (the file being
+checked when a signal comes, what was read of sites and images), and tests replace
+``check_path`` here to reach the workers; splitting them off is a step of its own.
+"""
 
 from __future__ import annotations
 
 import itertools
 import os
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..engine import lint as engine
@@ -15,7 +20,6 @@ from ..reading import source
 from ..rules.finding import Finding
 from ..site import files
 from ..site.workspace import Workspace
-from .pickling import by_fields
 
 if TYPE_CHECKING:
     from ..fixer.apply import FixOutcome
@@ -33,7 +37,6 @@ class Mode:
     diff: bool = False
 
 
-@by_fields
 @dataclass(slots=True)
 class Outcome:
     """What checking (and fixing) one file gave."""
@@ -43,28 +46,9 @@ class Outcome:
     fixed: int = 0
     fixed_text: str | None = None  # the whole fixed text, for stdin and --diff
     diff: str | None = None
-    text: str | None = None  # the text as checked, when it is kept for excerpts
+    text: str | None = None  # the text as checked, when it is kept (standard input)
     digest: str | None = None  # SHA-256 of the bytes checked, for the result cache
     stamp: list[int] | None = None  # [size, mtime_ns] of the file when it was read
-    # The findings and index entries as rows (``to_row``), once packed (or read from the
-    # cache): ``result`` then holds only the suppressions and dependencies.
-    rows: tuple[list[Any], list[Any]] | None = None
-    cache_line: bytes | None = None  # the result cache's line, made by a worker
-    # The [size, mtime_ns] of the files the result read (images, ``_config.yml``), as its
-    # cache line records them.
-    dep_stamps: dict[str, list[int] | None] | None = None
-    # The text report's layout (``output.text.layout``: colour, the least severity listed)
-    # and its lines for the file, made while its text is at hand.
-    block: tuple[str, str] | None = None
-
-    def packed(self) -> tuple[list[Any], list[Any]]:
-        """The findings and index entries as rows, made once (workers send rows: lists
-        cross between processes much faster than objects)."""
-        if self.rows is None:
-            self.rows = ([f.to_row() for f in self.result.findings],
-                         [e.to_row() for e in self.result.entries])
-            self.result.findings, self.result.entries = [], []
-        return self.rows
 
 
 def check_data(data: bytes, path: str, config: Config, mode: Mode,
@@ -91,6 +75,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
     result.deps = sorted({*deps, *result.deps})  # (the schema's files too)
     outcome = Outcome(path, result, text=text if keep_text else None)
     if not (mode.fix or mode.diff) or not any(f.fix for f in result.findings):
+        result.findings = with_sources(result.findings, text)
         return outcome
     from ..fixer import apply as fixer  # (only when fixing)
 
@@ -99,6 +84,7 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
                               names=names, schemas=disk.schemas)
     final.findings.extend(_fix_notes(fixed, path, config))
     final.findings.sort(key=Finding.sort_key)
+    final.findings = with_sources(final.findings, fixed.text)
     outcome.result = final
     outcome.fixed = len(fixed.applied)
     if fixed.text != text:
@@ -113,6 +99,16 @@ def check_data(data: bytes, path: str, config: Config, mode: Mode,
                 text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
                 fromfile=diff_path("a/", path), tofile=diff_path("b/", path)))
     return outcome
+
+
+def with_sources(findings: list[Finding], text: str) -> list[Finding]:
+    """The findings, each with its line of ``text`` (``Finding.source``) if it has one."""
+    if not findings:
+        return findings
+    lines = source.Lines(text)
+    count = len(lines)
+    return [replace(f, source=lines[f.line - 1]) if 1 <= f.line <= count else f
+            for f in findings]
 
 
 def _fix_notes(fixed: FixOutcome, path: str, config: Config) -> list[Finding]:
@@ -193,10 +189,6 @@ def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
 
 # -- parallel workers ----------------------------------------------------------------------
 
-# Lays out a file's findings for the text report, given the file's text.
-Render = Callable[[list[Finding], str], tuple[str, str] | None]
-
-
 class Interrupted(KeyboardInterrupt):
     """A signal (SIGTERM, SIGINT) asked the run to stop."""
 
@@ -250,27 +242,23 @@ class Written:
 @dataclass(frozen=True, slots=True)
 class Job:
     """How every file of a run is checked: what to do with fixes (``written`` counts those
-    written), the checked folders, the text report's layout (``render``), whether
-    outcomes carry their bytes' digest for the result cache, and what the run reads of
-    sites, images and schemas (``disk``: one per run; a forked worker has its own copy)."""
+    written), the checked folders, whether outcomes carry their bytes' digest for the result
+    cache, and what the run reads of sites, images and schemas (``disk``: one per run; a
+    forked worker has its own copy)."""
 
     mode: Mode
     roots: list[str]
-    render: Render | None = None
     with_digest: bool = False
     written: Written | None = None
     disk: Workspace = field(default_factory=Workspace)
 
 
 def _checked(path: str, config: Config, job: Job) -> Outcome:
-    """``check_path``, and with ``job.render`` the file's lines of the text report, made
-    while its text is at hand (the report then need not read the file again). A signal
-    meanwhile stops the run after it (``interrupt``)."""
+    """``check_path``; a signal meanwhile stops the run after it (``interrupt``)."""
     global _in_file, _stop
     _in_file = True
     try:
-        outcome = check_path(path, config, job.mode, job.roots,
-                             keep_text=job.render is not None, with_digest=job.with_digest,
+        outcome = check_path(path, config, job.mode, job.roots, with_digest=job.with_digest,
                              disk=job.disk)
         if job.written is not None and job.mode.fix and not job.mode.diff and (
                 outcome.fixed_text is not None):  # (a file not written: None)
@@ -280,14 +268,10 @@ def _checked(path: str, config: Config, job: Job) -> Outcome:
     if _stop is not None:
         signum, _stop = _stop, None
         raise Interrupted(signum)
-    if job.render is not None:
-        if outcome.text is not None:
-            outcome.block = job.render(outcome.result.findings, outcome.text)
-        outcome.text = None
     return outcome
 
 
-_worker_state: tuple[list[Config], Job, Callable[[str], Any] | None, Any] | None = None
+_worker_state: tuple[list[Config], Job, Any] | None = None
 
 
 def _init_worker(configs: list[Config], job: Job, stop: Any) -> None:
@@ -296,9 +280,7 @@ def _init_worker(configs: list[Config], job: Job, stop: Any) -> None:
     global _worker_state
     import signal
 
-    from ..cache.results import dep_stamps
-
-    _worker_state = (configs, job, dep_stamps() if job.with_digest else None, stop)
+    _worker_state = (configs, job, stop)
     signal.signal(signal.SIGTERM, _signalled)
     signal.signal(signal.SIGINT, _signalled)
 
@@ -314,7 +296,7 @@ def _signalled(signum: int, frame: object) -> None:
 
 def _work(group: int, paths: list[str]) -> list[Outcome]:
     assert _worker_state is not None
-    configs, job, dep_stamp, stop = _worker_state
+    configs, job, stop = _worker_state
     config = configs[group]
     outcomes = []
     try:
@@ -324,13 +306,6 @@ def _work(group: int, paths: list[str]) -> list[Outcome]:
             outcomes.append(_checked(path, config, job))
     except Interrupted as err:
         os._exit(128 + err.signum)
-    for outcome in outcomes:
-        outcome.packed()
-        if dep_stamp is not None:  # (the main process only writes the lines)
-            from ..cache.results import encode_line
-
-            outcome.cache_line = encode_line(outcome, dep_stamp)
-        outcome.result.deps = []  # (only the cache line reads them)
     return outcomes
 
 
