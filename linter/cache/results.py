@@ -14,24 +14,21 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import sqlite3
-import sys
 import time
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from .. import __version__
 from ..engine.config import Config
 from ..engine.lint import FileResult
-from ..site.files import read_whole, sweep_once
+from ..site.cachefolder import DIR_NAME, cache_folder, warn_unreadable
+from ..site.files import read_whole
+from ..version import __version__
 from .stored import decode, encode
-
-DIR_NAME = ".fmlint_cache"
 
 
 def _code_digest() -> str:
@@ -98,15 +95,6 @@ def _settled(stamp: list[int] | None) -> list[int] | None:
         return None
     return stamp
 
-
-
-def warn_unreadable(file: Path | str, what: str = "") -> None:
-    """Say, on one line of stderr, that a cache file cannot be read and is ignored (it is
-    rebuilt as the run goes)."""
-    why = f" ({what})" if what else ""
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.write(f"fmlint: warning: ignoring the damaged cache file {file}{why}; "
-                         "it will be rebuilt\n")
 
 
 # -- the database --------------------------------------------------------------------------
@@ -316,36 +304,6 @@ def _content_key(path: str) -> str | None:
         return hashlib.sha256(read_whole(path)[1]).hexdigest()
     except OSError:
         return None
-
-
-def cache_folder(folder: Path) -> Path:
-    """A cache folder (results, kept reports, online answers), made with a ``.gitignore`` of
-    its own if it is not there."""
-    folder.mkdir(parents=True, exist_ok=True)
-    sweep_once(os.path.abspath(folder), _TEMPORARY)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# Created by fmlint automatically.\n*\n", "utf-8")
-    return folder
-
-
-# ``replacing``'s temporaries: the target's name, a process number, ``.tmp``.
-_TEMPORARY = re.compile(r"[a-z0-9-]+\.[0-9]+\.tmp")
-
-
-@contextlib.contextmanager
-def replacing(target: Path) -> Iterator[BinaryIO]:
-    """A file to write ``target``'s new content to: it takes ``target``'s place when the
-    block ends, and is removed when the block fails (nothing half-written is left)."""
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as out:
-            yield out
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        raise
 
 
 # Stored for a dependency changed too recently to trust (``_settled``): matches no stamp, so

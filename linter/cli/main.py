@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import NoReturn, TextIO
 
-from .. import __version__
+from ..version import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(log_file=args.log_file)
         if args.command == "site":
-            from ..site.info import run_site
+            from .sitecommand import run_site
 
             return run_site(args.path, sys.stdout)
         if args.command in ("init", "schema"):

@@ -8,8 +8,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..cache.results import DIR_NAME, Cache, Stamps
+from ..cache.results import Cache, Stamps
 from ..engine.config import Config
+from ..site.cachefolder import DIR_NAME
 from .options import Options
 
 

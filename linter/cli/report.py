@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
-from .. import __version__
 from ..engine.suppress import Suppressions
 from ..reading.source import DecodeError, decode
 from ..rules.context import IndexEntry
@@ -18,6 +17,7 @@ from ..rules.finding import SEVERITY_RANK, Finding, Severity
 from ..runner.batch import Outcome, with_sources
 from ..runner.spill import SortedFindings, Spill
 from ..site.files import read_whole
+from ..version import __version__
 from .options import Options
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

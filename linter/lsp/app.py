@@ -23,9 +23,9 @@ from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from .. import __version__
 from ..site.configfile import NAMES as CONFIG_NAMES
 from ..site.workspace import Workspace
+from ..version import __version__
 from . import guiding, hover
 from .actions import FIX_ALL, KINDS, Actions, Target
 from .diagnostics import SOURCE, diagnostics

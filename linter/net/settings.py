@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 
 USER_AGENT = f"fmlint/{__version__} (+link check)"
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

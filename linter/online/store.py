@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from time import time as _now
 
-from ..cache.results import cache_folder, replacing, warn_unreadable
 from ..net.settings import Settings
 from ..rules.urlfacts import UrlFacts
+from ..site.cachefolder import cache_folder, replacing, warn_unreadable
 from ..site.files import read_whole
 
 FILE_NAME = "online.json"

@@ -33,7 +33,7 @@ def fetched(url: str, access: Access, fetching: bool = True) -> tuple[Any, str |
         settings = from_table(access.network or {}, access.base_dir)
     except SettingsError as err:
         raise SchemaError(f"cannot fetch {url}: {err}") from None
-    from ..cache.results import DIR_NAME
+    from .cachefolder import DIR_NAME
 
     kept = None if access.home is None else os.path.join(
         access.home, DIR_NAME, CACHE_FOLDER, hashlib.sha256(url.encode()).hexdigest()[:32]
@@ -98,7 +98,7 @@ def _store(file: str, url: str, document: Any) -> None:
     import time
     from datetime import UTC, datetime
 
-    from ..cache.results import cache_folder, replacing
+    from .cachefolder import cache_folder, replacing
 
     now = time.time()
     entry = {"url": url, "fetched": now,
