@@ -1,6 +1,7 @@
 """Report formats: turn a run's findings into the text of one output format.
 
-Each format lives in its own module, imported only when that format is asked for.
+Each format lives in its own module, imported only when that format is asked for. Findings
+in, text out: imports nothing of fmlint but ``rules.finding`` and the rule registry.
 """
 
 from __future__ import annotations
