@@ -210,6 +210,27 @@ def test_a_hugo_sections_cascade_supplies_keys(cli, tmp_path: Path) -> None:
     assert [f["code"] for f in found] == ["FM012"] and "layout" in found[0]["message"]
 
 
+def test_a_bad_value_from_a_hugo_cascade_is_reported_where_the_cascade_writes_it(
+        cli, tmp_path: Path) -> None:
+    root = tmp_path / "hugo"
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('baseURL = "https://a.example/"\n', "utf-8")
+    (root / "guide.schema.json").write_text(json.dumps(SCHEMA), "utf-8")
+    (root / "fmlint.toml").write_text('schema = "guide.schema.json"\n', "utf-8")
+    index = ("+++\ntitle = 'Posts'\nlayout = 'article'\nimage = '/assets/p.png'\n"
+             "[cascade]\nlayout = 'post'\nimage = 'p.png'\n+++\n")
+    (root / "content" / "posts" / "_index.md").write_text(index, "utf-8")
+    for name in ("a", "b"):
+        (root / "content" / "posts" / f"{name}.md").write_text(
+            f"---\ntitle: {name}\n---\n", "utf-8")
+    result = cli(["check", "--no-cache", "--output-format", "json", str(root / "content")])
+    found = json.loads(result.out)
+    line = index[: index.index("'p.png'")].count("\n") + 1
+    assert [(f["code"], f["path"], f["line"], f["pointer"]) for f in found] == [
+        ("FM019", str(root / "content" / "posts" / "_index.md"), line, "/cascade/image")]
+    assert "2 records, such as" in found[0]["message"]
+
+
 def test_defaults_that_refer_to_themselves_are_left_out() -> None:
     from linter.reading.siteconfig import generator_settings
 

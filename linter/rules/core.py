@@ -184,9 +184,10 @@ No fix: what the key is for is for the author to say.
 _core("FM019", "defaults-value", "error",
       "A value the site's defaults give records does not fit their schema.", """
 Site generators fill in keys a record does not write from site-wide defaults (Jekyll's
-`defaults:` in `_config.yml`): a wrong value there is wrong in every record it reaches. The
-finding points at the value in `_config.yml`, once, and says how many records of the run
-it reaches and names one; the records themselves are not reported for it.
+`defaults:` in `_config.yml`, Hugo's `cascade` in a section's `_index.md`): a wrong value
+there is wrong in every record it reaches. The finding points at the value where the
+defaults write it, once, and says how many records of the run it reaches and names one;
+the records themselves are not reported for it.
 
 ```yaml
 defaults:

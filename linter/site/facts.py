@@ -14,10 +14,11 @@ from typing import Any
 from ..engine.config import Config
 from ..reading.defaults import Scope
 from ..reading.siteconfig import generator_settings
+from ..reading.source import LineIndex
 from ..rules.context import Site
 from . import files
 from .info import find_generator, hugo_settings
-from .scan import NotARecord, read_record
+from .scan import NotARecord, read_document
 
 # The site root above a folder (or None), its settings, and the files looked for on the way.
 SiteFound = tuple[str | None, dict[str, Any], tuple[str, ...]]
@@ -88,12 +89,21 @@ def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
         if not os.path.isfile(index):
             continue
         try:
-            cascade = read_record(index, [root]).get("cascade")
+            text, doc = read_document(index, [root])
         except NotARecord:
             continue
-        for values in cascade if isinstance(cascade, list) else [cascade]:
+        cascade = doc.record.get("cascade")
+        lines = LineIndex(text)
+        places = {pointer: (*lines.position(span.start), *lines.position(max(span.end, span.start)))
+                  for pointer, span in doc.spans.items() if pointer.startswith("/cascade/")}
+        listed = isinstance(cascade, list)
+        for number, values in enumerate(cascade if listed else [cascade]):
             if isinstance(values, dict) and not {"_target", "target"} & values.keys():
-                scopes.append(Scope(section + "/", None, values))
+                base = f"/cascade/{number}" if listed else "/cascade"
+                scopes.append(Scope(section + "/", None, values, f"{section}/_index.md", base,
+                                    {pointer[len(base):]: place
+                                     for pointer, place in places.items()
+                                     if pointer.startswith(base + "/")}))
     return tuple(scopes)
 
 

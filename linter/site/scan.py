@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from ..engine.config import Config
 from ..reading import recordfile, source
+from ..reading.yamldoc import Document
 from ..schema import infer
 from . import files, refnames
 
@@ -34,6 +35,13 @@ class NotARecord(Exception):
 
 def read_record(path: str, roots: Iterable[str] | None = None) -> dict[str, Any]:
     """The record a file holds, read as ``fmlint check`` reads it; raises ``NotARecord``."""
+    return read_document(path, roots)[1].record
+
+
+def read_document(path: str, roots: Iterable[str] | None = None
+                  ) -> tuple[str, Document]:
+    """A file's text and the document of its record (a mapping, with where each value is
+    written), read as ``fmlint check`` reads it; raises ``NotARecord``."""
     try:
         _info, data = files.read_whole(path, roots=roots)
         text, _bom = source.decode(data)
@@ -51,7 +59,7 @@ def read_record(path: str, roots: Iterable[str] | None = None) -> dict[str, Any]
         problem = doc.problems[0].message if doc.problems else "it is not a mapping of keys"
         line = source.LineIndex(text).position(doc.problems[0].start)[0] if doc.problems else 1
         raise NotARecord(f"line {line}: the front matter cannot be read: {problem}")
-    return doc.record
+    return text, doc
 
 
 @dataclass
