@@ -213,6 +213,16 @@ def test_what_a_record_cannot_hold_is_a_problem_and_the_rest_is_read(text: str, 
     assert isinstance(doc.record, dict) and {"a", "b"} & set(doc.record)
 
 
+def test_a_merged_value_is_placed_where_its_mapping_wrote_it() -> None:
+    """A finding on a value a merge key brings is reported at the value's own line, as an
+    alias's is, not at the top of the record."""
+    text = ('---\nbase: &b\n  title: "Met\u00e2\u20ac\u2122s plan"\nmore:\n'
+            '  <<: *b\n  note: x\n---\n')
+    found = {(f.pointer, f.line) for f in lint_text(text, "_posts/a.md") if f.code == "FM101"}
+    line = text[: text.index("title")].count("\n") + 1
+    assert found == {("/base/title", line), ("/more/title", line)}
+
+
 @pytest.mark.parametrize(("text", "message", "at"), [
     ("a: *x", "YAML syntax error: found undefined alias (an alias (*name) refers to an anchor "
      "(&name) that is not defined)", 7),

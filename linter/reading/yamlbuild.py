@@ -8,7 +8,7 @@ aliases expand to, and how deep they nest, is bounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -327,9 +327,19 @@ class _Builder:
                 self._problem("key", "a merge key ('<<') needs a mapping or list of mappings",
                               targets.get(source, source), pointer)
                 continue
-            merged = self.build(source, f"{pointer}/<<", None)
+            base = f"{pointer}/<<"
+            merged = self.build(source, base, None)
+            written = [(p, span) for p, span in self.spans.items() if p.startswith(base + "/")]
             for name, value in (merged or {}).items():
-                mapping.setdefault(name, value)
+                if name in mapping:
+                    continue
+                mapping[name] = value
+                # (a merged value sits where its mapping wrote it, as an alias's does)
+                escaped = json_pointer.escape(name)
+                src, own = f"{base}/{escaped}", f"{pointer}/{escaped}"
+                for p, span in written:
+                    if p == src or p.startswith(src + "/"):
+                        self.spans[own + p[len(src):]] = replace(span, aliased=True)
 
     def _scalar_event(self, event: Any, pointer: str, key: Any, i: int) -> Any:
         """The value of the scalar at event ``i``, its span recorded."""
