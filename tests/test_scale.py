@@ -59,6 +59,15 @@ def _finding(path: str, line: int, code: str = "FM102") -> Finding:
     return Finding(path, line, 1, line, 2, code, "html-entity", "warning", f"at {line}", "/x")
 
 
+@pytest.fixture(params=[20_000, 1, 0], ids=["in-memory", "written-out-midway", "written-out"])
+def kept(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run keeps what the report needs in memory, or writes it out past a number of files
+    (from the first, or midway): the report is the same."""
+    import linter.runner.spill as spill_module
+
+    monkeypatch.setattr(spill_module, "IN_MEMORY", request.param)
+
+
 def _entry(path: str, key: str, line: int) -> IndexEntry:
     return IndexEntry("FM207", key, path, line, 1, line, 5, "/webUrl", "webUrl")
 
@@ -70,7 +79,7 @@ def _totals(*files: tuple[str, list[Finding], list[IndexEntry]]) -> Totals:
     return totals
 
 
-def test_findings_come_in_report_order_with_those_across_records() -> None:
+def test_findings_come_in_report_order_with_those_across_records(kept: None) -> None:
     totals = _totals(("b.md", [_finding("b.md", 3), _finding("b.md", 1)], []),
                      ("a.md", [_finding("a.md", 9)], []),
                      ("c.md", [], [_entry("c.md", "https://x.org/", 2)]))
@@ -80,7 +89,7 @@ def test_findings_come_in_report_order_with_those_across_records() -> None:
     assert totals.codes == {"FM102": 3, "FM207": 1}
 
 
-def test_keys_meet_only_across_files() -> None:
+def test_keys_meet_only_across_files(kept: None) -> None:
     totals = _totals(("a.md", [], [_entry("a.md", "https://x.org/1", 2),
                                    _entry("a.md", "https://x.org/1", 3)]),
                      ("b.md", [], [_entry("b.md", "https://x.org/2", 2)]))
@@ -91,7 +100,7 @@ def test_keys_meet_only_across_files() -> None:
 
 
 def test_a_large_run_keeps_every_finding_whole_without_a_temporary_folder(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        kept: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Findings are kept on disk until the report; where no temporary file can be made they
     stay in memory, and come back whole (their source lines too) either way."""
     import tempfile
@@ -109,7 +118,8 @@ def test_a_large_run_keeps_every_finding_whole_without_a_temporary_folder(
     assert len(found) == 2000 and found[-1].source == f"{long} 999"
 
 
-def test_two_paths_of_one_hash_keep_their_own_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_paths_of_one_hash_keep_their_own_findings(
+        kept: None, monkeypatch: pytest.MonkeyPatch) -> None:
     import linter.runner.spill as spill_module
 
     monkeypatch.setattr(spill_module, "hash", lambda _value: 7, raising=False)

@@ -7,11 +7,14 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..cache.results import Cache, Stamps
 from ..engine.config import Config
 from ..site.cachefolder import DIR_NAME
 from .options import Options
+
+if TYPE_CHECKING:
+    from ..cache.results import Cache, Stamps
 
 
 class UsageError(Exception):
@@ -162,6 +165,8 @@ def open_caches(options: Options, groups: list[Group]) -> None:
             source = os.path.abspath(group.config.source or "")
             folder = os.path.join(folder, hashlib.sha256(
                 source.encode("utf-8", "surrogatepass")).hexdigest()[:16])
+        from ..cache.results import Cache, Stamps  # (a run without the cache needs none)
+
         group.cache = Cache.open(folder, group.config)
         group.stamps = Stamps(group.files)
 

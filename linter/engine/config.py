@@ -209,11 +209,11 @@ class Config:
     def includes(self, path: str) -> bool:
         """Whether a file found walking a folder matches ``include`` (a pattern without '/'
         is tested on the file's name)."""
-        names = tuple(p for p in self.include if "/" not in p)
-        if glob_any(os.path.basename(path), names):
+        names, paths = _include_tests(tuple(self.include))
+        if names is not None and names(path[path.rfind("/") + 1:] if os.sep == "/"
+                                       else os.path.basename(path)):
             return True
-        paths = tuple(p for p in self.include if "/" in p)
-        return bool(paths) and glob_any(self.relative(path), paths)
+        return paths is not None and paths(self.relative(path))
 
     def resolve_path(self, reference: str) -> str:
         """A schema or folder reference relative to the configuration file's folder."""
@@ -286,3 +286,13 @@ def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
 
 
 _globs = lru_cache(maxsize=256)(compile_globs)  # (the few lists matched again and again)
+
+
+@lru_cache(maxsize=64)
+def _include_tests(include: tuple[str, ...]) -> tuple[Callable[[str], bool] | None,
+                                                      Callable[[str], bool] | None]:
+    """``include``'s test of a file name (its patterns without '/') and of a path (those
+    with one); None where it has no such pattern."""
+    names = tuple(p for p in include if "/" not in p)
+    paths = tuple(p for p in include if "/" in p)
+    return (compile_globs(names) if names else None, compile_globs(paths) if paths else None)

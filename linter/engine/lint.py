@@ -12,10 +12,9 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any
 
-from ..fixer import schemafix
 from ..reading import defaults, recordfile, source
 from ..rules.context import Context, ImageSizer, IndexEntry, NameLookup, Site
-from ..rules.finding import Finding
+from ..rules.finding import Finding, Fix
 from ..rules.registry import RULES, RecordCheck, Rule, load_all
 from ..schema import explain, validation, valuenotes
 from ..schema.annotate import Annotations
@@ -221,7 +220,7 @@ def _run(context: Context, result: FileResult, schemas: SchemaSource,
         context.rule = RULES[code]
         result.findings.append(context.report(problem.pointer, problem.message,
                                               key=problem.at_key,
-                                              fix=schemafix.fix_for(context, problem)))
+                                              fix=_schema_fix(context, problem)))
     if values is not None and "/$schema" in values:
         # ``SchemaSource.declared`` took $schema out of the record: out of its values too
         for pointer in [p for p in values if p == "/$schema" or p.startswith("/$schema/")]:
@@ -312,6 +311,15 @@ def _finish(result: FileResult, path: str | None, config: Config) -> FileResult:
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     return result
+
+
+def _schema_fix(context: Context, problem: explain.SchemaProblem) -> Fix | None:
+    """The fix of a schema finding, if it has one (the fixer is loaded for the few that do)."""
+    if problem.repair is None:
+        return None
+    from ..fixer import schemafix
+
+    return schemafix.fix_for(context, problem)
 
 
 def _from_defaults(context: Context, pointer: str, message: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import jsondoc, scalars, source, tomldoc, yamldoc
+from . import scalars, source, yamldoc
 from .yamldoc import Document, Span
 
 DATA_FORMATS = {".yml": "yaml", ".yaml": "yaml", ".json": "json", ".toml": "toml",
@@ -21,8 +21,6 @@ DATA_FORMATS = {".yml": "yaml", ".yaml": "yaml", ".json": "json", ".toml": "toml
 # What each format's syntax errors are reported as (the rule codes, registered in core.py).
 SYNTAX_CODES = {"yaml": "FM004", "toml": "FM020", "json": "FM021", "jsonl": "FM021"}
 Render = Callable[..., str]
-_RENDER: dict[str, Render] = {"yaml": scalars.render, "toml": tomldoc.render,
-                              "json": jsondoc.render, "jsonl": jsondoc.render}
 
 
 def data_format(path: str | None) -> str | None:
@@ -44,7 +42,15 @@ class RecordFile:
     @property
     def render(self) -> Render:
         """Writes a new value in this file's format: ``render(value, style, tag, source)``."""
-        return _RENDER[self.front.format]
+        if self.front.format == "toml":
+            from . import tomldoc
+
+            return tomldoc.render
+        if self.front.format in ("json", "jsonl"):
+            from . import jsondoc
+
+            return jsondoc.render
+        return scalars.render
 
     def records(self) -> list[tuple[str, Any, dict[str, Span]]]:
         """(pointer, record, its spans by pointer within it) of each record: the front
@@ -81,11 +87,16 @@ def locate(text: str, path: str | None) -> source.FrontMatter:
 
 
 def parse_front(text: str, front: source.FrontMatter) -> Document:
-    """The document written at ``front``, read in its format."""
+    """The document written at ``front``, read in its format (the TOML and JSON readers are
+    loaded for the files that need them)."""
     if front.format == "toml":
+        from . import tomldoc
+
         return tomldoc.parse(text, front.start, front.end)
-    if front.format == "json":
+    if front.format in ("json", "jsonl"):
+        from . import jsondoc
+
+        if front.format == "jsonl":
+            return jsondoc.parse_lines(text)
         return jsondoc.parse(text, front.start, front.end)
-    if front.format == "jsonl":
-        return jsondoc.parse_lines(text)
     return yamldoc.parse(text[front.start:front.end], front.start)

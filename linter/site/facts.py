@@ -18,7 +18,6 @@ from ..reading.source import LineIndex
 from ..rules.context import Site
 from . import files
 from .info import find_generator, hugo_settings
-from .scan import NotARecord, read_document
 
 # The site root above a folder (or None), its settings, and the files looked for on the way.
 SiteFound = tuple[str | None, dict[str, Any], tuple[str, ...]]
@@ -88,6 +87,8 @@ def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
         looked.append(index)
         if not os.path.isfile(index):
             continue
+        from .scan import NotARecord, read_document  # (a Hugo site's sections only)
+
         try:
             text, doc = read_document(index, [root])
         except NotARecord:

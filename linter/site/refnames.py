@@ -24,7 +24,6 @@ from typing import Any, Protocol
 from ..engine.config import Config
 from ..reading import recordfile, source, yamldoc
 from ..rules.context import NameLookup, Site
-from ..schema import infer
 from ..schema.annotate import Reference
 from . import files
 
@@ -262,6 +261,8 @@ def propose(root: str, collections: Sequence[Collection], schemas: Sequence[dict
             ) -> None:
     """Mark in each collection's inferred schema the references its records' values make
     (``infer.propose_references``), to the site's collections and data folders."""
+    from ..schema import infer  # (``fmlint init`` only)
+
     index = NameIndex()
     lookup = name_lookup(Site(root=root), Config(cwd=root), [], index)
     shared = _targets(root, [c.folder for c in collections if c.folder], index)
