@@ -106,6 +106,15 @@ def test_a_finding_from_the_defaults_names_the_file_as_the_record_is_named(
     assert "the record a.md" in found[0]["message"]
 
 
+def test_no_default_reaches_a_data_file(cli, site: Path) -> None:
+    """Jekyll's defaults fill in pages, posts and collections, not ``_data`` files: a key a
+    data record lacks is missing even where a default with an empty path gives it."""
+    (site / "_data").mkdir()
+    (site / "_data" / "people.yml").write_text("title: People\nlayout: article\n", "utf-8")
+    found = _findings(cli, site / "_data" / "people.yml")
+    assert [f["code"] for f in found] == ["FM012"] and "image" in found[0]["message"]
+
+
 def _site(*scopes: defaults.Scope, relative: str = "_posts/2024-01-22-a.md") -> Site:
     return Site(root="/site", defaults=scopes, relative=relative, collections=("articles",))
 

@@ -89,12 +89,20 @@ def types_of(relative: str, collections: tuple[str, ...]) -> tuple[str, ...]:
     return ("pages",)
 
 
+def _defaulted(record: Any, site: Site) -> bool:
+    """Whether defaults may reach ``record``: a record (a mapping) of a site with defaults,
+    and not one of Jekyll's data files (``_data/``), which no default reaches."""
+    return (bool(site.defaults) and site.relative is not None and isinstance(record, dict)
+            and not site.relative.startswith("_data/"))
+
+
 def applied(record: Any, site: Site) -> Any:
     """The record as the generator renders it: the defaults that apply to it, merged as
     Jekyll merges them (a narrower scope over a wider one), under the record's own keys.
     The record itself when no default applies."""
-    if not site.defaults or site.relative is None or not isinstance(record, dict):
+    if not _defaulted(record, site):
         return record
+    assert site.relative is not None
     relative, types = site.relative, types_of(site.relative, site.collections)
     merged: dict[str, Any] = {}
     last: Scope | None = None
@@ -111,8 +119,9 @@ def applied(record: Any, site: Site) -> Any:
 def supplier(record: Any, site: Site, pointer: str) -> Scope | None:
     """The scope of the defaults whose value the generator renders at ``pointer`` (a place
     the record does not write), as ``applied`` merges them; None if none supplies it."""
-    if not site.defaults or site.relative is None or not isinstance(record, dict):
+    if not _defaulted(record, site):
         return None
+    assert site.relative is not None
     relative, types = site.relative, types_of(site.relative, site.collections)
     found: Scope | None = None
     last: Scope | None = None
