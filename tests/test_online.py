@@ -863,6 +863,20 @@ def test_url_reachable_findings_severities_and_fix(cli, tmp_path, server, settin
     assert run.err == ""  # no progress bar when stderr is not a terminal
 
 
+def test_the_records_of_a_data_file_are_checked_online_too(cli, tmp_path, server, settings_for):
+    settings_for(local())
+    data = tmp_path / "_data"
+    data.mkdir()
+    (data / "links.yml").write_text(
+        f"- title: Gone\n  url: {server.url('/gone404')}\n"
+        f"- title: Fine\n  url: {server.url('/ok')}\n", "utf-8")
+    run = cli(["check", "--isolated", "--select", "FM501", "--online", "--no-cache",
+               "--output-format", "json", str(tmp_path)])
+    found = [(Path(f["path"]).name, f["pointer"], f["line"]) for f in json.loads(run.out)]
+    assert found == [("links.yml", "/0/url", 2)]
+    assert server.requests("/gone404") and server.requests("/ok")
+
+
 def test_accepted_statuses_and_excluded_urls(cli, tmp_path, server, settings_for):
     settings_for(local(accept=[404], exclude=[server.url("/gone410")]))
     folder = tmp_path / "_news"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..engine import schemachoice
@@ -68,10 +68,31 @@ def excluded(url: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(text, pattern) for pattern in patterns)
 
 
+def _urls_in(record: dict[str, Any], path: str, config: Config, disk: Workspace,
+             site: Site) -> list[tuple[str, str]]:
+    """The URLs of one record with what the online checks need of each: its URL values
+    (reachable; https) and its images' URLs."""
+    from ..rules.images import record_images
+
+    try:
+        notes = schemachoice.annotate(record, path, config, disk.schemas)
+    except schemas.SchemaError:
+        return []
+    context = Context(path=path, record=record, notes=notes, config=config,
+                      now=config.now or datetime.now(UTC), site=site)
+    found: list[tuple[str, str]] = []
+    for pointer in notes.with_format(*URL_FORMATS):
+        value = context.value(pointer)
+        if isinstance(value, str):
+            found.extend((value, need) for need in (REACH, HTTPS))
+    found.extend((image.url, IMAGE) for image in record_images(context) if image.url)
+    return found
+
+
 def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = (),
              disk: Workspace | None = None) -> dict[str, set[str]]:
-    """URL -> what the enabled online checks need to know about it, for one file."""
-    from ..rules.images import record_images
+    """URL -> what the enabled online checks need to know about it, for one file (each
+    record of a data file too)."""
     from ..site.workspace import Workspace
 
     disk = disk or Workspace()
@@ -85,22 +106,11 @@ def needs_in(data: bytes, path: str, config: Config, exclude: Iterable[str] = ()
         read = recordfile.read(text, path)
     except (source.DecodeError, source.SplitError):
         return {}
-    record = read.doc.record
-    if read.data or not isinstance(record, dict):  # (data files: not yet)
-        return {}
-    try:
-        notes = schemachoice.annotate(record, path, config, disk.schemas)
-    except schemas.SchemaError:
-        return {}
     site = disk.site_for(path, config)
-    context = Context(path=path, record=record, notes=notes, config=config,
-                      now=config.now or datetime.now(UTC), site=site)
     found: list[tuple[str, str]] = []
-    for pointer in notes.with_format(*URL_FORMATS):
-        value = context.value(pointer)
-        if isinstance(value, str):
-            found.extend((value, need) for need in (REACH, HTTPS))
-    found.extend((image.url, IMAGE) for image in record_images(context) if image.url)
+    for _pointer, record, _spans in read.records():  # (a data file may hold several)
+        if isinstance(record, dict):
+            found.extend(_urls_in(record, path, config, disk, site))
     out: dict[str, set[str]] = {}
     exclude = list(exclude)
     for url, need in found:
