@@ -125,3 +125,24 @@ def test_the_command_walks_to_data_files_its_configuration_names(
     assert {(Path(f["path"]).relative_to(tmp_path).as_posix(), f["pointer"])
             for f in json.loads(run.out)} == {("records/news.json", "/0/excerpt"),
                                               ("records/news.json", "/1/excerpt")}
+
+
+def test_add_ignore_writes_suppressions_into_a_yaml_data_file(
+        cli: Callable[..., Run], tmp_path: Path, monkeypatch) -> None:
+    """``--add-ignore`` suppresses findings in a data file's records where they are written,
+    and the next run finds nothing."""
+    (tmp_path / "_data").mkdir()
+    people = tmp_path / "_data" / "people.yml"
+    people.write_text('- name: "Caf&eacute; one"\n  url: http://example.com/a\n'
+                      "- name: Two\n  url: https://example.org/\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = json.loads(cli(["check", "--no-cache", "--isolated", "--output-format", "json",
+                             "."]).out)
+    assert {f["code"] for f in before} == {"FM102", "FM202"}
+    added = cli(["check", "--no-cache", "--isolated", "--add-ignore", "."])
+    assert added.out.startswith("Added suppressions for 2 findings.")
+    text = people.read_text("utf-8")
+    assert '"Caf&eacute; one"  # fmlint: ignore[FM102]' in text
+    assert "http://example.com/a  # fmlint: ignore[FM202]" in text
+    assert json.loads(cli(["check", "--no-cache", "--isolated", "--output-format", "json",
+                           "."]).out) == []

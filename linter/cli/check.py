@@ -204,7 +204,7 @@ def _add_ignores(findings: list[Finding]) -> int:
             skipped += len(items)
             continue
         bom = text.startswith("\ufeff")
-        new_text, count, left = add_ignores(text.removeprefix("\ufeff"), items)
+        new_text, count, left = add_ignores(text.removeprefix("\ufeff"), items, path)
         added += count
         skipped += left
         if count:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..reading.recordfile import parse_front
-from ..reading.source import LineIndex, split
+from ..reading.recordfile import locate, parse_front
+from ..reading.source import LineIndex
 from ..reading.yamldoc import Document
 from ..rules.finding import Finding
 from .suppress import block_lines
@@ -15,8 +15,10 @@ _EXISTING = re.compile(r"#\s*fmlint:\s*ignore\[([^\]]*)\]\s*$")
 UNSUPPRESSIBLE = frozenset({"FM001", "FM002", "FM003", "FM004", "FM006"})
 
 
-def add_ignores(text: str, findings: list[Finding]) -> tuple[str, int, int]:
-    """Add ``# fmlint: ignore[...]`` at the end of each finding's last line in the front matter.
+def add_ignores(text: str, findings: list[Finding], path: str | None = None
+                ) -> tuple[str, int, int]:
+    """Add ``# fmlint: ignore[...]`` at the end of each finding's last line in the front matter
+    (or anywhere in a YAML or TOML data file: ``path`` names its format).
 
     Findings on lines that cannot hold a comment (inside a multi-line value, outside the front
     matter) go into one ``# fmlint: ignore-file[...]`` line after the opening ``---``. The
@@ -24,10 +26,10 @@ def add_ignores(text: str, findings: list[Finding]) -> tuple[str, int, int]:
     Returns the new text, how many findings were suppressed, and how many could not be.
     """
     try:
-        front = split(text)
+        front = locate(text, path)
     except Exception:
         return text, 0, len(findings)
-    if front.format == "json":  # (JSON holds no comments)
+    if front.format in ("json", "jsonl"):  # (JSON holds no comments)
         return text, 0, len(findings)
     doc = parse_front(text, front)
     index = LineIndex(text)
@@ -49,12 +51,12 @@ def add_ignores(text: str, findings: list[Finding]) -> tuple[str, int, int]:
             whole_file.append(finding.code)
     suppressed = len(findings) - skipped
     new_text = _write(text, first_line, per_line, whole_file)
-    if _same_record(doc, text, new_text):
+    if _same_record(doc, text, new_text, path):
         return new_text, suppressed, skipped
     # A comment landed where YAML reads it as part of a value: suppress file-wide instead.
     everything = [code for codes in per_line.values() for code in codes] + whole_file
     new_text = _write(text, first_line, {}, everything)
-    if _same_record(doc, text, new_text):
+    if _same_record(doc, text, new_text, path):
         return new_text, suppressed, skipped
     return text, 0, len(findings)
 
@@ -93,10 +95,10 @@ def _write(text: str, first_line: int, per_line: dict[int, list[str]],
     return "".join(lines)
 
 
-def _same_record(before: Document, text: str, new_text: str) -> bool:
+def _same_record(before: Document, text: str, new_text: str, path: str | None) -> bool:
     """Whether ``new_text`` holds the same record and body as ``text`` did."""
     try:
-        old_front, new_front = split(text), split(new_text)
+        old_front, new_front = locate(text, path), locate(new_text, path)
     except Exception:
         return False
     if text[old_front.end:] != new_text[new_front.end:]:
