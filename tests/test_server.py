@@ -276,6 +276,26 @@ async def test_page_without_front_matter_outside_collections_is_not_a_record(
 
 
 @lsp
+async def test_a_data_file_that_holds_records_is_checked_and_others_are_not(
+        client: LanguageClient, tmp_path: Path):
+    (tmp_path / "_data").mkdir()
+    uri, found = await open_document(client, tmp_path / "_data" / "people.yml",
+                                     '- name: "Caf&eacute;"\n  url: https://a.example/\n',
+                                     language="yaml")
+    assert [(d.code, d.range.start.line) for d in found] == [("FM102", 0)]
+    whole = types.Range(start=types.Position(line=0, character=0),
+                        end=types.Position(line=0, character=0))
+    (action,) = await actions_at(client, uri, whole, only=[FIX_ALL])
+    text = '- name: "Caf&eacute;"\n  url: https://a.example/\n'
+    assert apply(text, action.edit, uri, 1) == text.replace("&eacute;", "é")
+    await close(client, uri)
+    uri, found = await open_document(client, tmp_path / "package.json",
+                                     '{"description": "Caf&eacute;"}\n', language="json")
+    assert found == []
+    await close(client, uri)
+
+
+@lsp
 async def test_configuration_file_changes_are_picked_up(client: LanguageClient,
                                                         tmp_path: Path):
     uri, found = await open_document(client, tmp_path / "article.md", SEED.read_text("utf-8"))

@@ -29,7 +29,7 @@ from ..version import __version__
 from . import guiding, hover
 from .actions import FIX_ALL, KINDS, Actions, Target
 from .diagnostics import SOURCE, diagnostics
-from .linting import Superseded, is_markdown, lint_buffer
+from .linting import Superseded, is_checked, lint_buffer
 from .positions import UTF16, Positions, plain
 
 DEBOUNCE = 0.15  # seconds after the last change before a buffer is checked again
@@ -105,7 +105,7 @@ class FmlintServer(LanguageServer):
         self._cancel(uri)
         document = self.workspace.text_documents.get(unquote(uri))
         path = to_fs_path(uri)
-        if document is None or not is_markdown(document.language_id, path or uri):
+        if document is None or not is_checked(document.language_id, path or uri):
             return None
         version = document.version if document.version is not None else 0
         self.versions[uri] = version
@@ -212,7 +212,7 @@ class FmlintServer(LanguageServer):
         self.jobs.pop(uri, None)
         self.fixes.pop(uri, None)
         known = self.results.pop(uri, None) is not None
-        if known or is_markdown(None, to_fs_path(uri) or uri):
+        if known or is_checked(None, to_fs_path(uri) or uri):
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -276,7 +276,7 @@ class FmlintServer(LanguageServer):
         does not check the buffer, its configuration is broken, or answering failed."""
         document = self.workspace.text_documents.get(unquote(uri))
         path = to_fs_path(uri)
-        if document is None or not is_markdown(document.language_id, path or uri):
+        if document is None or not is_checked(document.language_id, path or uri):
             return None
         text, root = document.source, self._root(path)
         encoding = plain(self.workspace.position_encoding or UTF16)

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from ..engine import lint as engine
 from ..engine.config import Config, glob_any
 from ..fixer import apply as fixer
+from ..reading.recordfile import data_format
 from ..reading.source import BOM
 from ..rules.context import Site
 from ..rules.finding import Finding
 from ..schema.shipped import BUILTIN, builtin_path
 from ..site import configfile
+from ..site.files import data_record
 from ..site.workspace import Workspace
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -26,11 +28,14 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 Check = Callable[[str], list[Finding]]
 
 
-def is_markdown(language_id: str | None, path: str | None) -> bool:
-    """Whether a document is one fmlint checks: by language id, else by file extension."""
+def is_checked(language_id: str | None, path: str | None) -> bool:
+    """Whether a document may be one fmlint checks: Markdown (by language id, else by file
+    extension), or a data file (YAML, JSON, JSON Lines, TOML), which ``lint_buffer`` then
+    checks if it holds records, as a walk of its folder would."""
     if language_id and language_id.lower() in MARKDOWN_LANGUAGES:
         return True
-    return bool(path) and str(path).lower().endswith(MARKDOWN_SUFFIXES)
+    return bool(path) and (str(path).lower().endswith(MARKDOWN_SUFFIXES)
+                           or data_format(str(path)) is not None)
 
 
 @dataclass
@@ -44,12 +49,13 @@ class Snapshot:
     check: Check | None = None
     lead: str = ""  # a byte-order mark the buffer has before ``text``
     uses: tuple[str, ...] = ()  # the schema and site files the check read (or looked for)
+    path: str | None = None  # the buffer's file (a data file is read by its name's format)
     _fixed: str | None = field(default=None, repr=False)
 
     def fixed_text(self) -> str:
         """The text with every safe fix applied (computed once; ``check`` may raise to stop)."""
         if self._fixed is None:
-            self._fixed = (fixer.fix_text(self.text, self.check).text
+            self._fixed = (fixer.fix_text(self.text, self.check, path=self.path).text
                            if self.check is not None and self.findings else self.text)
         return self._fixed
 
@@ -63,7 +69,7 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
     "fix all" in ``Snapshot.fixed_text``); when it says no, ``Superseded`` is raised.
     """
     lead, body = readable(text)
-    snapshot = Snapshot(body, version, lead=lead)
+    snapshot = Snapshot(body, version, lead=lead, path=path)
     try:
         config = disk.config_for(path, root)
     except configfile.ConfigError as err:
@@ -72,6 +78,8 @@ def lint_buffer(text: str, version: int | None, path: str | None, root: str | No
     try:
         if path and config.exclude and glob_any(config.relative(path), config.exclude):
             return snapshot
+        if path and data_format(path) is not None and not data_record(path, config):
+            return snapshot  # (``package.json``, ``_config.yml``: not records)
         site = disk.site_for(path, config)
         sizer = disk.image_sizer(site, [])
         names = disk.name_lookup(site, config, [])
