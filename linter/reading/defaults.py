@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import fnmatch
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import pointer as json_pointer
+from .source import LineIndex
+from .yamldoc import Span
 
 if TYPE_CHECKING:
     from ..rules.context import Site
 
 _MISSING = object()
+Place = tuple[int, int, int, int]
+"""(line, column, end line, end column), 1-based: where a value is written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +36,10 @@ class Scope:
     base: str = ""  # the pointer of ``values`` in that file ("/defaults/0/values")
     # Where each of its values is written in that file: pointer within ``values`` ->
     # (line, column, end line, end column), 1-based.
-    places: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, compare=False)
+    places: dict[str, Place] = field(default_factory=dict, compare=False)
 
 
-def jekyll_settings(data: dict[str, Any],
-                    places: dict[str, tuple[int, int, int, int]] | None = None
+def jekyll_settings(data: dict[str, Any], places: Mapping[str, Place] | None = None
                     ) -> dict[str, Any]:
     """``future``, ``show_drafts``, ``collections`` and ``defaults`` of a ``_config.yml``
     mapping; a malformed entry of ``defaults:`` (or one whose values refer to themselves) is
@@ -50,7 +54,24 @@ def jekyll_settings(data: dict[str, Any],
     }
 
 
-def _scopes(entries: Any, places: dict[str, tuple[int, int, int, int]]) -> list[Scope]:
+def places(text: str, spans: Mapping[str, Span], prefix: str) -> dict[str, Place]:
+    """Where each value whose pointer starts with ``prefix`` is written in ``text``, as a
+    finding on it would point."""
+    index = LineIndex(text)
+    return {pointer: (*index.position(span.start), *index.position(max(span.end, span.start)))
+            for pointer, span in spans.items() if pointer.startswith(prefix)}
+
+
+def written_scope(path: str, kind: str | None, values: dict[str, Any], file: str, base: str,
+                  written: Mapping[str, Place]) -> Scope:
+    """A scope of defaults whose values the file ``file`` writes at ``base``; ``written``:
+    where the file's values are (``places``)."""
+    return Scope(path, kind, values, file, base,
+                 {pointer[len(base):]: place for pointer, place in written.items()
+                  if pointer.startswith(base + "/")})
+
+
+def _scopes(entries: Any, places: Mapping[str, Place]) -> list[Scope]:
     out = []
     for number, entry in enumerate(entries if isinstance(entries, list) else ()):
         if not isinstance(entry, dict) or not _plain_tree(entry.get("values")):
@@ -58,12 +79,10 @@ def _scopes(entries: Any, places: dict[str, tuple[int, int, int, int]]) -> list[
         scope = entry.get("scope")
         scope = scope if isinstance(scope, dict) else {}
         path, kind = scope.get("path"), scope.get("type")
-        base = f"/defaults/{number}/values"
-        out.append(Scope(path.strip("/") if isinstance(path, str) else "",
-                         kind if isinstance(kind, str) and kind else None, entry["values"],
-                         "_config.yml", base, {pointer[len(base):]: place
-                                               for pointer, place in places.items()
-                                               if pointer.startswith(base + "/")}))
+        out.append(written_scope(path.strip("/") if isinstance(path, str) else "",
+                                 kind if isinstance(kind, str) and kind else None,
+                                 entry["values"], "_config.yml", f"/defaults/{number}/values",
+                                 places))
     return out
 
 
@@ -96,48 +115,45 @@ def _defaulted(record: Any, site: Site) -> bool:
             and not site.relative.startswith("_data/"))
 
 
+def _in_order(record: Any, site: Site) -> Iterator[tuple[Scope, bool]]:
+    """The scopes that apply to ``record``, in the site's order, each with whether it goes
+    over what the earlier ones gave (a narrower scope over a wider one) or under it."""
+    if not _defaulted(record, site):
+        return
+    assert site.relative is not None
+    relative, types = site.relative, types_of(site.relative, site.collections)
+    last: Scope | None = None
+    for scope in site.defaults:
+        if _applies(scope, relative, types):
+            over = _precedes(last, scope)
+            if over:
+                last = scope
+            yield scope, over
+
+
 def applied(record: Any, site: Site) -> Any:
     """The record as the generator renders it: the defaults that apply to it, merged as
     Jekyll merges them (a narrower scope over a wider one), under the record's own keys.
     The record itself when no default applies."""
-    if not _defaulted(record, site):
-        return record
-    assert site.relative is not None
-    relative, types = site.relative, types_of(site.relative, site.collections)
     merged: dict[str, Any] = {}
-    last: Scope | None = None
-    for scope in site.defaults:
-        if not _applies(scope, relative, types):
-            continue
-        if _precedes(last, scope):
-            merged, last = _deep_merge(merged, scope.values), scope
-        else:
-            merged = _deep_merge(scope.values, merged)
+    for scope, over in _in_order(record, site):
+        merged = (_deep_merge(merged, scope.values) if over
+                  else _deep_merge(scope.values, merged))
     return _deep_merge(merged, record) if merged else record
 
 
 def supplier(record: Any, site: Site, pointer: str) -> Scope | None:
     """The scope of the defaults whose value the generator renders at ``pointer`` (a place
     the record does not write), as ``applied`` merges them; None if none supplies it."""
-    if not _defaulted(record, site):
-        return None
-    assert site.relative is not None
-    relative, types = site.relative, types_of(site.relative, site.collections)
     found: Scope | None = None
-    last: Scope | None = None
-    for scope in site.defaults:
-        if not _applies(scope, relative, types):
-            continue
-        over = _precedes(last, scope)
-        if over:
-            last = scope
-        if json_pointer.resolve(scope.values, pointer, _MISSING) is not _MISSING and (
-                over or found is None):
+    for scope, over in _in_order(record, site):
+        if (over or found is None) and json_pointer.resolve(
+                scope.values, pointer, _MISSING) is not _MISSING:
             found = scope
     return found
 
 
-def place(scope: Scope, pointer: str) -> tuple[int, int, int, int] | None:
+def place(scope: Scope, pointer: str) -> Place | None:
     """Where the value at ``pointer`` (within the scope's values) is written in the scope's
     file: its own place, or the nearest place above it."""
     while True:

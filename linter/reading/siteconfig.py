@@ -3,13 +3,9 @@ zone, and what Jekyll does with records before rendering them (``reading.default
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    pass
-
-
-# --- Site configuration --------------------------------------------------------------------------
+from .defaults import Place, jekyll_settings, places
 
 
 def site_settings(config_text: str) -> dict[str, Any]:
@@ -33,23 +29,19 @@ def _site_values(data: dict[str, Any]) -> dict[str, Any]:
 def generator_settings(config_text: str) -> dict[str, Any]:
     """`site_settings` and what Jekyll does with records before rendering them: `future`,
     `show_drafts`, `collections` and `defaults` (see `linter.reading.defaults.jekyll_settings`)."""
-    from .defaults import jekyll_settings
-
     data = _settings_mapping(config_text)
     if data is None:
         return {}
     return {**_site_values(data), **jekyll_settings(data, _defaults_places(config_text))}
 
 
-def _defaults_places(config_text: str) -> dict[str, tuple[int, int, int, int]]:
-    """Where each value under ``defaults:`` is written: pointer -> (line, column, end line,
-    end column), 1-based, as a finding on it would point."""
-    from .source import LineIndex
+def _defaults_places(config_text: str) -> dict[str, Place]:
+    """Where each value under ``defaults:`` is written. (The text is parsed again for this:
+    ``_settings_mapping`` reads it as Jekyll does, recursive aliases and all, which the
+    positions reader refuses.)"""
     from .yamldoc import parse
 
-    document, index = parse(config_text), LineIndex(config_text)
-    return {pointer: (*index.position(span.start), *index.position(max(span.end, span.start)))
-            for pointer, span in document.spans.items() if pointer.startswith("/defaults/")}
+    return places(config_text, parse(config_text).spans, "/defaults/")
 
 
 def _settings_mapping(config_text: str) -> dict[str, Any] | None:

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.config import Config
-from ..reading.defaults import Scope
+from ..reading.defaults import places, written_scope
 from ..reading.siteconfig import generator_settings
-from ..reading.source import LineIndex
 from ..rules.context import Site
 from . import files
 from .info import find_generator, hugo_settings
@@ -94,17 +93,14 @@ def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
         except NotARecord:
             continue
         cascade = doc.record.get("cascade")
-        lines = LineIndex(text)
-        places = {pointer: (*lines.position(span.start), *lines.position(max(span.end, span.start)))
-                  for pointer, span in doc.spans.items() if pointer.startswith("/cascade/")}
+        written = places(text, doc.spans, "/cascade/")
         listed = isinstance(cascade, list)
         for number, values in enumerate(cascade if listed else [cascade]):
             if isinstance(values, dict) and not {"_target", "target"} & values.keys():
-                base = f"/cascade/{number}" if listed else "/cascade"
-                scopes.append(Scope(section + "/", None, values, f"{section}/_index.md", base,
-                                    {pointer[len(base):]: place
-                                     for pointer, place in places.items()
-                                     if pointer.startswith(base + "/")}))
+                scopes.append(written_scope(section + "/", None, values,
+                                            f"{section}/_index.md",
+                                            f"/cascade/{number}" if listed else "/cascade",
+                                            written))
     return tuple(scopes)
 
 
