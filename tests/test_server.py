@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from linter.rules.registry import RULES, load_all
 
 from .conftest import SEED
+from .lspkit import session
 
 lsp = pytest.mark.asyncio(loop_scope="module")
 FIX_ALL = "source.fixAll.fmlint"
@@ -32,12 +32,7 @@ CAPABILITIES = types.ClientCapabilities(
 )
 
 
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(
-    server_command=[sys.executable, "-m", "linter", "server"]))
-async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=CAPABILITIES))
-    yield
-    await lsp_client.shutdown_session()
+client = session(CAPABILITIES)
 
 
 # -- helpers -----------------------------------------------------------------------------------

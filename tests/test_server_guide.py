@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from linter.rules.registry import RULES, load_all
 from linter.schema.shipped import builtin_path
 
 from .conftest import CORPUS, DATA, SEED
+from .lspkit import session
 from .test_server import EMOJI_TITLE, MOJIBAKE_TITLE, close, open_document
 
 lsp = pytest.mark.asyncio(loop_scope="module")
@@ -33,12 +32,7 @@ CAPABILITIES = types.ClientCapabilities(
 )
 
 
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(
-    server_command=[sys.executable, "-m", "linter", "server"]))
-async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=CAPABILITIES))
-    yield
-    await lsp_client.shutdown_session()
+client = session(CAPABILITIES)
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from .conftest import SEED
+from .lspkit import session
 from .test_server import actions_at, apply, change, close, open_document, published, related
 
 lsp = pytest.mark.asyncio(loop_scope="module")
@@ -37,16 +36,13 @@ CAPABILITIES = types.ClientCapabilities(
 REGISTERED: list[types.RegistrationParams] = []
 
 
-@pytest_lsp.fixture(scope="module", config=ClientServerConfig(
-    server_command=[sys.executable, "-m", "linter", "server"]))
-async def client(lsp_client: LanguageClient):
+def _registrations(lsp_client: LanguageClient) -> None:
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(params: types.RegistrationParams) -> None:
         REGISTERED.append(params)
 
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=CAPABILITIES))
-    yield
-    await lsp_client.shutdown_session()
+
+client = session(CAPABILITIES, _registrations)
 
 
 class Publications(dict):
