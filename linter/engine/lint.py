@@ -14,6 +14,7 @@ from typing import Any
 
 from ..reading import defaults, recordfile, source
 from ..rules.context import Context, ImageSizer, IndexEntry, NameLookup, Site
+from ..rules.core import DEFAULTS_VALUE
 from ..rules.finding import Finding, Fix
 from ..rules.registry import RULES, RecordCheck, Rule, load_all
 from ..schema import explain, validation, valuenotes
@@ -39,7 +40,6 @@ MISSING_KEY = "FM012"
 FORMAT = "FM013"
 SCHEMA_ERROR = "FM014"
 EXTRA_KEY = "FM018"
-DEFAULTS_VALUE = "FM019"
 
 _YAML_KINDS = {
     "syntax": YAML_SYNTAX,

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from .context import IndexEntry
 from .finding import Finding, Severity
-from .registry import FixSafety, ProjectCheck, Rule, register
+from .registry import RULES, FixSafety, ProjectCheck, Rule, register
+
+DEFAULTS_VALUE = "FM019"
 
 
 def _core(code: str, name: str, severity: Severity, summary: str, doc: str, *,
@@ -27,8 +29,9 @@ def _defaults_values(entries: list[IndexEntry]) -> Iterator[Finding]:
         first, records = group[0], sorted({entry.label for entry in group})
         reach = (f"the record {records[0]}" if len(records) == 1
                  else f"{len(records)} records, such as {records[0]}")
+        rule = RULES[DEFAULTS_VALUE]
         yield Finding(first.path, first.line, first.column, first.end_line, first.end_column,
-                      "FM019", "defaults-value", "error",
+                      rule.code, rule.name, rule.severity,
                       f"{first.key} (a value these defaults give {reach})", first.pointer)
 
 
@@ -181,7 +184,7 @@ FM011 (unknown-key), an error either way.
 
 No fix: what the key is for is for the author to say.
 """)
-_core("FM019", "defaults-value", "error",
+_core(DEFAULTS_VALUE, "defaults-value", "error",
       "A value the site's defaults give records does not fit their schema.", """
 Site generators fill in keys a record does not write from site-wide defaults (Jekyll's
 `defaults:` in `_config.yml`, Hugo's `cascade` in a section's `_index.md`): a wrong value
