@@ -252,7 +252,7 @@ class Cache:
                 f.code in ("FM009", "FM017") for f in result.findings):
             return
         deps = {dep: _settled_dep(self.dep_stamp(dep)) for dep in result.deps}
-        self._add(_name(path), digest, stamp, encode(result, deps))
+        self._add(_name(path), digest, stamp, encode(path, result, deps))
 
     def _add(self, name: bytes, digest: str, stamp: list[int] | None, blob: bytes) -> None:
         settled = _settled(stamp)

@@ -15,7 +15,7 @@ from ..rules.context import IndexEntry
 from ..rules.finding import SEVERITY_RANK, Edit, Finding, Fix
 
 
-def encode(result: FileResult, deps: dict[str, list[int] | None]) -> bytes:
+def encode(path: str, result: FileResult, deps: dict[str, list[int] | None]) -> bytes:
     """A file's result as JSON: its findings (their source lines once per line), index
     entries, suppressions, the stamps of the files it read, and its records without a
     schema."""
@@ -28,7 +28,7 @@ def encode(result: FileResult, deps: dict[str, list[int] | None]) -> bytes:
         if finding.source is not None:
             lines[finding.line] = finding.source
     entries = [[e.code, e.key, e.line, e.column, e.end_line, e.end_column, e.pointer, e.label,
-                *([e.path] if e.elsewhere else [])] for e in result.entries]
+                *([e.path] if e.path != path else [])] for e in result.entries]
     sup = result.suppressions
     data = {
         "findings": findings,
@@ -89,7 +89,7 @@ def _finding(path: str, item: dict[str, Any], lines: dict[str, str]) -> Finding:
 
 def _entry(path: str, item: list[Any]) -> IndexEntry:
     """A stored index entry: [code, key, line, column, end line, end column, pointer,
-    label], and the path of the file it is about when that is another (``elsewhere``)."""
+    label], and the path of the file it is about when that is another."""
     code, key, line, column, end_line, end_column, pointer, label, *elsewhere = item
     if not (type(code) is str and type(key) is str and type(pointer) is str
             and type(label) is str and type(line) is int and type(column) is int
@@ -97,8 +97,7 @@ def _entry(path: str, item: list[Any]) -> IndexEntry:
             and (elsewhere == [] or (len(elsewhere) == 1 and type(elsewhere[0]) is str))):
         raise TypeError("not a stored index entry")
     return IndexEntry(sys.intern(code), key, elsewhere[0] if elsewhere else path, line, column,
-                      end_line, end_column, sys.intern(pointer), sys.intern(label),
-                      elsewhere=bool(elsewhere))
+                      end_line, end_column, sys.intern(pointer), sys.intern(label))
 
 
 # What a stored result's parts must be: a damaged or hand-edited row is not a result.

@@ -330,8 +330,7 @@ def _from_defaults(context: Context, pointer: str, message: str) -> None:
     if scope is None or place is None:
         return
     context.entries.append(IndexEntry(DEFAULTS_VALUE, message, _site_file(context, scope.file),
-                                      *place, scope.base + pointer, context.path or "",
-                                      elsewhere=True))
+                                      *place, scope.base + pointer, context.path or ""))
 
 
 def _site_file(context: Context, name: str) -> str:

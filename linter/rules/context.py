@@ -63,7 +63,6 @@ class IndexEntry:
     end_column: int
     pointer: str
     label: str  # what the key is, for messages ("webUrl")
-    elsewhere: bool = False  # about another file than the one it came from (``path``)
 
 
 @dataclass

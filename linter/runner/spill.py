@@ -72,7 +72,7 @@ class Spill:
         for entry in entries:
             self._key_hashes.append(hash((entry.code, entry.key)))
             self._key_files.append(offset)
-            if entry.elsewhere:  # (an entry about another file: see ``shared_entries``)
+            if entry.path != path:  # (an entry about another file: see ``shared_entries``)
                 self._elsewhere.add(offset)
 
     def _append(self, path: str, findings: list[Finding], entries: list[IndexEntry]) -> int:
@@ -162,8 +162,8 @@ class Spill:
         lines = sorted({files[i] for i in range(len(hashes)) if hashes[i] in shared}
                        | self._elsewhere)
         for offset in lines:
-            _path, _findings, entries = self._read(offset)
-            out.extend(e for e in entries if e.elsewhere or hash((e.code, e.key)) in shared)
+            path, _findings, entries = self._read(offset)
+            out.extend(e for e in entries if e.path != path or hash((e.code, e.key)) in shared)
         return out
 
     def stored(self, path: str) -> list[Finding]:
