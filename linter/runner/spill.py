@@ -100,8 +100,6 @@ class Spill:
         the file is unbuffered, so what it holds is known)."""
         if not self._pending:
             return
-        if self._file is None and len(self._pending) < _BATCH:
-            self._file = io.BytesIO()  # a small run: no file needed
         try:
             self._write(self._pending)
         except OSError:
