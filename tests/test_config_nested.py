@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from linter.lsp.linting import lint_buffer
+from linter.runner.batch import PARALLEL_THRESHOLD
 from linter.site.workspace import Workspace
 from tests import test_config
 from tests.conftest import CORPUS
@@ -110,9 +111,10 @@ def test_a_shared_cache_folder_serves_every_configuration(cli, nested: Path) -> 
 
 
 def test_parallel_workers_use_each_files_configuration(cli, nested: Path) -> None:
-    for index in range(40):
-        write(nested / "_news" / f"2024-01-{index:02d}-a.md", several())
-        write(nested / "guides" / "_news" / f"2024-01-{index:02d}-a.md", several())
+    for index in range(PARALLEL_THRESHOLD // 2 + 1):  # (enough files for worker processes)
+        name = f"2024-{index // 28 + 1:02d}-{index % 28 + 1:02d}-a.md"
+        write(nested / "_news" / name, several())
+        write(nested / "guides" / "_news" / name, several())
     one = report(cli, "--no-cache", "--jobs", "1", ".")
     assert report(cli, "--no-cache", "--jobs", "2", ".") == one
     assert {s for p, c, s in one if c == "FM101" and p.startswith("guides/")} == {"info"}

@@ -1,6 +1,6 @@
 """Running checks over files: reading, site discovery, fixing, writing, parallel workers.
 
-Over 400 lines: the parallel workers share this module's per-process state (the file being
+Long because the parallel workers share this module's per-process state (the file being
 checked when a signal comes, what was read of sites and images), and tests replace
 ``check_path`` here to reach the workers; splitting them off is a step of its own.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +24,9 @@ from ..site.workspace import Workspace
 if TYPE_CHECKING:
     from ..fixer.apply import FixOutcome
 
-PARALLEL_THRESHOLD = 48
+PARALLEL_THRESHOLD = 256  # fewer files are checked sooner in this process alone
 _IN_FLIGHT = 4  # chunks queued per worker: enough that a worker never waits for the next
+_CHUNK = 32  # the most files in one chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +168,7 @@ def reading_roots(path: str, roots: list[str], disk: Workspace | None = None
     """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
     its way, else within the checked folders (a file named itself: within its folder).
     ``disk``: where the run's folders really are, found once each."""
-    folder, _name = os.path.split(os.path.abspath(path))
-    if not os.path.islink(path) and (
-            disk.real_folder(folder) if disk else os.path.realpath(folder)) == folder:
+    if (disk or Workspace()).folder_is_real(os.path.dirname(path)) and not os.path.islink(path):
         return None
     return [os.path.dirname(root) or "." if root == path else root for root in roots]
 
@@ -309,6 +308,23 @@ def _work(group: int, paths: list[str]) -> list[Outcome]:
     return outcomes
 
 
+def _chunks(groups: Sequence[tuple[Config, list[str]]], jobs: int
+            ) -> Iterator[tuple[int, list[str]]]:
+    """The files of ``groups`` in chunks (the group's index, its paths): the first file
+    alone, then chunks that shrink as the run nears its end, so that every process finishes
+    at about the same time."""
+    left = sum(len(paths) for _config, paths in groups)
+    first = True
+    for index, (_config, paths) in enumerate(groups):
+        start = 0
+        while start < len(paths):
+            size = 1 if first else max(1, min(_CHUNK, left // (jobs * 2 * _IN_FLIGHT)))
+            first = False
+            yield index, paths[start:start + size]
+            start += size
+            left -= size
+
+
 def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
                 progress: Callable[[int], None] | None = None
                 ) -> Generator[Outcome, None, None]:
@@ -338,15 +354,20 @@ def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
         config.enabled()  # resolve once, before the workers copy the configuration
         # What every check needs, made once and shared with workers:
         schemachoice.prepare(config, job.disk.schemas)
+    chunks = _chunks(groups, jobs)
+    # This process checks the first file before the workers start: they inherit what it
+    # loaded and read (the site's settings, record names, image sizes), instead of each
+    # loading it again.
+    first, (path,) = next(chunks)
+    yield _checked(path, configs[first], job)
+    if progress:
+        progress(1)
     gc.collect()
     gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     if job.written is not None:
         job.written.share(context)
     stop = context.Event()
-    size = max(1, min(32, total // (jobs * 8) or 1))
-    chunks = iter([(index, paths[i:i + size]) for index, (_config, paths) in enumerate(groups)
-                   for i in range(0, len(paths), size)])
     workers = jobs - 1
     pending: dict[Future[list[Outcome]], tuple[int, list[str]]] = {}
     broken = False  # a worker died: this process checks the rest

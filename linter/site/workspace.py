@@ -26,6 +26,11 @@ _MAX_KEPT = 4096  # entries of each memo (a long editor session meets many sites
 _T = TypeVar("_T")
 
 
+def _is_real(folder: str) -> bool:
+    where = os.path.abspath(folder)
+    return os.path.realpath(where) == where
+
+
 class Workspace:
     """What checks remember of files on disk (safe across threads). ``fetching``: remote
     schemas missing from fmlint's cache may be fetched (not in the language server)."""
@@ -102,9 +107,10 @@ class Workspace:
     def _path(self, url: str, root: str, site_url: str | None, baseurl: str) -> str | None:
         return self._kept("paths", (url, root, site_url, baseurl), images.local_path)
 
-    def real_folder(self, folder: str) -> str:
-        """Where ``folder`` really is (links resolved)."""
-        return self._kept("folders", (folder,), os.path.realpath)
+    def folder_is_real(self, folder: str) -> bool:
+        """Whether ``folder`` (relative to the current folder, or absolute) is where it
+        really is: no symbolic link on its way."""
+        return self._kept("folders", (folder,), _is_real)
 
     def name_lookup(self, site: Site, config: Config, deps: list[str]) -> NameLookup:
         """The names of the records references may name (``refnames.name_lookup``)."""
