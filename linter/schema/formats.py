@@ -76,9 +76,20 @@ def _literal_ok(literal: str) -> bool:
     return "%" not in literal and _ip(6)(literal)
 
 
+# Most URLs: a scheme, a host (and port), then path, query and fragment made of characters
+# every part allows, with no percent-escape. Such a string is a URI (and an IRI); any other
+# is taken apart below.
+_PLAIN = f"{_UNRESERVED}{_SUB_DELIMS}:@"
+_PLAIN_URI = re.compile(
+    rf"[A-Za-z][A-Za-z0-9+\-.]*://[{_UNRESERVED}{_SUB_DELIMS}]+(?::[0-9]*)?"
+    rf"(?:/[{_PLAIN}/]*)?(?:\?[{_PLAIN}/?]*)?(?:#[{_PLAIN}/?]*)?")
+
+
 def rfc3986(value: str, *, absolute: bool, iri: bool = False) -> bool:
     """Whether ``value`` is a URI (``absolute``) or URI reference by RFC 3986, or with
     ``iri`` an IRI (reference) by RFC 3987."""
+    if _PLAIN_URI.fullmatch(value):
+        return True
     split = _SPLIT.fullmatch(value)
     assert split is not None  # (every part is optional: any string splits)
     scheme, authority, path, query, fragment = split.groups()
