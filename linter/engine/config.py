@@ -279,8 +279,11 @@ def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
     def test(relative: str) -> bool:
         if match_whole is not None and match_whole(relative):
             return True
-        return match_name is not None and any(
-            match_name(part) for part in relative.split("/") if part not in ("", "."))
+        if match_name is None:
+            return False
+        if "/" not in relative:  # (a name: most tests are of one)
+            return relative not in ("", ".") and match_name(relative) is not None
+        return any(match_name(part) for part in relative.split("/") if part not in ("", "."))
 
     return test
 

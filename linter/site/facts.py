@@ -139,6 +139,8 @@ def _relative(path: str | None, root: str | None, config: Config) -> str | None:
     if not path or path == "-" or root is None:
         return None
     where = os.path.abspath(os.path.join(config.working_folder(), path))
+    if where.startswith(os.path.join(root, "")):  # (the common case, without relpath's work)
+        return where[len(os.path.join(root, "")):].replace(os.sep, "/")
     relative = os.path.relpath(where, root)
     if relative.startswith(".."):  # (through a link: compare where both really are)
         relative = os.path.relpath(os.path.realpath(where), os.path.realpath(root))
