@@ -108,7 +108,7 @@ def check_text(text: str, path: str | None, config: Config, *, site: Site | None
         # replacement keeps every position where it was.
         text = _SURROGATE.sub("\ufffd", text)
     try:
-        return _check_text(text, path, config, site or Site(), image_sizer, names,
+        return _lint_text(text, path, config, site or Site(), image_sizer, names,
                            schemas or BUILTINS)
     except Exception as err:  # a bug in fmlint must not stop the run
         message = (f"internal error while checking this file: {type(err).__name__}: {err} "
@@ -116,7 +116,7 @@ def check_text(text: str, path: str | None, config: Config, *, site: Site | None
         return FileResult([_finding(INTERNAL, path, message, config)])
 
 
-def _check_text(text: str, path: str | None, config: Config, site: Site,
+def _lint_text(text: str, path: str | None, config: Config, site: Site,
                 image_sizer: ImageSizer | None, names: NameLookup | None,
                 schemas: SchemaSource) -> FileResult:
     result = FileResult()
@@ -159,7 +159,7 @@ def _check_text(text: str, path: str | None, config: Config, site: Site,
                           index=index, image_sizer=image_sizer, site=site, render=read.render,
                           names=names)
         first = len(result.findings), len(result.entries)
-        _run(context, result, schemas, None if prefix else doc.values)
+        _lint_record(context, result, schemas, None if prefix else doc.values)
         if prefix:
             _move_under(result, prefix, *first)
     return _finish(result, path, config)
@@ -187,11 +187,11 @@ def check_record(record: Any, config: Config | None = None, *, path: str | None 
     context = Context(path=path, record=record, notes=Annotations(), config=config,
                       now=config.now or datetime.now(UTC))
     result = FileResult()
-    _run(context, result, schemas or BUILTINS)
+    _lint_record(context, result, schemas or BUILTINS)
     return _finish(result, path, config).findings
 
 
-def _run(context: Context, result: FileResult, schemas: SchemaSource,
+def _lint_record(context: Context, result: FileResult, schemas: SchemaSource,
          values: dict[str, Any] | None = None) -> None:
     """Check ``context``'s record against its schema and the rules, into ``result``;
     ``values``: every value by pointer, as the YAML reader listed them (``Document.values``)."""
