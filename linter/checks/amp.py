@@ -12,7 +12,7 @@ import base64
 import re
 
 from .sites import host_to_ascii
-from .urlparts import host_name_problem, split_url, too_long
+from .urlparts import host_name_problem, host_port, split_url, too_long
 
 _LTR = ("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff"
         "\u200e\u2c00-\ufb1c\ufe00-\ufe6f\ufefd-\uffff]")
@@ -97,7 +97,8 @@ def amp_cache_url(amp_url: str, cache_domain: str = "cdn.ampproject.org") -> str
     default_port = {"http": "80", "https": "443"}.get(scheme)
     if default_port is None or "@" in authority or authority.startswith("["):
         return None
-    host, _, port = authority.partition(":")
+    h0, h1, p0, p1 = host_port(url, *p.authority)
+    host, port = url[h0:h1], url[p0:p1] if p0 >= 0 else ""
     if port not in ("", default_port):
         return None
     subdomain = None if host_name_problem(host) else amp_cache_subdomain(host)
