@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import pickle
 from array import array
 from collections.abc import Iterator
 from typing import IO
@@ -77,6 +76,8 @@ class Spill:
 
     def _append(self, path: str, findings: list[Finding], entries: list[IndexEntry]) -> int:
         """Write one file's line (pickled); its offset."""
+        import pickle  # (only past IN_MEMORY files: most runs never write a line)
+
         line = pickle.dumps((path, findings, entries), pickle.HIGHEST_PROTOCOL)
         offset = self._written + len(self._pending)
         self._pending += line
@@ -142,6 +143,8 @@ class Spill:
             self._reader = self._file if in_memory else open(  # noqa: SIM115
                 self._file.fileno(), "rb", closefd=False)
         self._reader.seek(offset)
+        import pickle
+
         return pickle.load(self._reader)
 
     def shared_entries(self) -> list[IndexEntry]:
