@@ -1,6 +1,6 @@
 """Running checks over files: reading, site discovery, fixing, writing, parallel workers.
 
-Long because the parallel workers share this module's per-process state (the file being
+One module because the parallel workers share this module's per-process state (the file being
 checked when a signal comes, what was read of sites and images), and tests replace
 ``check_path`` here to reach the workers; splitting them off is a step of its own.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 PARALLEL_THRESHOLD = 256  # fewer files are checked sooner in this process alone
 _IN_FLIGHT = 4  # chunks queued per worker: enough that a worker never waits for the next
-_CHUNK = 32  # the most files in one chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,23 +307,6 @@ def _work(group: int, paths: list[str]) -> list[Outcome]:
     return outcomes
 
 
-def _chunks(groups: Sequence[tuple[Config, list[str]]], jobs: int
-            ) -> Iterator[tuple[int, list[str]]]:
-    """The files of ``groups`` in chunks (the group's index, its paths): the first file
-    alone, then chunks that shrink as the run nears its end, so that every process finishes
-    at about the same time."""
-    left = sum(len(paths) for _config, paths in groups)
-    first = True
-    for index, (_config, paths) in enumerate(groups):
-        start = 0
-        while start < len(paths):
-            size = 1 if first else max(1, min(_CHUNK, left // (jobs * 2 * _IN_FLIGHT)))
-            first = False
-            yield index, paths[start:start + size]
-            start += size
-            left -= size
-
-
 def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
                 progress: Callable[[int], None] | None = None
                 ) -> Generator[Outcome, None, None]:
@@ -354,20 +336,15 @@ def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
         config.enabled()  # resolve once, before the workers copy the configuration
         # What every check needs, made once and shared with workers:
         schemachoice.prepare(config, job.disk.schemas)
-    chunks = _chunks(groups, jobs)
-    # This process checks the first file before the workers start: they inherit what it
-    # loaded and read (the site's settings, record names, image sizes), instead of each
-    # loading it again.
-    first, (path,) = next(chunks)
-    yield _checked(path, configs[first], job)
-    if progress:
-        progress(1)
     gc.collect()
     gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     if job.written is not None:
         job.written.share(context)
     stop = context.Event()
+    size = max(1, min(32, total // (jobs * 8) or 1))
+    chunks = iter([(index, paths[i:i + size]) for index, (_config, paths) in enumerate(groups)
+                   for i in range(0, len(paths), size)])
     workers = jobs - 1
     pending: dict[Future[list[Outcome]], tuple[int, list[str]]] = {}
     broken = False  # a worker died: this process checks the rest
