@@ -88,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="the current time for date rules (RFC 3339), for reproducible "
                           "runs")
     settings.add_argument("--jobs", "-j", type=int, default=0,
-                          help="processes to use (default: every core)")
+                          help="processes to use (default: every core); fewer than 256 "
+                          "files to check are checked in one")
     settings.add_argument("--no-cache", action="store_true", help="do not read or write the "
                           "result cache")
     settings.add_argument("--cache-dir", metavar="DIR", help="result cache folder (default: "
