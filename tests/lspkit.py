@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import AsyncIterator, Callable
 
@@ -27,3 +28,14 @@ def session(capabilities: types.ClientCapabilities,
         await lsp_client.shutdown_session()
 
     return client
+
+
+async def published(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    """The next diagnostics the server publishes for ``uri``, taken (so that a later call
+    waits for the ones after them)."""
+    async def wait() -> list[types.Diagnostic]:
+        while uri not in client.diagnostics:
+            await asyncio.sleep(0.005)
+        return list(client.diagnostics.pop(uri))
+
+    return await asyncio.wait_for(wait(), timeout=20)

@@ -3,7 +3,6 @@ a record's $schema only inside the project, and results that follow edited schem
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -26,6 +25,7 @@ from linter.schema import validation as schemas
 from linter.site.workspace import Workspace
 
 from .conftest import Run
+from .lspkit import published
 
 REPO = Path(__file__).resolve().parent.parent
 DEFS = {"$defs": {"count": {"type": "integer", "minimum": 0}}}
@@ -429,15 +429,6 @@ async def editor(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
-async def _diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
-    async def wait() -> list[types.Diagnostic]:
-        while uri not in client.diagnostics:
-            await asyncio.sleep(0.005)
-        return list(client.diagnostics.pop(uri))
-
-    return await asyncio.wait_for(wait(), timeout=20)
-
-
 @pytest.mark.asyncio
 async def test_the_language_server_never_fetches_and_follows_schema_edits(
         editor: LanguageClient, tmp_path: Path, remote: Counting):
@@ -450,7 +441,7 @@ async def test_the_language_server_never_fetches_and_follows_schema_edits(
     uri = record.as_uri()
     editor.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
         uri=uri, language_id="markdown", version=1, text="---\ncount: x\n---\n")))
-    [found] = await _diagnostics(editor, uri)
+    [found] = await published(editor, uri)
     assert found.code == "FM014" and "language server" in found.message, found.message
     assert remote.requests == []
     (tmp_path / "schema.json").write_text(json.dumps(
@@ -458,9 +449,9 @@ async def test_the_language_server_never_fetches_and_follows_schema_edits(
     editor.text_document_did_change(types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(uri=uri, version=2),
         [types.TextDocumentContentChangeWholeDocument(text="---\ncount: x\n---\n")]))
-    assert [d.code for d in await _diagnostics(editor, uri)] == ["FM010"]
+    assert [d.code for d in await published(editor, uri)] == ["FM010"]
     defs.write_text('{"type": "string"}', "utf-8")  # (its size changed: seen at once)
     editor.text_document_did_change(types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(uri=uri, version=3),
         [types.TextDocumentContentChangeWholeDocument(text="---\ncount: x\n---\n")]))
-    assert await _diagnostics(editor, uri) == []
+    assert await published(editor, uri) == []

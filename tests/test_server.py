@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ from pytest_lsp import LanguageClient
 from linter.rules.registry import RULES, load_all
 
 from .conftest import SEED
-from .lspkit import session
+from .lspkit import published, session
 
 lsp = pytest.mark.asyncio(loop_scope="module")
 FIX_ALL = "source.fixAll.fmlint"
@@ -36,16 +35,6 @@ client = session(CAPABILITIES)
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-async def published(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
-    """The next diagnostics published for ``uri`` (the caller popped the previous ones)."""
-    async def wait() -> list[types.Diagnostic]:
-        while uri not in client.diagnostics:
-            await asyncio.sleep(0.005)
-        return list(client.diagnostics[uri])
-
-    return await asyncio.wait_for(wait(), timeout=10)
-
 
 async def open_document(client: LanguageClient, path: Path, text: str,
                         language: str = "markdown") -> tuple[str, list[types.Diagnostic]]:

@@ -16,8 +16,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from .conftest import SEED
-from .lspkit import session
-from .test_server import actions_at, apply, change, close, open_document, published, related
+from .lspkit import published, session
+from .test_server import actions_at, apply, change, close, open_document, related
 
 lsp = pytest.mark.asyncio(loop_scope="module")
 FIX_ALL = "source.fixAll.fmlint"
