@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from linter.runner.batch import PARALLEL_THRESHOLD
+
 from .conftest import DATA
 
 SITES = DATA / "sites"
@@ -244,11 +246,15 @@ def test_no_hint_when_a_configuration_applies_or_every_record_has_a_schema(
 def test_the_hint_counts_records_checked_by_parallel_workers(cli, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
-    """Both sites in one folder: enough records for workers, and only the guide's have no
-    schema; the count is the same checked in one process or several, and from the cache."""
-    for n, name in enumerate(("opensource-guide", "everyday-powerapps")):
-        shutil.copytree(SITES / name, tmp_path / f"{n}-{name}")  # (the guide's go first,
-    monkeypatch.chdir(tmp_path)  # to the worker)
+    """Copies of both sites in one folder: enough records for workers, and only the
+    guide's have no schema; the count is the same checked in one process or several, and
+    from the cache."""
+    shutil.copytree(SITES / "everyday-powerapps", tmp_path / "9-everyday-powerapps")
+    copies = 0
+    while len(list(tmp_path.rglob("*.md"))) <= PARALLEL_THRESHOLD:
+        shutil.copytree(SITES / "opensource-guide", tmp_path / f"{copies}-opensource-guide")
+        copies += 1
+    monkeypatch.chdir(tmp_path)
     records = hint_count(check(cli, "--no-cache").out)
     assert records is not None
     assert records >= len(list((tmp_path / "0-opensource-guide" / "_articles").rglob("*.md")))

@@ -65,6 +65,23 @@ def test_a_default_only_applies_in_its_scope(cli, site: Path) -> None:
     assert "layout" in found[0]["message"] and "image" not in found[0]["message"]
 
 
+def test_a_name_that_starts_with_two_dots_is_inside_the_site(cli, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    """`..old/a.md` and `...md` are files of the site, not of its parent: the site-wide
+    default reaches them (named on the command line, as pre-commit names files)."""
+    (tmp_path / "_config.yml").write_text(
+        'defaults: [{scope: {path: ""}, values: {layout: post}}]\n', "utf-8")
+    (tmp_path / "r.schema.json").write_text('{"type": "object", "required": ["layout"]}',
+                                            "utf-8")
+    (tmp_path / "fmlint.toml").write_text('schema = "r.schema.json"\n', "utf-8")
+    (tmp_path / "..old").mkdir()
+    for name in ("..old/a.md", "...md"):
+        (tmp_path / name).write_text("---\ntitle: Hello\n---\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli(["check", "--no-cache", "--output-format", "json", "..old/a.md", "...md"])
+    assert json.loads(result.out) == []
+
+
 def test_the_records_own_value_wins_and_keeps_its_position(cli, site: Path) -> None:
     text = (site / ARTICLE).read_text("utf-8").replace("---\n", "---\nlayout: page\n", 1)
     (site / ARTICLE).write_text(text, "utf-8")

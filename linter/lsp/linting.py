@@ -17,7 +17,7 @@ from ..rules.context import Site
 from ..rules.finding import Finding
 from ..schema.shipped import BUILTIN, builtin_path
 from ..site import configfile
-from ..site.files import data_record
+from ..site.files import data_record, leads_out
 from ..site.workspace import Workspace
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -144,6 +144,6 @@ def in_collection(path: str | None, root: str | None) -> bool:
     folder = os.path.dirname(os.path.abspath(path))
     if root:
         relative = os.path.relpath(folder, os.path.abspath(root))
-        if not relative.startswith(os.pardir):
+        if not leads_out(relative):
             return any(part.startswith("_") for part in relative.split(os.sep))
     return os.path.basename(folder).startswith("_")

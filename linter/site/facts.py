@@ -139,9 +139,10 @@ def _relative(path: str | None, root: str | None, config: Config) -> str | None:
     if not path or path == "-" or root is None:
         return None
     where = os.path.abspath(os.path.join(config.working_folder(), path))
-    if where.startswith(os.path.join(root, "")):  # (the common case, without relpath's work)
-        return where[len(os.path.join(root, "")):].replace(os.sep, "/")
+    top = os.path.join(root, "")
+    if where.startswith(top) and not where.startswith(os.sep, len(top)):
+        return where[len(top):].replace(os.sep, "/")  # (the common case, without relpath)
     relative = os.path.relpath(where, root)
-    if relative.startswith(".."):  # (through a link: compare where both really are)
+    if files.leads_out(relative):  # (through a link: compare where both really are)
         relative = os.path.relpath(os.path.realpath(where), os.path.realpath(root))
-    return None if relative.startswith("..") else relative.replace(os.sep, "/")
+    return None if files.leads_out(relative) else relative.replace(os.sep, "/")

@@ -223,6 +223,12 @@ class ReadRefused(OSError):
     leads outside the checked folders, or larger than the limit)."""
 
 
+def leads_out(relative: str) -> bool:
+    """Whether a relative path (as ``os.path.relpath`` gives it) leaves its start folder:
+    ``..`` or ``../x``, not a name such as ``..old``."""
+    return relative == os.pardir or relative.startswith(os.pardir + os.sep)
+
+
 def inside(path: str, roots: Iterable[str]) -> bool:
     """Whether ``path``, with every symbolic link resolved, lies within one of ``roots``."""
     real = os.path.realpath(path)

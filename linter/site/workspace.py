@@ -27,7 +27,7 @@ _T = TypeVar("_T")
 
 
 def _is_real(folder: str) -> bool:
-    where = os.path.abspath(folder)
+    where = os.path.normpath(folder)
     return os.path.realpath(where) == where
 
 
@@ -110,7 +110,8 @@ class Workspace:
     def folder_is_real(self, folder: str) -> bool:
         """Whether ``folder`` (relative to the current folder, or absolute) is where it
         really is: no symbolic link on its way."""
-        return self._kept("folders", (folder,), _is_real)
+        where = folder if os.path.isabs(folder) else os.path.join(os.getcwd(), folder)
+        return self._kept("folders", (where,), _is_real)
 
     def name_lookup(self, site: Site, config: Config, deps: list[str]) -> NameLookup:
         """The names of the records references may name (``refnames.name_lookup``)."""
