@@ -111,15 +111,6 @@ def linearity(results: list[Result], sizes: list[int]) -> dict[str, Any]:
     return found
 
 
-def _against_parse(data: dict[str, Any], marginal: dict[str, float]) -> list[float] | None:
-    """fmlint's marginal cost per record over the plain parse's at each size, if the plain
-    parse was measured at every size."""
-    parse = data.get("linearity", {}).get(row_name(PARSE, ""), {}).get("marginal_ms", {})
-    if not all(parse.get(size, 0) > 0 for size in marginal):
-        return None
-    return [value / parse[size] for size, value in marginal.items()]
-
-
 def memory_peak(results: list[Result], size: str) -> tuple[str, int] | None:
     """fmlint's largest memory use at ``size`` records over its variants, and which."""
     peaks = [(r.variant, r.peak_kb) for r in results
@@ -180,32 +171,19 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]
     if linear and len(linear["marginal_ms"]) >= 2:
         values = list(linear["marginal_ms"].values())
         spread = max(values) / min(values)
-        # The machine's speed drifts between the sizes, which are measured minutes apart; at
-        # each size the plain parse takes turns with fmlint, so fmlint's cost against it is
-        # free of that drift (the plain parse itself is linear: each file apart).
-        relative = _against_parse(data, linear["marginal_ms"])
-        judged = relative or values
         # Linear or better: no corpus costs more per record than a smaller one (by more than
         # the allowance). Costs that fall with size (memos that hit more often) are fine.
-        growth = max(judged[j] / judged[i] for i in range(len(judged))
-                     for j in range(i + 1, len(judged)))
+        growth = max(values[j] / values[i] for i in range(len(values))
+                     for j in range(i + 1, len(values)))
         sizes = " → ".join(f"{int(s) // 1000}k" for s in linear["marginal_ms"])
         per_cpu = [c / int(s) * 1000 for s in linear["marginal_ms"]
                    if (c := cpu(FMLINT, s, COLD_1))]
         cpu_view = (" / ".join(f"{v:.3f}" for v in per_cpu)
                     + f" ms CPU per record; spread {max(per_cpu) / min(per_cpu):.2f}×"
                     if len(per_cpu) >= 2 else "")
-        measured = " / ".join(f"{v:.3f}" for v in values)
-        if relative:
-            raw = max(values[j] / values[i] for i in range(len(values))
-                      for j in range(i + 1, len(values)))
-            measured += ("; against the plain parse, run in turn: "
-                         + " / ".join(f"{v:.2f}×" for v in relative)
-                         + f"; growth {growth:.2f}× (of the times alone: {raw:.2f}×; "
-                         f"spread {spread:.2f}×)")
-        else:
-            measured += f"; growth {growth:.2f}× (spread {spread:.2f}×)"
-        rows.append((f"linear cost {sizes} (marginal ms per record, 1 job)", measured,
+        rows.append((f"linear cost {sizes} (marginal ms per record, 1 job)",
+                     " / ".join(f"{v:.3f}" for v in values)
+                     + f"; growth {growth:.2f}× (spread {spread:.2f}×)",
                      cpu_view, f"growth ≤ {LINEAR_SPREAD}×", growth <= LINEAR_SPREAD))
     else:
         rows.append(("linear cost 1k → 50k", "–", "", f"growth ≤ {LINEAR_SPREAD}×", None))

@@ -153,28 +153,6 @@ def test_report_judges_the_targets() -> None:
     assert verdicts["language server answers a change"] is None
 
 
-@pytest.mark.parametrize(("parse_50k", "fmlint_50k", "met"), [
-    (13.5, 40.5, True),  # the machine slowed down by 1.35x at 50k: both tools alike
-    (10.0, 40.5, False),  # fmlint alone costs 1.35x more per record at 50k
-])
-def test_linearity_is_judged_against_the_plain_parse_run_in_turn(
-        parse_50k: float, fmlint_50k: float, met: bool) -> None:
-    runs = {(report.FMLINT, report.COLD_1): {"10000": 6.0, "50000": fmlint_50k},
-            (report.PARSE, ""): {"10000": 2.0, "50000": parse_50k}}
-    results = [measure.Result(tool, report.ONE, report.COLD if tool == report.FMLINT else "",
-                              [measure.Sample(0.0, 0, 0.0, 1)]) for tool, _v in runs]
-    results += [measure.Result(tool, size, variant, [measure.Sample(seconds, 0, seconds, 1)])
-                for (tool, variant), times in runs.items() for size, seconds in times.items()]
-    data = {"sizes": [10000, 50000],
-            "results": [r.__dict__ | {"samples": [s.__dict__ for s in r.samples]}
-                        for r in results],
-            "linearity": report.linearity(results, [10000, 50000])}
-    rows = {name: (measured, ok) for name, measured, _c, _g, ok in report.targets(data)}
-    measured, ok = rows["linear cost 10k → 50k (marginal ms per record, 1 job)"]
-    assert ok is met
-    assert "of the times alone: 1.35×" in measured
-
-
 @pytest.mark.parametrize("count", range(1, 10))
 def test_each_tool_runs_after_each_other_equally_often(count: int) -> None:
     orders = measure.turn_orders(count)
