@@ -17,6 +17,9 @@ YAMLLINT = "yamllint"
 REMARK = "remark + frontmatter-schema"
 COLD = "cold, every core"
 COLD_1 = "cold, 1 job"
+# The same, measured once more at the end with the sizes taking turns: linear cost is judged
+# on these, so that the machine's drift between the sizes (minutes apart) is not read as cost.
+COLD_1_TURNS = "cold, 1 job, the sizes taking turns"
 WARM = "warm, every core"
 WARM_1 = "warm, 1 job"
 WARM_EDIT = "warm, one record edited"
@@ -96,8 +99,8 @@ def row_name(tool: str, variant: str) -> str:
 def linearity(results: list[Result], sizes: list[int]) -> dict[str, Any]:
     """Per-record time at each size, and the marginal time per record (start-up left out)."""
     found = {}
-    rows = [(FMLINT, COLD_1), (FMLINT, COLD), (PARSE, ""), (PARSE_SCHEMA, ""), (CJS_CLIB, ""),
-            (CJS, ""), (YAMLLINT, ""), (REMARK, "")]
+    rows = [(FMLINT, COLD_1_TURNS), (FMLINT, COLD_1), (FMLINT, COLD), (PARSE, ""),
+            (PARSE_SCHEMA, ""), (CJS_CLIB, ""), (CJS, ""), (YAMLLINT, ""), (REMARK, "")]
     for tool, variant in rows:
         one = median(results, tool, ONE, COLD if tool == FMLINT else variant) or 0.0
         per, marginal = {}, {}
@@ -167,7 +170,9 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]
     else:
         rows.append(("memory at 50,000 records", megabytes(peak[1]) + f" at {largest:,}"
                      if peak else "–", "", "≤ 150 MB", None))
-    linear = data.get("linearity", {}).get(row_name(FMLINT, COLD_1))
+    linearity_of = data.get("linearity", {})
+    judged = COLD_1_TURNS if row_name(FMLINT, COLD_1_TURNS) in linearity_of else COLD_1
+    linear = linearity_of.get(row_name(FMLINT, judged))
     if linear and len(linear["marginal_ms"]) >= 2:
         values = list(linear["marginal_ms"].values())
         spread = max(values) / min(values)
@@ -177,11 +182,12 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]
                      for j in range(i + 1, len(values)))
         sizes = " → ".join(f"{int(s) // 1000}k" for s in linear["marginal_ms"])
         per_cpu = [c / int(s) * 1000 for s in linear["marginal_ms"]
-                   if (c := cpu(FMLINT, s, COLD_1))]
+                   if (c := cpu(FMLINT, s, judged))]
         cpu_view = (" / ".join(f"{v:.3f}" for v in per_cpu)
                     + f" ms CPU per record; spread {max(per_cpu) / min(per_cpu):.2f}×"
                     if len(per_cpu) >= 2 else "")
-        rows.append((f"linear cost {sizes} (marginal ms per record, 1 job)",
+        rows.append((f"linear cost {sizes} (marginal ms per record, 1 job"
+                     + (", the sizes taking turns)" if judged == COLD_1_TURNS else ")"),
                      " / ".join(f"{v:.3f}" for v in values)
                      + f"; growth {growth:.2f}× (spread {spread:.2f}×)",
                      cpu_view, f"growth ≤ {LINEAR_SPREAD}×", growth <= LINEAR_SPREAD))

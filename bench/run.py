@@ -50,6 +50,7 @@ from report import (
     CJS_CLIB,
     COLD,
     COLD_1,
+    COLD_1_TURNS,
     FMLINT,
     ONE,
     PARSE,
@@ -490,6 +491,20 @@ def bench_size(bench: Bench, size: int, peers: list[str]) -> None:
                           long_run=None if baseline else bench.max_peer_seconds))
 
 
+def bench_linear(bench: Bench, sizes: list[int]) -> None:
+    """fmlint cold with one job at every size once more, the sizes taking turns, for the
+    linear-cost target: measured minutes apart, the sizes would also measure how the
+    machine's speed drifted in between."""
+    if len(sizes) < 2:
+        return
+    runs = bench.runs or 3
+    print(f"every size, 1 job, the sizes taking turns, {runs} run(s)", flush=True)
+    pairs = [(Result(FMLINT, str(size), COLD_1_TURNS),
+              fmlint_command(str(size), cache=None, jobs=1)) for size in sizes]
+    for result in measure_in_turn(pairs, runs, waiter=bench.waiter):
+        bench.add(result)
+
+
 def _too_long(bench: Bench, tool: str, size: int) -> float | None:
     """The predicted seconds of one run of a peer, judging by a smaller size, when that is
     longer than allowed; else None (the baselines are always run)."""
@@ -759,6 +774,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         bench_size(bench, size, peers)
         save()
+    bench_linear(bench, sizes)
+    save()
     more: dict[str, Any] = {"detection": detection(sizes[0]) if sizes else None}
     more["lsp"] = ({"skipped": "--no-lsp was given"} if args.no_lsp
                    else language_server(bench.waiter))

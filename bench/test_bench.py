@@ -153,6 +153,27 @@ def test_report_judges_the_targets() -> None:
     assert verdicts["language server answers a change"] is None
 
 
+def test_linear_cost_is_judged_on_the_runs_where_the_sizes_take_turns() -> None:
+    """The sizes' own phases drifted (50k looks 1.4x dearer per record); the runs made in
+    turn say the cost is linear, and they are the ones judged."""
+    def result(variant: str, target: str, seconds: float) -> measure.Result:
+        return measure.Result(report.FMLINT, target, variant,
+                              [measure.Sample(seconds, 0, seconds, 1)])
+
+    results = [result(report.COLD, report.ONE, 0.0),
+               result(report.COLD_1, "10000", 5.0), result(report.COLD_1, "50000", 35.0),
+               result(report.COLD_1_TURNS, "10000", 5.0),
+               result(report.COLD_1_TURNS, "50000", 25.0)]
+    data = {"sizes": [10000, 50000],
+            "results": [r.__dict__ | {"samples": [s.__dict__ for s in r.samples]}
+                        for r in results],
+            "linearity": report.linearity(results, [10000, 50000])}
+    verdicts = {name: (measured, ok) for name, measured, _c, _g, ok in report.targets(data)}
+    measured, ok = verdicts[
+        "linear cost 10k → 50k (marginal ms per record, 1 job, the sizes taking turns)"]
+    assert ok is True and measured.startswith("0.500 / 0.500")
+
+
 @pytest.mark.parametrize("count", range(1, 10))
 def test_each_tool_runs_after_each_other_equally_often(count: int) -> None:
     orders = measure.turn_orders(count)
