@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import re
 
-from .sites import host_to_ascii
-from .urlparts import host_name_problem, host_port, split_url, too_long
+from .sites import DEFAULT_PORTS, absolute_url, host_to_ascii
+from .urlparts import host_name_problem
 
 _LTR = ("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff"
         "\u200e\u2c00-\ufb1c\ufe00-\ufe6f\ufefd-\uffff]")
@@ -86,24 +86,14 @@ def amp_cache_url(amp_url: str, cache_domain: str = "cdn.ampproject.org") -> str
     information or a port other than the scheme's default, which the cache cannot address,
     and for a value too long to be a URL.
     """
-    if too_long(amp_url):
+    parts = absolute_url(amp_url)
+    default_port = None if parts is None else DEFAULT_PORTS.get(parts.scheme)
+    if parts is None or default_port is None or parts.userinfo is not None or (
+            parts.host.startswith("[") or parts.port not in ("", default_port)):
         return None
-    url = amp_url.strip()
-    p = split_url(url)
-    if p.scheme[0] < 0 or p.authority[0] < 0:
-        return None
-    scheme = url[p.scheme[0]:p.scheme[1]].lower()
-    authority = url[p.authority[0]:p.authority[1]]
-    default_port = {"http": "80", "https": "443"}.get(scheme)
-    if default_port is None or "@" in authority or authority.startswith("["):
-        return None
-    h0, h1, p0, p1 = host_port(url, *p.authority)
-    host, port = url[h0:h1], url[p0:p1] if p0 >= 0 else ""
-    if port not in ("", default_port):
-        return None
+    host = parts.host
     subdomain = None if host_name_problem(host) else amp_cache_subdomain(host)
     if subdomain is None:
         return None
-    rest = url[p.authority[1]:]
-    secure = "s/" if scheme == "https" else ""
-    return f"https://{subdomain}.{cache_domain}/c/{secure}{host.lower()}{rest}"
+    secure = "s/" if parts.scheme == "https" else ""
+    return f"https://{subdomain}.{cache_domain}/c/{secure}{host.lower()}{parts.rest}"

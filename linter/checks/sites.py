@@ -12,7 +12,7 @@ import functools
 import ipaddress
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ DEFAULT_TRACKING_PARAMS: tuple[str, ...] = (
 )
 
 
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
+DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 def _is_tracking(raw_name: str, patterns: Iterable[str]) -> bool:
@@ -112,9 +112,19 @@ def host_to_ascii(host: str) -> str | None:
     return ".".join(out)
 
 
+class AbsoluteUrl(NamedTuple):
+    """An absolute URL with an authority, taken apart (all as written, but the scheme)."""
+
+    scheme: str  # lower-case
+    userinfo: str | None  # None: no '@' in the authority
+    host: str
+    port: str  # '' for none
+    rest: str  # path, query and fragment
+
+
 @functools.lru_cache(maxsize=1024)  # several rules ask about the same URLs
-def _absolute_host(url: str) -> tuple[str, str, str] | None:
-    """(lower-case scheme, host as written, port) of an absolute URL with an authority."""
+def absolute_url(url: str) -> AbsoluteUrl | None:
+    """``url`` (spaces around it ignored) taken apart, if it is absolute, with a host."""
     if too_long(url):
         return None
     url = url.strip()
@@ -124,20 +134,23 @@ def _absolute_host(url: str) -> tuple[str, str, str] | None:
     scheme = url[p.scheme[0]:p.scheme[1]]
     if not SCHEME_RE.fullmatch(scheme):
         return None
-    h0, h1, p0, p1 = host_port(url, *p.authority)
+    a0, a1 = p.authority
+    h0, h1, p0, p1 = host_port(url, a0, a1)
     if h1 <= h0:
         return None
-    return scheme.lower(), url[h0:h1], url[p0:p1] if p0 >= 0 else ""
+    at = url.rfind("@", a0, a1)
+    return AbsoluteUrl(scheme.lower(), url[a0:at] if at >= 0 else None, url[h0:h1],
+                       url[p0:p1] if p0 >= 0 else "", url[a1:])
 
 
 @functools.lru_cache(maxsize=1024)
 def host_of(url: str) -> str | None:
     """Lower-case ASCII (punycode) host of an absolute URL, without brackets; else None
     (also for a host name longer than DNS allows)."""
-    parts = _absolute_host(url)
+    parts = absolute_url(url)
     if parts is None:
         return None
-    host = parts[1]
+    host = parts.host
     if host.startswith("["):
         return host[1:-1].lower() if host.endswith("]") and len(host) <= MAX_HOST_LENGTH else None
     ascii_host = host_to_ascii(unquote(host)) if len(host) <= 4 * MAX_HOST_LENGTH else None
@@ -152,10 +165,10 @@ def is_bare_domain(value: str) -> tuple[bool, str | None, str]:
         return False, None, "the domain name is empty"
     reasons = [] if text == value else ["has spaces around it"]  # each completes "it ..."
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://|//", text):
-        parts = _absolute_host(text if not text.startswith("//") else "x:" + text)
+        parts = absolute_url(text if not text.startswith("//") else "x:" + text)
         if parts is None:
             return False, None, f"'{shorten(value)}' is a URL without a host, not a domain name"
-        text = parts[1]
+        text = parts.host
         reasons.append("is a whole URL")
     elif re.search(r"[/?#]", text):
         text = re.split(r"[/?#]", text, maxsplit=1)[0]
@@ -241,17 +254,17 @@ def canonical_url(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -
     the fragment, tracking parameters, an empty query and a trailing '/' after a non-root path.
     """
     text = strip_tracking(url.strip(), patterns)
-    parts = _absolute_host(text)
+    parts = absolute_url(text)
     host = host_of(text)
-    if parts is None or parts[0] not in _DEFAULT_PORTS or not host:
+    if parts is None or parts.scheme not in DEFAULT_PORTS or not host:
         return None
-    scheme, _, port = parts
+    scheme, port = parts.scheme, parts.port
     if ":" in host:
         host = f"[{host}]"
     p = split_url(text)
     at = text.rfind("@", *p.authority)
     userinfo = text[p.authority[0]:at + 1] if at >= 0 else ""
-    netloc = host if port in ("", _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    netloc = host if port in ("", DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = text[p.path[0]:p.path[1]] or "/"
     if len(path) > 1 and path.endswith("/"):
         path = path[:-1]
