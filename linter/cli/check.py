@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterator
 
 from ..engine import lint as engine
 from ..rules.finding import SEVERITY_RANK, Finding, Severity
-from ..runner.batch import Job, Mode, Outcome, Written, check_data, check_paths, reading_roots
-from ..site.files import read_whole
+from ..runner.batch import Job, Mode, Outcome, Written, check_data, check_paths, read_record
 from .options import Options
 from .plan import Group, Progress, UsageError, gather_online, groups_of, open_caches
 from .report import EVERYTHING, EXIT_CLEAN, EXIT_ERROR, HUMAN_FORMATS, Totals, shown, write_report
@@ -198,7 +197,7 @@ def _add_ignores(findings: list[Finding]) -> int:
     roots = list({os.path.dirname(p) or "." for p in by_path})
     for path, items in by_path.items():
         try:
-            data = read_whole(path, roots=reading_roots(path, roots))[1]
+            data = read_record(path, roots)[1]
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             skipped += len(items)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..engine import lint as engine
@@ -107,7 +107,7 @@ def with_sources(findings: list[Finding], text: str) -> list[Finding]:
         return findings
     lines = source.Lines(text)
     count = len(lines)
-    return [replace(f, source=lines[f.line - 1]) if 1 <= f.line <= count else f
+    return [f.with_source(lines[f.line - 1]) if 1 <= f.line <= count else f
             for f in findings]
 
 
@@ -142,7 +142,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     what the run read of sites, images and schemas."""
     disk = disk or Workspace()
     try:
-        info, data = files.read_whole(path, roots=reading_roots(path, roots, disk))
+        info, data = read_record(path, roots, disk)
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text, disk)
@@ -162,14 +162,15 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
-def reading_roots(path: str, roots: list[str], disk: Workspace | None = None
-                  ) -> list[str] | None:
-    """Where the record at ``path`` may lead: anywhere (None) when no symbolic link is on
-    its way, else within the checked folders (a file named itself: within its folder).
-    ``disk``: where the run's folders really are, found once each."""
-    if (disk or Workspace()).folder_is_real(os.path.dirname(path)) and not os.path.islink(path):
-        return None
-    return [os.path.dirname(root) or "." if root == path else root for root in roots]
+def read_record(path: str, roots: list[str], disk: Workspace | None = None
+                ) -> tuple[os.stat_result, bytes]:
+    """A record's status and bytes (``files.read_whole``). It may lead anywhere when no
+    symbolic link is on its way, else only within the checked folders ``roots`` (a file
+    named itself: within its folder). ``disk``: where the run's folders really are, found
+    once each."""
+    real_folder = (disk or Workspace()).folder_is_real(os.path.dirname(path))
+    return files.read_whole(path, [os.path.dirname(root) or "." if root == path else root
+                                   for root in roots], real_folder=real_folder)
 
 
 def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:

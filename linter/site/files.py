@@ -200,6 +200,7 @@ def data_record(path: str, config: Config) -> bool:
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # the largest file fmlint reads (a 50 MB record still is)
 MAX_SETTINGS_BYTES = 1024 * 1024  # the largest .gitignore or _config.yml fmlint reads
@@ -244,23 +245,31 @@ def _readable_kind(mode: int) -> bool:
 
 
 def read_whole(path: str, roots: Iterable[str] | None = None,
-               limit: int = MAX_FILE_BYTES) -> tuple[os.stat_result, bytes]:
+               limit: int = MAX_FILE_BYTES, *, real_folder: bool = False
+               ) -> tuple[os.stat_result, bytes]:
     """A regular file's status (as it was opened) and all its bytes.
 
-    With ``roots``, the file (links resolved) must lie within one of them. Raises
-    ``ReadRefused`` for a device, a socket, a folder, a file over ``limit`` bytes, or one
-    outside ``roots``, and ``OSError`` when it cannot be read. A named pipe (``<(command)``)
-    is read to its end. Never reads more than ``limit + 1`` bytes, whatever the file claims.
+    With ``roots``, the file (links resolved) must lie within one of them; ``real_folder``
+    (no symbolic link leads to the file's folder) spares that test unless the file itself
+    is a link. Raises ``ReadRefused`` for a device, a socket, a folder, a file over
+    ``limit`` bytes, or one outside ``roots``, and ``OSError`` when it cannot be read. A
+    named pipe (``<(command)``) is read to its end. Never reads more than ``limit + 1``
+    bytes, whatever the file claims.
     """
-    if roots is not None and not inside(path, roots):
+    info = os.lstat(path)
+    link = stat.S_ISLNK(info.st_mode)
+    if roots is not None and (link or not real_folder) and not inside(path, roots):
         real = os.path.realpath(path)
         if real == os.path.abspath(path):
             raise ReadRefused(f"{path} is outside the checked folders; not reading it")
         raise ReadRefused(f"{path} leads outside the checked folders through a symbolic "
                           f"link (to {real}); not reading it")
-    if not _readable_kind(os.stat(path).st_mode):  # (before opening: a device is not opened)
+    if link:
+        info = os.stat(path)
+    if not _readable_kind(info.st_mode):  # (before opening: a device is not opened)
         raise ReadRefused(f"{path} is not a regular file; not reading it")
-    fd = os.open(path, _READ_FLAGS)
+    # (not a link when looked at: none is followed if one took its place since)
+    fd = os.open(path, _READ_FLAGS if link else _READ_FLAGS | _NO_FOLLOW)
     try:
         info = os.fstat(fd)
         if not _readable_kind(info.st_mode):
