@@ -18,7 +18,6 @@ import sqlite3
 import time
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,7 @@ def _config_digest(config: Config) -> str:
         "enabled": sorted(config.enabled()),
         "severity": config.severity,
         "per_file_ignores": config.per_file_ignores,
-        "schemas": [asdict(m) for m in config.schemas],
+        "schemas": [m._asdict() for m in config.schemas],
         "default_schema": config.default_schema,
         "site": [config.site_root, config.site_url, config.baseurl, config.timezone],
         "options": config.rule_options,

@@ -5,10 +5,9 @@ Measuring the site's own image files is ``linter.site.images``'s."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
 from .imageurls import PREFIX, SizeHint, parts_of, scaled, size_hints
 
 
-@dataclass(frozen=True)
-class HintVerdict:
+class HintVerdict(NamedTuple):
     """How declared width/height compare with what the URL states."""
 
     agrees: bool

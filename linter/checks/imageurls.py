@@ -36,8 +36,7 @@ describes only the original.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
@@ -47,8 +46,7 @@ if TYPE_CHECKING:
 MAX_SIDE = 32767  # larger stated sides are taken for numbers that are not sizes
 
 
-@dataclass(frozen=True)
-class SizeHint:
+class SizeHint(NamedTuple):
     """One statement about the image's size found in its URL.
 
     `source` is the text that states it and `url[start:end] == source`. `exact` is False when

@@ -4,8 +4,8 @@ loose ISO forms, day-month orders, month names, epoch numbers, missing zones."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from typing import NamedTuple
 
 from .times import (
     FIXED_OFFSET,
@@ -50,8 +50,7 @@ _EPOCH_SECONDS = re.compile(r"(?P<n>[0-9]{9,10})(?P<frac>\.[0-9]+)?")
 EPOCH_MILLIS = re.compile(r"[0-9]{12,13}")
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(NamedTuple):
     """What is wrong with one timestamp scalar, and the repair if there is one.
 
     `replacement` replaces the whole scalar and keeps its quotes. `safe` is True only when

@@ -8,9 +8,9 @@ from `zoneinfo`, which reads the system time-zone database (or the `tzdata` pack
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 
 EXAMPLE = "2024-01-22T18:23:00Z"
 MAX_LENGTH = 100
@@ -72,8 +72,7 @@ def parse_rfc3339(text: str) -> datetime | None:
     )
 
 
-@dataclass(frozen=True)
-class GeneratorDate:
+class GeneratorDate(NamedTuple):
     """A date or date-time as a site generator reads it."""
 
     instant: datetime  # aware

@@ -6,8 +6,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
@@ -48,8 +47,7 @@ def too_long(url: str) -> bool:
     return len(url) > MAX_URL_LENGTH
 
 
-@dataclass(frozen=True)
-class UrlSpans:
+class UrlSpans(NamedTuple):
     """(start, end) of each component of a URI reference; (-1, -1) when it is absent.
 
     The scheme span excludes ':', the authority excludes '//', the query excludes '?' and the

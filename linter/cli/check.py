@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from ..engine import lint as engine
 from ..rules.finding import SEVERITY_RANK, Finding, Severity
 from ..runner.batch import Job, Mode, Outcome, Written, check_data, check_paths, read_record
+from ..site.workspace import Workspace
 from .options import Options
 from .plan import Group, Progress, UsageError, gather_online, groups_of, open_caches
 from .report import EVERYTHING, EXIT_CLEAN, EXIT_ERROR, HUMAN_FORMATS, Totals, shown, write_report
@@ -77,7 +78,8 @@ def _check_files(options: Options, groups: list[Group], totals: Totals) -> None:
     explicit = set() if options.force_exclude else {p for p in paths if not os.path.isdir(p)}
     written = Written() if mode.fix else None
     jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
-    job = Job(mode, paths, with_digest=any(group.cache for group in groups), written=written)
+    job = Job(mode, paths, Workspace(), with_digest=any(group.cache for group in groups),
+              written=written)
     try:
         for outcome in _outcomes(groups, job, jobs, progress):
             if outcome.path in explicit or not _plain_page(outcome):

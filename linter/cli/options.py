@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..rules.finding import Severity
 
 Color = Literal["auto", "always", "never"]
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """The settings of one ``fmlint check`` run, as the command line gave them."""
 
     paths: tuple[str, ...] = ()  # files and folders to check; ("-",): standard input
@@ -52,7 +50,7 @@ class Options:
     @classmethod
     def parsed(cls, args: argparse.Namespace) -> Options:
         """The options of the ``check`` command's parsed arguments."""
-        given = {field.name: getattr(args, field.name) for field in fields(cls)}
+        given = {name: getattr(args, name) for name in cls._fields}
         for name in ("paths", "extend_select", "ignore"):
             given[name] = tuple(given[name])
         if given["select"] is not None:

@@ -7,8 +7,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from ..engine.suppress import Suppressions
 from ..reading.source import DecodeError, decode
@@ -24,8 +23,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 HUMAN_FORMATS = ("text", "concise")  # read by people: info findings counted, not listed
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
+class Shown(NamedTuple):
     """What a report does with a file's findings by severity: those below ``least`` are left
     out (not counted either); those from ``least`` up to ``listed`` are counted per rule but
     not listed one by one; those of ``listed`` and above are listed."""

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..rules.finding import Severity
 from ..schema.shipped import BUILTIN, builtin_files
@@ -25,16 +25,14 @@ DEFAULT_SCHEMA = "article"  # for the records it recognises, when no schema is c
 DEFAULT_EXCLUDE = (".git", "node_modules", "_site", "vendor", ".*")
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaMapping:
+class SchemaMapping(NamedTuple):
     """Files (globs) and the schema that applies to them."""
 
     files: tuple[str, ...]
     schema: str
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """One layer of rule selection, e.g. the command line's flags over the file's settings."""
 
     select: tuple[str, ...] | None = None  # replaces everything chosen before
@@ -223,8 +221,7 @@ class Config:
         return os.path.normpath(os.path.join(self.base_dir, reference))
 
 
-@dataclass(frozen=True, slots=True)
-class _Matchers:
+class _Matchers(NamedTuple):
     """A configuration's compiled globs, and the settings they were compiled from."""
 
     key: tuple[Any, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .safe_text import display_cells
 
@@ -15,8 +15,7 @@ LEFT_CONTEXT = 30
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True, slots=True)
-class Excerpt:
+class Excerpt(NamedTuple):
     """One source line as printed, and where under it the carets go."""
 
     text: str

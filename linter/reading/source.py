@@ -5,8 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import overload
+from typing import NamedTuple, overload
 
 BOM = "\ufeff"
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
@@ -199,8 +198,7 @@ class Lines(Sequence[str]):
         return self._index.line_text(number + 1)
 
 
-@dataclass(frozen=True, slots=True)
-class FrontMatter:
+class FrontMatter(NamedTuple):
     """Where the front matter sits: ``text[start:end]`` is the YAML (or TOML) between the
     delimiter lines, or the JSON object; ``format`` is "yaml", "toml" or "json"."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..reading import pointer as json_pointer
 from ..reading import scalars
@@ -30,8 +30,7 @@ ImageSizer = Callable[[str, "str | None"], "tuple[int, int] | str | None"]
 NameLookup = Callable[["Reference", "str | None"], "frozenset[str] | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(NamedTuple):
     """The site a record belongs to: its folder, its own URL, and what its generator does
     with records before rendering them, as ``_config.yml`` says."""
 

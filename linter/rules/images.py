@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..checks import images as imagetools
 from ..checks import urlparts
@@ -16,8 +15,7 @@ from .registry import Option, rule
 GROUP = "images"
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(NamedTuple):
     """An image value of the record and what it declares."""
 
     pointer: str

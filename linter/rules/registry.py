@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from .context import Context, IndexEntry
@@ -18,8 +18,7 @@ ProjectCheck = Callable[[list["IndexEntry"]], Iterable["Finding"]]
 FixSafety = Literal["safe", "unsafe", "sometimes"]  # (sometimes: safe or unsafe by case)
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """A rule option: its default and what it does (shown in the rule's documentation)."""
 
     default: Any

@@ -7,7 +7,7 @@ Facts are gathered at the edge before checking and stored in ``Config.online_fac
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from ..engine.config import Config
@@ -107,8 +107,7 @@ def _pair(value: Any, first: type, second: type) -> tuple[Any, Any]:
     return _typed(value[0], first), _typed(value[1], second)
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """What a URL's facts mean: ok, broken, moved (to ``target``) or unchecked (and why).
 
     ``minor``: a move to the same page spelt another way (``www.``, a trailing slash, case,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..engine import lint as engine
 from ..engine import schemachoice
@@ -28,8 +28,7 @@ PARALLEL_THRESHOLD = 256  # fewer files are checked sooner in this process alone
 _IN_FLIGHT = 4  # chunks queued per worker: enough that a worker never waits for the next
 
 
-@dataclass(frozen=True, slots=True)
-class Mode:
+class Mode(NamedTuple):
     """What to do with fixes: report only, write them, or show them as a diff."""
 
     fix: bool = False
@@ -238,18 +237,17 @@ class Written:
         return self._own if self._shared is None else self._shared.value
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """How every file of a run is checked: what to do with fixes (``written`` counts those
-    written), the checked folders, whether outcomes carry their bytes' digest for the result
-    cache, and what the run reads of sites, images and schemas (``disk``: one per run; a
-    forked worker has its own copy)."""
+class Job(NamedTuple):
+    """How every file of a run is checked: what to do with fixes, the checked folders, what
+    the run reads of sites, images and schemas (``disk``: one per run; a forked worker has
+    its own copy), whether outcomes carry their bytes' digest for the result cache, and
+    what counts the fixes written (``written``)."""
 
     mode: Mode
     roots: list[str]
+    disk: Workspace
     with_digest: bool = False
     written: Written | None = None
-    disk: Workspace = field(default_factory=Workspace)
 
 
 def _checked(path: str, config: Config, job: Job) -> Outcome:

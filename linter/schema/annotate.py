@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urldefrag, urljoin
 
 from ..reading import pointer
@@ -35,8 +35,7 @@ _JSON_TYPES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     """What an ``x-fmlint-ref`` says: the records a value must name (``files``, a glob from
     the site's root, or from the record's own folder when it starts with ``./``) and what
     names them (``by``): ``slug`` (the file name without extension or date prefix),

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..reading import pointer as json_pointer
 
@@ -22,8 +22,7 @@ _TYPE_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Repair:
+class Repair(NamedTuple):
     """What would mend a schema problem: a new value for the failing one (``value``), a new
     name for an unknown key (``rename``), or a missing key with its default (``insert``,
     at its place in ``order``, the schema's order of the mapping's keys)."""

@@ -19,7 +19,7 @@ import fnmatch
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..engine.config import Config
 from ..reading import recordfile, source, yamldoc
@@ -34,8 +34,7 @@ _RECORD_SUFFIXES = (".md", ".markdown", ".mdx", ".html")
 Stamp = tuple[int, int, int] | None
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """A file a reference may name, and one name it goes by."""
 
     name: str
