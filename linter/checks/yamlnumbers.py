@@ -109,6 +109,8 @@ def yaml11_trap(raw: str, plain: bool) -> str | None:
     """
     if not plain or (raw.isdigit() and raw.isascii() and (raw[0] != "0" or raw == "0")):
         return None  # (a plain decimal number reads the same in both: the common case)
+    if "-" in raw[1:] and "e-" not in raw.lower():
+        return None  # (a date: a '-' past the sign only follows an exponent's 'e' in numbers)
     if raw in _YAML11_BOOLEANS:
         return "boolean"
     old, new = _number_11(raw), _number_12(raw)
