@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import re._parser as re_parser  # (what an expression can match, to check ftfy's)
 import subprocess
 import sys
 import tracemalloc
@@ -21,7 +20,7 @@ from linter.checks.characters import (
     find_replacement_characters,
     find_whitespace_problems,
 )
-from linter.checks.mojibake import BADNESS_REACH, find_mojibake, looks_bad
+from linter.checks.mojibake import find_mojibake
 from linter.checks.problem import Problem as TextProblem
 from linter.checks.yamlnumbers import yaml11_trap
 
@@ -171,39 +170,6 @@ def test_mojibake_is_found_without_loading_ftfy_s_formatting() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, encoding="utf-8")
     assert done.stdout.split("\n")[:2] == ["Met\u2019s False", "ab.. **x** True"]
-
-
-def _ascii_free(item: tuple[Any, Any]) -> bool:
-    """Whether one element of a parsed expression matches only characters outside ASCII."""
-    op, value = item
-    if op is re_parser.LITERAL:
-        return bool(value >= 0x80)
-    if op is re_parser.IN:
-        return all((kind is re_parser.LITERAL and v >= 0x80)
-                   or (kind is re_parser.RANGE and v[0] >= 0x80) for kind, v in value)
-    return False
-
-
-def test_the_badness_shortcut_holds_for_the_installed_ftfy() -> None:
-    """Asking ftfy's badness expression only around the characters outside ASCII gives its
-    answer on the whole text while every sequence it looks for is short and holds one."""
-    import ftfy.badness
-
-    pattern = ftfy.badness.BADNESS_RE
-    parsed = re_parser.parse(pattern.pattern, pattern.flags)
-    assert parsed.getwidth()[1] <= BADNESS_REACH
-    [(op, (_, branches))] = list(parsed)
-    assert op is re_parser.BRANCH
-    assert all(any(_ascii_free(item) for item in branch) for branch in branches)
-
-
-@pytest.mark.parametrize("text", [
-    "Â ok", "x Â ok", "1Â ok", "a" * 40 + "Metâ€™s" + "b" * 40, "’ and “quoted” text " * 30,
-    "café’s menu", "ГўВЂВ™s", "é" * 50 + "â€", "line\nÃ ", UPGUARD_TITLE, SEED_EXCERPT])
-def test_the_badness_shortcut_answers_as_ftfy(text: str) -> None:
-    import ftfy.badness
-
-    assert looks_bad(text, ftfy.badness.BADNESS_RE) == ftfy.badness.is_bad(text)
 
 
 def test_double_mojibake_is_undone_in_one_exact_fix() -> None:

@@ -12,11 +12,6 @@ from .problem import Problem
 from .snippets import before_after, differences, places_note, tally
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
-# The longest sequence of characters ftfy's badness expression looks for (``ГўВЂВ.`` and a
-# letter); each holds a character outside ASCII. ``tests/test_texttools.py`` checks both
-# of the ftfy installed.
-BADNESS_REACH = 7
 
 _CODEC_NAMES = {
     "latin-1": "Latin-1",
@@ -81,24 +76,6 @@ def _describe_plan(plan: Sequence[tuple[str, str]]) -> tuple[str, bool]:
     return ", then ".join(reversed(phrases)) or "mis-decoded text", exact
 
 
-def looks_bad(text: str, badness: re.Pattern[str]) -> bool:
-    """``ftfy.badness.is_bad(text)``, asked only of the stretches around the characters
-    outside ASCII: every sequence ``badness`` finds holds one and is at most
-    ``BADNESS_REACH`` characters long. On a long excerpt with a few curly quotes, this is
-    many times quicker than searching the whole text. (``^`` matches only at the text's
-    real start when a search starts further on, as it did on the whole text.)"""
-    search = badness.search
-    start = end = -1
-    for run in _NON_ASCII_RUN.finditer(text):
-        first, last = run.span()
-        if first - BADNESS_REACH > end:  # (apart from the stretch before)
-            if end >= 0 and search(text, start, end):
-                return True
-            start = max(0, first - BADNESS_REACH)
-        end = last + BADNESS_REACH
-    return end >= 0 and search(text, start, end) is not None
-
-
 def import_ftfy() -> types.ModuleType:
     """ftfy, imported without its ``formatting`` module, which is loaded on first use.
 
@@ -148,7 +125,7 @@ def find_mojibake(text: str) -> list[Problem]:
     if text.isascii():
         return []
     ftfy = import_ftfy()
-    if not looks_bad(text, ftfy.badness.BADNESS_RE) and not _SURROGATE_RE.search(text):
+    if not ftfy.badness.is_bad(text) and not _SURROGATE_RE.search(text):
         return []
     TextFixerConfig, fix_and_explain = ftfy.TextFixerConfig, ftfy.fix_and_explain
 

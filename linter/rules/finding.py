@@ -114,12 +114,5 @@ class Finding:
             else None,
         )
 
-    def with_source(self, source: str | None) -> Finding:
-        """This finding with its line of the file (``dataclasses.replace``, without its
-        generic work: every finding a run shows takes this step)."""
-        return Finding(self.path, self.line, self.column, self.end_line, self.end_column,
-                       self.code, self.rule, self.severity, self.message, self.pointer,
-                       self.fix, source)
-
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path or "", self.line, self.column, self.code)

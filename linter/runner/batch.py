@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..engine import lint as engine
@@ -106,7 +106,7 @@ def with_sources(findings: list[Finding], text: str) -> list[Finding]:
         return findings
     lines = source.Lines(text)
     count = len(lines)
-    return [f.with_source(lines[f.line - 1]) if 1 <= f.line <= count else f
+    return [replace(f, source=lines[f.line - 1]) if 1 <= f.line <= count else f
             for f in findings]
 
 
