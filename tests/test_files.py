@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from linter.runner.batch import read_record
 from linter.site.files import ReadRefused, read_whole
 
 from .conftest import DATA, SEED
@@ -71,6 +72,19 @@ def test_a_link_out_of_the_roots_is_refused_and_one_inside_is_read(tmp_path: Pat
             read_whole(str(site / "leak.md"), roots=[str(site)], real_folder=real_folder)
         assert read_whole(str(site / "alias.md"), roots=[str(site)],
                           real_folder=real_folder)[1] == b"---\ntitle: A\n---\n"
+
+
+def test_a_path_through_a_link_and_back_out_is_not_taken_for_a_real_folder(
+        tmp_path: Path) -> None:
+    """``site/out/../secret.md`` with ``out`` a link leaves the site: the folder it names is
+    where the link leads, not ``site``."""
+    site, outside = tmp_path / "site", tmp_path / "elsewhere" / "outside"
+    site.mkdir()
+    outside.mkdir(parents=True)
+    (outside.parent / "secret.md").write_text("TOKEN=abc\n")
+    (site / "out").symlink_to(outside)
+    with pytest.raises(ReadRefused, match="outside the checked folders"):
+        read_record(str(site / "out" / ".." / "secret.md"), [str(site)])
 
 
 def test_a_file_over_the_limit_is_refused(tmp_path: Path) -> None:

@@ -27,8 +27,8 @@ _T = TypeVar("_T")
 
 
 def _is_real(folder: str) -> bool:
-    where = os.path.normpath(folder)
-    return os.path.realpath(where) == where
+    # (``link/..`` is resolved through the link, not tidied away before it is looked at)
+    return os.path.realpath(folder) == os.path.normpath(folder)
 
 
 class Workspace:
