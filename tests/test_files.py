@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from linter.runner.batch import read_record
+from linter.runner.batch import read_checked
 from linter.site.files import ReadRefused, read_whole
+from linter.site.workspace import Workspace
 
 from .conftest import DATA, SEED
 
@@ -84,7 +85,7 @@ def test_a_path_through_a_link_and_back_out_is_not_taken_for_a_real_folder(
     (outside.parent / "secret.md").write_text("TOKEN=abc\n")
     (site / "out").symlink_to(outside)
     with pytest.raises(ReadRefused, match="outside the checked folders"):
-        read_record(str(site / "out" / ".." / "secret.md"), [str(site)])
+        read_checked(str(site / "out" / ".." / "secret.md"), [str(site)], Workspace())
 
 
 def test_a_file_over_the_limit_is_refused(tmp_path: Path) -> None:

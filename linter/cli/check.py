@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 from ..engine import lint as engine
 from ..rules.finding import SEVERITY_RANK, Finding, Severity
-from ..runner.batch import Job, Mode, Outcome, Written, check_data, check_paths, read_record
+from ..runner.batch import Job, Mode, Outcome, Written, check_data, check_paths, read_checked
 from ..site.workspace import Workspace
 from .options import Options
 from .plan import Group, Progress, UsageError, gather_online, groups_of, open_caches
@@ -197,9 +197,10 @@ def _add_ignores(findings: list[Finding]) -> int:
             by_path.setdefault(finding.path, []).append(finding)
     added = skipped = 0
     roots = list({os.path.dirname(p) or "." for p in by_path})
+    disk = Workspace()
     for path, items in by_path.items():
         try:
-            data = read_record(path, roots)[1]
+            data = read_checked(path, roots, disk)[1]
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             skipped += len(items)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..engine.config import Config
 from ..net.settings import from_table
 from ..rules.urlfacts import UrlFacts
-from ..runner.batch import read_record
+from ..runner.batch import read_checked
 from ..site.workspace import Workspace
 from .collect import needs_in
 from .probe import Prober, Progress
@@ -30,7 +30,7 @@ def gather(sources: Iterable[tuple[str, bytes | None]], config: Config, *,
     for path, data in sources:
         if data is None:
             try:
-                data = read_record(path, roots or [path], disk)[1]
+                data = read_checked(path, roots or [path], disk)[1]
             except OSError:
                 continue
         for url, needs in needs_in(data, path, config, settings.exclude, disk).items():

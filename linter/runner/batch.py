@@ -141,7 +141,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     what the run read of sites, images and schemas."""
     disk = disk or Workspace()
     try:
-        info, data = read_record(path, roots, disk)
+        info, data = read_checked(path, roots, disk)
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text, disk)
@@ -161,15 +161,15 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
-def read_record(path: str, roots: list[str], disk: Workspace | None = None
-                ) -> tuple[os.stat_result, bytes]:
-    """A record's status and bytes (``files.read_whole``). It may lead anywhere when no
-    symbolic link is on its way, else only within the checked folders ``roots`` (a file
+def read_checked(path: str, roots: list[str], disk: Workspace
+                 ) -> tuple[os.stat_result, bytes]:
+    """A checked file's status and bytes (``files.read_whole``). It may lead anywhere when
+    no symbolic link is on its way, else only within the checked folders ``roots`` (a file
     named itself: within its folder). ``disk``: where the run's folders really are, found
     once each."""
-    real_folder = (disk or Workspace()).folder_is_real(os.path.dirname(path))
-    return files.read_whole(path, [os.path.dirname(root) or "." if root == path else root
-                                   for root in roots], real_folder=real_folder)
+    return files.read_whole(path, (os.path.dirname(root) or "." if root == path else root
+                                   for root in roots),
+                            real_folder=disk.folder_is_real(os.path.dirname(path)))
 
 
 def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:
