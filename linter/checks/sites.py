@@ -138,8 +138,8 @@ def absolute_url(url: str) -> AbsoluteUrl | None:
     h0, h1, p0, p1 = host_port(url, a0, a1)
     if h1 <= h0:
         return None
-    at = url.rfind("@", a0, a1)
-    return AbsoluteUrl(scheme.lower(), url[a0:at] if at >= 0 else None, url[h0:h1],
+    # (the host starts after the user information's '@', where there is one)
+    return AbsoluteUrl(scheme.lower(), url[a0:h0 - 1] if h0 > a0 else None, url[h0:h1],
                        url[p0:p1] if p0 >= 0 else "", url[a1:])
 
 
