@@ -74,11 +74,11 @@ class Configs:
 
     def _in(self, folder: str) -> Config:
         """The configuration of the files in ``folder``."""
-        from ..site import configfile
-
         found: str | None = None
         if not (self._options.isolated or self._options.config):
             if folder not in self._found:
+                from ..site import configfile
+
                 self._found[folder] = configfile.find(os.path.abspath(folder))
             found = self._found[folder]
         config = self._configs.get(found)
