@@ -313,7 +313,8 @@ def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
     no set order; ``jobs`` processes check them in large runs.
 
     This process is one of them: it checks chunks of files itself while ``jobs - 1`` forked
-    workers check others, and takes in their outcomes between its own chunks. A worker that
+    workers check others, and takes in their outcomes between its own chunks; once every
+    chunk is handed out, it takes back those no worker has started. A worker that
     dies (killed, out of memory) leaves its files to this process. Stopped early (an
     exception, or closed), the workers stop after the file each is checking.
     """
@@ -375,6 +376,9 @@ def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
                 if progress:
                     progress(len(outcomes))
             mine = next(chunks, None)
+            if mine is None:  # (at the end, a chunk no worker has started is this process's)
+                taken = next((future for future in pending if future.cancel()), None)
+                mine = None if taken is None else pending.pop(taken)
             if mine is None:
                 break
             for path in mine[1]:
