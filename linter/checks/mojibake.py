@@ -12,6 +12,11 @@ from .problem import Problem
 from .snippets import before_after, differences, places_note, tally
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Where mis-decoded text can be: two non-ASCII characters in a row (UTF-8 read one byte per
+# character: a lead byte and its continuation bytes), or one that ftfy repairs on its own: a
+# Latin-1 character (a C1 control, 'Ã' before a space that was a no-break space) or a lone
+# surrogate.
+_MAY_BE_MOJIBAKE_RE = re.compile("[^\x00-\x7f]{2}|[\x80-\xff\ud800-\udfff]")
 
 _CODEC_NAMES = {
     "latin-1": "Latin-1",
@@ -122,7 +127,7 @@ def find_mojibake(text: str) -> list[Problem]:
     HTML escapes and normalization are left alone. The fix is safe when it is an exact
     re-decode, unsafe when ftfy had to guess.
     """
-    if text.isascii():
+    if text.isascii() or not _MAY_BE_MOJIBAKE_RE.search(text):
         return []
     ftfy = import_ftfy()
     if not ftfy.badness.is_bad(text) and not _SURROGATE_RE.search(text):

@@ -34,7 +34,6 @@ TEXT = "text/plain"
 GENERATOR_DATE = "generator-date-time"  # a date in one of the forms site generators read
 _URL = re.compile(r"https?://[^\s/?#]+[^\n]*\Z", re.IGNORECASE)  # (a space is its defect)
 _WORDS = re.compile(r"[^\W\d_]{2,}")  # (a word of letters, in any script)
-_SPACE = re.compile(r"\s")
 _UPDATED = re.compile(r"(?:updated?|modified|lastmod|last[-_]?modified)", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:date|published|pub[-_]?date|created|posted)", re.IGNORECASE)
 _IMAGE_URL_KEYS = ("url", "src", "href", "image", "path", "file")
@@ -95,7 +94,7 @@ def _string_kind(value: str, where: str, raw: Callable[[str], str | None]) -> st
             return "date-time"
         if _time_role(where) is not None and timetools.read_generator_date(written) is not None:
             return GENERATOR_DATE
-    if value.isascii() and "&" not in value and not _SPACE.search(value):
+    if value.isascii() and "&" not in value and value.split() == [value]:
         return None  # (one ASCII token: a word, a slug, a path, a key or a hash, not prose)
     return TEXT if _WORDS.search(value) else None
 
