@@ -75,14 +75,19 @@ class RecordFile:
 def read(text: str, path: str | None) -> RecordFile:
     """Read a file's records; raises ``source.SplitError`` for a Markdown file whose front
     matter is missing or never closes."""
-    front = locate(text, path)
-    return RecordFile(front, parse_front(text, front), data_format(path) is not None)
+    fmt = data_format(path)
+    front = _located(text, fmt)
+    return RecordFile(front, parse_front(text, front), fmt is not None)
 
 
 def locate(text: str, path: str | None) -> source.FrontMatter:
     """Where a file's records are written, and in which format: a data file whole, else
     its front matter (``source.SplitError`` when there is none)."""
-    fmt = data_format(path)
+    return _located(text, data_format(path))
+
+
+def _located(text: str, fmt: str | None) -> source.FrontMatter:
+    """``locate`` for a file of data format ``fmt`` (None: a Markdown record)."""
     return source.split(text) if fmt is None else source.FrontMatter(0, len(text), fmt)
 
 

@@ -31,8 +31,8 @@ _LINE_START = r"(?:\A|(?<=[\n\r\x85\u2028\u2029]))"
 _STRUCTURE_PREFIX = re.compile(_LINE_START + r"[ \t\-?:]*")
 _SHALLOW = 60  # block prefixes shorter than this need no closer look
 _LONG_PREFIX = re.compile(rf"[\n\r\x85\u2028\u2029][ \t\-?:]{{{_SHALLOW}}}")
-_LONG_LF_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_SHALLOW}}}")  # (the same, for text whose
-_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # only line break is LF: much faster)
+# (the same, for text whose only line break is LF: much faster)
+_LONG_LF_PREFIX = re.compile(rf"\n[ \t\-?:]{{{_SHALLOW}}}")
 
 
 # A block scalar's header after any tag or anchor: the indicator, chomping and indentation,
@@ -87,9 +87,10 @@ def _plain_problem(err: yaml.MarkedYAMLError) -> str:
 
 def _depth_bound(text: str) -> int:
     """A cheap upper bound on nesting depth: block nesting needs indentation or indicators."""
-    brackets = text.count("[") + text.count("{")
+    brackets = text.count("[") + text.count("{") if "[" in text or "{" in text else 0
     if brackets + _SHALLOW + 1 <= MAX_DEPTH:  # the common case: quick scans
-        long_prefix = _LONG_PREFIX if any(b in text for b in _OTHER_BREAKS) else _LONG_LF_PREFIX
+        other_breaks = "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
+        long_prefix = _LONG_PREFIX if other_breaks else _LONG_LF_PREFIX
         if long_prefix.search("\n" + text) is None:
             return brackets + _SHALLOW + 1
     block = max((m.end() - m.start() for m in _STRUCTURE_PREFIX.finditer(text)), default=0)

@@ -19,6 +19,7 @@ STR = "tag:yaml.org,2002:str"
 MAP = "tag:yaml.org,2002:map"
 SEQ = "tag:yaml.org,2002:seq"
 _INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
 MERGE = "tag:yaml.org,2002:merge"
 _KNOWN_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -44,6 +45,7 @@ _CONSTRUCT = {
     "tag:yaml.org,2002:bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
 }
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_BOOLS: dict[str, bool] = yaml.constructor.SafeConstructor.bool_values
 _TAG_TYPES = {
     "tag:yaml.org,2002:int": "a whole number",
     "tag:yaml.org,2002:float": "a number",
@@ -91,6 +93,8 @@ def typed_scalar(tag: str, value: str) -> tuple[Any, str | None]:
     text."""
     if tag == _INT and len(value) < 19 and _plain_decimal(value):
         return int(value), None
+    if tag == _BOOL and value.lower() in _BOOLS:  # (what the constructor says, sooner)
+        return _BOOLS[value.lower()], None
     if tag in _CONSTRUCT:
         try:
             return _CONSTRUCT[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value)), None
