@@ -278,6 +278,8 @@ _FIX_RANK = {code: rank for rank, code in enumerate(FIX_PRECEDENCE)}
 def _defer_fixes(findings: list[Finding]) -> list[Finding]:
     """Take the fix off a finding where a rule before it in ``FIX_PRECEDENCE`` has a fix
     over the same text, safe or not: it comes back once that fix is applied."""
+    if len(findings) < 2:
+        return findings
     ranked = sorted((_FIX_RANK[f.code], n) for n, f in enumerate(findings)
                     if f.fix is not None and f.code in _FIX_RANK)
     if len({rank for rank, _n in ranked}) < 2:
