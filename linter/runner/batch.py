@@ -336,7 +336,6 @@ def check_paths(groups: Sequence[tuple[Config, list[str]]], job: Job, jobs: int,
         config.enabled()  # resolve once, before the workers copy the configuration
         # What every check needs, made once and shared with workers:
         schemachoice.prepare(config, job.disk.schemas)
-    gc.collect()
     gc.freeze()  # the collector need not touch (and so copy) what the workers inherit
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     if job.written is not None:
