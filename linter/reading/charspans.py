@@ -5,8 +5,8 @@ characters of a problem inside a value and to edit only those."""
 from __future__ import annotations
 
 import re
-import sys
 from array import array
+from bisect import bisect_right
 
 from .yamldoc import Span, block_header
 
@@ -55,51 +55,83 @@ def _line_break(text: str, i: int) -> int:
     return 1 if text[i] in "\r\n" else 0
 
 
-class Places:
-    """(start, end) in the text of each character of a value, in two arrays of machine
-    integers: a few bytes a character, where a list of tuples takes about a hundred."""
+# The next character a flow scalar of each style does not spell as written.
+_SPECIAL = {'"': re.compile(r'[\\\r\n]'), "'": re.compile(r"['\r\n]"),
+            None: re.compile(r"[\r\n]"), "": re.compile(r"[\r\n]")}
+_BREAK = _SPECIAL[None]
 
-    __slots__ = ("ends", "starts")
+
+class Places:
+    """(start, end) in the text of each character of a value, kept as runs: the characters
+    of a run of several are written one for one (the k-th at its start + k); a run of one
+    is at its (start, end), which may hold an escape or a line break read as a space."""
+
+    __slots__ = ("ends", "firsts", "length", "starts")
 
     def __init__(self) -> None:
+        self.firsts = array("q")  # where in the value each run starts
         self.starts = array("q")
         self.ends = array("q")
+        self.length = 0
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return self.length
 
     def __getitem__(self, index: int) -> tuple[int, int]:
-        return self.starts[index], self.ends[index]
+        if not 0 <= index < self.length:
+            raise IndexError(index)
+        run = bisect_right(self.firsts, index) - 1
+        start, end = self.starts[run], self.ends[run]
+        if self._count(run) == 1:  # (written as read, or otherwise: an escape, a break)
+            return start, end
+        at = start + index - self.firsts[run]
+        return at, at + 1
+
+    def _count(self, run: int) -> int:
+        """How many characters run ``run`` has."""
+        following = run + 1
+        last = following == len(self.firsts)
+        return (self.length if last else self.firsts[following]) - self.firsts[run]
 
 
 class _Spelling:
-    """The characters a scalar's source spells, with their places, kept compactly."""
+    """The characters a scalar's source spells, with their places, kept run by run."""
 
     def __init__(self) -> None:
-        self.points = array("I")  # code points
-        self.escaped = bytearray()
+        self.pieces: list[str] = []  # the characters of each run
+        self.escaped = bytearray()  # whether each run is an escape
         self.places = Places()
 
-    def add(self, ch: str, start: int, end: int, escaped: bool = False) -> None:
-        self.points.append(ord(ch))
+    def add(self, chars: str, start: int, end: int, escaped: bool = False) -> None:
+        """A run: ``chars`` written one for one at ``text[start:end]``, or one character
+        written there otherwise."""
+        places = self.places
+        self.pieces.append(chars)
         self.escaped.append(escaped)
-        self.places.starts.append(start)
-        self.places.ends.append(end)
+        places.firsts.append(places.length)
+        places.starts.append(start)
+        places.ends.append(end)
+        places.length += len(chars)
 
-    def ends_in_blank(self) -> bool:
-        """Whether the last character is a space or tab written as such."""
-        return bool(self.points) and self.points[-1] in (0x20, 0x09) and not self.escaped[-1]
-
-    def pop(self) -> None:
-        for column in (self.points, self.escaped, self.places.starts, self.places.ends):
-            column.pop()
+    def drop_blanks(self) -> None:
+        """Drops the spaces and tabs written as such at the end (before a line break)."""
+        places = self.places
+        while self.pieces and not self.escaped[-1]:
+            piece = self.pieces[-1]
+            kept = piece.rstrip(" \t")
+            if kept == piece:
+                return
+            places.length -= len(piece) - len(kept)
+            if kept:
+                self.pieces[-1] = kept
+                places.ends[-1] -= len(piece) - len(kept)
+                return
+            for column in (self.pieces, self.escaped, places.firsts, places.starts, places.ends):
+                column.pop()
 
     def places_if_spelling(self, raw: str) -> Places | None:
         """The places, if the characters spell `raw` exactly; else None."""
-        codec = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
-        spelled = len(self.points) == len(raw) and (
-            self.points.tobytes() == raw.encode(codec, "surrogatepass"))
-        return self.places if spelled else None
+        return self.places if "".join(self.pieces) == raw else None
 
 
 def char_spans(text: str, span: Span) -> Places | None:
@@ -118,14 +150,20 @@ def char_spans(text: str, span: Span) -> Places | None:
     lo, hi = (span.start + 1, span.end - 1) if quoted else (span.start, span.end)
     if hi < lo:
         return None
+    special = _SPECIAL[span.style]
     out = _Spelling()
     i = lo
     while i < hi:
+        found = special.search(text, i, hi)
+        j = hi if found is None else found.start()
+        if j > i:  # written as read
+            out.add(text[i:j], i, j)
+            i = j
+            continue
         ch = text[i]
         width = _line_break(text, i)
         if width:
-            while out.ends_in_blank():
-                out.pop()
+            out.drop_blanks()
             breaks = [(i, i + width)]
             i += width
             while True:
@@ -185,9 +223,8 @@ def _block_char_spans(text: str, span: Span) -> Places | None:
     lines: list[tuple[int, int, int]] = []  # (start, end of the text, end of the break)
     i, end = header[0], span.end
     while i < end:
-        j = i
-        while j < end and not _line_break(text, j):
-            j += 1
+        found = _BREAK.search(text, i, end)
+        j = end if found is None else found.start()
         after = j + (_line_break(text, j) if j < end else 0)
         lines.append((i, j, after))
         i = after
@@ -215,8 +252,8 @@ def _block_char_spans(text: str, span: Span) -> Places | None:
             for x, y in kept + blanks:
                 out.add("\n", x, y)
         blanks = []
-        for k in range(content, b):
-            out.add(text[k], k, k + 1)
+        if content < b:
+            out.add(text[content:b], content, b)
         previous, last_break = normal, (b, after)
     trailing = len(span.raw) - len(span.raw.rstrip("\n"))
     breaks = [last_break, *[(b, after) for _a, b, after in lines[written[-1] + 1:]]]
