@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..engine.config import Config
 from ..reading.defaults import places, written_scope
@@ -107,31 +107,89 @@ def _hugo_cascade(folder: str, root: str, looked: list[str]) -> tuple[Any, ...]:
 def site_for(path: str | None, config: Config, find: FindSite = site_in) -> Site:
     """The site a record belongs to: configuration first, then the nearest ``_config.yml``
     (``find``: the site above a folder, ``site_in`` or a workspace's memo of it)."""
-    root: str | None = None
-    settings: dict[str, Any] = {}
-    looked: tuple[str, ...] = ()
+    return record_site(path, folder_site(*folder_key(path, config), find=find), config)
+
+
+# What the site of a record's folder depends on: the folder (None for a record without a
+# file), the folder it is relative to ('' when absolute), and ``Config``'s ``site_root``,
+# ``site_url``, ``baseurl`` and ``timezone``.
+FolderKey = tuple[str | None, str, str | None, str | None, str, str | None]
+
+
+class FolderSite(NamedTuple):
+    """The site of the records of a folder (``relative`` unset), the root their paths are
+    taken from, and the '/'-separated path from it to the folder, '/'-ended, when the
+    folder is within it as written (else None: each record's path is worked out alone)."""
+
+    site: Site
+    root: str | None
+    prefix: str | None
+
+
+def folder_key(path: str | None, config: Config) -> FolderKey:
+    """What ``folder_site`` needs to know of a record at ``path`` (``FolderKey``)."""
+    directory, cwd = None, ""
     if path and path != "-":
         directory = os.path.dirname(path)
         cwd = "" if os.path.isabs(directory) else config.working_folder()
+    return directory, cwd, config.site_root, config.site_url, config.baseurl, config.timezone
+
+
+def folder_site(directory: str | None, cwd: str, site_root: str | None,
+                site_url: str | None, baseurl: str, timezone: str | None,
+                *, find: FindSite = site_in) -> FolderSite:
+    """The site of the records in ``directory`` (relative to ``cwd``), for the ``Config``
+    settings named alike (``FolderKey``)."""
+    root: str | None = None
+    settings: dict[str, Any] = {}
+    looked: tuple[str, ...] = ()
+    if directory is not None:
         root, settings, looked = find(directory, cwd)
-    if config.site_root:
-        root = config.site_root
+    if site_root:
+        root = site_root
         if not settings:
-            _root, settings, more = find(config.site_root, "")
+            _root, settings, more = find(site_root, "")
             looked += more
-    return Site(
+    site = Site(
         root=root,
-        url=config.site_url or settings.get("url"),
-        baseurl=config.baseurl or settings.get("baseurl") or "",
-        timezone=config.timezone or settings.get("timezone"),
+        url=site_url or settings.get("url"),
+        baseurl=baseurl or settings.get("baseurl") or "",
+        timezone=timezone or settings.get("timezone"),
         generator=settings.get("generator"),
         future=settings.get("future", False),
         show_drafts=settings.get("show_drafts", False),
         collections=settings.get("collections", ()),
         defaults=settings.get("defaults", ()),
-        relative=_relative(path, root or settings.get("generator_root"), config),
         looked=looked,
     )
+    top = root or settings.get("generator_root")
+    within = None if directory is None or top is None else _within(
+        os.path.join(cwd, directory), top)
+    return FolderSite(site, top, within)
+
+
+def record_site(path: str | None, folder: FolderSite, config: Config) -> Site:
+    """The site of the record at ``path`` in ``folder`` (``FolderSite``), with the path
+    from its root."""
+    if not path or path == "-" or folder.root is None:
+        return folder.site
+    name = os.path.basename(path)
+    # (a plain name within a folder that is within the root is within it: no link matters)
+    if folder.prefix is not None and name not in ("", os.curdir, os.pardir):
+        return folder.site._replace(relative=folder.prefix + name)
+    return folder.site._replace(relative=_relative(path, folder.root, config))
+
+
+def _within(folder: str, root: str) -> str | None:
+    """The '/'-separated path from ``root`` to ``folder``, '/'-ended, when ``folder`` is
+    absolute and within ``root`` as written (``_relative``'s common case); else None."""
+    if not os.path.isabs(folder):
+        return None
+    where = os.path.join(os.path.abspath(folder), "")
+    top = os.path.join(root, "")
+    if where.startswith(top) and not where.startswith(os.sep, len(top)):
+        return where[len(top):].replace(os.sep, "/")
+    return None
 
 
 def _relative(path: str | None, root: str | None, config: Config) -> str | None:

@@ -26,9 +26,10 @@ _MAX_KEPT = 4096  # entries of each memo (a long editor session meets many sites
 _T = TypeVar("_T")
 
 
-def _is_real(folder: str) -> bool:
+def _is_real(folder: str, cwd: str) -> bool:
     # (``link/..`` is resolved through the link, not tidied away before it is looked at)
-    return os.path.realpath(folder) == os.path.normpath(folder)
+    where = os.path.join(cwd, folder)
+    return os.path.realpath(where) == os.path.normpath(where)
 
 
 class Workspace:
@@ -42,7 +43,7 @@ class Workspace:
         self._configs: dict[str, tuple[tuple[Stamp, ...], Config | ConfigError]] = {}
         self._new_errors: list[str] = []
         self._memos: dict[str, dict[Any, Any]] = {
-            "sites": {}, "sizes": {}, "paths": {}, "folders": {}}
+            "sites": {}, "folder sites": {}, "sizes": {}, "paths": {}, "folders": {}}
         self._stamps: dict[str, Stamp] = {}
         self._lock = threading.Lock()
 
@@ -91,8 +92,12 @@ class Workspace:
     # -- sites, images, references -----------------------------------------------------------
 
     def site_for(self, path: str | None, config: Config) -> Site:
-        """The site a record belongs to (``facts.site_for``)."""
-        return facts.site_for(path, config, self._site_in)
+        """The site a record belongs to (``facts.site_for``), found once a folder."""
+        folder = self._kept("folder sites", facts.folder_key(path, config), self._folder_site)
+        return facts.record_site(path, folder, config)
+
+    def _folder_site(self, *key: Any) -> facts.FolderSite:
+        return facts.folder_site(*key, find=self._site_in)
 
     def _site_in(self, directory: str, cwd: str) -> facts.SiteFound:
         return self._kept("sites", (directory, cwd), facts.site_in)
@@ -110,8 +115,8 @@ class Workspace:
     def folder_is_real(self, folder: str) -> bool:
         """Whether ``folder`` (relative to the current folder, or absolute) is where it
         really is: no symbolic link on its way."""
-        where = folder if os.path.isabs(folder) else os.path.join(os.getcwd(), folder)
-        return self._kept("folders", (where,), _is_real)
+        cwd = "" if os.path.isabs(folder) else os.getcwd()
+        return self._kept("folders", (folder, cwd), _is_real)
 
     def name_lookup(self, site: Site, config: Config, deps: list[str]) -> NameLookup:
         """The names of the records references may name (``refnames.name_lookup``)."""
