@@ -185,7 +185,12 @@ def _within(folder: str, root: str) -> str | None:
     absolute and within ``root`` as written (``_relative``'s common case); else None."""
     if not os.path.isabs(folder):
         return None
-    where = os.path.join(os.path.abspath(folder), "")
+    return _under(os.path.join(os.path.abspath(folder), ""), root)
+
+
+def _under(where: str, root: str) -> str | None:
+    """The '/'-separated path from ``root`` to the absolute ``where``, when ``where`` lies
+    below ``root`` as written (no link resolved); else None."""
     top = os.path.join(root, "")
     if where.startswith(top) and not where.startswith(os.sep, len(top)):
         return where[len(top):].replace(os.sep, "/")
@@ -197,9 +202,9 @@ def _relative(path: str | None, root: str | None, config: Config) -> str | None:
     if not path or path == "-" or root is None:
         return None
     where = os.path.abspath(os.path.join(config.working_folder(), path))
-    top = os.path.join(root, "")
-    if where.startswith(top) and not where.startswith(os.sep, len(top)):
-        return where[len(top):].replace(os.sep, "/")  # (the common case, without relpath)
+    below = _under(where, root)
+    if below is not None:  # (the common case, without relpath)
+        return below
     relative = os.path.relpath(where, root)
     if files.leads_out(relative):  # (through a link: compare where both really are)
         relative = os.path.relpath(os.path.realpath(where), os.path.realpath(root))
