@@ -262,8 +262,7 @@ def canonical_url(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -
     if ":" in host:
         host = f"[{host}]"
     p = split_url(text)
-    at = text.rfind("@", *p.authority)
-    userinfo = text[p.authority[0]:at + 1] if at >= 0 else ""
+    userinfo = "" if parts.userinfo is None else f"{parts.userinfo}@"
     netloc = host if port in ("", DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = text[p.path[0]:p.path[1]] or "/"
     if len(path) > 1 and path.endswith("/"):
