@@ -120,9 +120,8 @@ class SchemaStore:
     def named(self, reference: str, config: Config) -> Schema:
         """The schema ``reference`` names in the configuration (a built-in name, a path or a
         URL)."""
-        if reference in BUILTIN:
-            return builtin(reference)  # (read from no file: no access to work out)
-        return self.load(reference, access_for(config))
+        # (a built-in is read from no file: no access to work out)
+        return self.load(reference, None if reference in BUILTIN else access_for(config))
 
     def declared(self, record: Any, path: str | None, config: Config,
                  site_root: str | None = None) -> Schema | None:
