@@ -168,8 +168,8 @@ class Config:
             for test, schema in self._matchers().schemas:
                 if test(relative):
                     return schema, True
-            for name, test in _builtin_tests():
-                if test(relative):
+            for name, patterns in builtin_files().items():
+                if glob_any(relative, patterns):
                     return name, False
         if self.default_schema is not None:
             return self.resolve_path(self.default_schema), True
@@ -286,12 +286,6 @@ def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
 
 
 _globs = lru_cache(maxsize=256)(compile_globs)  # (the few lists matched again and again)
-
-
-@lru_cache(maxsize=1)
-def _builtin_tests() -> tuple[tuple[str, Callable[[str], bool]], ...]:
-    """Each built-in schema's name and the test of the files it applies to by default."""
-    return tuple((name, compile_globs(patterns)) for name, patterns in builtin_files().items())
 
 
 @lru_cache(maxsize=64)
