@@ -8,10 +8,10 @@ import sys
 import types
 from collections.abc import Sequence
 
+from ..reading.source import LONE_SURROGATE
 from .problem import Problem
 from .snippets import before_after, differences, places_note, tally
 
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # Where mis-decoded text can be: two non-ASCII characters in a row (UTF-8 read one byte per
 # character: a lead byte and its continuation bytes), or one that ftfy repairs on its own: a
 # Latin-1 character (a C1 control, 'Ã' before a space that was a no-break space) or a lone
@@ -130,7 +130,7 @@ def find_mojibake(text: str) -> list[Problem]:
     if text.isascii() or not _MAY_BE_MOJIBAKE_RE.search(text):
         return []
     ftfy = import_ftfy()
-    if not ftfy.badness.is_bad(text) and not _SURROGATE_RE.search(text):
+    if not ftfy.badness.is_bad(text) and not LONE_SURROGATE.search(text):
         return []
     TextFixerConfig, fix_and_explain = ftfy.TextFixerConfig, ftfy.fix_and_explain
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -57,9 +56,6 @@ _SCHEMA_KINDS = {
 }
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 @dataclass(slots=True)
 class FileResult:
     """Everything one file gives: its findings and its keys for checks across records."""
@@ -103,10 +99,10 @@ def check_text(text: str, path: str | None, config: Config, *, site: Site | None
     the records values may name (without it, references are not checked). ``schemas``:
     where schemas come from (a workspace's; without it, the built-in ones)."""
     load_all()
-    if not decoded and not text.isascii() and _SURROGATE.search(text):
+    if not decoded and not text.isascii() and source.LONE_SURROGATE.search(text):
         # Lone surrogates (from a buffer, never from decoded UTF-8) cannot be parsed; the
         # replacement keeps every position where it was.
-        text = _SURROGATE.sub("\ufffd", text)
+        text = source.LONE_SURROGATE.sub("\ufffd", text)
     try:
         return _lint_text(text, path, config, site or Site(), image_sizer, names,
                            schemas or BUILTINS)

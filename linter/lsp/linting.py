@@ -12,7 +12,7 @@ from ..engine import lint as engine
 from ..engine.config import Config, glob_any
 from ..fixer import apply as fixer
 from ..reading.recordfile import data_format
-from ..reading.source import BOM
+from ..reading.source import BOM, LONE_SURROGATE
 from ..rules.context import Site
 from ..rules.finding import Finding
 from ..schema.shipped import BUILTIN, builtin_path
@@ -20,7 +20,6 @@ from ..site import configfile
 from ..site.files import data_record, leads_out
 from ..site.workspace import Workspace
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # A top-level ``$schema: ...`` line: the record names its own schema (``engine`` reads it).
 _OWN_SCHEMA = re.compile(r"""^["']?\$schema["']?[ \t]*:[ \t]*["']?([^"'#\s]+)""", re.MULTILINE)
 MARKDOWN_LANGUAGES = frozenset({"markdown", "mdx"})
@@ -111,7 +110,7 @@ def readable(text: str) -> tuple[str, str]:
     surrogate (JSON can carry one) cannot reach the YAML parser, and becomes U+FFFD, which
     has the same length in every position encoding, so positions stay right."""
     lead = BOM if text.startswith(BOM) else ""
-    return lead, _LONE_SURROGATE.sub("\ufffd", text[len(lead):])
+    return lead, LONE_SURROGATE.sub("\ufffd", text[len(lead):])
 
 
 class Superseded(Exception):

@@ -14,6 +14,8 @@ _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n|$)")
 _CLOSE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LF = re.compile(r"\n")  # (the only line break of most text: found faster)
+# A lone surrogate: text from a buffer or a JSON escape may hold one, decoded UTF-8 never.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # TOML front matter (Hugo, Zola) between '+++' lines; JSON front matter (Hugo): an object
 # that opens the file, with a key or its closing brace next.
 _TOML_OPEN = re.compile(r"\+\+\+[ \t]*(?:\r\n|\r|\n|$)")
