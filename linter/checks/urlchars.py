@@ -9,11 +9,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
-
-from .problem import Problem
 
 if TYPE_CHECKING:
     pass
@@ -26,14 +23,20 @@ from .urlparts import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class UrlProblem(Problem):
-    """One kind of thing wrong with a URL string, found in one place or several.
+class UrlProblem(NamedTuple):
+    """One kind of thing wrong with a URL string, found in one place or several: a
+    ``checks.problem.Problem``'s fields, then ``places``.
 
     Offsets are 0-based character offsets, end exclusive; ``start`` and ``end`` are those of
     the first place. ``replacement`` repairs every place at once; ``places`` lists them.
     """
 
+    kind: str
+    message: str
+    start: int
+    end: int
+    replacement: str | None
+    safe: bool
     places: tuple[Place, ...] = ()
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import pointer as json_pointer
 from .source import LineIndex
@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 _MISSING = object()
 Place = tuple[int, int, int, int]
 """(line, column, end line, end column), 1-based: where a value is written."""
+_NOWHERE: Mapping[str, Place] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(NamedTuple):
     """One entry of Jekyll's ``defaults:``: the values it gives the records in its scope."""
 
     path: str  # a prefix (or a glob) of the record's path from the site root; "" for all
@@ -36,7 +36,7 @@ class Scope:
     base: str = ""  # the pointer of ``values`` in that file ("/defaults/0/values")
     # Where each of its values is written in that file: pointer within ``values`` ->
     # (line, column, end line, end column), 1-based.
-    places: dict[str, Place] = field(default_factory=dict, compare=False)
+    places: Mapping[str, Place] = _NOWHERE
 
 
 def jekyll_settings(data: dict[str, Any], places: Mapping[str, Place] | None = None
@@ -181,12 +181,12 @@ def draft(record: Any, site: Site) -> bool:
 
 
 def _applies(scope: Scope, relative: str, types: tuple[str, ...]) -> bool:
-    if scope.type is not None and scope.type not in types:
+    path, kind = scope.path, scope.type  # (each read once: every record asks every scope)
+    if kind is not None and kind not in types:
         return False
-    if "*" in scope.path:
-        return fnmatch.fnmatchcase(relative, scope.path) or fnmatch.fnmatchcase(
-            relative, scope.path + "/*")
-    return relative.startswith(scope.path)
+    if "*" in path:
+        return fnmatch.fnmatchcase(relative, path) or fnmatch.fnmatchcase(relative, path + "/*")
+    return relative.startswith(path)
 
 
 def _precedes(last: Scope | None, scope: Scope) -> bool:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import scalars, source, yamldoc
 from .yamldoc import Document, Span
@@ -31,8 +30,7 @@ def data_format(path: str | None) -> str | None:
     return DATA_FORMATS.get(os.path.splitext(path)[1].lower())
 
 
-@dataclass(slots=True)
-class RecordFile:
+class RecordFile(NamedTuple):
     """A file's text read: where its records are, their document, and how to write a value."""
 
     front: source.FrontMatter  # the front matter, or the whole data file

@@ -8,8 +8,7 @@ aliases expand to, and how deep they nest, is bounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.composer import ComposerError
@@ -39,23 +38,35 @@ class TooDeep(Exception):
     """The record nests collections more than ``MAX_DEPTH`` deep."""
 
 
-@dataclass(slots=True)
 class Span:
     """Where one value of the record is written: character offsets in the whole file."""
 
-    start: int
-    end: int
-    key_start: int | None = None
-    key_end: int | None = None
-    style: str | None = None  # scalar style: None plain, '"', "'", '|', '>'; "map"/"seq" else
-    tag: str = STR
-    raw: str | None = None  # scalar text as the parser read it (before typing)
-    node_id: int = 0  # the parser event its node starts at (an alias's: its anchor's)
-    aliased: bool = False
+    __slots__ = ("aliased", "end", "key_end", "key_start", "node_id", "raw", "start", "style",
+                 "tag")
+
+    def __init__(self, start: int, end: int, key_start: int | None = None,
+                 key_end: int | None = None, style: str | None = None, tag: str = STR,
+                 raw: str | None = None, node_id: int = 0, aliased: bool = False) -> None:
+        self.start = start
+        self.end = end
+        self.key_start = key_start
+        self.key_end = key_end
+        self.style = style  # scalar style: None plain, '"', "'", '|', '>'; "map"/"seq" else
+        self.tag = tag
+        self.raw = raw  # scalar text as the parser read it (before typing)
+        self.node_id = node_id  # the parser event its node starts at (an alias's: its anchor's)
+        self.aliased = aliased
+
+    def __eq__(self, other: object) -> bool:
+        """The same place, read the same way (a fix's check finds its record by its span)."""
+        if other.__class__ is not Span:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in Span.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable: no hash)
 
 
-@dataclass(slots=True)
-class YamlProblem:
+class YamlProblem(NamedTuple):
     """Something wrong with the YAML itself, at character offsets in the whole file."""
 
     kind: str  # "syntax", "duplicate-key", "tag", "limits", "key"
@@ -65,16 +76,20 @@ class YamlProblem:
     pointer: str | None = None
 
 
-@dataclass(slots=True)
 class Document:
     """Parsed front matter: the record, where each value is written, and YAML problems."""
 
-    record: Any
-    spans: dict[str, Span] = field(default_factory=dict)
-    problems: list[YamlProblem] = field(default_factory=list)
-    # Every value by pointer, in document order, where the record is a plain tree read
-    # without a problem (no alias, merge or duplicate key); else None.
-    values: dict[str, Any] | None = None
+    __slots__ = ("problems", "record", "spans", "values")
+
+    def __init__(self, record: Any, spans: dict[str, Span] | None = None,
+                 problems: list[YamlProblem] | None = None,
+                 values: dict[str, Any] | None = None) -> None:
+        self.record = record
+        self.spans = {} if spans is None else spans
+        self.problems = [] if problems is None else problems
+        # Every value by pointer, in document order, where the record is a plain tree read
+        # without a problem (no alias, merge or duplicate key); else None.
+        self.values = values
 
 
 def build(yaml_text: str, offset: int) -> Document:
@@ -96,8 +111,7 @@ def build(yaml_text: str, offset: int) -> Document:
     return Document(record, builder.spans, builder.problems, values)
 
 
-@dataclass(slots=True)
-class _Tape:
+class _Tape(NamedTuple):
     """One document's events, and what reading an alias needs: where each collection ends
     and where each anchor's node starts."""
 
@@ -339,7 +353,9 @@ class _Builder:
                 src, own = f"{base}/{escaped}", f"{pointer}/{escaped}"
                 for p, span in written:
                     if p == src or p.startswith(src + "/"):
-                        self.spans[own + p[len(src):]] = replace(span, aliased=True)
+                        self.spans[own + p[len(src):]] = Span(
+                            span.start, span.end, span.key_start, span.key_end, span.style,
+                            span.tag, span.raw, span.node_id, True)
 
     def _scalar_event(self, event: Any, pointer: str, key: Any, i: int) -> Any:
         """The value of the scalar at event ``i``, its span recorded."""

@@ -7,7 +7,6 @@ Lint rules find their targets here (``format: uri``, ``contentMediaType: text/pl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urldefrag, urljoin
@@ -68,7 +67,6 @@ class Reference(NamedTuple):
         return (name, stem) if self.by == "filename" else (stem,)
 
 
-@dataclass(slots=True)
 class Annotations:
     """Per JSON Pointer: the format, media type, roles and expected types the schema gives.
 
@@ -76,19 +74,35 @@ class Annotations:
     ``memo``): read it, never change it.
     """
 
-    formats: dict[str, str] = field(default_factory=dict)
-    media: dict[str, str] = field(default_factory=dict)
-    roles: dict[str, list[str]] = field(default_factory=dict)
-    role_of: dict[str, str] = field(default_factory=dict)
-    types: dict[str, frozenset[str]] = field(default_factory=dict)
-    required: dict[str, frozenset[str]] = field(default_factory=dict)  # keys a mapping needs
-    values: dict[str, Any] = field(default_factory=dict)  # every value, by pointer
-    # Mapping pointer -> role -> its first child with that role.
-    child_roles: dict[str, dict[str, str]] = field(default_factory=dict)
-    refs: dict[str, Reference] = field(default_factory=dict)  # values that name records
-    unique: list[str] = field(default_factory=list)  # values no two records may share
-    # The places given a format, media type or role (``valuenotes`` targets the others).
-    annotated: frozenset[str] = frozenset()
+    __slots__ = ("annotated", "child_roles", "formats", "media", "memo", "refs", "required",
+                 "role_of", "roles", "types", "unique", "values")
+
+    def __init__(self, formats: dict[str, str] | None = None,
+                 media: dict[str, str] | None = None,
+                 roles: dict[str, list[str]] | None = None,
+                 role_of: dict[str, str] | None = None,
+                 types: dict[str, frozenset[str]] | None = None,
+                 required: dict[str, frozenset[str]] | None = None,
+                 values: dict[str, Any] | None = None,
+                 child_roles: dict[str, dict[str, str]] | None = None,
+                 refs: dict[str, Reference] | None = None,
+                 unique: list[str] | None = None,
+                 annotated: frozenset[str] = frozenset(),
+                 memo: dict[tuple[str, ...], Any] | None = None) -> None:
+        self.formats = {} if formats is None else formats
+        self.media = {} if media is None else media
+        self.roles = {} if roles is None else roles
+        self.role_of = {} if role_of is None else role_of
+        self.types = {} if types is None else types
+        self.required = {} if required is None else required  # keys a mapping needs
+        self.values = {} if values is None else values  # every value, by pointer
+        # Mapping pointer -> role -> its first child with that role.
+        self.child_roles = {} if child_roles is None else child_roles
+        self.refs = {} if refs is None else refs  # values that name records
+        self.unique = [] if unique is None else unique  # values no two records may share
+        # The places given a format, media type or role (``valuenotes`` targets the others).
+        self.annotated = annotated
+        self.memo = {} if memo is None else memo  # the record's answers so far
 
     def with_values(self, values: dict[str, Any]) -> Annotations:
         """These notes for another record of the same shape: what is said of each place is
@@ -100,8 +114,6 @@ class Annotations:
 
     def with_role(self, role: str) -> list[str]:
         return self.roles.get(role, [])
-
-    memo: dict[tuple[str, ...], Any] = field(default_factory=dict)  # the record's answers so far
 
     def with_format(self, *names: str) -> list[str]:
         key = ("format", *names)

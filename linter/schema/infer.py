@@ -27,9 +27,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .annotate import Reference
 from .formats import CHECKS
@@ -113,8 +112,7 @@ def propose_references(schema: dict[str, Any], records: Sequence[Mapping[str, An
                 {"key": ref.key} if ref.by == "name" and ref.key != "name" else {})
 
 
-@dataclass
-class _Place:
+class _Place(NamedTuple):
     key: str  # the key's own name
     schema: dict[str, Any]  # the schema of the strings (a list's items)
 
@@ -317,18 +315,25 @@ def _ordered(node: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@dataclass
 class Summary:
     """What a schema says of a collection, in brief: for people reading ``fmlint init``."""
 
-    keys: list[str] = field(default_factory=list)
-    required: list[str] = field(default_factory=list)
-    formats: list[tuple[str, str]] = field(default_factory=list)  # (place, format)
-    enums: list[str] = field(default_factory=list)
-    roles: list[tuple[str, str]] = field(default_factory=list)  # (place, role)
-    references: list[tuple[str, str]] = field(default_factory=list)  # (place, target)
-    unique: list[str] = field(default_factory=list)
-    closed: bool = False
+    __slots__ = ("closed", "enums", "formats", "keys", "references", "required", "roles",
+                 "unique")
+
+    def __init__(self, keys: list[str] | None = None, required: list[str] | None = None,
+                 formats: list[tuple[str, str]] | None = None, enums: list[str] | None = None,
+                 roles: list[tuple[str, str]] | None = None,
+                 references: list[tuple[str, str]] | None = None,
+                 unique: list[str] | None = None, closed: bool = False) -> None:
+        self.keys = [] if keys is None else keys
+        self.required = [] if required is None else required
+        self.formats = [] if formats is None else formats  # (place, format)
+        self.enums = [] if enums is None else enums
+        self.roles = [] if roles is None else roles  # (place, role)
+        self.references = [] if references is None else references  # (place, target)
+        self.unique = [] if unique is None else unique
+        self.closed = closed
 
 
 def summarize(schema: Mapping[str, Any]) -> Summary:
