@@ -9,7 +9,6 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -40,44 +39,84 @@ class Selection(NamedTuple):
     ignore: tuple[str, ...] = ()
 
 
-@dataclass
 class Config:
     """Settings for one run; the defaults check Markdown records against the article schema."""
 
-    select: list[str] | None = None
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, Severity] = field(default_factory=dict)
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
-    exclude: list[str] = field(default_factory=list)
-    schemas: list[SchemaMapping] = field(default_factory=list)
-    default_schema: str | None = None  # the configuration's ``schema``
-    site_root: str | None = None
-    site_url: str | None = None
-    baseurl: str = ""
-    timezone: str | None = None
-    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    now: datetime | None = None
-    online: bool = False  # run the checks that need the network
-    online_settings: dict[str, Any] = field(default_factory=dict)
-    schema_hosts: list[str] = field(default_factory=list)  # hosts remote schemas may come from
-    # The least severity reported (``min-severity``); None: all, info counted, not listed,
-    # in the human formats.
-    min_severity: Severity | None = None
-    # What the network said about each URL, gathered at the edge before checking (url -> facts).
-    online_facts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
-    # Selections applied after the file's select / extend-select / ignore, in order.
-    overrides: list[Selection] = field(default_factory=list)
-    source: str | None = None  # the file this came from
-    base_dir: str = "."  # globs and relative paths are relative to this folder
-    # The working folder, where a run fixes it once (the command line); None: asked each time.
-    cwd: str | None = field(default=None, repr=False, compare=False)
-    # Every file this configuration was read from: ``source`` and the files it extends.
-    sources: tuple[str, ...] = field(default=(), compare=False)
-    _enabled: frozenset[str] | None = field(default=None, repr=False, compare=False)
-    # The schema mappings and per-file ignores, compiled once (``_matchers``).
-    _compiled: _Matchers | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("_compiled", "_enabled", "base_dir", "baseurl", "cwd", "default_schema", "exclude",
+                 "extend_select", "ignore", "include", "min_severity", "now", "online",
+                 "online_facts", "online_settings", "overrides", "per_file_ignores", "rule_options",
+                 "schema_hosts", "schemas", "select", "severity", "site_root", "site_url", "source",
+                 "sources", "timezone")
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        extend_select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        severity: dict[str, Severity] | None = None,
+        per_file_ignores: dict[str, list[str]] | None = None,
+        include: list[str] | None = None,
+        exclude: list[str] | None = None,
+        schemas: list[SchemaMapping] | None = None,
+        default_schema: str | None = None,
+        site_root: str | None = None,
+        site_url: str | None = None,
+        baseurl: str = "",
+        timezone: str | None = None,
+        rule_options: dict[str, dict[str, Any]] | None = None,
+        now: datetime | None = None,
+        online: bool = False,
+        online_settings: dict[str, Any] | None = None,
+        schema_hosts: list[str] | None = None,
+        min_severity: Severity | None = None,
+        online_facts: dict[str, Any] | None = None,
+        overrides: list[Selection] | None = None,
+        source: str | None = None,
+        base_dir: str = ".",
+        cwd: str | None = None,
+        sources: tuple[str, ...] = (),
+        _enabled: frozenset[str] | None = None,
+        _compiled: _Matchers | None = None,
+    ) -> None:
+        self.select = select
+        self.extend_select: list[str] = [] if extend_select is None else extend_select
+        self.ignore: list[str] = [] if ignore is None else ignore
+        self.severity: dict[str, Severity] = {} if severity is None else severity
+        self.per_file_ignores: dict[str, list[str]] = (
+            {} if per_file_ignores is None else per_file_ignores)
+        self.include: list[str] = list(DEFAULT_INCLUDE) if include is None else include
+        self.exclude: list[str] = [] if exclude is None else exclude
+        self.schemas: list[SchemaMapping] = [] if schemas is None else schemas
+        self.default_schema = default_schema  # the configuration's ``schema``
+        self.site_root = site_root
+        self.site_url = site_url
+        self.baseurl = baseurl
+        self.timezone = timezone
+        self.rule_options: dict[str, dict[str, Any]] = (
+            {} if rule_options is None else rule_options)
+        self.now = now
+        self.online = online  # run the checks that need the network
+        self.online_settings: dict[str, Any] = {} if online_settings is None else online_settings
+        # Hosts remote schemas may come from.
+        self.schema_hosts: list[str] = [] if schema_hosts is None else schema_hosts
+        # The least severity reported (``min-severity``); None: all, info counted, not listed,
+        # in the human formats.
+        self.min_severity = min_severity
+        # What the network said about each URL, gathered at the edge before checking
+        # (url -> facts).
+        self.online_facts = online_facts
+        # Selections applied after the file's select / extend-select / ignore, in order.
+        self.overrides: list[Selection] = [] if overrides is None else overrides
+        self.source = source  # the file this came from
+        self.base_dir = base_dir  # globs and relative paths are relative to this folder
+        # The working folder, where a run fixes it once (the command line); None: asked each
+        # time.
+        self.cwd = cwd
+        # Every file this configuration was read from: ``source`` and the files it extends.
+        self.sources = sources
+        self._enabled = _enabled
+        # The schema mappings and per-file ignores, compiled once (``_matchers``).
+        self._compiled = _compiled
 
     # -- rule selection --------------------------------------------------------------------
 

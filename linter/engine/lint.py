@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import groupby
@@ -56,15 +55,20 @@ _SCHEMA_KINDS = {
 }
 
 
-@dataclass(slots=True)
 class FileResult:
     """Everything one file gives: its findings and its keys for checks across records."""
 
-    findings: list[Finding] = field(default_factory=list)
-    entries: list[IndexEntry] = field(default_factory=list)
-    suppressions: suppress.Suppressions | None = None
-    deps: list[str] = field(default_factory=list)  # other files the result depends on
-    no_schema: int = 0  # records no schema described (linted from their values alone)
+    __slots__ = ("deps", "entries", "findings", "no_schema", "suppressions")
+
+    def __init__(self, findings: list[Finding] | None = None,
+                 entries: list[IndexEntry] | None = None,
+                 suppressions: suppress.Suppressions | None = None,
+                 deps: list[str] | None = None, no_schema: int = 0) -> None:
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.entries: list[IndexEntry] = [] if entries is None else entries
+        self.suppressions = suppressions
+        self.deps: list[str] = [] if deps is None else deps  # other files the result depends on
+        self.no_schema = no_schema  # records no schema described (linted from their values alone)
 
 
 def _finding(code: str, path: str | None, message: str, config: Config,

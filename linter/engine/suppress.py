@@ -7,7 +7,6 @@ on a line of its own silences them for the whole file. Without brackets, every c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..reading.source import LineIndex
 from ..reading.yamldoc import Document, block_header, block_text_end
@@ -20,25 +19,33 @@ UNUSED = "FM902"
 ALL = "*"
 
 
-@dataclass(slots=True)
 class Directive:
     """One suppression comment: where it is and which codes it silences."""
 
-    line: int
-    column: int
-    end_column: int
-    whole_file: bool
-    codes: dict[str, str]  # code -> the selector as written
-    used: set[str] = field(default_factory=set)
-    last_line: int = 0  # on a ``|`` or ``>`` block's first line: the block's last line
+    __slots__ = ("codes", "column", "end_column", "last_line", "line", "used", "whole_file")
+
+    def __init__(self, line: int, column: int, end_column: int, whole_file: bool,
+                 codes: dict[str, str], used: set[str] | None = None,
+                 last_line: int = 0) -> None:
+        self.line = line
+        self.column = column
+        self.end_column = end_column
+        self.whole_file = whole_file
+        self.codes = codes  # code -> the selector as written
+        self.used: set[str] = set() if used is None else used
+        self.last_line = last_line  # on a ``|`` or ``>`` block's first line: its last line
 
 
-@dataclass(slots=True)
 class Suppressions:
     """A file's suppression comments, and the problems found in them."""
 
-    directives: list[Directive] = field(default_factory=list)
-    problems: list[tuple[int, int, int, str]] = field(default_factory=list)  # line, col, end, msg
+    __slots__ = ("directives", "problems")
+
+    def __init__(self, directives: list[Directive] | None = None,
+                 problems: list[tuple[int, int, int, str]] | None = None) -> None:
+        self.directives: list[Directive] = [] if directives is None else directives
+        # line, col, end, msg
+        self.problems: list[tuple[int, int, int, str]] = [] if problems is None else problems
 
     def covers(self, finding: Finding) -> bool:
         for directive in self.directives:

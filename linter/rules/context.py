@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -49,42 +48,55 @@ class Site(NamedTuple):
     looked: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
 class IndexEntry:
     """A key one record contributes to a check across records (e.g. its canonical URL)."""
 
-    code: str
-    key: str
-    path: str | None
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    pointer: str
-    label: str  # what the key is, for messages ("webUrl")
+    __slots__ = ("code", "column", "end_column", "end_line", "key", "label", "line", "path",
+                 "pointer")
+
+    def __init__(self, code: str, key: str, path: str | None, line: int, column: int,
+                 end_line: int, end_column: int, pointer: str, label: str) -> None:
+        self.code = code
+        self.key = key
+        self.path = path
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.pointer = pointer
+        self.label = label  # what the key is, for messages ("webUrl")
 
 
-@dataclass
 class Context:
     """One record under check. Rules read values here and report through ``report``."""
 
-    path: str | None
-    record: Any
-    notes: Annotations
-    config: Config
-    now: datetime
-    text: str | None = None
-    spans: dict[str, Span] = field(default_factory=dict)
-    index: LineIndex | None = None
-    image_sizer: ImageSizer | None = None
-    site: Site = field(default_factory=Site)
-    names: NameLookup | None = None
-    rule: Rule | None = None
-    entries: list[IndexEntry] = field(default_factory=list)
-    # Writes a new value in the file's format (YAML, TOML, JSON), keeping the style it can.
-    render: Callable[..., str] = scalars.render
-    # Where each character of a value is written, by pointer (worked out once per value).
-    places: dict[str, Places | None] = field(default_factory=dict)
+    __slots__ = ("config", "entries", "image_sizer", "index", "names", "notes", "now", "path",
+                 "places", "record", "render", "rule", "site", "spans", "text")
+
+    def __init__(self, path: str | None, record: Any, notes: Annotations, config: Config,
+                 now: datetime, text: str | None = None, spans: dict[str, Span] | None = None,
+                 index: LineIndex | None = None, image_sizer: ImageSizer | None = None,
+                 site: Site | None = None, names: NameLookup | None = None,
+                 rule: Rule | None = None, entries: list[IndexEntry] | None = None,
+                 render: Callable[..., str] = scalars.render,
+                 places: dict[str, Places | None] | None = None) -> None:
+        self.path = path
+        self.record = record
+        self.notes = notes
+        self.config = config
+        self.now = now
+        self.text = text
+        self.spans: dict[str, Span] = {} if spans is None else spans
+        self.index = index
+        self.image_sizer = image_sizer
+        self.site = Site() if site is None else site
+        self.names = names
+        self.rule = rule
+        self.entries: list[IndexEntry] = [] if entries is None else entries
+        # Writes a new value in the file's format (YAML, TOML, JSON), keeping the style it can.
+        self.render = render
+        # Where each character of a value is written, by pointer (worked out once per value).
+        self.places: dict[str, Places | None] = {} if places is None else places
 
     # -- reading ---------------------------------------------------------------------------
 

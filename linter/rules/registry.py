@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -25,8 +25,7 @@ class Option(NamedTuple):
     help: str
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule: its code, name, defaults, documentation and check."""
 
     code: str
@@ -36,14 +35,13 @@ class Rule:
     doc: str
     fix: FixSafety | None = None
     default_enabled: bool = True
-    options: dict[str, Option] = field(default_factory=dict)
+    options: Mapping[str, Option] = MappingProxyType({})
     check: RecordCheck | None = None  # per record; None for rules the engine itself reports
     # Across records, after all were checked: gets the index entries whose key (per code)
     # some entry of another file has too, sorted by file and place.
     finalize: ProjectCheck | None = None
     group: str = "core"
     replaces: tuple[str, ...] = ()  # generic schema codes this rule's finding replaces
-
 
     @property
     def doc_url(self) -> str:

@@ -6,7 +6,6 @@ Facts are gathered at the edge before checking and stored in ``Config.online_fac
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -31,22 +30,30 @@ def retryable(status: int) -> bool:
     return status == 429 or (500 <= status < 600 and status != 501)
 
 
-@dataclass
 class UrlFacts:
     """One URL's answer: the final status (or the error), the redirects, and what was read."""
 
-    url: str
-    status: int | None = None
-    reason: str = ""
-    error: str | None = None  # one of ERROR_KINDS when there was no final HTTP answer
-    detail: str = ""
-    hops: tuple[tuple[int, str], ...] = ()  # redirects: (status, the URL it pointed to)
-    attempts: int = 1
-    image: tuple[int, int] | None = None  # the image's real (width, height)
-    https: HttpsForm | None = None  # for http:// URLs: what the https:// form serves
-    https_detail: str = ""
-    needs: tuple[str, ...] = ()  # what was probed: REACH, IMAGE, HTTPS
-    checked: float = 0.0  # when, in seconds since the epoch
+    __slots__ = ("attempts", "checked", "detail", "error", "hops", "https", "https_detail", "image",
+                 "needs", "reason", "status", "url")
+
+    def __init__(self, url: str, status: int | None = None, reason: str = "",
+                 error: str | None = None, detail: str = "",
+                 hops: tuple[tuple[int, str], ...] = (), attempts: int = 1,
+                 image: tuple[int, int] | None = None, https: HttpsForm | None = None,
+                 https_detail: str = "", needs: tuple[str, ...] = (),
+                 checked: float = 0.0) -> None:
+        self.url = url
+        self.status = status
+        self.reason = reason
+        self.error = error  # one of ERROR_KINDS when there was no final HTTP answer
+        self.detail = detail
+        self.hops = hops  # redirects: (status, the URL it pointed to)
+        self.attempts = attempts
+        self.image = image  # the image's real (width, height)
+        self.https = https  # for http:// URLs: what the https:// form serves
+        self.https_detail = https_detail
+        self.needs = needs  # what was probed: REACH, IMAGE, HTTPS
+        self.checked = checked  # when, in seconds since the epoch
 
     @property
     def final_url(self) -> str:
@@ -59,11 +66,13 @@ class UrlFacts:
             self.status is not None and retryable(self.status))
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["hops"] = [list(h) for h in self.hops]
-        data["image"] = list(self.image) if self.image else None
-        data["needs"] = list(self.needs)
-        return data
+        return {
+            "url": self.url, "status": self.status, "reason": self.reason,
+            "error": self.error, "detail": self.detail,
+            "hops": [list(h) for h in self.hops], "attempts": self.attempts,
+            "image": list(self.image) if self.image else None, "https": self.https,
+            "https_detail": self.https_detail, "needs": list(self.needs),
+            "checked": self.checked}
 
     @classmethod
     def from_dict(cls, data: Any) -> UrlFacts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import fnmatch
 import json
 import os
@@ -215,8 +215,8 @@ def _merge(base: Config, own: Config, table: dict[str, Any]) -> Config:
     def globs(patterns: list[str] | tuple[str, ...]) -> list[str]:
         return [q for p in patterns for q in _rebase(p, old, new)]
 
-    config = dataclasses.replace(own, overrides=list(base.overrides), _enabled=None,
-                                 _compiled=None)
+    config = copy.copy(own)
+    config.overrides, config._enabled, config._compiled = list(base.overrides), None, None
     config.select, config.extend_select, config.ignore = (
         base.select, list(base.extend_select), list(base.ignore))
     if {"select", "extend-select", "ignore"} & table.keys():
