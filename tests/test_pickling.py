@@ -21,5 +21,14 @@ def test_an_outcome_crosses_whole() -> None:
         [directive], [(1, 2, 3, "x")]), ["_config.yml"]),
                       fixed=2, fixed_text="t", digest="d", stamp=[1, 2])
     back = pickle.loads(pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL))
-    assert back == outcome
-    assert back.result.findings[0].source == "title: &eacute;"  # (not compared by ==)
+    assert (back.path, back.fixed, back.fixed_text, back.diff, back.text, back.digest,
+            back.stamp) == ("_news/a.md", 2, "t", None, None, "d", [1, 2])
+    result = back.result
+    assert (result.findings, result.entries, result.deps, result.no_schema) == (
+        [finding], [entry], ["_config.yml"], 0)
+    assert result.findings[0].source == "title: &eacute;"  # (not compared by ==)
+    assert result.suppressions is not None
+    assert result.suppressions.problems == [(1, 2, 3, "x")]
+    [kept] = result.suppressions.directives
+    assert (kept.line, kept.column, kept.end_column, kept.whole_file, kept.codes, kept.used,
+            kept.last_line) == (3, 5, 30, False, {"FM105": "whitespace"}, {"FM105"}, 7)
