@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..engine.config import Config
@@ -21,14 +20,17 @@ class UsageError(Exception):
     """Bad arguments or configuration: exit 2 with this message."""
 
 
-@dataclass(eq=False)
 class Group:
     """Files that share one configuration, and their result cache."""
 
-    config: Config
-    files: list[str] = field(default_factory=list)
-    cache: Cache | None = None
-    stamps: Stamps | None = None  # the files' [size, mtime_ns], read once for the run
+    __slots__ = ("cache", "config", "files", "stamps")
+
+    def __init__(self, config: Config, files: list[str] | None = None,
+                 cache: Cache | None = None, stamps: Stamps | None = None) -> None:
+        self.config = config
+        self.files = [] if files is None else files
+        self.cache = cache
+        self.stamps = stamps  # the files' [size, mtime_ns], read once for the run
 
 
 def load_config(options: Options, anchor: str) -> Config:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..reading import recordfile
 from ..reading.source import LineIndex
@@ -19,15 +18,19 @@ MAX_PASSES = 10
 Check = Callable[[str], list[Finding]]
 
 
-@dataclass
 class FixOutcome:
     """The fixed text, the fixes applied and rejected, and whether the passes ran out."""
 
-    text: str
-    applied: list[Finding] = field(default_factory=list)  # findings whose fix was applied
-    rejected: list[Finding] = field(default_factory=list)  # fixes dropped by verification
-    remaining: list[Finding] = field(default_factory=list)  # findings in the final text
-    hit_limit: bool = False
+    __slots__ = ("applied", "hit_limit", "rejected", "remaining", "text")
+
+    def __init__(self, text: str, applied: list[Finding] | None = None,
+                 rejected: list[Finding] | None = None, remaining: list[Finding] | None = None,
+                 hit_limit: bool = False) -> None:
+        self.text = text
+        self.applied = [] if applied is None else applied  # findings whose fix was applied
+        self.rejected = [] if rejected is None else rejected  # fixes dropped by verification
+        self.remaining = [] if remaining is None else remaining  # findings in the final text
+        self.hit_limit = hit_limit
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -67,8 +70,7 @@ def _flatten(value: Any, pointer: str = "", out: dict[str, Any] | None = None) -
     return out
 
 
-@dataclass
-class _Parsed:
+class _Parsed(NamedTuple):
     """A text's record, flattened, for comparing values before and after a fix."""
 
     values: dict[str, Any]  # flattened record: pointer -> value

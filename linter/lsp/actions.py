@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lsprotocol import types
 
@@ -22,8 +22,7 @@ FIX_ALL_TITLE = "Fix all safe problems (fmlint)"
 SHORT = 16  # lines: findings spanning more are few (a whole list), and looked at every time
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """The document the actions edit."""
 
     uri: str

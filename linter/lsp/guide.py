@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..engine import schemachoice
 from ..engine.config import Config
@@ -23,8 +22,7 @@ _KINDS = ("object", "array", "string", "number", "integer", "boolean", "null")
 _UNKNOWN = object()  # a place whose value is not known yet (being typed): every branch fits
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """The key or value of the record at a character offset of the buffer."""
 
     pointer: str
@@ -33,8 +31,7 @@ class Place:
     end: int
 
 
-@dataclass
-class Guide:
+class Guide(NamedTuple):
     """One buffer's front matter read as the check reads it, with its schema's walker."""
 
     text: str

@@ -4,7 +4,7 @@ hover, completion and definition answered for a position in it (in a worker thre
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -19,8 +19,7 @@ from .linting import readable
 from .positions import Positions
 
 
-@dataclass
-class Buffer:
+class Buffer(NamedTuple):
     """A buffer's text (without BOM) and what is needed to read it as the check does."""
 
     text: str

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..engine import lint as engine
 from ..engine.config import Config, glob_any
@@ -37,19 +36,25 @@ def is_checked(language_id: str | None, path: str | None) -> bool:
                            or data_format(str(path)) is not None)
 
 
-@dataclass
 class Snapshot:
     """One version of a buffer and what fmlint found in it."""
 
-    text: str  # the text as checked (without a byte-order mark)
-    version: int | None
-    findings: list[Finding] = field(default_factory=list)
-    problem: str | None = None  # a configuration or internal error, shown on line 1
-    check: Check | None = None
-    lead: str = ""  # a byte-order mark the buffer has before ``text``
-    uses: tuple[str, ...] = ()  # the schema and site files the check read (or looked for)
-    path: str | None = None  # the buffer's file (a data file is read by its name's format)
-    _fixed: str | None = field(default=None, repr=False)
+    __slots__ = ("_fixed", "check", "findings", "lead", "path", "problem", "text", "uses",
+                 "version")
+
+    def __init__(self, text: str, version: int | None, findings: list[Finding] | None = None,
+                 problem: str | None = None, check: Check | None = None, lead: str = "",
+                 uses: tuple[str, ...] = (), path: str | None = None,
+                 _fixed: str | None = None) -> None:
+        self.text = text  # the text as checked (without a byte-order mark)
+        self.version = version
+        self.findings = [] if findings is None else findings
+        self.problem = problem  # a configuration or internal error, shown on line 1
+        self.check = check
+        self.lead = lead  # a byte-order mark the buffer has before ``text``
+        self.uses = uses  # the schema and site files the check read (or looked for)
+        self.path = path  # the buffer's file (a data file is read by its name's format)
+        self._fixed = _fixed
 
     def fixed_text(self) -> str:
         """The text with every safe fix applied (computed once; ``check`` may raise to stop)."""

@@ -14,7 +14,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
 from ..checks.sites import host_to_ascii
@@ -38,21 +38,23 @@ class FetchError(Exception):
         self.hops: list[tuple[int, str]] = []
 
 
-@dataclass
 class Response:
     """An HTTP answer: status, the headers fmlint reads (lower-case names), the body read."""
 
-    url: str
-    status: int
-    reason: str
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    complete: bool = True  # False when the body was cut at the limit
-    attempts: int = 1
+    __slots__ = ("attempts", "body", "complete", "headers", "reason", "status", "url")
+
+    def __init__(self, url: str, status: int, reason: str, headers: dict[str, str] | None = None,
+                 body: bytes = b"", complete: bool = True, attempts: int = 1) -> None:
+        self.url = url
+        self.status = status
+        self.reason = reason
+        self.headers = {} if headers is None else headers
+        self.body = body
+        self.complete = complete  # False when the body was cut at the limit
+        self.attempts = attempts
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """A URL taken apart for a request: scheme, host, port and path."""
 
     scheme: str

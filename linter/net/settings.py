@@ -7,8 +7,8 @@ import ipaddress
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from ..version import __version__
 
@@ -20,8 +20,7 @@ class SettingsError(ValueError):
     """A setting of the wrong type or out of range; the message names it."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """How fmlint talks to the network. Every field has a default."""
 
     connect_timeout: float = 10.0
@@ -37,7 +36,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     allow_private: bool = False
     allow_addresses: tuple[IPNetwork, ...] = ()
-    resolve: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    resolve: Mapping[str, tuple[str, int]] = MappingProxyType({})
     ca_bundle: str | None = None
     cache_hours: float = 24.0
     user_agent: str = USER_AGENT

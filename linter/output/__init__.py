@@ -7,7 +7,6 @@ in, text out: imports nothing of fmlint but ``rules.finding`` and the rule regis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Protocol, TextIO
 
@@ -70,29 +69,36 @@ class Findings(Protocol):
     def __iter__(self) -> Iterator[Finding]: ...
 
 
-@dataclass
 class Report:
     """Everything one run hands to a report format."""
 
-    findings: Findings  # already sorted by path, line, column
-    rules: Mapping[
-        str, RuleMeta
-    ]  # every known rule by code, also ones without findings
-    files_checked: int
-    color: bool = False  # ANSI colour in text output
-    fixes_applied: int = 0  # fixes --fix applied in this run
-    fixable_safe: int = 0  # remaining findings a --fix would repair
-    fixable_unsafe: int = 0  # remaining findings only --unsafe-fixes would repair
-    version: str = "0"  # fmlint version
-    tool_uri: str | None = None  # fmlint's home page
-    summary: bool = True  # end text and concise output with the summary (not with --quiet)
-    # Findings per severity, when the run counted them (else the summary counts them).
-    severities: Mapping[str, int] | None = None
-    # Findings counted (in ``severities``) but not listed, per rule code: the text and
-    # concise formats say how many there are and how to list them.
-    collapsed: Mapping[str, int] = field(default_factory=dict)
-    least: Severity = "info"  # the least severity reported: the summary leaves out those below
-    no_schema: int = 0  # records no schema described, to say so (0: nothing to say)
+    __slots__ = ("collapsed", "color", "files_checked", "findings", "fixable_safe",
+                 "fixable_unsafe", "fixes_applied", "least", "no_schema", "rules", "severities",
+                 "summary", "tool_uri", "version")
+
+    def __init__(self, findings: Findings, rules: Mapping[str, RuleMeta], files_checked: int,
+                 color: bool = False, fixes_applied: int = 0, fixable_safe: int = 0,
+                 fixable_unsafe: int = 0, version: str = "0", tool_uri: str | None = None,
+                 summary: bool = True, severities: Mapping[str, int] | None = None,
+                 collapsed: Mapping[str, int] | None = None, least: Severity = "info",
+                 no_schema: int = 0) -> None:
+        self.findings = findings  # already sorted by path, line, column
+        self.rules = rules  # every known rule by code, also ones without findings
+        self.files_checked = files_checked
+        self.color = color  # ANSI colour in text output
+        self.fixes_applied = fixes_applied  # fixes --fix applied in this run
+        self.fixable_safe = fixable_safe  # remaining findings a --fix would repair
+        self.fixable_unsafe = fixable_unsafe  # remaining findings only --unsafe-fixes would repair
+        self.version = version  # fmlint version
+        self.tool_uri = tool_uri  # fmlint's home page
+        self.summary = summary  # end text and concise output with the summary (not with --quiet)
+        # Findings per severity, when the run counted them (else the summary counts them).
+        self.severities = severities
+        # Findings counted (in ``severities``) but not listed, per rule code: the text and
+        # concise formats say how many there are and how to list them.
+        self.collapsed = {} if collapsed is None else collapsed
+        self.least = least  # the least severity reported: the summary leaves out those below
+        self.no_schema = no_schema  # records no schema described, to say so (0: nothing to say)
 
 
 def render(fmt: str, report: Report) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..engine import lint as engine
@@ -36,18 +36,22 @@ class Mode(NamedTuple):
     diff: bool = False
 
 
-@dataclass(slots=True)
 class Outcome:
     """What checking (and fixing) one file gave."""
 
-    path: str
-    result: engine.FileResult
-    fixed: int = 0
-    fixed_text: str | None = None  # the whole fixed text, for stdin and --diff
-    diff: str | None = None
-    text: str | None = None  # the text as checked, when it is kept (standard input)
-    digest: str | None = None  # SHA-256 of the bytes checked, for the result cache
-    stamp: list[int] | None = None  # [size, mtime_ns] of the file when it was read
+    __slots__ = ("diff", "digest", "fixed", "fixed_text", "path", "result", "stamp", "text")
+
+    def __init__(self, path: str, result: engine.FileResult, fixed: int = 0,
+                 fixed_text: str | None = None, diff: str | None = None, text: str | None = None,
+                 digest: str | None = None, stamp: list[int] | None = None) -> None:
+        self.path = path
+        self.result = result
+        self.fixed = fixed
+        self.fixed_text = fixed_text  # the whole fixed text, for stdin and --diff
+        self.diff = diff
+        self.text = text  # the text as checked, when it is kept (standard input)
+        self.digest = digest  # SHA-256 of the bytes checked, for the result cache
+        self.stamp = stamp  # [size, mtime_ns] of the file when it was read
 
 
 def check_data(data: bytes, path: str, config: Config, mode: Mode,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from ..engine.config import Config
@@ -41,8 +40,7 @@ class Target(NamedTuple):
     path: str
 
 
-@dataclass(slots=True)
-class _Known:
+class _Known(NamedTuple):
     """The files of a glob, with their names for one way of naming them, and what they
     came from."""
 

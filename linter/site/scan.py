@@ -9,8 +9,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from ..engine.config import Config
 from ..reading import recordfile, source
@@ -62,14 +61,17 @@ def read_document(path: str, roots: Iterable[str] | None = None
     return text, doc
 
 
-@dataclass
 class Records:
     """The records read under some paths, and the files that held none."""
 
-    paths: list[str] = field(default_factory=list)
-    records: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
-    pages: int = 0  # files without front matter outside '_' folders
+    __slots__ = ("pages", "paths", "records", "skipped")
+
+    def __init__(self, paths: list[str] | None = None, records: list[dict[str, Any]] | None = None,
+                 skipped: list[tuple[str, str]] | None = None, pages: int = 0) -> None:
+        self.paths = [] if paths is None else paths
+        self.records = [] if records is None else records
+        self.skipped = [] if skipped is None else skipped  # (path, why)
+        self.pages = pages  # files without front matter outside '_' folders
 
 
 def read_records(paths: list[str]) -> Records:
@@ -94,14 +96,17 @@ def read_records(paths: list[str]) -> Records:
 
 # -- collections --------------------------------------------------------------------------
 
-@dataclass
 class Collection:
     """A group of records sharing a schema: a Jekyll collection, a Hugo section..."""
 
-    name: str
-    folder: str  # relative to the site, '/'-separated; "" for files at the top
-    paths: list[str] = field(default_factory=list)  # relative to the site
-    records: list[dict[str, Any]] = field(default_factory=list)
+    __slots__ = ("folder", "name", "paths", "records")
+
+    def __init__(self, name: str, folder: str, paths: list[str] | None = None,
+                 records: list[dict[str, Any]] | None = None) -> None:
+        self.name = name
+        self.folder = folder  # relative to the site, '/'-separated; "" for files at the top
+        self.paths = [] if paths is None else paths  # relative to the site
+        self.records = [] if records is None else records
 
     def globs(self) -> list[str]:
         if self.folder:
@@ -109,8 +114,7 @@ class Collection:
         return [f"/{path}" for path in self.paths]  # ('/': at the top only)
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     """What tells a site's collections apart: its generator's folders."""
 
     jekyll: tuple[str, ...] | None = None  # declared collection names, for a Jekyll site
@@ -151,8 +155,7 @@ def collection_of(relative: str, site: Site) -> tuple[str, str]:
     parts = relative.split("/")
     if site.jekyll is not None:
         base = site.collections_dir.split("/") if site.collections_dir else []
-        top = parts[len(base)] if parts[:len(base)] == base and len(parts) > len(base) + 1 \
-            else None
+        top = parts[len(base)] if parts[:len(base)] == base and len(parts) > len(base) + 1 else None
         folder = "/".join([*base, top]) if top else ""
         if top in ("_posts", "_drafts"):
             return "posts", folder
@@ -370,8 +373,7 @@ def _no_records(found: Records, where: str) -> None:
            if seen else ": no Markdown files (*.md, *.markdown, *.mdx) there") + "\n")
 
 
-def _summarize(collections: list[Collection], schemas: list[dict[str, Any]],
-               out: TextIO) -> None:
+def _summarize(collections: list[Collection], schemas: list[dict[str, Any]], out: TextIO) -> None:
     for collection, schema in zip(collections, schemas, strict=True):
         summary = infer.summarize(schema)
         out.write(f"{collection.name} ({', '.join(collection.globs()[:3])}"
