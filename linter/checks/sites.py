@@ -46,19 +46,23 @@ DEFAULT_TRACKING_PARAMS: tuple[str, ...] = (
 
 
 DEFAULT_PORTS = {"http": "80", "https": "443"}
+_WILDCARDS = frozenset("*?[")
 
 
 def _is_tracking(raw_name: str, patterns: Iterable[str]) -> bool:
     name = unquote(raw_name.replace("+", " ")).lower()
-    return _tracking_matcher(tuple(patterns)).fullmatch(name) is not None
+    names, globs = _tracking_matcher(tuple(patterns))
+    return name in names or (globs is not None and globs.match(name) is not None)
 
 
 @functools.lru_cache(maxsize=32)
-def _tracking_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One regular expression for a list of globs, matched case-insensitively."""
-    if not patterns:
-        return re.compile(r"(?!)")
-    return re.compile("|".join(f"(?:{fnmatch.translate(p.lower())})" for p in patterns))
+def _tracking_matcher(patterns: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """The globs, in lower case: the plain names, and one regular expression for the others
+    (most are plain names, and a set is cheaper to build and to ask than a pattern)."""
+    lowered = [p.lower() for p in patterns]
+    globs = [fnmatch.translate(p) for p in lowered if _WILDCARDS.intersection(p)]
+    return (frozenset(p for p in lowered if not _WILDCARDS.intersection(p)),
+            re.compile("|".join(globs)) if globs else None)
 
 
 def tracking_params(url: str, patterns: Iterable[str] = DEFAULT_TRACKING_PARAMS) -> list[str]:
