@@ -63,8 +63,6 @@ class Span:
             return NotImplemented
         return all(getattr(self, name) == getattr(other, name) for name in Span.__slots__)
 
-    __hash__ = None  # type: ignore[assignment]  # (mutable: no hash)
-
 
 class YamlProblem(NamedTuple):
     """Something wrong with the YAML itself, at character offsets in the whole file."""
