@@ -18,6 +18,7 @@ from typing import Any
 
 from ..reading import jsondoc, recordfile, scalars, source, tomldoc
 from ..reading import pointer as json_pointer
+from ..reading.yamlbuild import Span
 from ..rules.context import Context
 from ..rules.finding import Edit, Fix
 from ..schema.explain import Repair, SchemaProblem
@@ -294,7 +295,7 @@ def _reads_as(ctx: Context, fix: Fix, expected: Any) -> bool:
     """Whether the text with ``fix`` applied, read in its file's format, holds ``expected``
     (keys in order) where the record was, and every other record of a data file as it was."""
     assert ctx.text is not None
-    root = ctx.spans.get("")
+    root = _place(ctx.spans.get(""))
     try:
         after = recordfile.read(apply_edits(ctx.text, fix.edits), ctx.path)
     except source.SplitError:
@@ -302,9 +303,10 @@ def _reads_as(ctx: Context, fix: Fix, expected: Any) -> bool:
     if root is None or any(p.kind in ("syntax", "limits") for p in after.doc.problems):
         return False
     before = recordfile.read(ctx.text, ctx.path) if after.data else None
-    if before is None or root == before.doc.spans.get(""):  # (the file's one record)
+    if before is None or root == _place(before.doc.spans.get("")):  # (the file's one record)
         return _same(_without_schema(after.doc.record, expected), expected)
-    mine = [int(p[1:]) for p, _record, spans in before.records() if spans.get("") == root]
+    mine = [int(p[1:]) for p, _record, spans in before.records()
+            if _place(spans.get("")) == root]
     items, old = after.doc.record, before.doc.record
     return bool(mine) and isinstance(items, list) and len(items) == len(old) and all(
         _same(_without_schema(item, expected), expected) if n == mine[0] else _same(item, was)
@@ -317,6 +319,11 @@ def _without_schema(record: Any, expected: Any) -> Any:
             "$schema" not in expected):
         return {k: v for k, v in record.items() if k != "$schema"}
     return record
+
+
+def _place(span: Span | None) -> tuple[int, int] | None:
+    """Where a record is written: two reads of one text put it at the same offsets."""
+    return None if span is None else (span.start, span.end)
 
 
 def _same(a: Any, b: Any) -> bool:

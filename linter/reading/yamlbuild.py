@@ -57,12 +57,6 @@ class Span:
         self.node_id = node_id  # the parser event its node starts at (an alias's: its anchor's)
         self.aliased = aliased
 
-    def __eq__(self, other: object) -> bool:
-        """The same place, read the same way (a fix's check finds its record by its span)."""
-        if other.__class__ is not Span:
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in Span.__slots__)
-
 
 class YamlProblem(NamedTuple):
     """Something wrong with the YAML itself, at character offsets in the whole file."""
