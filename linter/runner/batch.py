@@ -145,7 +145,7 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     what the run read of sites, images and schemas."""
     disk = disk or Workspace()
     try:
-        info, data = read_checked(path, roots, disk)
+        info, data = read_checked(path, roots, disk, config.cwd)
     except OSError as err:
         return Outcome(path, engine.FileResult([_io_finding(path, config, err)]))
     outcome = check_data(data, path, config, mode, keep_text, disk)
@@ -165,15 +165,15 @@ def check_path(path: str, config: Config, mode: Mode, roots: list[str],
     return outcome
 
 
-def read_checked(path: str, roots: list[str], disk: Workspace
+def read_checked(path: str, roots: list[str], disk: Workspace, cwd: str | None = None
                  ) -> tuple[os.stat_result, bytes]:
     """A checked file's status and bytes (``files.read_whole``). It may lead anywhere when
     no symbolic link is on its way, else only within the checked folders ``roots`` (a file
     named itself: within its folder). ``disk``: where the run's folders really are, found
-    once each."""
+    once each; ``cwd``: the run's working folder, if it fixed one."""
     return files.read_whole(path, (os.path.dirname(root) or "." if root == path else root
                                    for root in roots),
-                            real_folder=disk.folder_is_real(os.path.dirname(path)))
+                            real_folder=disk.folder_is_real(os.path.dirname(path), cwd))
 
 
 def _io_finding(path: str, config: Config, err: OSError | str) -> Finding:

@@ -112,10 +112,10 @@ class Workspace:
     def _path(self, url: str, root: str, site_url: str | None, baseurl: str) -> str | None:
         return self._kept("paths", (url, root, site_url, baseurl), images.local_path)
 
-    def folder_is_real(self, folder: str) -> bool:
-        """Whether ``folder`` (relative to the current folder, or absolute) is where it
-        really is: no symbolic link on its way."""
-        cwd = "" if os.path.isabs(folder) else os.getcwd()
+    def folder_is_real(self, folder: str, cwd: str | None = None) -> bool:
+        """Whether ``folder`` (relative to ``cwd``, by default the current folder, or
+        absolute) is where it really is: no symbolic link on its way."""
+        cwd = "" if os.path.isabs(folder) else cwd or os.getcwd()
         return self._kept("folders", (folder, cwd), _is_real)
 
     def name_lookup(self, site: Site, config: Config, deps: list[str]) -> NameLookup:
