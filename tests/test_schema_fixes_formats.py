@@ -239,6 +239,18 @@ def test_a_slip_in_the_second_json_line_is_fixed_back(
     assert result == original
 
 
+def test_a_json_lines_file_of_one_line_without_a_final_newline_is_fixed(
+        tmp_path: Path, cli: Callable[..., Run]) -> None:
+    """The file's list and its one record are then written at the same offsets."""
+    original = LINES.read_bytes().decode("utf-8").splitlines()[1]
+    schema = news_schema()
+    schema["properties"].update({key: {} for key in json.loads(original)
+                                 if key not in schema["properties"]})
+    result, _run = fixed_by_cli(tmp_path, cli, "_data/news.jsonl",
+                                slipped(original, '"type": "article"', '"type": "Article"'),
+                                schema)
+    assert result == original
+
 
 # -- data files ----------------------------------------------------------------------------
 

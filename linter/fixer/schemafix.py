@@ -321,9 +321,10 @@ def _without_schema(record: Any, expected: Any) -> Any:
     return record
 
 
-def _place(span: Span | None) -> tuple[int, int] | None:
-    """Where a record is written: two reads of one text put it at the same offsets."""
-    return None if span is None else (span.start, span.end)
+def _place(span: Span | None) -> tuple[Any, ...] | None:
+    """Where and how a record is written, as two reads of one text agree on it (a list and
+    its one record may share their offsets, not their style)."""
+    return None if span is None else tuple(getattr(span, name) for name in Span.__slots__)
 
 
 def _same(a: Any, b: Any) -> bool:

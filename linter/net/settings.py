@@ -7,7 +7,6 @@ import ipaddress
 import json
 import os
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ..version import __version__
@@ -36,7 +35,7 @@ class Settings(NamedTuple):
     exclude: tuple[str, ...] = ()
     allow_private: bool = False
     allow_addresses: tuple[IPNetwork, ...] = ()
-    resolve: Mapping[str, tuple[str, int]] = MappingProxyType({})
+    resolve: Mapping[str, tuple[str, int]] = {}  # (a Mapping: read-only, one default for all)
     ca_bundle: str | None = None
     cache_hours: float = 24.0
     user_agent: str = USER_AGENT

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Iterator, Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import pointer as json_pointer
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 _MISSING = object()
 Place = tuple[int, int, int, int]
 """(line, column, end line, end column), 1-based: where a value is written."""
-_NOWHERE: Mapping[str, Place] = MappingProxyType({})
+_NOWHERE: Mapping[str, Place] = {}  # (a Mapping: read-only, one default for all)
 
 
 class Scope(NamedTuple):

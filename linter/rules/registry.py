@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ class Rule(NamedTuple):
     doc: str
     fix: FixSafety | None = None
     default_enabled: bool = True
-    options: Mapping[str, Option] = MappingProxyType({})
+    options: Mapping[str, Option] = {}  # (a Mapping: read-only, one default for all)
     check: RecordCheck | None = None  # per record; None for rules the engine itself reports
     # Across records, after all were checked: gets the index entries whose key (per code)
     # some entry of another file has too, sorted by file and place.
