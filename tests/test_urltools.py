@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.checks.amp import amp_cache_subdomain, amp_cache_url
+from linter.checks.problem import Problem
 from linter.checks.sites import (
     DEFAULT_TRACKING_PARAMS,
     canonical_url,
@@ -25,7 +26,6 @@ from linter.checks.sites import (
     strip_tracking,
     tracking_params,
 )
-from linter.checks.urlchars import UrlProblem
 from linter.checks.urlparts import host_name_problem
 from linter.checks.urls import check_url_syntax, fix_url, scheme_problem
 
@@ -82,7 +82,7 @@ def kinds(url: str, absolute: bool = True) -> list[str]:
     return [p.kind for p in check_url_syntax(url, absolute=absolute)]
 
 
-def only(url: str, absolute: bool = True) -> UrlProblem:
+def only(url: str, absolute: bool = True) -> Problem:
     problems = check_url_syntax(url, absolute=absolute)
     assert len(problems) == 1, problems
     return problems[0]

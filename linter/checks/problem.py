@@ -10,7 +10,10 @@ class Problem(NamedTuple):
 
     ``start`` and ``end`` are 0-based character offsets in the string (end exclusive);
     ``replacement`` is the whole repaired string, or None when there is no repair; ``safe``
-    says whether the repair keeps the meaning (else it is a guess).
+    says whether the repair keeps the meaning (else it is a guess). A problem found in
+    several places (the URL checks') lists them in ``places``, each as (start, end, its
+    repair or None); ``start`` and ``end`` are then the first place's, and ``replacement``
+    repairs them all.
     """
 
     kind: str
@@ -19,3 +22,4 @@ class Problem(NamedTuple):
     end: int
     replacement: str | None
     safe: bool
+    places: tuple[tuple[int, int, str | None], ...] = ()

@@ -1,6 +1,6 @@
 """The characters a URL must not hold as written (spaces and invisible characters, HTML
 entities, characters never allowed, broken percent escapes): where each is, how a message
-names it, and the repair; and ``UrlProblem``, what every URL check returns."""
+names it, and the repair, as ``Problem``s that list their places."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
-if TYPE_CHECKING:
-    pass
+from .problem import Problem
 from .urlparts import (
     JOINERS,
     NAMED,
@@ -21,24 +19,6 @@ from .urlparts import (
     Place,
     UrlSpans,
 )
-
-
-class UrlProblem(NamedTuple):
-    """One kind of thing wrong with a URL string, found in one place or several: a
-    ``checks.problem.Problem``'s fields, then ``places``.
-
-    Offsets are 0-based character offsets, end exclusive; ``start`` and ``end`` are those of
-    the first place. ``replacement`` repairs every place at once; ``places`` lists them.
-    """
-
-    kind: str
-    message: str
-    start: int
-    end: int
-    replacement: str | None
-    safe: bool
-    places: tuple[Place, ...] = ()
-
 
 _ENTITY_RE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|AMP|quot|QUOT|apos|lt|LT|gt|GT|nbsp);"
@@ -89,18 +69,18 @@ def context_of(url: str, start: int, end: int) -> str:
 
 
 def url_problem(kind: str, msg: str, start: int, end: int, url: str,
-             fixed_part: str | None = None, safe: bool = False) -> UrlProblem:
+             fixed_part: str | None = None, safe: bool = False) -> Problem:
     """A problem whose fix (if any) replaces url[start:end] with ``fixed_part``."""
     return problem_at(kind, msg, url, [(start, end, fixed_part)], safe)
 
 
 def problem_at(kind: str, msg: str, url: str, places: list[Place], safe: bool = False,
-              shown: tuple[int, int] | None = None) -> UrlProblem:
+              shown: tuple[int, int] | None = None) -> Problem:
     """One problem for every place in ``places`` (in order; all repaired or none), reported
     at ``shown`` or else at the first place."""
     start, end = shown or places[0][:2]
     repl = None if places[0][2] is None else apply_places(url, places)
-    return UrlProblem(kind, msg, start, end, repl, safe, tuple(places))
+    return Problem(kind, msg, start, end, repl, safe, tuple(places))
 
 
 def apply_places(url: str, places: Iterable[Place]) -> str:
@@ -136,7 +116,7 @@ def _runs(url: str, c0: int, c1: int) -> Iterable[tuple[str, int, int]]:
         i = j
 
 
-def char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
+def char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[Problem]:
     """Whitespace, control characters, HTML entities, stray characters and bad percent escapes
     in url[c0:c1]: one problem for each kind (and kind of repair), however often it occurs."""
     after_authority = max(p.scheme[1], p.authority[1], c0)
@@ -145,7 +125,7 @@ def char_problems(url: str, c0: int, c1: int, p: UrlSpans) -> list[UrlProblem]:
             *_bad_percent_problems(url, c0, c1, after_authority)]
 
 
-def _invisible_problems(url: str, c0: int, c1: int, after_authority: int) -> list[UrlProblem]:
+def _invisible_problems(url: str, c0: int, c1: int, after_authority: int) -> list[Problem]:
     """Runs of whitespace and of control characters; repairable only after the host."""
     groups: dict[tuple[str, bool], list[Place]] = {}
     for kind, i, j in _runs(url, c0, c1):
@@ -170,7 +150,7 @@ def _invisible_message(url: str, places: list[Place]) -> str:
     return f"the URL contains {describe_run(found)}{where}, the first: '{context_of(url, i, j)}'"
 
 
-def _entity_problems(url: str, c0: int, c1: int) -> list[UrlProblem]:
+def _entity_problems(url: str, c0: int, c1: int) -> list[Problem]:
     """HTML entities: decoded (safe) or, for one standing for a space or control, encoded."""
     import html
 
@@ -196,7 +176,7 @@ def _entity_problems(url: str, c0: int, c1: int) -> list[UrlProblem]:
     return out
 
 
-def _bad_char_problems(url: str, c0: int, c1: int) -> list[UrlProblem]:
+def _bad_char_problems(url: str, c0: int, c1: int) -> list[Problem]:
     """Characters that never appear unencoded in a URL, such as '<' and '"'; no repair."""
     places: list[Place] = [(m.start(), m.end(), None)
                            for m in _NEVER_IN_URL_RE.finditer(url, c0, c1)]
@@ -209,7 +189,7 @@ def _bad_char_problems(url: str, c0: int, c1: int) -> list[UrlProblem]:
 
 
 def _bad_percent_problems(url: str, c0: int, c1: int, after_authority: int
-                          ) -> list[UrlProblem]:
+                          ) -> list[Problem]:
     """'%' signs that start no percent escape; after the host, each becomes '%25'."""
     groups: dict[bool, list[tuple[int, int]]] = {}
     for m in _BAD_PERCENT_RE.finditer(url, c0, c1):

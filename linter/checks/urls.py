@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     pass
+from .problem import Problem
 from .sites import host_to_ascii, psl
 from .urlchars import (
-    UrlProblem,
     apply_places,
     char_class,
     char_problems,
@@ -90,7 +90,7 @@ def _host_fix(rest: str) -> str | None:
 
 
 def _authority_problems(url: str, a0: int, a1: int, scheme: str | None,
-                        flagged: set[int]) -> list[UrlProblem]:
+                        flagged: set[int]) -> list[Problem]:
     """Host and port problems in the authority url[a0:a1]."""
     h0, h1, p0, p1 = host_port(url, a0, a1)
     host, out = url[h0:h1], []
@@ -115,7 +115,7 @@ def _authority_problems(url: str, a0: int, a1: int, scheme: str | None,
     return out
 
 
-def _no_scheme_problems(url: str, c0: int, c1: int, absolute: bool) -> list[UrlProblem]:
+def _no_scheme_problems(url: str, c0: int, c1: int, absolute: bool) -> list[Problem]:
     """Problems of a reference without a scheme."""
     core = url[c0:c1]
     first = re.split(r"[/?#]", core, maxsplit=1)[0]
@@ -139,7 +139,7 @@ def _no_scheme_problems(url: str, c0: int, c1: int, absolute: bool) -> list[UrlP
     return []
 
 
-def check_url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
+def check_url_syntax(url: str, *, absolute: bool) -> list[Problem]:
     """Syntax problems of ``url``: an absolute URL if ``absolute``, else any URI reference."""
     return list(_check_url_syntax(url, absolute))
 
@@ -151,23 +151,23 @@ def url_syntax_ok(url: str, *, absolute: bool) -> bool:
     return not problems or all(p.kind in ADVISORY_KINDS for p in problems)  # (most: none)
 
 
-def _check_url_syntax(url: str, absolute: bool) -> tuple[UrlProblem, ...]:
+def _check_url_syntax(url: str, absolute: bool) -> tuple[Problem, ...]:
     if too_long(url):
-        return (UrlProblem("too-long", f"the value is {len(url):,} characters long, too long "
+        return (Problem("too-long", f"the value is {len(url):,} characters long, too long "
                            f"to be read as a URL (at most {MAX_URL_LENGTH:,}); it was not "
                            "checked further", 0, len(url), None, False),)
     return _checked_url_syntax(url, absolute)
 
 
 @functools.lru_cache(maxsize=512)
-def _checked_url_syntax(url: str, absolute: bool) -> tuple[UrlProblem, ...]:
+def _checked_url_syntax(url: str, absolute: bool) -> tuple[Problem, ...]:
     # Memoised: the schema's format check and the url-syntax rule ask about the same URLs.
     if len(url) <= 250 and "xn--" not in url and _CLEAN_URL_RE.fullmatch(url):
         return ()
     return tuple(_url_syntax(url, absolute=absolute))
 
 
-def _around(url: str, c0: int, c1: int) -> UrlProblem:
+def _around(url: str, c0: int, c1: int) -> Problem:
     """Whitespace or controls before url[c0:c1] and after it: trimmed by a safe fix."""
     places: list[Place] = [(0, c0, "")] if c0 > 0 else []
     said = [f"starts with {describe_run(url[:c0])}"] if c0 > 0 else []
@@ -177,8 +177,8 @@ def _around(url: str, c0: int, c1: int) -> UrlProblem:
     return problem_at("whitespace", f"the URL {' and '.join(said)}", url, places, True)
 
 
-def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
-    out: list[UrlProblem] = []
+def _url_syntax(url: str, *, absolute: bool) -> list[Problem]:
+    out: list[Problem] = []
     c0 = 0
     while c0 < len(url) and char_class(url[c0]):
         c0 += 1
@@ -186,7 +186,7 @@ def _url_syntax(url: str, *, absolute: bool) -> list[UrlProblem]:
     while c1 > c0 and char_class(url[c1 - 1]):
         c1 -= 1
     if c0 == c1:
-        return [UrlProblem("empty", "the URL is empty", 0, len(url), None, False)]
+        return [Problem("empty", "the URL is empty", 0, len(url), None, False)]
     if c0 > 0 or c1 < len(url):
         out.append(_around(url, c0, c1))
     p = split_url(url, c0, c1)
@@ -242,7 +242,7 @@ def fix_url(url: str, *, absolute: bool, unsafe: bool = False) -> str:
     return url
 
 
-def repair_together(url: str, own: UrlProblem, problems: list[UrlProblem]) -> str:
+def repair_together(url: str, own: Problem, problems: list[Problem]) -> str:
     """``url`` with ``own``'s repair and every other one as safe that does not overlap it.
 
     Each problem's replacement is the whole URL with its own places repaired; a URL with a
@@ -259,7 +259,7 @@ def repair_together(url: str, own: UrlProblem, problems: list[UrlProblem]) -> st
     return apply_places(url, sorted(place for problem in chosen for place in problem.places))
 
 
-def _covered(problem: UrlProblem) -> set[int]:
+def _covered(problem: Problem) -> set[int]:
     """Offsets of the characters ``problem``'s places cover (an empty place, its offset)."""
     return {i for start, end, _ in problem.places for i in range(start, max(end, start + 1))}
 
