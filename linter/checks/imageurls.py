@@ -36,12 +36,8 @@ describes only the original.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 from urllib.parse import unquote
-
-if TYPE_CHECKING:
-    pass
-
 
 MAX_SIDE = 32767  # larger stated sides are taken for numbers that are not sizes
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
 from .imageurls import MAX_SIDE
 
 SVG_READ_LIMIT = 64 * 1024  # the root <svg> start tag must begin and end within this

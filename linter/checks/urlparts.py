@@ -6,12 +6,8 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 from urllib.parse import unquote
-
-if TYPE_CHECKING:
-    pass
-
 
 Place = tuple[int, int, str | None]
 """(start, end, repair) of one place a problem is found at: the text that replaces

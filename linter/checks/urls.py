@@ -9,10 +9,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
 from .problem import Problem
 from .sites import host_to_ascii, psl
 from .urlchars import (

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import files
-
-if TYPE_CHECKING:
-    pass
 
 _HUGO_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 _ELEVENTY_FILES = (".eleventy.js", "eleventy.config.js", "eleventy.config.mjs",
