@@ -8,6 +8,7 @@ aliases expand to, and how deep they nest, is bounded.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, NamedTuple
 
 import yaml
@@ -345,9 +346,8 @@ class _Builder:
                 src, own = f"{base}/{escaped}", f"{pointer}/{escaped}"
                 for p, span in written:
                     if p == src or p.startswith(src + "/"):
-                        self.spans[own + p[len(src):]] = Span(
-                            span.start, span.end, span.key_start, span.key_end, span.style,
-                            span.tag, span.raw, span.node_id, True)
+                        aliased = self.spans[own + p[len(src):]] = copy.copy(span)
+                        aliased.aliased = True
 
     def _scalar_event(self, event: Any, pointer: str, key: Any, i: int) -> Any:
         """The value of the scalar at event ``i``, its span recorded."""
